@@ -1,0 +1,203 @@
+//! HTTP routes: the admin API, the session lookup, the sync upgrade and the static client.
+
+use crate::AppState;
+use crate::auth;
+use crate::error::AppError;
+use crate::storage::Capability;
+use crate::workshops::{self, WorkshopLinks};
+use axum::extract::{ConnectInfo, Path, State, WebSocketUpgrade};
+use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use samtal_shared::docs::{self, WorkshopSpec};
+use samtal_shared::roles::Access;
+use samtal_shared::session::SessionInfo;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub fn router(state: Arc<AppState>) -> Router {
+    let dir = state.settings.static_dir.clone();
+    let index = ServeFile::new(dir.join("index.html"));
+    let statics = ServeDir::new(&dir).fallback(index);
+    Router::new()
+        .route("/api/workshops", post(create_workshop))
+        .route("/api/session/{token}", get(session))
+        .route("/api/sync/{token}", get(sync))
+        .route("/healthz", get(|| async { "ok" }))
+        .fallback_service(statics)
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                // Paths carry capability tokens: log only the route's first segments.
+                tracing::info_span!("http", method = %req.method(), path = %redact(req.uri().path()))
+            }),
+        )
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .with_state(state)
+}
+
+/// `/g/SECRET` → `/g/…`: tokens never reach the logs.
+pub fn redact(path: &str) -> String {
+    let mut parts: Vec<&str> = path.split('/').collect();
+    let secret_after = ["g", "f", "c", "session", "sync"];
+    for i in 1..parts.len() {
+        if secret_after.contains(&parts[i - 1]) && !parts[i].is_empty() {
+            parts[i] = "…";
+        }
+    }
+    parts.join("/")
+}
+
+pub fn today() -> String {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() / 86_400)
+        .unwrap_or(0);
+    docs::format_date(i64::try_from(days).unwrap_or(0))
+}
+
+/// Look a token up; refuse unknown, malformed and expired links.
+pub async fn resolve(state: &Arc<AppState>, token: &str) -> Result<Capability, AppError> {
+    if !auth::looks_like_token(token) {
+        return Err(AppError::InvalidLink);
+    }
+    let hash = auth::hash_token(token);
+    let storage = Arc::clone(&state.storage);
+    let cap = tokio::task::spawn_blocking(move || storage.capability(&hash))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??
+        .ok_or(AppError::InvalidLink)?;
+    if let Some(until) = &cap.expires_at
+        && today().as_str() > until.as_str()
+    {
+        return Err(AppError::Expired(until.clone()));
+    }
+    Ok(cap)
+}
+
+async fn create_workshop(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Result<Json<WorkshopSpec>, axum::extract::rejection::JsonRejection>,
+) -> Result<(StatusCode, Json<WorkshopLinks>), AppError> {
+    let authorised = match &state.settings.admin_token {
+        Some(expected) => headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .is_some_and(|given| auth::constant_time_eq(given.as_bytes(), expected.as_bytes())),
+        None => peer.ip().is_loopback(),
+    };
+    if !authorised {
+        return Err(AppError::NotAdmin);
+    }
+    let Json(spec) = body.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let links = workshops::create(&state, spec).await?;
+    Ok((StatusCode::CREATED, Json(links)))
+}
+
+async fn session(
+    State(state): State<Arc<AppState>>,
+    Path(token): Path<String>,
+) -> Result<Json<SessionInfo>, AppError> {
+    let cap = resolve(&state, &token).await?;
+    Ok(Json(session_info(&state, cap).await?))
+}
+
+/// The documents a capability may read.
+pub async fn session_info(state: &Arc<AppState>, cap: Capability) -> Result<SessionInfo, AppError> {
+    let storage = Arc::clone(&state.storage);
+    let workshop_id = cap.workshop_id.clone();
+    let docs = tokio::task::spawn_blocking(move || storage.workshop_docs(&workshop_id))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+    let workshop_doc = docs
+        .iter()
+        .find(|d| d.kind == samtal_shared::roles::DocKind::Workshop)
+        .map(|d| d.doc_id)
+        .ok_or_else(|| AppError::Internal("workshop without workshop document".into()))?;
+    Ok(SessionInfo {
+        workshop_id: cap.workshop_id,
+        workshop_doc,
+        docs: docs
+            .into_iter()
+            .filter(|d| cap.role.access(&d.kind) >= Access::Read)
+            .map(|d| (d.doc_id, d.kind))
+            .collect(),
+        expires_at: cap.expires_at,
+        role: cap.role,
+    })
+}
+
+/// Origin check: browsers always send `Origin` on WebSocket upgrades; it must be this server
+/// (same host as the request) or the configured public URL. Native clients send none.
+fn origin_allowed(state: &AppState, headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    if origin == state.base_url {
+        return true;
+    }
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let origin_host = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"));
+    matches!((host, origin_host), (Some(h), Some(o)) if h == o)
+}
+
+async fn sync(
+    State(state): State<Arc<AppState>>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    if !origin_allowed(&state, &headers) {
+        return AppError::BadOrigin.into_response();
+    }
+    let cap = match resolve(&state, &token).await {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
+    let Some(slot) = crate::ws::ConnectionSlot::take(&state, &cap.workshop_id) else {
+        return AppError::TooManyConnections.into_response();
+    };
+    let info = match session_info(&state, cap.clone()).await {
+        Ok(i) => i,
+        Err(e) => return e.into_response(),
+    };
+    let max = state.settings.max_frame_bytes;
+    // Let frames a little over the limit through so the handler can answer with a protocol
+    // error naming the limit; far larger frames are cut off by the WebSocket layer itself.
+    ws.max_message_size(max.saturating_add(max / 4))
+        .max_frame_size(max.saturating_add(max / 4))
+        .on_upgrade(move |socket| crate::ws::serve(socket, state, info, slot))
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_redacted() {
+        assert_eq!(redact("/g/abcdef"), "/g/…");
+        assert_eq!(redact("/api/sync/abc"), "/api/sync/…");
+        assert_eq!(redact("/api/session/abc"), "/api/session/…");
+        assert_eq!(redact("/index.html"), "/index.html");
+    }
+}

@@ -1,0 +1,257 @@
+//! One actor task per open document. It owns the document and every peer's sync state,
+//! batches what arrives, persists new changes (one transaction, fsync'd) and only then sends
+//! sync messages — so no peer ever sees heads that are not on disk.
+
+use crate::storage::Storage;
+use automerge::AutoCommit;
+use samtal_shared::DocumentId;
+use samtal_shared::PeerId;
+use samtal_shared::roles::Access;
+use samtal_shared::sync::DocHub;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::{Notify, mpsc};
+
+/// Queue depth of one connection's outbound messages; a client that stops reading is dropped.
+pub const CONNECTION_QUEUE: usize = 1024;
+/// Commands queued for one document before senders wait.
+const DOC_QUEUE: usize = 1024;
+/// Most commands handled before one persist.
+const MAX_BATCH: usize = 512;
+/// Fold incremental chunks into one snapshot after this many.
+const COMPACT_AFTER: u64 = 64;
+
+/// What a document actor sends to a connection.
+#[derive(Debug)]
+pub enum Outbound {
+    Sync { doc: DocumentId, data: Vec<u8> },
+    /// Send a protocol error with this reason and close the connection.
+    Fail { reason: String },
+}
+
+/// A connection as seen by document actors.
+#[derive(Clone)]
+pub struct ConnHandle {
+    pub tx: mpsc::Sender<Outbound>,
+    /// Notified when the connection must close because its queue overflowed.
+    pub kill: Arc<Notify>,
+}
+
+impl ConnHandle {
+    fn send(&self, msg: Outbound) -> bool {
+        if self.tx.try_send(msg).is_err() {
+            self.kill.notify_one();
+            return false;
+        }
+        true
+    }
+}
+
+pub enum DocCmd {
+    Attach {
+        peer: PeerId,
+        access: Access,
+        conn: ConnHandle,
+    },
+    Receive {
+        peer: PeerId,
+        data: Vec<u8>,
+    },
+    Detach {
+        peer: PeerId,
+    },
+}
+
+/// All open documents.
+pub struct Hub {
+    storage: Arc<dyn Storage>,
+    docs: Mutex<HashMap<DocumentId, mpsc::Sender<DocCmd>>>,
+    max_doc_bytes: u64,
+}
+
+impl Hub {
+    pub fn new(storage: Arc<dyn Storage>, max_doc_bytes: usize) -> Self {
+        Self {
+            storage,
+            docs: Mutex::new(HashMap::new()),
+            max_doc_bytes: u64::try_from(max_doc_bytes).unwrap_or(u64::MAX),
+        }
+    }
+
+    /// The actor for a document, started (and loading) if it is not running.
+    pub fn handle(self: &Arc<Self>, doc: DocumentId) -> mpsc::Sender<DocCmd> {
+        let mut docs = match self.docs.lock() {
+            Ok(d) => d,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some(tx) = docs.get(&doc)
+            && !tx.is_closed()
+        {
+            return tx.clone();
+        }
+        let (tx, rx) = mpsc::channel(DOC_QUEUE);
+        docs.insert(doc, tx.clone());
+        let hub = Arc::clone(self);
+        tokio::spawn(async move { hub.run(doc, rx).await });
+        tx
+    }
+
+    fn forget(&self, doc: &DocumentId) {
+        if let Ok(mut docs) = self.docs.lock() {
+            docs.remove(doc);
+        }
+    }
+
+    /// The document and the bytes it takes in storage.
+    async fn load(&self, doc: DocumentId) -> Result<(AutoCommit, u64), String> {
+        let storage = Arc::clone(&self.storage);
+        let bytes = tokio::task::spawn_blocking(move || storage.load_doc(&doc))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| "document not found in storage".to_owned())?;
+        let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+        Ok((AutoCommit::load(&bytes).map_err(|e| e.to_string())?, size))
+    }
+
+    async fn run(self: Arc<Self>, doc_id: DocumentId, mut rx: mpsc::Receiver<DocCmd>) {
+        let (doc, mut stored) = match self.load(doc_id).await {
+            Ok(loaded) => loaded,
+            Err(e) => {
+                tracing::error!(doc = %doc_id, error = %e, "could not load document");
+                self.forget(&doc_id);
+                rx.close();
+                while let Some(cmd) = rx.recv().await {
+                    if let DocCmd::Attach { conn, .. } = cmd {
+                        conn.send(Outbound::Fail {
+                            reason: "the document could not be loaded on the server".into(),
+                        });
+                    }
+                }
+                return;
+            }
+        };
+        let mut hub = DocHub::new(doc);
+        let mut conns: HashMap<PeerId, ConnHandle> = HashMap::new();
+        let mut persisted = hub.heads();
+        let mut batch = Vec::with_capacity(MAX_BATCH);
+        loop {
+            if rx.recv_many(&mut batch, MAX_BATCH).await == 0 {
+                break;
+            }
+            let mut writers: Vec<PeerId> = Vec::new();
+            for cmd in batch.drain(..) {
+                match cmd {
+                    DocCmd::Attach { peer, access, conn } => {
+                        hub.attach(peer.clone(), access);
+                        conns.insert(peer, conn);
+                    }
+                    DocCmd::Detach { peer } => {
+                        hub.detach(&peer);
+                        conns.remove(&peer);
+                    }
+                    DocCmd::Receive { peer, data } => match hub.receive(&peer, &data) {
+                        Ok(true) => writers.push(peer),
+                        Ok(false) => {}
+                        Err(e) => {
+                            tracing::info!(doc = %doc_id, error = %e, "sync message refused");
+                            if let Some(c) = conns.remove(&peer) {
+                                c.send(Outbound::Fail {
+                                    reason: e.to_string(),
+                                });
+                            }
+                            hub.detach(&peer);
+                        }
+                    },
+                }
+            }
+            let heads = hub.heads();
+            if heads != persisted {
+                let chunk = hub.doc_mut().save_after(&persisted);
+                match self.persist(doc_id, chunk, &mut hub, &mut stored).await {
+                    Ok(()) => persisted = heads,
+                    Err(reason) => {
+                        // Nothing of this batch was acknowledged: go back to what is on disk
+                        // and tell the writers; their clients keep the edits and retry.
+                        tracing::error!(doc = %doc_id, error = %reason, "changes not saved");
+                        match self.load(doc_id).await {
+                            Ok((doc, size)) => {
+                                hub.replace_doc(doc);
+                                stored = size;
+                            }
+                            Err(e) => {
+                                tracing::error!(doc = %doc_id, error = %e, "reload failed");
+                                for c in conns.values() {
+                                    c.send(Outbound::Fail {
+                                        reason: "the server could not save; reconnect".into(),
+                                    });
+                                }
+                                break;
+                            }
+                        }
+                        for w in writers.drain(..) {
+                            hub.detach(&w);
+                            if let Some(c) = conns.remove(&w) {
+                                c.send(Outbound::Fail {
+                                    reason: format!("your changes were not saved: {reason}"),
+                                });
+                            }
+                        }
+                        persisted = hub.heads();
+                    }
+                }
+            }
+            for (peer, data) in hub.outgoing() {
+                let ok = conns.get(&peer).is_some_and(|c| {
+                    c.send(Outbound::Sync {
+                        doc: doc_id,
+                        data,
+                    })
+                });
+                if !ok {
+                    hub.detach(&peer);
+                    conns.remove(&peer);
+                }
+            }
+        }
+        self.forget(&doc_id);
+    }
+
+    /// Write one chunk (fsync'd on return), enforcing the size limit and compacting.
+    async fn persist(
+        &self,
+        doc_id: DocumentId,
+        chunk: Vec<u8>,
+        hub: &mut DocHub,
+        stored: &mut u64,
+    ) -> Result<(), String> {
+        let max = self.max_doc_bytes;
+        let len = u64::try_from(chunk.len()).unwrap_or(u64::MAX);
+        if stored.saturating_add(len) > max {
+            return Err(format!(
+                "the document would be larger than the server's limit of {max} bytes"
+            ));
+        }
+        let storage = Arc::clone(&self.storage);
+        let (chunks, total) = tokio::task::spawn_blocking(move || {
+            storage.append_chunk(&doc_id, &chunk).map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(|e| e.to_string())??;
+        *stored = total;
+        if chunks > COMPACT_AFTER {
+            let snapshot = hub.doc_mut().save();
+            let size = u64::try_from(snapshot.len()).unwrap_or(u64::MAX);
+            let storage = Arc::clone(&self.storage);
+            let res = tokio::task::spawn_blocking(move || storage.compact(&doc_id, &snapshot))
+                .await
+                .map_err(|e| e.to_string())?;
+            match res {
+                Ok(()) => *stored = size,
+                // The incremental chunks are still there: nothing lost, compaction retried later.
+                Err(e) => tracing::warn!(doc = %doc_id, error = %e, "compaction failed"),
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,128 @@
+//! Samtal's server: HTTP API, WebSocket sync endpoint, static client, durable storage.
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod hub;
+pub mod settings;
+pub mod storage;
+pub mod workshops;
+pub mod ws;
+
+use crate::hub::Hub;
+use crate::settings::Settings;
+use crate::storage::{SqliteStorage, Storage};
+use std::collections::HashMap;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use tokio::sync::watch;
+
+/// Shared by every request handler.
+pub struct AppState {
+    pub settings: Settings,
+    pub storage: Arc<dyn Storage>,
+    pub hub: Arc<Hub>,
+    pub base_url: String,
+    pub server_peer: samtal_shared::PeerId,
+    /// Open sync connections per workshop.
+    pub connections: Mutex<HashMap<String, usize>>,
+    /// Flips to true on shutdown; connections close with "going away".
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// A started server (bound, not yet serving until [`Server::run_until`] or [`Server::spawn`]).
+pub struct Server {
+    listener: tokio::net::TcpListener,
+    state: Arc<AppState>,
+    shutdown_tx: watch::Sender<bool>,
+    demo_links: Option<String>,
+}
+
+impl Server {
+    /// Open storage, bind the socket, create the demo workshop if asked.
+    pub async fn start(settings: Settings) -> anyhow::Result<Self> {
+        let storage: Arc<dyn Storage> = {
+            let dir = settings.data.clone();
+            Arc::new(tokio::task::spawn_blocking(move || SqliteStorage::open(&dir)).await??)
+        };
+        let listener = tokio::net::TcpListener::bind(settings.bind).await?;
+        let addr = listener.local_addr()?;
+        let base_url = match &settings.public_url {
+            Some(u) => u.trim_end_matches('/').to_owned(),
+            None if addr.ip().is_loopback() => format!("http://localhost:{}", addr.port()),
+            None => format!("http://{addr}"),
+        };
+        let (shutdown_tx, shutdown) = watch::channel(false);
+        let mut peer = [0u8; 8];
+        getrandom::fill(&mut peer).map_err(|e| anyhow::anyhow!("randomness: {e}"))?;
+        let state = Arc::new(AppState {
+            hub: Arc::new(Hub::new(Arc::clone(&storage), settings.max_doc_bytes)),
+            storage,
+            base_url,
+            server_peer: samtal_shared::PeerId::new(format!(
+                "samtal-server-{}",
+                peer.iter().map(|b| format!("{b:02x}")).collect::<String>()
+            )),
+            connections: Mutex::new(HashMap::new()),
+            shutdown,
+            settings,
+        });
+        let demo_links = if state.settings.demo {
+            Some(workshops::ensure_demo(&state).await?)
+        } else {
+            None
+        };
+        Ok(Self {
+            listener,
+            state,
+            shutdown_tx,
+            demo_links,
+        })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.state.base_url
+    }
+
+    pub fn state(&self) -> Arc<AppState> {
+        Arc::clone(&self.state)
+    }
+
+    pub fn demo_links(&self) -> Option<&str> {
+        self.demo_links.as_deref()
+    }
+
+    /// Serve until `signal` completes, then close every connection and return.
+    pub async fn run_until(self, signal: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let app = api::router(Arc::clone(&self.state));
+        let tx = self.shutdown_tx;
+        axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            signal.await;
+            let _ = tx.send(true);
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Serve in the background (tests). Dropping the returned sender shuts the server down.
+    pub fn spawn(self) -> (SocketAddr, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<anyhow::Result<()>>) {
+        let addr = self
+            .listener
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)));
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(self.run_until(async move {
+            let _ = stop_rx.await;
+        }));
+        (addr, stop_tx, task)
+    }
+}

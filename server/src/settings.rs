@@ -1,0 +1,58 @@
+//! Typed settings: every flag has a `SAMTAL_*` environment variable and an explicit default.
+
+use clap::Parser;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Parser)]
+#[command(name = "samtal-server", version, about = "Samtal sync server")]
+pub struct Settings {
+    /// Address to listen on.
+    #[arg(long, env = "SAMTAL_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Folder for the SQLite database (created if missing).
+    #[arg(long, env = "SAMTAL_DATA", default_value = "./data")]
+    pub data: PathBuf,
+    /// Folder with the built client (trunk's output).
+    #[arg(long, env = "SAMTAL_STATIC", default_value = "./dist")]
+    pub static_dir: PathBuf,
+    /// Public base URL used in links (default: http://<bind>, with localhost for loopback).
+    #[arg(long, env = "SAMTAL_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Token that may create workshops. Without it, only clients on loopback may.
+    #[arg(long, env = "SAMTAL_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// Create the demo workshop on first start and print its links.
+    #[arg(long, env = "SAMTAL_DEMO", default_value_t = false)]
+    pub demo: bool,
+    /// Largest WebSocket frame accepted, in bytes.
+    #[arg(long, env = "SAMTAL_MAX_FRAME_BYTES", default_value_t = 4 * 1024 * 1024)]
+    pub max_frame_bytes: usize,
+    /// Largest stored document, in bytes.
+    #[arg(long, env = "SAMTAL_MAX_DOC_BYTES", default_value_t = 32 * 1024 * 1024)]
+    pub max_doc_bytes: usize,
+    /// Concurrent sync connections per workshop.
+    #[arg(long, env = "SAMTAL_MAX_CONNECTIONS_PER_WORKSHOP", default_value_t = 200)]
+    pub max_connections_per_workshop: usize,
+    /// Workshops this server will hold.
+    #[arg(long, env = "SAMTAL_MAX_WORKSHOPS", default_value_t = 1000)]
+    pub max_workshops: usize,
+}
+
+impl Settings {
+    /// Settings for tests and embedding: loopback, port 0, the given data folder.
+    pub fn for_tests(data: PathBuf) -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data,
+            static_dir: PathBuf::from("dist"),
+            public_url: None,
+            admin_token: None,
+            demo: false,
+            max_frame_bytes: 4 * 1024 * 1024,
+            max_doc_bytes: 32 * 1024 * 1024,
+            max_connections_per_workshop: 200,
+            max_workshops: 1000,
+        }
+    }
+}

@@ -1,0 +1,301 @@
+//! Durable storage behind a trait, so a Postgres implementation can sit beside SQLite.
+//!
+//! Every method is blocking and called from `spawn_blocking`. A method that returns `Ok` has
+//! committed its transaction; with `synchronous=FULL` in WAL mode SQLite has fsync'd it.
+
+use crate::auth::TokenHash;
+use rusqlite::{Connection, OptionalExtension, params};
+use samtal_shared::DocumentId;
+use samtal_shared::roles::{DocKind, Role};
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("could not create the data folder: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("storage lock poisoned")]
+    Poisoned,
+}
+
+/// A link's grant, as stored (by token hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Capability {
+    pub workshop_id: String,
+    pub role: Role,
+    /// Last day (`YYYY-MM-DD`) the link works, for catch-up links.
+    pub expires_at: Option<String>,
+}
+
+/// A document's place in its workshop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocRecord {
+    pub doc_id: DocumentId,
+    pub workshop_id: String,
+    pub kind: DocKind,
+}
+
+/// Everything a new workshop writes, in one transaction.
+pub struct NewWorkshopRecord {
+    pub workshop_id: String,
+    pub title: String,
+    pub docs: Vec<(DocRecord, Vec<u8>)>,
+    pub capabilities: Vec<(TokenHash, Capability)>,
+}
+
+pub trait Storage: Send + Sync + 'static {
+    fn create_workshop(&self, w: &NewWorkshopRecord) -> Result<(), StorageError>;
+    fn workshop_count(&self) -> Result<usize, StorageError>;
+    fn capability(&self, hash: &TokenHash) -> Result<Option<Capability>, StorageError>;
+    fn workshop_docs(&self, workshop_id: &str) -> Result<Vec<DocRecord>, StorageError>;
+    /// All chunks of a document in order (snapshot first), ready for `Automerge::load`.
+    fn load_doc(&self, doc_id: &DocumentId) -> Result<Option<Vec<u8>>, StorageError>;
+    /// Append one incremental chunk; returns (number of chunks, total bytes) afterwards.
+    fn append_chunk(&self, doc_id: &DocumentId, bytes: &[u8]) -> Result<(u64, u64), StorageError>;
+    /// Replace all chunks of a document by one snapshot.
+    fn compact(&self, doc_id: &DocumentId, snapshot: &[u8]) -> Result<(), StorageError>;
+    fn get_meta(&self, key: &str) -> Result<Option<String>, StorageError>;
+    fn set_meta(&self, key: &str, value: &str) -> Result<(), StorageError>;
+}
+
+/// The embedded default: one SQLite file in WAL mode, `synchronous=FULL`.
+pub struct SqliteStorage {
+    conn: Mutex<Connection>,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS workshops (
+    workshop_id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    created_at TEXT NOT NULL DEFAULT (datetime('now'))
+);
+CREATE TABLE IF NOT EXISTS capabilities (
+    token_hash BLOB PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshops(workshop_id) ON DELETE CASCADE,
+    role TEXT NOT NULL,
+    group_id TEXT,
+    expires_at TEXT
+);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshops(workshop_id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    group_id TEXT
+);
+CREATE INDEX IF NOT EXISTS documents_by_workshop ON documents(workshop_id);
+CREATE TABLE IF NOT EXISTS chunks (
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('snapshot', 'incremental')),
+    bytes BLOB NOT NULL,
+    PRIMARY KEY (doc_id, seq)
+);
+";
+
+impl SqliteStorage {
+    /// Open (or create) `dir/samtal.sqlite3`.
+    pub fn open(dir: &Path) -> Result<Self, StorageError> {
+        std::fs::create_dir_all(dir)?;
+        let conn = Connection::open(dir.join("samtal.sqlite3"))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn conn(&self) -> Result<MutexGuard<'_, Connection>, StorageError> {
+        self.conn.lock().map_err(|_| StorageError::Poisoned)
+    }
+}
+
+fn kind_columns(kind: &DocKind) -> (&'static str, Option<&str>) {
+    match kind {
+        DocKind::Workshop => ("workshop", None),
+        DocKind::Plenary => ("plenary", None),
+        DocKind::Group { group_id } => ("group", Some(group_id)),
+    }
+}
+
+fn kind_from_columns(kind: &str, group_id: Option<String>) -> Result<DocKind, StorageError> {
+    match (kind, group_id) {
+        ("workshop", _) => Ok(DocKind::Workshop),
+        ("plenary", _) => Ok(DocKind::Plenary),
+        ("group", Some(group_id)) => Ok(DocKind::Group { group_id }),
+        (k, _) => Err(StorageError::Corrupt(format!("unknown document kind {k}"))),
+    }
+}
+
+fn role_columns(role: &Role) -> (&'static str, Option<&str>) {
+    match role {
+        Role::Group { group_id } => ("group", Some(group_id)),
+        other => (other.name(), None),
+    }
+}
+
+impl Storage for SqliteStorage {
+    fn create_workshop(&self, w: &NewWorkshopRecord) -> Result<(), StorageError> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        tx.execute(
+            "INSERT INTO workshops (workshop_id, title) VALUES (?1, ?2)",
+            params![w.workshop_id, w.title],
+        )?;
+        for (rec, bytes) in &w.docs {
+            let (kind, group) = kind_columns(&rec.kind);
+            tx.execute(
+                "INSERT INTO documents (doc_id, workshop_id, kind, group_id) VALUES (?1, ?2, ?3, ?4)",
+                params![rec.doc_id.to_string(), w.workshop_id, kind, group],
+            )?;
+            tx.execute(
+                "INSERT INTO chunks (doc_id, seq, kind, bytes) VALUES (?1, 0, 'snapshot', ?2)",
+                params![rec.doc_id.to_string(), bytes],
+            )?;
+        }
+        for (hash, cap) in &w.capabilities {
+            let (role, group) = role_columns(&cap.role);
+            tx.execute(
+                "INSERT INTO capabilities (token_hash, workshop_id, role, group_id, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![hash.as_slice(), cap.workshop_id, role, group, cap.expires_at],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn workshop_count(&self) -> Result<usize, StorageError> {
+        let n: i64 = self
+            .conn()?
+            .query_row("SELECT count(*) FROM workshops", [], |r| r.get(0))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    fn capability(&self, hash: &TokenHash) -> Result<Option<Capability>, StorageError> {
+        let conn = self.conn()?;
+        let row = conn
+            .query_row(
+                "SELECT workshop_id, role, group_id, expires_at FROM capabilities WHERE token_hash = ?1",
+                params![hash.as_slice()],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((workshop_id, role, group_id, expires_at)) = row else {
+            return Ok(None);
+        };
+        let role = match (role.as_str(), group_id) {
+            ("facilitator", _) => Role::Facilitator,
+            ("catch_up", _) => Role::CatchUp,
+            ("group", Some(group_id)) => Role::Group { group_id },
+            (r, _) => return Err(StorageError::Corrupt(format!("unknown role {r}"))),
+        };
+        Ok(Some(Capability {
+            workshop_id,
+            role,
+            expires_at,
+        }))
+    }
+
+    fn workshop_docs(&self, workshop_id: &str) -> Result<Vec<DocRecord>, StorageError> {
+        let conn = self.conn()?;
+        let mut stmt =
+            conn.prepare("SELECT doc_id, kind, group_id FROM documents WHERE workshop_id = ?1")?;
+        let rows = stmt.query_map(params![workshop_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, kind, group) = row?;
+            out.push(DocRecord {
+                doc_id: id
+                    .parse()
+                    .map_err(|e| StorageError::Corrupt(format!("document id {id}: {e}")))?,
+                workshop_id: workshop_id.to_owned(),
+                kind: kind_from_columns(&kind, group)?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn load_doc(&self, doc_id: &DocumentId) -> Result<Option<Vec<u8>>, StorageError> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare("SELECT bytes FROM chunks WHERE doc_id = ?1 ORDER BY seq")?;
+        let mut rows = stmt.query(params![doc_id.to_string()])?;
+        let mut out: Option<Vec<u8>> = None;
+        while let Some(row) = rows.next()? {
+            let bytes: Vec<u8> = row.get(0)?;
+            out.get_or_insert_with(Vec::new).extend_from_slice(&bytes);
+        }
+        Ok(out)
+    }
+
+    fn append_chunk(&self, doc_id: &DocumentId, bytes: &[u8]) -> Result<(u64, u64), StorageError> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        let id = doc_id.to_string();
+        tx.execute(
+            "INSERT INTO chunks (doc_id, seq, kind, bytes)
+             VALUES (?1, (SELECT coalesce(max(seq), -1) + 1 FROM chunks WHERE doc_id = ?1), 'incremental', ?2)",
+            params![id, bytes],
+        )?;
+        let (n, total): (i64, i64) = tx.query_row(
+            "SELECT count(*), coalesce(sum(length(bytes)), 0) FROM chunks WHERE doc_id = ?1",
+            params![id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        tx.commit()?;
+        Ok((
+            u64::try_from(n).unwrap_or(0),
+            u64::try_from(total).unwrap_or(0),
+        ))
+    }
+
+    fn compact(&self, doc_id: &DocumentId, snapshot: &[u8]) -> Result<(), StorageError> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        let id = doc_id.to_string();
+        tx.execute("DELETE FROM chunks WHERE doc_id = ?1", params![id])?;
+        tx.execute(
+            "INSERT INTO chunks (doc_id, seq, kind, bytes) VALUES (?1, 0, 'snapshot', ?2)",
+            params![id, snapshot],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn get_meta(&self, key: &str) -> Result<Option<String>, StorageError> {
+        Ok(self
+            .conn()?
+            .query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    fn set_meta(&self, key: &str, value: &str) -> Result<(), StorageError> {
+        self.conn()?.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+}

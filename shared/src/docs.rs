@@ -1,0 +1,774 @@
+//! The three document kinds and their typed accessors. No other code reads or writes
+//! document paths: the server and client call these functions.
+//!
+//! Layout (schema version [`SCHEMA_VERSION`]):
+//! - workshop: `schema, kind="workshop", workshop_id, title, date, phase, access_until,
+//!   materials[{title,url}], areas[], questions[{id,text,area?}], reflection_fields[{id,label}],
+//!   cases[{id,title,area,body: Text}], groups[{id,name,area,doc_id}], plenary_doc_id`
+//! - group: `schema, kind="group", workshop_id, group_id, answers{qid → Text},
+//!   reflections{case_id → {field_id → Text}}, highlights[], present`
+//! - plenary: `schema, kind="plenary", workshop_id, summary{qid → Text}, follow_up[], pinned[]`
+//!
+//! Invariant: every `Text` object is created by the server when the document is built, never by
+//! a client. Two offline clients creating the same field would each make their own object and
+//! one of them would lose its text on merge; splicing into a shared object always merges.
+
+use crate::ids::DocumentId;
+use crate::text::{self, Splice};
+use automerge::{
+    AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, Value, transaction::Transactable,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// Days a catch-up link stays open after the workshop date unless the spec says otherwise.
+pub const DEFAULT_ACCESS_DAYS: i64 = 14;
+
+/// Why a document does not have the expected shape.
+#[derive(Debug, thiserror::Error)]
+pub enum SchemaError {
+    #[error("the document is not a {expected} document")]
+    WrongKind { expected: &'static str },
+    #[error("the document has schema version {found}, this version reads up to {SCHEMA_VERSION}")]
+    UnsupportedSchema { found: u64 },
+    #[error("field `{0}` is missing or has the wrong type")]
+    Field(&'static str),
+    #[error("no such text field")]
+    NoSuchText,
+    #[error("invalid workshop: {0}")]
+    InvalidSpec(String),
+    #[error(transparent)]
+    Automerge(#[from] automerge::AutomergeError),
+}
+
+/// The workshop's phase.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Prep,
+    Groups,
+    Plenary,
+    Followup,
+    Closed,
+}
+
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Prep => "prep",
+            Phase::Groups => "groups",
+            Phase::Plenary => "plenary",
+            Phase::Followup => "followup",
+            Phase::Closed => "closed",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "prep" => Phase::Prep,
+            "groups" => Phase::Groups,
+            "plenary" => Phase::Plenary,
+            "followup" => Phase::Followup,
+            "closed" => Phase::Closed,
+            _ => return None,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Creating a workshop (server only).
+
+/// What a facilitator (or the admin API) asks for when creating a workshop.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WorkshopSpec {
+    pub title: String,
+    /// ISO date, `YYYY-MM-DD`.
+    pub date: String,
+    #[serde(default)]
+    pub materials: Vec<Material>,
+    #[serde(default)]
+    pub areas: Vec<String>,
+    #[serde(default)]
+    pub questions: Vec<QuestionSpec>,
+    /// Labels of the reflection fields per case; empty means [`default_reflection_fields`].
+    #[serde(default)]
+    pub reflection_fields: Vec<String>,
+    #[serde(default)]
+    pub cases: Vec<CaseSpec>,
+    pub groups: Vec<GroupSpec>,
+    /// Days after `date` the catch-up link stays open.
+    #[serde(default)]
+    pub access_days: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Material {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionSpec {
+    pub text: String,
+    #[serde(default)]
+    pub area: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseSpec {
+    pub title: String,
+    pub area: String,
+    pub body: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupSpec {
+    pub name: String,
+    pub area: String,
+}
+
+/// The default reflection fields for a case (children's rights training).
+pub fn default_reflection_fields() -> Vec<Field> {
+    [
+        ("best_interest", "Barnets bästa"),
+        ("child_heard", "Hur kommer barnet till tals?"),
+        ("conclusions", "Slutsatser"),
+        ("plenary_questions", "Frågor till storgruppen"),
+    ]
+    .into_iter()
+    .map(|(id, label)| Field {
+        id: id.into(),
+        label: label.into(),
+    })
+    .collect()
+}
+
+/// Limits on what one workshop spec may contain (bounds the documents' size).
+pub const MAX_ITEMS: usize = 200;
+pub const MAX_TEXT: usize = 20_000;
+
+impl WorkshopSpec {
+    /// Check the spec before anything is built from it.
+    pub fn validate(&self) -> Result<(), SchemaError> {
+        let bad = |m: &str| Err(SchemaError::InvalidSpec(m.to_owned()));
+        if self.title.trim().is_empty() {
+            return bad("title is empty");
+        }
+        if parse_date(&self.date).is_none() {
+            return bad("date must be YYYY-MM-DD");
+        }
+        if self.groups.is_empty() {
+            return bad("at least one group is needed");
+        }
+        let counts = [
+            self.materials.len(),
+            self.areas.len(),
+            self.questions.len(),
+            self.reflection_fields.len(),
+            self.cases.len(),
+            self.groups.len(),
+        ];
+        if counts.iter().any(|&n| n > MAX_ITEMS) {
+            return bad("too many items");
+        }
+        let texts = std::iter::once(&self.title)
+            .chain(self.questions.iter().map(|q| &q.text))
+            .chain(self.cases.iter().map(|c| &c.body))
+            .chain(self.groups.iter().map(|g| &g.name));
+        if texts.into_iter().any(|t| t.len() > MAX_TEXT) {
+            return bad("a text is too long");
+        }
+        if let Some(d) = self.access_days
+            && !(0..=3650).contains(&d)
+        {
+            return bad("access_days must be between 0 and 3650");
+        }
+        Ok(())
+    }
+}
+
+/// A new workshop's documents, ready to be stored.
+pub struct NewWorkshop {
+    pub workshop_doc_id: DocumentId,
+    pub workshop: AutoCommit,
+    pub plenary_doc_id: DocumentId,
+    pub plenary: AutoCommit,
+    /// (group, its document)
+    pub groups: Vec<(Group, AutoCommit)>,
+}
+
+/// Build every document of a new workshop. `new_id` supplies fresh random document ids.
+pub fn build_workshop(
+    spec: &WorkshopSpec,
+    workshop_id: &str,
+    mut new_id: impl FnMut() -> DocumentId,
+) -> Result<NewWorkshop, SchemaError> {
+    spec.validate()?;
+    let fields: Vec<Field> = if spec.reflection_fields.is_empty() {
+        default_reflection_fields()
+    } else {
+        spec.reflection_fields
+            .iter()
+            .enumerate()
+            .map(|(i, label)| Field {
+                id: format!("f{}", i + 1),
+                label: label.clone(),
+            })
+            .collect()
+    };
+    let questions: Vec<Question> = spec
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(i, q)| Question {
+            id: format!("q{}", i + 1),
+            text: q.text.clone(),
+            area: q.area.clone().filter(|a| !a.is_empty()),
+        })
+        .collect();
+    let cases: Vec<Case> = spec
+        .cases
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Case {
+            id: format!("c{}", i + 1),
+            title: c.title.clone(),
+            area: c.area.clone(),
+            body: c.body.clone(),
+        })
+        .collect();
+    let groups: Vec<Group> = spec
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| Group {
+            id: format!("g{}", i + 1),
+            name: g.name.clone(),
+            area: g.area.clone(),
+            doc_id: new_id(),
+        })
+        .collect();
+    let plenary_doc_id = new_id();
+    let workshop_doc_id = new_id();
+    let access_days = spec.access_days.unwrap_or(DEFAULT_ACCESS_DAYS);
+    let access_until = parse_date(&spec.date)
+        .map(|d| format_date(d + access_days))
+        .ok_or_else(|| SchemaError::InvalidSpec("date".into()))?;
+
+    let mut w = AutoCommit::new();
+    let root = automerge::ROOT;
+    header(&mut w, "workshop", workshop_id)?;
+    w.put(&root, "title", spec.title.as_str())?;
+    w.put(&root, "date", spec.date.as_str())?;
+    w.put(&root, "phase", Phase::Groups.as_str())?;
+    w.put(&root, "access_until", access_until.as_str())?;
+    let materials = w.put_object(&root, "materials", ObjType::List)?;
+    for (i, m) in spec.materials.iter().enumerate() {
+        let o = w.insert_object(&materials, i, ObjType::Map)?;
+        w.put(&o, "title", m.title.as_str())?;
+        w.put(&o, "url", m.url.as_str())?;
+    }
+    let areas = w.put_object(&root, "areas", ObjType::List)?;
+    for (i, a) in spec.areas.iter().enumerate() {
+        w.insert(&areas, i, a.as_str())?;
+    }
+    let qs = w.put_object(&root, "questions", ObjType::List)?;
+    for (i, q) in questions.iter().enumerate() {
+        let o = w.insert_object(&qs, i, ObjType::Map)?;
+        w.put(&o, "id", q.id.as_str())?;
+        w.put(&o, "text", q.text.as_str())?;
+        if let Some(area) = &q.area {
+            w.put(&o, "area", area.as_str())?;
+        }
+    }
+    let fs = w.put_object(&root, "reflection_fields", ObjType::List)?;
+    for (i, f) in fields.iter().enumerate() {
+        let o = w.insert_object(&fs, i, ObjType::Map)?;
+        w.put(&o, "id", f.id.as_str())?;
+        w.put(&o, "label", f.label.as_str())?;
+    }
+    let cs = w.put_object(&root, "cases", ObjType::List)?;
+    for (i, c) in cases.iter().enumerate() {
+        let o = w.insert_object(&cs, i, ObjType::Map)?;
+        w.put(&o, "id", c.id.as_str())?;
+        w.put(&o, "title", c.title.as_str())?;
+        w.put(&o, "area", c.area.as_str())?;
+        let body = w.put_object(&o, "body", ObjType::Text)?;
+        w.splice_text(&body, 0, 0, &c.body)?;
+    }
+    let gs = w.put_object(&root, "groups", ObjType::List)?;
+    for (i, g) in groups.iter().enumerate() {
+        let o = w.insert_object(&gs, i, ObjType::Map)?;
+        w.put(&o, "id", g.id.as_str())?;
+        w.put(&o, "name", g.name.as_str())?;
+        w.put(&o, "area", g.area.as_str())?;
+        w.put(&o, "doc_id", g.doc_id.to_string())?;
+    }
+    w.put(&root, "plenary_doc_id", plenary_doc_id.to_string())?;
+    w.commit();
+
+    let mut group_docs = Vec::with_capacity(groups.len());
+    for g in &groups {
+        let mut d = AutoCommit::new();
+        header(&mut d, "group", workshop_id)?;
+        d.put(&root, "group_id", g.id.as_str())?;
+        let answers = d.put_object(&root, "answers", ObjType::Map)?;
+        for q in questions.iter().filter(|q| q.applies_to(&g.area)) {
+            d.put_object(&answers, q.id.as_str(), ObjType::Text)?;
+        }
+        let refl = d.put_object(&root, "reflections", ObjType::Map)?;
+        for c in cases.iter().filter(|c| c.area == g.area) {
+            let per_case = d.put_object(&refl, c.id.as_str(), ObjType::Map)?;
+            for f in &fields {
+                d.put_object(&per_case, f.id.as_str(), ObjType::Text)?;
+            }
+        }
+        d.put_object(&root, "highlights", ObjType::List)?;
+        d.put(&root, "present", ScalarValue::Uint(0))?;
+        d.commit();
+        group_docs.push((g.clone(), d));
+    }
+
+    let mut p = AutoCommit::new();
+    header(&mut p, "plenary", workshop_id)?;
+    let summary = p.put_object(&root, "summary", ObjType::Map)?;
+    for q in &questions {
+        p.put_object(&summary, q.id.as_str(), ObjType::Text)?;
+    }
+    p.put_object(&root, "follow_up", ObjType::List)?;
+    p.put_object(&root, "pinned", ObjType::List)?;
+    p.commit();
+
+    Ok(NewWorkshop {
+        workshop_doc_id,
+        workshop: w,
+        plenary_doc_id,
+        plenary: p,
+        groups: group_docs,
+    })
+}
+
+fn header(d: &mut AutoCommit, kind: &str, workshop_id: &str) -> Result<(), SchemaError> {
+    d.put(automerge::ROOT, "schema", ScalarValue::Uint(SCHEMA_VERSION))?;
+    d.put(automerge::ROOT, "kind", kind)?;
+    d.put(automerge::ROOT, "workshop_id", workshop_id)?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading.
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    pub id: String,
+    pub text: String,
+    pub area: Option<String>,
+}
+
+impl Question {
+    /// A question without an area is for every group.
+    pub fn applies_to(&self, area: &str) -> bool {
+        self.area.as_deref().is_none_or(|a| a == area)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Field {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Case {
+    pub id: String,
+    pub title: String,
+    pub area: String,
+    pub body: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    pub area: String,
+    pub doc_id: DocumentId,
+}
+
+/// A workshop document, read into plain data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Workshop {
+    pub workshop_id: String,
+    pub title: String,
+    pub date: String,
+    pub phase: Phase,
+    pub access_until: String,
+    pub materials: Vec<Material>,
+    pub areas: Vec<String>,
+    pub questions: Vec<Question>,
+    pub reflection_fields: Vec<Field>,
+    pub cases: Vec<Case>,
+    pub groups: Vec<Group>,
+    pub plenary_doc_id: DocumentId,
+}
+
+impl Workshop {
+    pub fn group(&self, group_id: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.id == group_id)
+    }
+
+    pub fn questions_for<'a>(&'a self, area: &'a str) -> impl Iterator<Item = &'a Question> {
+        self.questions.iter().filter(move |q| q.applies_to(area))
+    }
+
+    pub fn cases_for<'a>(&'a self, area: &'a str) -> impl Iterator<Item = &'a Case> {
+        self.cases.iter().filter(move |c| c.area == area)
+    }
+}
+
+/// Which kind a stored document says it is.
+pub fn kind_of(doc: &impl ReadDoc) -> Option<String> {
+    str_at(doc, &automerge::ROOT, "kind")
+}
+
+fn check_header(doc: &impl ReadDoc, expected: &'static str) -> Result<(), SchemaError> {
+    if kind_of(doc).as_deref() != Some(expected) {
+        return Err(SchemaError::WrongKind { expected });
+    }
+    match doc.get(automerge::ROOT, "schema")? {
+        Some((Value::Scalar(s), _)) => match s.as_ref() {
+            ScalarValue::Uint(v) if *v <= SCHEMA_VERSION => Ok(()),
+            ScalarValue::Int(v) if *v >= 0 && (*v as u64) <= SCHEMA_VERSION => Ok(()),
+            ScalarValue::Uint(v) => Err(SchemaError::UnsupportedSchema { found: *v }),
+            _ => Err(SchemaError::Field("schema")),
+        },
+        _ => Err(SchemaError::Field("schema")),
+    }
+}
+
+fn str_at(doc: &impl ReadDoc, obj: &ObjId, key: &str) -> Option<String> {
+    match doc.get(obj, key).ok()?? {
+        (Value::Scalar(s), _) => match s.as_ref() {
+            ScalarValue::Str(t) => Some(t.to_string()),
+            _ => None,
+        },
+        (Value::Object(ObjType::Text), id) => doc.text(&id).ok(),
+        _ => None,
+    }
+}
+
+fn req_str(doc: &impl ReadDoc, obj: &ObjId, key: &'static str) -> Result<String, SchemaError> {
+    str_at(doc, obj, key).ok_or(SchemaError::Field(key))
+}
+
+fn obj_at(
+    doc: &impl ReadDoc,
+    obj: &ObjId,
+    key: &'static str,
+    ty: ObjType,
+) -> Result<ObjId, SchemaError> {
+    match doc.get(obj, key)? {
+        Some((Value::Object(t), id)) if t == ty => Ok(id),
+        _ => Err(SchemaError::Field(key)),
+    }
+}
+
+fn list_items(doc: &impl ReadDoc, list: &ObjId) -> Vec<ObjId> {
+    (0..doc.length(list))
+        .filter_map(|i| match doc.get(list, i).ok()?? {
+            (Value::Object(_), id) => Some(id),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Read a workshop document.
+pub fn read_workshop(doc: &impl ReadDoc) -> Result<Workshop, SchemaError> {
+    check_header(doc, "workshop")?;
+    let root = automerge::ROOT;
+    let materials = obj_at(doc, &root, "materials", ObjType::List)?;
+    let areas = obj_at(doc, &root, "areas", ObjType::List)?;
+    let questions = obj_at(doc, &root, "questions", ObjType::List)?;
+    let fields = obj_at(doc, &root, "reflection_fields", ObjType::List)?;
+    let cases = obj_at(doc, &root, "cases", ObjType::List)?;
+    let groups = obj_at(doc, &root, "groups", ObjType::List)?;
+    Ok(Workshop {
+        workshop_id: req_str(doc, &root, "workshop_id")?,
+        title: req_str(doc, &root, "title")?,
+        date: req_str(doc, &root, "date")?,
+        phase: Phase::parse(&req_str(doc, &root, "phase")?).ok_or(SchemaError::Field("phase"))?,
+        access_until: req_str(doc, &root, "access_until")?,
+        materials: list_items(doc, &materials)
+            .iter()
+            .map(|o| {
+                Ok(Material {
+                    title: req_str(doc, o, "title")?,
+                    url: req_str(doc, o, "url")?,
+                })
+            })
+            .collect::<Result<_, SchemaError>>()?,
+        areas: (0..doc.length(&areas))
+            .filter_map(|i| match doc.get(&areas, i).ok()?? {
+                (Value::Scalar(s), _) => s.as_str().map(str::to_owned),
+                _ => None,
+            })
+            .collect(),
+        questions: list_items(doc, &questions)
+            .iter()
+            .map(|o| {
+                Ok(Question {
+                    id: req_str(doc, o, "id")?,
+                    text: req_str(doc, o, "text")?,
+                    area: str_at(doc, o, "area"),
+                })
+            })
+            .collect::<Result<_, SchemaError>>()?,
+        reflection_fields: list_items(doc, &fields)
+            .iter()
+            .map(|o| {
+                Ok(Field {
+                    id: req_str(doc, o, "id")?,
+                    label: req_str(doc, o, "label")?,
+                })
+            })
+            .collect::<Result<_, SchemaError>>()?,
+        cases: list_items(doc, &cases)
+            .iter()
+            .map(|o| {
+                Ok(Case {
+                    id: req_str(doc, o, "id")?,
+                    title: req_str(doc, o, "title")?,
+                    area: req_str(doc, o, "area")?,
+                    body: req_str(doc, o, "body")?,
+                })
+            })
+            .collect::<Result<_, SchemaError>>()?,
+        groups: list_items(doc, &groups)
+            .iter()
+            .map(|o| {
+                Ok(Group {
+                    id: req_str(doc, o, "id")?,
+                    name: req_str(doc, o, "name")?,
+                    area: req_str(doc, o, "area")?,
+                    doc_id: req_str(doc, o, "doc_id")?
+                        .parse()
+                        .map_err(|_| SchemaError::Field("doc_id"))?,
+                })
+            })
+            .collect::<Result<_, SchemaError>>()?,
+        plenary_doc_id: req_str(doc, &root, "plenary_doc_id")?
+            .parse()
+            .map_err(|_| SchemaError::Field("plenary_doc_id"))?,
+    })
+}
+
+/// One text field of a group document.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum TextRef {
+    Answer { question_id: String },
+    Reflection { case_id: String, field_id: String },
+}
+
+/// A group document, read into plain data.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct GroupNotes {
+    pub workshop_id: String,
+    pub group_id: String,
+    pub answers: BTreeMap<String, String>,
+    /// case id → field id → text
+    pub reflections: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl GroupNotes {
+    pub fn text(&self, r: &TextRef) -> Option<&str> {
+        match r {
+            TextRef::Answer { question_id } => self.answers.get(question_id),
+            TextRef::Reflection { case_id, field_id } => {
+                self.reflections.get(case_id)?.get(field_id)
+            }
+        }
+        .map(String::as_str)
+    }
+}
+
+fn text_map(doc: &impl ReadDoc, obj: &ObjId) -> BTreeMap<String, String> {
+    doc.keys(obj)
+        .filter_map(|key| match doc.get(obj, key.as_str()).ok()?? {
+            (Value::Object(ObjType::Text), id) => Some((key, doc.text(&id).ok()?)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Read a group document.
+pub fn read_group(doc: &impl ReadDoc) -> Result<GroupNotes, SchemaError> {
+    check_header(doc, "group")?;
+    let root = automerge::ROOT;
+    let answers = obj_at(doc, &root, "answers", ObjType::Map)?;
+    let refl = obj_at(doc, &root, "reflections", ObjType::Map)?;
+    let reflections = doc
+        .keys(&refl)
+        .filter_map(|key| match doc.get(&refl, key.as_str()).ok()?? {
+            (Value::Object(ObjType::Map), id) => Some((key, text_map(doc, &id))),
+            _ => None,
+        })
+        .collect();
+    Ok(GroupNotes {
+        workshop_id: req_str(doc, &root, "workshop_id")?,
+        group_id: req_str(doc, &root, "group_id")?,
+        answers: text_map(doc, &answers),
+        reflections,
+    })
+}
+
+/// The Text object behind a field of a group document.
+pub fn text_obj(doc: &impl ReadDoc, r: &TextRef) -> Result<ObjId, SchemaError> {
+    let root = automerge::ROOT;
+    let (parent, key) = match r {
+        TextRef::Answer { question_id } => {
+            (obj_at(doc, &root, "answers", ObjType::Map)?, question_id.as_str())
+        }
+        TextRef::Reflection { case_id, field_id } => {
+            let refl = obj_at(doc, &root, "reflections", ObjType::Map)?;
+            match doc.get(&refl, case_id.as_str())? {
+                Some((Value::Object(ObjType::Map), id)) => (id, field_id.as_str()),
+                _ => return Err(SchemaError::NoSuchText),
+            }
+        }
+    };
+    match doc.get(&parent, key)? {
+        Some((Value::Object(ObjType::Text), id)) => Ok(id),
+        _ => Err(SchemaError::NoSuchText),
+    }
+}
+
+/// Set a group text field to `new_value` with one minimal splice. Returns the splice made
+/// (in the document's text encoding), or `None` if nothing changed.
+pub fn edit_text(
+    doc: &mut AutoCommit,
+    r: &TextRef,
+    new_value: &str,
+) -> Result<Option<Splice>, SchemaError> {
+    let obj = text_obj(doc, r)?;
+    let old = doc.text(&obj)?;
+    let Some(splice) = text::diff(&old, new_value, doc.text_encoding()) else {
+        return Ok(None);
+    };
+    let delete = isize::try_from(splice.delete).map_err(|_| SchemaError::NoSuchText)?;
+    doc.splice_text(&obj, splice.pos, delete, &splice.insert)?;
+    Ok(Some(splice))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dates (civil calendar, no time zones: workshop dates are plain days).
+
+/// Days since 1970-01-01 for a `YYYY-MM-DD` string.
+pub fn parse_date(s: &str) -> Option<i64> {
+    let mut parts = s.splitn(3, '-');
+    let y: i64 = parts.next()?.parse().ok()?;
+    let m: i64 = parts.next()?.parse().ok()?;
+    let d: i64 = parts.next()?.parse().ok()?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(1970..=9999).contains(&y) {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    (format_date(days) == s).then_some(days)
+}
+
+/// `YYYY-MM-DD` for days since 1970-01-01.
+pub fn format_date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo;
+
+    fn ids() -> impl FnMut() -> DocumentId {
+        let mut n = 0u8;
+        move || {
+            n += 1;
+            DocumentId::from_bytes([n; 16])
+        }
+    }
+
+    #[test]
+    fn dates_round_trip() {
+        assert_eq!(parse_date("1970-01-01"), Some(0));
+        let d = parse_date("2026-11-24").unwrap();
+        assert_eq!(format_date(d + 14), "2026-12-08");
+        assert_eq!(format_date(parse_date("2024-02-28").unwrap() + 1), "2024-02-29");
+        assert_eq!(parse_date("2026-02-30"), None);
+        assert_eq!(parse_date("not a date"), None);
+    }
+
+    #[test]
+    fn built_workshop_reads_back() {
+        let spec = demo::spec("2026-11-24");
+        let new = build_workshop(&spec, "w1", ids()).unwrap();
+        let w = read_workshop(&new.workshop).unwrap();
+        assert_eq!(w.title, spec.title);
+        assert_eq!(w.groups.len(), spec.groups.len());
+        assert_eq!(w.access_until, "2026-12-08");
+        assert_eq!(w.plenary_doc_id, new.plenary_doc_id);
+        assert_eq!(w.reflection_fields.len(), 4);
+        for (g, doc) in &new.groups {
+            let notes = read_group(doc).unwrap();
+            assert_eq!(notes.group_id, g.id);
+            // Every question for the group's area and every case field exists, empty.
+            assert_eq!(notes.answers.len(), w.questions_for(&g.area).count());
+            assert_eq!(notes.reflections.len(), w.cases_for(&g.area).count());
+            assert!(notes.answers.values().all(String::is_empty));
+        }
+        assert!(read_group(&new.workshop).is_err(), "kind is checked");
+    }
+
+    #[test]
+    fn edit_text_splices_into_the_existing_object() {
+        let spec = demo::spec("2026-11-24");
+        let mut new = build_workshop(&spec, "w1", ids()).unwrap();
+        let doc = &mut new.groups[0].1;
+        let r = TextRef::Answer {
+            question_id: "q1".into(),
+        };
+        edit_text(doc, &r, "Hej").unwrap();
+        let s = edit_text(doc, &r, "Hej då").unwrap().unwrap();
+        assert_eq!((s.pos, s.delete, s.insert.as_str()), (3, 0, " då"));
+        assert_eq!(read_group(doc).unwrap().text(&r), Some("Hej då"));
+        let missing = TextRef::Answer {
+            question_id: "nope".into(),
+        };
+        assert!(matches!(
+            edit_text(doc, &missing, "x"),
+            Err(SchemaError::NoSuchText)
+        ));
+    }
+
+    #[test]
+    fn invalid_specs_are_refused() {
+        let mut spec = demo::spec("2026-11-24");
+        spec.groups.clear();
+        assert!(build_workshop(&spec, "w", ids()).is_err());
+        let mut spec = demo::spec("2026-11-24");
+        spec.date = "24/11/2026".into();
+        assert!(spec.validate().is_err());
+    }
+}

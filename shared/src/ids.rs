@@ -1,0 +1,132 @@
+//! Identifiers: automerge-repo document ids (16 bytes, bs58check) and peer ids.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A document id: 16 random bytes, written as bs58check like automerge-repo does
+/// (`automerge:<id>` URLs use the same string).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DocumentId([u8; 16]);
+
+/// Why a string is not a valid document id.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum DocumentIdError {
+    #[error("document id is not valid bs58check: {0}")]
+    Encoding(String),
+    #[error("document id must be 16 bytes, got {0}")]
+    Length(usize),
+}
+
+impl DocumentId {
+    pub const fn from_bytes(bytes: [u8; 16]) -> Self {
+        Self(bytes)
+    }
+
+    pub const fn as_bytes(&self) -> &[u8; 16] {
+        &self.0
+    }
+
+    /// The `automerge:` URL that automerge-repo clients pass to `repo.find`.
+    pub fn automerge_url(&self) -> String {
+        format!("automerge:{self}")
+    }
+}
+
+impl fmt::Display for DocumentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&bs58::encode(self.0).with_check().into_string())
+    }
+}
+
+impl fmt::Debug for DocumentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DocumentId({self})")
+    }
+}
+
+impl FromStr for DocumentId {
+    type Err = DocumentIdError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.strip_prefix("automerge:").unwrap_or(s);
+        // 16 bytes + 4 check bytes never need more than 28 base58 digits; refuse long input early.
+        if s.len() > 40 {
+            return Err(DocumentIdError::Encoding("too long".into()));
+        }
+        let bytes = bs58::decode(s)
+            .with_check(None)
+            .into_vec()
+            .map_err(|e| DocumentIdError::Encoding(e.to_string()))?;
+        let arr: [u8; 16] = bytes
+            .as_slice()
+            .try_into()
+            .map_err(|_| DocumentIdError::Length(bytes.len()))?;
+        Ok(Self(arr))
+    }
+}
+
+impl serde::Serialize for DocumentId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DocumentId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// A peer id as sent in `senderId`/`targetId`. Opaque text chosen by each peer.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct PeerId(String);
+
+impl PeerId {
+    pub fn new(s: impl Into<String>) -> Self {
+        Self(s.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for PeerId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_bs58check() {
+        let id = DocumentId::from_bytes([7; 16]);
+        let s = id.to_string();
+        assert_eq!(s.parse::<DocumentId>(), Ok(id));
+        assert_eq!(format!("automerge:{s}").parse::<DocumentId>(), Ok(id));
+    }
+
+    #[test]
+    fn rejects_bad_checksum_and_paths() {
+        let s = DocumentId::from_bytes([1; 16]).to_string();
+        let mut bad = s.clone().into_bytes();
+        let last = bad.len() - 1;
+        bad[last] = if bad[last] == b'2' { b'3' } else { b'2' };
+        assert!(String::from_utf8(bad).unwrap_or_default().parse::<DocumentId>().is_err());
+        assert!("../../etc/passwd".parse::<DocumentId>().is_err());
+        assert!("".parse::<DocumentId>().is_err());
+    }
+
+    #[test]
+    fn matches_automerge_repo_encoding() {
+        // bs58check of 16 zero bytes, as automerge-repo's `bs58check.encode` prints it.
+        let id = DocumentId::from_bytes([0; 16]);
+        let decoded = bs58::decode(id.to_string()).into_vec().unwrap_or_default();
+        assert_eq!(decoded.len(), 20, "payload + 4 checksum bytes");
+        assert_eq!(&decoded[..16], &[0; 16]);
+    }
+}

@@ -1,0 +1,17 @@
+//! Samtal's shared core, compiled both natively (server, tests) and to wasm32 (client).
+//!
+//! Everything here is sans-IO: plain data, pure functions and state machines. The server and
+//! the browser client only move bytes in and out and call into this crate, so there is exactly
+//! one implementation of the sync protocol, the document layout and the access rules.
+
+pub mod demo;
+pub mod docs;
+pub mod ids;
+pub mod protocol;
+pub mod roles;
+pub mod session;
+pub mod sync;
+pub mod text;
+
+pub use ids::{DocumentId, PeerId};
+pub use protocol::Message;

@@ -1,0 +1,83 @@
+//! Who may read and write which document. One table, used by the server to authorise every
+//! protocol message and by the client to decide which fields are editable.
+
+use serde::{Deserialize, Serialize};
+
+/// The role a link (capability token) grants for one workshop.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "role", rename_all = "snake_case")]
+pub enum Role {
+    Facilitator,
+    Group { group_id: String },
+    CatchUp,
+}
+
+/// What a document is, within its workshop.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DocKind {
+    Workshop,
+    Group { group_id: String },
+    Plenary,
+}
+
+/// How far a role may touch a document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Access {
+    None,
+    Read,
+    Write,
+}
+
+impl Role {
+    /// The access rule table (see ARCHITECTURE.md, "Roles").
+    pub fn access(&self, doc: &DocKind) -> Access {
+        match (self, doc) {
+            (Role::Facilitator, _) => Access::Write,
+            (Role::CatchUp, _) => Access::Read,
+            (Role::Group { .. }, DocKind::Workshop | DocKind::Plenary) => Access::Read,
+            (Role::Group { group_id }, DocKind::Group { group_id: doc_group }) => {
+                if group_id == doc_group {
+                    Access::Write
+                } else {
+                    Access::None
+                }
+            }
+        }
+    }
+
+    /// Short name for logs and the database (never the token).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Role::Facilitator => "facilitator",
+            Role::Group { .. } => "group",
+            Role::CatchUp => "catch_up",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_table() {
+        let g1 = Role::Group {
+            group_id: "g1".into(),
+        };
+        let own = DocKind::Group {
+            group_id: "g1".into(),
+        };
+        let other = DocKind::Group {
+            group_id: "g2".into(),
+        };
+        assert_eq!(g1.access(&own), Access::Write);
+        assert_eq!(g1.access(&other), Access::None);
+        assert_eq!(g1.access(&DocKind::Workshop), Access::Read);
+        assert_eq!(g1.access(&DocKind::Plenary), Access::Read);
+        assert_eq!(Role::CatchUp.access(&own), Access::Read);
+        assert_eq!(Role::CatchUp.access(&DocKind::Plenary), Access::Read);
+        assert_eq!(Role::Facilitator.access(&other), Access::Write);
+        assert_eq!(Role::Facilitator.access(&DocKind::Workshop), Access::Write);
+    }
+}

@@ -1,0 +1,714 @@
+//! The sans-IO sync engine: bytes in, bytes out. Used by the server (one [`DocHub`] per document,
+//! one [`ServerConnection`] per WebSocket) and by every client ([`ClientRepo`]).
+//!
+//! Durability is the caller's job and is made easy by the split between [`DocHub::receive`]
+//! (applies changes, sends nothing) and [`DocHub::outgoing`] (generates messages that advertise
+//! our heads): persist between the two and no peer ever sees heads that are not on disk.
+
+use crate::ids::{DocumentId, PeerId};
+use crate::protocol::{Message, PROTOCOL_VERSION, PeerMetadata, ProtocolError};
+use crate::roles::Access;
+use automerge::sync::{self, SyncDoc};
+use automerge::{AutoCommit, ChangeHash};
+use std::collections::BTreeMap;
+
+/// Why a sync message was refused.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum SyncError {
+    #[error("sync message could not be decoded: {0}")]
+    Decode(String),
+    #[error("this link may only read this document; the changes were refused")]
+    ReadOnly,
+    #[error("peer has no sync session for this document")]
+    NotAttached,
+    #[error("changes could not be applied: {0}")]
+    Apply(String),
+}
+
+struct PeerSync {
+    state: sync::State,
+    access: Access,
+}
+
+/// One document and the sync state of every peer that shares it.
+pub struct DocHub {
+    doc: AutoCommit,
+    peers: BTreeMap<PeerId, PeerSync>,
+}
+
+impl DocHub {
+    pub fn new(doc: AutoCommit) -> Self {
+        Self {
+            doc,
+            peers: BTreeMap::new(),
+        }
+    }
+
+    pub fn doc(&self) -> &AutoCommit {
+        &self.doc
+    }
+
+    /// Local edits go through here; call [`Self::outgoing`] after committing (and persisting).
+    pub fn doc_mut(&mut self) -> &mut AutoCommit {
+        &mut self.doc
+    }
+
+    pub fn into_doc(self) -> AutoCommit {
+        self.doc
+    }
+
+    /// Start (or restart) a sync session with `peer`.
+    pub fn attach(&mut self, peer: PeerId, access: Access) {
+        self.peers.insert(
+            peer,
+            PeerSync {
+                state: sync::State::new(),
+                access,
+            },
+        );
+    }
+
+    pub fn detach(&mut self, peer: &PeerId) {
+        self.peers.remove(peer);
+    }
+
+    pub fn is_attached(&self, peer: &PeerId) -> bool {
+        self.peers.contains_key(peer)
+    }
+
+    pub fn peer_count(&self) -> usize {
+        self.peers.len()
+    }
+
+    /// Forget what every peer has been sent, so the next [`Self::outgoing`] starts afresh
+    /// (used after the in-memory document was replaced, e.g. reloaded from storage).
+    pub fn reset_peers(&mut self) {
+        for p in self.peers.values_mut() {
+            p.state = sync::State::new();
+        }
+    }
+
+    pub fn replace_doc(&mut self, doc: AutoCommit) {
+        self.doc = doc;
+        self.reset_peers();
+    }
+
+    pub fn heads(&mut self) -> Vec<ChangeHash> {
+        self.doc.get_heads()
+    }
+
+    /// Apply a sync message from `peer`. Returns whether the document changed. Nothing is sent
+    /// here: persist first, then call [`Self::outgoing`].
+    pub fn receive(&mut self, peer: &PeerId, data: &[u8]) -> Result<bool, SyncError> {
+        let p = self.peers.get_mut(peer).ok_or(SyncError::NotAttached)?;
+        let msg = sync::Message::decode(data).map_err(|e| SyncError::Decode(e.to_string()))?;
+        if !msg.changes.is_empty() && p.access < Access::Write {
+            return Err(SyncError::ReadOnly);
+        }
+        let before = self.doc.get_heads();
+        self.doc
+            .sync()
+            .receive_sync_message(&mut p.state, msg)
+            .map_err(|e| SyncError::Apply(e.to_string()))?;
+        Ok(self.doc.get_heads() != before)
+    }
+
+    /// The next sync message for one peer, if any.
+    pub fn generate(&mut self, peer: &PeerId) -> Option<Vec<u8>> {
+        let p = self.peers.get_mut(peer)?;
+        self.doc
+            .sync()
+            .generate_sync_message(&mut p.state)
+            .map(sync::Message::encode)
+    }
+
+    /// The next sync message for every peer that needs one.
+    pub fn outgoing(&mut self) -> Vec<(PeerId, Vec<u8>)> {
+        let doc = &mut self.doc;
+        self.peers
+            .iter_mut()
+            .filter_map(|(id, p)| {
+                doc.sync()
+                    .generate_sync_message(&mut p.state)
+                    .map(|m| (id.clone(), m.encode()))
+            })
+            .collect()
+    }
+
+    /// True when `peer` has told us heads that include every change we have.
+    pub fn peer_has_everything(&mut self, peer: &PeerId) -> bool {
+        let ours = self.doc.get_heads();
+        let Some(p) = self.peers.get(peer) else {
+            return false;
+        };
+        match &p.state.their_heads {
+            Some(theirs) => ours.iter().all(|h| theirs.contains(h)),
+            None => false,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Connection-level protocol (join/peer handshake, message routing).
+
+/// A connection-level protocol violation. The connection is closed with this text as reason.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum ConnError {
+    #[error("{0}")]
+    Protocol(#[from] ProtocolError),
+    #[error("the first message must be `join`")]
+    NotJoined,
+    #[error("`join` was sent twice")]
+    AlreadyJoined,
+    #[error("no supported protocol version (this server speaks \"{PROTOCOL_VERSION}\", you offered {0:?})")]
+    UnsupportedVersion(Vec<String>),
+    #[error("senderId `{got}` does not match the id given in `join`")]
+    SpoofedSender { got: String },
+    #[error("unexpected `{0}` message")]
+    Unexpected(String),
+    #[error("the server reported an error: {0}")]
+    Remote(String),
+}
+
+/// What the server should do with an incoming frame.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ServerInbound {
+    /// Send this reply (the `peer` message after `join`).
+    Reply(Message),
+    /// A `request` or `sync` for a document.
+    Doc {
+        document_id: DocumentId,
+        data: Vec<u8>,
+    },
+    /// An ephemeral message to relay (not stored).
+    Ephemeral { document_id: DocumentId },
+    /// The client said goodbye.
+    Leave,
+    /// Nothing to do (e.g. unknown gossip messages).
+    Ignore,
+}
+
+/// The server side of one connection.
+pub struct ServerConnection {
+    our_id: PeerId,
+    remote: Option<PeerId>,
+}
+
+impl ServerConnection {
+    pub fn new(our_id: PeerId) -> Self {
+        Self {
+            our_id,
+            remote: None,
+        }
+    }
+
+    /// The client's peer id, once it has joined.
+    pub fn remote(&self) -> Option<&PeerId> {
+        self.remote.as_ref()
+    }
+
+    pub fn receive(&mut self, frame: &[u8]) -> Result<ServerInbound, ConnError> {
+        let msg = Message::decode(frame)?;
+        let Some(remote) = &self.remote else {
+            return match msg {
+                Message::Join {
+                    sender_id,
+                    supported_protocol_versions,
+                    ..
+                } => {
+                    if !supported_protocol_versions
+                        .iter()
+                        .any(|v| v == PROTOCOL_VERSION)
+                    {
+                        return Err(ConnError::UnsupportedVersion(supported_protocol_versions));
+                    }
+                    self.remote = Some(sender_id.clone());
+                    Ok(ServerInbound::Reply(Message::Peer {
+                        sender_id: self.our_id.clone(),
+                        target_id: sender_id,
+                        selected_protocol_version: PROTOCOL_VERSION.into(),
+                        metadata: Some(PeerMetadata {
+                            storage_id: None,
+                            is_ephemeral: false,
+                        }),
+                    }))
+                }
+                _ => Err(ConnError::NotJoined),
+            };
+        };
+        let check = |sender: &PeerId| {
+            if sender == remote {
+                Ok(())
+            } else {
+                Err(ConnError::SpoofedSender {
+                    got: sender.to_string(),
+                })
+            }
+        };
+        match msg {
+            Message::Join { .. } => Err(ConnError::AlreadyJoined),
+            Message::Request {
+                document_id,
+                sender_id,
+                data,
+                ..
+            }
+            | Message::Sync {
+                document_id,
+                sender_id,
+                data,
+                ..
+            } => {
+                check(&sender_id)?;
+                Ok(ServerInbound::Doc { document_id, data })
+            }
+            Message::Ephemeral {
+                document_id,
+                sender_id,
+                ..
+            } => {
+                check(&sender_id)?;
+                Ok(ServerInbound::Ephemeral { document_id })
+            }
+            Message::Leave { sender_id } => {
+                check(&sender_id)?;
+                Ok(ServerInbound::Leave)
+            }
+            Message::DocUnavailable { .. } | Message::Unknown { .. } => Ok(ServerInbound::Ignore),
+            Message::Error { message } => Err(ConnError::Remote(message)),
+            Message::Peer { .. } => Err(ConnError::Unexpected("peer".into())),
+        }
+    }
+
+    /// Wrap a sync message for the connected client.
+    pub fn sync_message(&self, document_id: DocumentId, data: Vec<u8>) -> Option<Message> {
+        Some(Message::Sync {
+            document_id,
+            sender_id: self.our_id.clone(),
+            target_id: self.remote.clone()?,
+            data,
+        })
+    }
+
+    pub fn doc_unavailable(&self, document_id: DocumentId) -> Option<Message> {
+        Some(Message::DocUnavailable {
+            document_id,
+            sender_id: self.our_id.clone(),
+            target_id: self.remote.clone()?,
+        })
+    }
+}
+
+/// What a client learned from a frame.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ClientEvents {
+    /// The handshake completed (send [`ClientRepo::outgoing`] now).
+    pub connected: bool,
+    /// Documents whose content changed (persist them, then re-render).
+    pub changed: Vec<DocumentId>,
+    /// Documents the server does not have or will not share.
+    pub unavailable: Vec<DocumentId>,
+}
+
+/// A client's documents and its one connection to the server. Used by the browser client,
+/// the native test client and the load generator.
+pub struct ClientRepo {
+    our_id: PeerId,
+    server: Option<PeerId>,
+    docs: BTreeMap<DocumentId, DocHub>,
+}
+
+impl ClientRepo {
+    pub fn new(our_id: PeerId) -> Self {
+        Self {
+            our_id,
+            server: None,
+            docs: BTreeMap::new(),
+        }
+    }
+
+    pub fn peer_id(&self) -> &PeerId {
+        &self.our_id
+    }
+
+    pub fn is_connected(&self) -> bool {
+        self.server.is_some()
+    }
+
+    /// Add a document: empty (to fetch) or loaded from local storage.
+    pub fn add_doc(&mut self, id: DocumentId, doc: AutoCommit) {
+        let mut hub = DocHub::new(doc);
+        if let Some(server) = &self.server {
+            hub.attach(server.clone(), Access::Write);
+        }
+        self.docs.insert(id, hub);
+    }
+
+    pub fn doc(&self, id: &DocumentId) -> Option<&AutoCommit> {
+        self.docs.get(id).map(DocHub::doc)
+    }
+
+    pub fn doc_mut(&mut self, id: &DocumentId) -> Option<&mut AutoCommit> {
+        self.docs.get_mut(id).map(DocHub::doc_mut)
+    }
+
+    pub fn doc_ids(&self) -> impl Iterator<Item = &DocumentId> {
+        self.docs.keys()
+    }
+
+    /// The first frame to send on a fresh connection.
+    pub fn join_frame(&self) -> Vec<u8> {
+        Message::Join {
+            sender_id: self.our_id.clone(),
+            supported_protocol_versions: vec![PROTOCOL_VERSION.into()],
+            metadata: Some(PeerMetadata {
+                storage_id: None,
+                is_ephemeral: false,
+            }),
+        }
+        .encode()
+    }
+
+    /// The connection dropped: sync sessions start over on the next connection.
+    pub fn disconnected(&mut self) {
+        if let Some(server) = self.server.take() {
+            for hub in self.docs.values_mut() {
+                hub.detach(&server);
+            }
+        }
+    }
+
+    /// Handle one frame from the server.
+    pub fn receive(&mut self, frame: &[u8]) -> Result<ClientEvents, ConnError> {
+        let mut events = ClientEvents::default();
+        match Message::decode(frame)? {
+            Message::Peer {
+                sender_id,
+                selected_protocol_version,
+                ..
+            } => {
+                if selected_protocol_version != PROTOCOL_VERSION {
+                    return Err(ConnError::UnsupportedVersion(vec![
+                        selected_protocol_version,
+                    ]));
+                }
+                for hub in self.docs.values_mut() {
+                    hub.attach(sender_id.clone(), Access::Write);
+                }
+                self.server = Some(sender_id);
+                events.connected = true;
+            }
+            Message::Sync {
+                document_id, data, ..
+            }
+            | Message::Request {
+                document_id, data, ..
+            } => {
+                let server = self.server.clone().ok_or(ConnError::NotJoined)?;
+                if let Some(hub) = self.docs.get_mut(&document_id) {
+                    let changed = hub
+                        .receive(&server, &data)
+                        .map_err(|e| ConnError::Remote(e.to_string()))?;
+                    if changed {
+                        events.changed.push(document_id);
+                    }
+                }
+            }
+            Message::DocUnavailable { document_id, .. } => events.unavailable.push(document_id),
+            Message::Error { message } => return Err(ConnError::Remote(message)),
+            Message::Join { .. } => return Err(ConnError::Unexpected("join".into())),
+            Message::Ephemeral { .. } | Message::Leave { .. } | Message::Unknown { .. } => {}
+        }
+        Ok(events)
+    }
+
+    /// Frames to send now (after local changes are committed and saved locally).
+    pub fn outgoing(&mut self) -> Vec<Vec<u8>> {
+        let Some(server) = self.server.clone() else {
+            return Vec::new();
+        };
+        let mut frames = Vec::new();
+        for (id, hub) in &mut self.docs {
+            let have_doc = !hub.heads().is_empty();
+            if let Some(data) = hub.generate(&server) {
+                let (document_id, sender_id, target_id) = (*id, self.our_id.clone(), server.clone());
+                let msg = if have_doc {
+                    Message::Sync {
+                        document_id,
+                        sender_id,
+                        target_id,
+                        data,
+                    }
+                } else {
+                    Message::Request {
+                        document_id,
+                        sender_id,
+                        target_id,
+                        data,
+                    }
+                };
+                frames.push(msg.encode());
+            }
+        }
+        frames
+    }
+
+    /// True when the server has confirmed it holds every change of this document (and so, by
+    /// the server's durability invariant, has it on disk).
+    pub fn is_synced(&mut self, id: &DocumentId) -> bool {
+        let Some(server) = self.server.clone() else {
+            return false;
+        };
+        self.docs
+            .get_mut(id)
+            .is_some_and(|hub| hub.peer_has_everything(&server))
+    }
+
+    /// True when every document is synced.
+    pub fn all_synced(&mut self) -> bool {
+        let ids: Vec<DocumentId> = self.docs.keys().copied().collect();
+        ids.iter().all(|id| self.is_synced(id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo;
+    use crate::docs::{self, TextRef};
+    use proptest::prelude::*;
+
+    fn group_doc() -> AutoCommit {
+        let mut n = 0u8;
+        let mut new = docs::build_workshop(&demo::spec("2026-11-24"), "w", || {
+            n += 1;
+            DocumentId::from_bytes([n; 16])
+        })
+        .unwrap();
+        new.groups.remove(0).1
+    }
+
+    /// Run the full protocol between a server (hub + connections) and clients in memory.
+    struct World {
+        hub: DocHub,
+        conns: Vec<ServerConnection>,
+        clients: Vec<ClientRepo>,
+        id: DocumentId,
+    }
+
+    impl World {
+        fn new(n: usize, initial: AutoCommit) -> Self {
+            let id = DocumentId::from_bytes([42; 16]);
+            let clients = (0..n)
+                .map(|i| {
+                    let mut c = ClientRepo::new(PeerId::new(format!("c{i}")));
+                    c.add_doc(id, AutoCommit::new());
+                    c
+                })
+                .collect();
+            Self {
+                hub: DocHub::new(initial),
+                conns: (0..n)
+                    .map(|_| ServerConnection::new(PeerId::new("server")))
+                    .collect(),
+                clients,
+                id,
+            }
+        }
+
+        /// Exchange frames between client `i` and the server until quiet.
+        fn sync_client(&mut self, i: usize) {
+            let mut to_server = if self.clients[i].is_connected() {
+                self.clients[i].outgoing()
+            } else {
+                vec![self.clients[i].join_frame()]
+            };
+            for _ in 0..50 {
+                let mut to_client = Vec::new();
+                for f in to_server.drain(..) {
+                    match self.conns[i].receive(&f).unwrap() {
+                        ServerInbound::Reply(m) => to_client.push(m.encode()),
+                        ServerInbound::Doc { data, .. } => {
+                            let peer = self.conns[i].remote().unwrap().clone();
+                            if !self.hub.is_attached(&peer) {
+                                self.hub.attach(peer.clone(), Access::Write);
+                            }
+                            self.hub.receive(&peer, &data).unwrap();
+                        }
+                        other => panic!("unexpected {other:?}"),
+                    }
+                }
+                if let Some(peer) = self.conns[i].remote().cloned()
+                    && let Some(data) = self.hub.generate(&peer)
+                {
+                    to_client.push(self.conns[i].sync_message(self.id, data).unwrap().encode());
+                }
+                for f in to_client {
+                    self.clients[i].receive(&f).unwrap();
+                }
+                to_server = self.clients[i].outgoing();
+                if to_server.is_empty() {
+                    break;
+                }
+            }
+        }
+
+        fn disconnect(&mut self, i: usize) {
+            if let Some(peer) = self.conns[i].remote().cloned() {
+                self.hub.detach(&peer);
+            }
+            self.conns[i] = ServerConnection::new(PeerId::new("server"));
+            self.clients[i].disconnected();
+        }
+
+        fn text(&mut self, i: usize, r: &TextRef) -> String {
+            docs::read_group(self.clients[i].doc(&self.id).unwrap())
+                .unwrap()
+                .text(r)
+                .unwrap()
+                .to_owned()
+        }
+    }
+
+    fn answer(q: &str) -> TextRef {
+        TextRef::Answer {
+            question_id: q.into(),
+        }
+    }
+
+    #[test]
+    fn client_fetches_edits_and_server_acknowledges() {
+        let mut w = World::new(2, group_doc());
+        w.sync_client(0);
+        let id = w.id;
+        assert!(w.clients[0].is_synced(&id));
+        let doc = w.clients[0].doc_mut(&id).unwrap();
+        docs::edit_text(doc, &answer("q1"), "Barnets röst").unwrap();
+        doc.commit();
+        assert!(!w.clients[0].is_synced(&id), "not synced before the server has it");
+        w.sync_client(0);
+        assert!(w.clients[0].is_synced(&id));
+        w.sync_client(1);
+        assert_eq!(w.text(1, &answer("q1")), "Barnets röst");
+    }
+
+    #[test]
+    fn read_only_peer_cannot_write() {
+        let mut hub = DocHub::new(group_doc());
+        let mut sneaky = hub.doc().clone();
+        docs::edit_text(&mut sneaky, &answer("q1"), "intrång").unwrap();
+        sneaky.commit();
+        let reader = PeerId::new("reader");
+        hub.attach(reader.clone(), Access::Read);
+        let mut state = sync::State::new();
+        // Give the reader's state our heads so its next message carries its change.
+        let first = hub.generate(&reader).unwrap();
+        sneaky
+            .sync()
+            .receive_sync_message(&mut state, sync::Message::decode(&first).unwrap())
+            .unwrap();
+        let msg = sneaky.sync().generate_sync_message(&mut state).unwrap();
+        assert_eq!(hub.receive(&reader, &msg.encode()), Err(SyncError::ReadOnly));
+        assert_eq!(docs::read_group(hub.doc()).unwrap().text(&answer("q1")), Some(""));
+    }
+
+    #[test]
+    fn handshake_rules() {
+        let mut conn = ServerConnection::new(PeerId::new("server"));
+        let sync = Message::Sync {
+            document_id: DocumentId::from_bytes([1; 16]),
+            sender_id: PeerId::new("a"),
+            target_id: PeerId::new("server"),
+            data: vec![],
+        };
+        assert_eq!(conn.receive(&sync.encode()), Err(ConnError::NotJoined));
+        let bad_version = Message::Join {
+            sender_id: PeerId::new("a"),
+            supported_protocol_versions: vec!["0".into()],
+            metadata: None,
+        };
+        assert!(matches!(
+            conn.receive(&bad_version.encode()),
+            Err(ConnError::UnsupportedVersion(_))
+        ));
+        let client = ClientRepo::new(PeerId::new("a"));
+        assert!(matches!(
+            conn.receive(&client.join_frame()),
+            Ok(ServerInbound::Reply(Message::Peer { .. }))
+        ));
+        assert!(matches!(
+            conn.receive(&sync.encode()),
+            Ok(ServerInbound::Doc { .. })
+        ));
+        let spoofed = Message::Leave {
+            sender_id: PeerId::new("b"),
+        };
+        assert!(matches!(
+            conn.receive(&spoofed.encode()),
+            Err(ConnError::SpoofedSender { .. })
+        ));
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Type { client: usize, q: usize, at: usize, text: String },
+        Delete { client: usize, q: usize, at: usize, len: usize },
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            (0..3usize, 0..3usize, 0..50usize, "[a-zåäö ]{1,6}").prop_map(|(client, q, at, text)| {
+                Op::Type { client, q, at, text }
+            }),
+            (0..3usize, 0..3usize, 0..50usize, 1..4usize)
+                .prop_map(|(client, q, at, len)| Op::Delete { client, q, at, len }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(100))]
+
+        /// Three replicas edit the same group doc while disconnected, then sync with the server
+        /// in a random order: everyone ends with identical documents.
+        #[test]
+        fn offline_replicas_converge(ops in proptest::collection::vec(op(), 1..40), order in Just(vec![0usize, 1, 2]).prop_shuffle(), rounds in 1..3usize) {
+            let mut w = World::new(3, group_doc());
+            for i in 0..3 { w.sync_client(i); }
+            for i in 0..3 { w.disconnect(i); }
+            let id = w.id;
+            for o in &ops {
+                let (client, q) = match o { Op::Type { client, q, .. } | Op::Delete { client, q, .. } => (*client, *q) };
+                let r = answer(&format!("q{}", q + 1));
+                let old = w.text(client, &r);
+                let chars: Vec<char> = old.chars().collect();
+                let new: String = match o {
+                    Op::Type { at, text, .. } => {
+                        let at = (*at).min(chars.len());
+                        chars[..at].iter().chain(text.chars().collect::<Vec<_>>().iter()).chain(chars[at..].iter()).collect()
+                    }
+                    Op::Delete { at, len, .. } => {
+                        let at = (*at).min(chars.len());
+                        let end = (at + len).min(chars.len());
+                        chars[..at].iter().chain(chars[end..].iter()).collect()
+                    }
+                };
+                let doc = w.clients[client].doc_mut(&id).unwrap();
+                docs::edit_text(doc, &r, &new).unwrap();
+                doc.commit();
+            }
+            for _ in 0..rounds {
+                for &i in &order { w.sync_client(i); }
+            }
+            // One more pass so the first clients see the later ones' changes.
+            for &i in &order { w.sync_client(i); }
+            let server_notes = docs::read_group(w.hub.doc()).unwrap();
+            let server_heads = w.hub.heads();
+            for i in 0..3 {
+                let doc = w.clients[i].doc_mut(&id).unwrap();
+                prop_assert_eq!(doc.get_heads(), server_heads.clone());
+                prop_assert_eq!(&docs::read_group(doc).unwrap(), &server_notes);
+                prop_assert!(w.clients[i].is_synced(&id));
+            }
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! Test support: start a real server on `127.0.0.1:0` with a temp SQLite folder, create
+//! workshops over HTTP, and a native client that syncs over a real WebSocket using the same
+//! `shared` sync core as the browser.
+
+use anyhow::{Context, Result, anyhow, bail};
+use automerge::AutoCommit;
+use futures_util::{SinkExt, StreamExt};
+use samtal_server::Server;
+use samtal_server::settings::Settings;
+use samtal_server::workshops::WorkshopLinks;
+use samtal_shared::docs::{self, GroupNotes, TextRef, WorkshopSpec};
+use samtal_shared::session::SessionInfo;
+use samtal_shared::sync::ClientRepo;
+use samtal_shared::{DocumentId, Message, PeerId};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+/// Every wait in these tests is bounded by this.
+pub const TIMEOUT: Duration = Duration::from_secs(20);
+
+/// A server running in this process on a loopback port.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub data: PathBuf,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+impl TestServer {
+    pub async fn start(data: &Path) -> Result<Self> {
+        Self::start_with(Settings::for_tests(data.to_path_buf())).await
+    }
+
+    pub async fn start_with(settings: Settings) -> Result<Self> {
+        let data = settings.data.clone();
+        let server = Server::start(settings).await?;
+        let (addr, stop, task) = server.spawn();
+        Ok(Self {
+            addr,
+            data,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+
+    pub fn http(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn ws(&self, token: &str) -> String {
+        format!("ws://{}/api/sync/{token}", self.addr)
+    }
+
+    /// Graceful stop: waits until every connection is closed and the listener is gone.
+    pub async fn stop(mut self) -> Result<()> {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.task.take() {
+            tokio::time::timeout(TIMEOUT, t).await???;
+        }
+        Ok(())
+    }
+
+    /// Create a workshop through the admin API.
+    pub async fn create_workshop(&self, spec: &WorkshopSpec) -> Result<WorkshopLinks> {
+        let url = format!("{}/api/workshops", self.http());
+        let spec = spec.clone();
+        tokio::task::spawn_blocking(move || -> Result<WorkshopLinks> {
+            Ok(ureq::post(&url)
+                .send_json(&spec)?
+                .body_mut()
+                .read_json::<WorkshopLinks>()?)
+        })
+        .await?
+    }
+}
+
+/// The token at the end of a link.
+pub fn token_of(link: &str) -> String {
+    link.rsplit('/').next().unwrap_or_default().to_owned()
+}
+
+/// The demo spec, dated today-ish (tests never depend on the date).
+pub fn demo_spec() -> WorkshopSpec {
+    samtal_shared::demo::spec("2026-11-24")
+}
+
+type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// A native peer: the shared `ClientRepo` plus a WebSocket.
+pub struct NativeClient {
+    pub repo: ClientRepo,
+    pub info: SessionInfo,
+    ws: Option<Ws>,
+    addr: SocketAddr,
+    token: String,
+}
+
+impl NativeClient {
+    /// Look up the link, connect, and fetch every document it may read.
+    pub async fn connect(addr: SocketAddr, token: &str, name: &str) -> Result<Self> {
+        let url = format!("http://{addr}/api/session/{token}");
+        let info: SessionInfo = tokio::task::spawn_blocking(move || -> Result<SessionInfo> {
+            Ok(ureq::get(&url).call()?.body_mut().read_json()?)
+        })
+        .await??;
+        let mut repo = ClientRepo::new(PeerId::new(format!("{name}-{}", std::process::id())));
+        for (id, _) in &info.docs {
+            repo.add_doc(*id, AutoCommit::new());
+        }
+        let mut c = Self {
+            repo,
+            info,
+            ws: None,
+            addr,
+            token: token.to_owned(),
+        };
+        c.reconnect().await?;
+        c.sync().await?;
+        Ok(c)
+    }
+
+    /// Drop the connection (the documents stay, like a browser going offline).
+    pub async fn disconnect(&mut self) {
+        if let Some(mut ws) = self.ws.take() {
+            let _ = ws.close(None).await;
+        }
+        self.repo.disconnected();
+    }
+
+    /// Open a new connection and complete the handshake.
+    pub async fn reconnect(&mut self) -> Result<()> {
+        self.disconnect().await;
+        let url = format!("ws://{}/api/sync/{}", self.addr, self.token);
+        let (mut ws, _) = tokio::time::timeout(TIMEOUT, tokio_tungstenite::connect_async(url))
+            .await
+            .context("connect timed out")??;
+        ws.send(WsMessage::Binary(self.repo.join_frame().into()))
+            .await?;
+        self.ws = Some(ws);
+        while !self.repo.is_connected() {
+            self.pump_one().await?;
+        }
+        Ok(())
+    }
+
+    async fn send_outgoing(&mut self) -> Result<()> {
+        let frames = self.repo.outgoing();
+        let ws = self.ws.as_mut().ok_or_else(|| anyhow!("offline"))?;
+        for f in frames {
+            ws.send(WsMessage::Binary(f.into())).await?;
+        }
+        Ok(())
+    }
+
+    /// Receive one frame and answer it.
+    async fn pump_one(&mut self) -> Result<()> {
+        let ws = self.ws.as_mut().ok_or_else(|| anyhow!("offline"))?;
+        let frame = tokio::time::timeout(TIMEOUT, ws.next())
+            .await
+            .context("no frame from the server in time")?
+            .ok_or_else(|| anyhow!("connection closed"))??;
+        match frame {
+            WsMessage::Binary(b) => {
+                self.repo
+                    .receive(&b)
+                    .map_err(|e| anyhow!("protocol: {e}"))?;
+            }
+            WsMessage::Close(c) => bail!("closed by server: {c:?}"),
+            _ => {}
+        }
+        self.send_outgoing().await
+    }
+
+    /// Exchange messages until the server holds everything we have and we hold its heads.
+    pub async fn sync(&mut self) -> Result<()> {
+        self.send_outgoing().await?;
+        let deadline = tokio::time::Instant::now() + TIMEOUT;
+        loop {
+            if self.repo.all_synced() {
+                // Drain what is already queued (e.g. the server's newer changes) briefly.
+                match tokio::time::timeout(Duration::from_millis(150), self.pump_one()).await {
+                    Err(_) => return Ok(()),
+                    Ok(r) => r?,
+                }
+            } else {
+                self.pump_one().await?;
+            }
+            if tokio::time::Instant::now() > deadline {
+                bail!("not synced in time");
+            }
+        }
+    }
+
+    pub fn group_doc(&self) -> Result<DocumentId> {
+        self.info
+            .own_group_doc()
+            .ok_or_else(|| anyhow!("not a group link"))
+    }
+
+    /// Set a text field of a group document (one commit, like one typing burst).
+    pub fn edit(&mut self, doc: DocumentId, field: &TextRef, text: &str) -> Result<()> {
+        let d = self
+            .repo
+            .doc_mut(&doc)
+            .ok_or_else(|| anyhow!("no such doc"))?;
+        docs::edit_text(d, field, text)?;
+        d.commit();
+        Ok(())
+    }
+
+    /// Append to a text field.
+    pub fn append(&mut self, doc: DocumentId, field: &TextRef, more: &str) -> Result<()> {
+        let current = self.notes(doc)?.text(field).unwrap_or_default().to_owned();
+        self.edit(doc, field, &format!("{current}{more}"))
+    }
+
+    pub fn notes(&self, doc: DocumentId) -> Result<GroupNotes> {
+        Ok(docs::read_group(
+            self.repo.doc(&doc).ok_or_else(|| anyhow!("no such doc"))?,
+        )?)
+    }
+
+    pub fn heads(&mut self, doc: DocumentId) -> Vec<automerge::ChangeHash> {
+        self.repo
+            .doc_mut(&doc)
+            .map(|d| d.get_heads())
+            .unwrap_or_default()
+    }
+}
+
+/// A raw WebSocket for hostile-input tests.
+pub async fn raw_socket(addr: SocketAddr, token: &str) -> Result<Ws> {
+    let url = format!("ws://{addr}/api/sync/{token}");
+    let (ws, _) = tokio::time::timeout(TIMEOUT, tokio_tungstenite::connect_async(url)).await??;
+    Ok(ws)
+}
+
+/// Read until the server sends a protocol `error` (returned) or closes without one.
+pub async fn expect_error(ws: &mut Ws) -> Result<String> {
+    loop {
+        let frame = tokio::time::timeout(TIMEOUT, ws.next())
+            .await
+            .context("no error in time")?;
+        match frame {
+            Some(Ok(WsMessage::Binary(b))) => {
+                if let Ok(Message::Error { message }) = Message::decode(&b) {
+                    return Ok(message);
+                }
+            }
+            Some(Ok(WsMessage::Close(c))) => {
+                return c
+                    .map(|c| c.reason.to_string())
+                    .ok_or_else(|| anyhow!("closed without a reason"));
+            }
+            Some(Ok(_)) => {}
+            Some(Err(e)) => bail!("socket error before an error message: {e}"),
+            None => bail!("closed without an error message"),
+        }
+    }
+}
+
+/// Read a group document straight from the SQLite file (for after-restart checks).
+pub fn stored_group_notes(data: &Path, doc: DocumentId) -> Result<GroupNotes> {
+    use samtal_server::storage::{SqliteStorage, Storage};
+    let storage = SqliteStorage::open(data)?;
+    let bytes = storage
+        .load_doc(&doc)?
+        .ok_or_else(|| anyhow!("document not stored"))?;
+    Ok(docs::read_group(&AutoCommit::load(&bytes)?)?)
+}
