@@ -188,7 +188,6 @@ async fn sync(
         .on_upgrade(move |socket| crate::ws::serve(socket, state, info, slot))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

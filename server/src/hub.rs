@@ -24,9 +24,14 @@ const COMPACT_AFTER: u64 = 64;
 /// What a document actor sends to a connection.
 #[derive(Debug)]
 pub enum Outbound {
-    Sync { doc: DocumentId, data: Vec<u8> },
+    Sync {
+        doc: DocumentId,
+        data: Vec<u8>,
+    },
     /// Send a protocol error with this reason and close the connection.
-    Fail { reason: String },
+    Fail {
+        reason: String,
+    },
 }
 
 /// A connection as seen by document actors.
@@ -202,12 +207,9 @@ impl Hub {
                 }
             }
             for (peer, data) in hub.outgoing() {
-                let ok = conns.get(&peer).is_some_and(|c| {
-                    c.send(Outbound::Sync {
-                        doc: doc_id,
-                        data,
-                    })
-                });
+                let ok = conns
+                    .get(&peer)
+                    .is_some_and(|c| c.send(Outbound::Sync { doc: doc_id, data }));
                 if !ok {
                     hub.detach(&peer);
                     conns.remove(&peer);
@@ -234,7 +236,9 @@ impl Hub {
         }
         let storage = Arc::clone(&self.storage);
         let (chunks, total) = tokio::task::spawn_blocking(move || {
-            storage.append_chunk(&doc_id, &chunk).map_err(|e| e.to_string())
+            storage
+                .append_chunk(&doc_id, &chunk)
+                .map_err(|e| e.to_string())
         })
         .await
         .map_err(|e| e.to_string())??;

@@ -98,7 +98,10 @@ impl Server {
     }
 
     /// Serve until `signal` completes, then close every connection and return.
-    pub async fn run_until(self, signal: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run_until(
+        self,
+        signal: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let app = api::router(Arc::clone(&self.state));
         let tx = self.shutdown_tx;
         axum::serve(
@@ -114,7 +117,13 @@ impl Server {
     }
 
     /// Serve in the background (tests). Dropping the returned sender shuts the server down.
-    pub fn spawn(self) -> (SocketAddr, tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<anyhow::Result<()>>) {
+    pub fn spawn(
+        self,
+    ) -> (
+        SocketAddr,
+        tokio::sync::oneshot::Sender<()>,
+        tokio::task::JoinHandle<anyhow::Result<()>>,
+    ) {
         let addr = self
             .listener
             .local_addr()

@@ -32,7 +32,11 @@ pub struct Settings {
     #[arg(long, env = "SAMTAL_MAX_DOC_BYTES", default_value_t = 32 * 1024 * 1024)]
     pub max_doc_bytes: usize,
     /// Concurrent sync connections per workshop.
-    #[arg(long, env = "SAMTAL_MAX_CONNECTIONS_PER_WORKSHOP", default_value_t = 200)]
+    #[arg(
+        long,
+        env = "SAMTAL_MAX_CONNECTIONS_PER_WORKSHOP",
+        default_value_t = 200
+    )]
     pub max_connections_per_workshop: usize,
     /// Workshops this server will hold.
     #[arg(long, env = "SAMTAL_MAX_WORKSHOPS", default_value_t = 1000)]

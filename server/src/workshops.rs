@@ -105,10 +105,7 @@ pub async fn create(state: &Arc<AppState>, spec: WorkshopSpec) -> Result<Worksho
     };
     let base = &state.base_url;
     let facilitator = format!("{base}/f/{}", token_for(Role::Facilitator, None)?);
-    let catch_up = format!(
-        "{base}/c/{}",
-        token_for(Role::CatchUp, Some(access_until))?
-    );
+    let catch_up = format!("{base}/c/{}", token_for(Role::CatchUp, Some(access_until))?);
     let mut groups = Vec::new();
     for (g, doc) in new.groups {
         let token = token_for(
@@ -155,14 +152,12 @@ pub async fn ensure_demo(state: &Arc<AppState>) -> anyhow::Result<String> {
     if let Ok(text) = std::fs::read_to_string(&path) {
         return Ok(text);
     }
-    let today = docs::format_date(
-        i64::try_from(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)?
-                .as_secs()
-                / 86_400,
-        )?,
-    );
+    let today = docs::format_date(i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_secs()
+            / 86_400,
+    )?);
     let links = create(state, samtal_shared::demo::spec(&today))
         .await
         .map_err(|e| anyhow::anyhow!("creating the demo workshop: {e}"))?;

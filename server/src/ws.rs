@@ -57,7 +57,12 @@ enum End {
     Fail(u16, String),
 }
 
-pub async fn serve(socket: WebSocket, state: Arc<AppState>, info: SessionInfo, _slot: ConnectionSlot) {
+pub async fn serve(
+    socket: WebSocket,
+    state: Arc<AppState>,
+    info: SessionInfo,
+    _slot: ConnectionSlot,
+) {
     let (mut sink, mut stream) = socket.split();
     let (tx, mut rx) = mpsc::channel::<Outbound>(CONNECTION_QUEUE);
     let handle = ConnHandle {

@@ -626,9 +626,10 @@ pub fn read_group(doc: &impl ReadDoc) -> Result<GroupNotes, SchemaError> {
 pub fn text_obj(doc: &impl ReadDoc, r: &TextRef) -> Result<ObjId, SchemaError> {
     let root = automerge::ROOT;
     let (parent, key) = match r {
-        TextRef::Answer { question_id } => {
-            (obj_at(doc, &root, "answers", ObjType::Map)?, question_id.as_str())
-        }
+        TextRef::Answer { question_id } => (
+            obj_at(doc, &root, "answers", ObjType::Map)?,
+            question_id.as_str(),
+        ),
         TextRef::Reflection { case_id, field_id } => {
             let refl = obj_at(doc, &root, "reflections", ObjType::Map)?;
             match doc.get(&refl, case_id.as_str())? {
@@ -715,7 +716,10 @@ mod tests {
         assert_eq!(parse_date("1970-01-01"), Some(0));
         let d = parse_date("2026-11-24").unwrap();
         assert_eq!(format_date(d + 14), "2026-12-08");
-        assert_eq!(format_date(parse_date("2024-02-28").unwrap() + 1), "2024-02-29");
+        assert_eq!(
+            format_date(parse_date("2024-02-28").unwrap() + 1),
+            "2024-02-29"
+        );
         assert_eq!(parse_date("2026-02-30"), None);
         assert_eq!(parse_date("not a date"), None);
     }

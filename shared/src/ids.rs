@@ -116,7 +116,12 @@ mod tests {
         let mut bad = s.clone().into_bytes();
         let last = bad.len() - 1;
         bad[last] = if bad[last] == b'2' { b'3' } else { b'2' };
-        assert!(String::from_utf8(bad).unwrap_or_default().parse::<DocumentId>().is_err());
+        assert!(
+            String::from_utf8(bad)
+                .unwrap_or_default()
+                .parse::<DocumentId>()
+                .is_err()
+        );
         assert!("../../etc/passwd".parse::<DocumentId>().is_err());
         assert!("".parse::<DocumentId>().is_err());
     }

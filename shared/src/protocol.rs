@@ -125,7 +125,12 @@ impl Message {
                 put("senderId", text(sender_id.as_str()));
                 put(
                     "supportedProtocolVersions",
-                    Value::Array(supported_protocol_versions.iter().map(|v| text(v)).collect()),
+                    Value::Array(
+                        supported_protocol_versions
+                            .iter()
+                            .map(|v| text(v))
+                            .collect(),
+                    ),
                 );
                 if let Some(m) = metadata {
                     put("metadata", metadata_value(m));
@@ -198,9 +203,8 @@ impl Message {
     /// Decode one CBOR frame.
     pub fn decode(bytes: &[u8]) -> Result<Message, ProtocolError> {
         let mut reader = bytes;
-        let value: Value =
-            ciborium::de::from_reader_with_recursion_limit(&mut reader, MAX_DEPTH)
-                .map_err(|e| ProtocolError::Cbor(cbor_error(&e)))?;
+        let value: Value = ciborium::de::from_reader_with_recursion_limit(&mut reader, MAX_DEPTH)
+            .map_err(|e| ProtocolError::Cbor(cbor_error(&e)))?;
         if !reader.is_empty() {
             return Err(ProtocolError::TrailingBytes);
         }
@@ -493,7 +497,10 @@ mod tests {
         ));
         let mut trailing = good.clone();
         trailing.push(0);
-        assert_eq!(Message::decode(&trailing), Err(ProtocolError::TrailingBytes));
+        assert_eq!(
+            Message::decode(&trailing),
+            Err(ProtocolError::TrailingBytes)
+        );
     }
 
     proptest! {

@@ -36,7 +36,12 @@ impl Role {
             (Role::Facilitator, _) => Access::Write,
             (Role::CatchUp, _) => Access::Read,
             (Role::Group { .. }, DocKind::Workshop | DocKind::Plenary) => Access::Read,
-            (Role::Group { group_id }, DocKind::Group { group_id: doc_group }) => {
+            (
+                Role::Group { group_id },
+                DocKind::Group {
+                    group_id: doc_group,
+                },
+            ) => {
                 if group_id == doc_group {
                     Access::Write
                 } else {

@@ -160,7 +160,9 @@ pub enum ConnError {
     NotJoined,
     #[error("`join` was sent twice")]
     AlreadyJoined,
-    #[error("no supported protocol version (this server speaks \"{PROTOCOL_VERSION}\", you offered {0:?})")]
+    #[error(
+        "no supported protocol version (this server speaks \"{PROTOCOL_VERSION}\", you offered {0:?})"
+    )]
     UnsupportedVersion(Vec<String>),
     #[error("senderId `{got}` does not match the id given in `join`")]
     SpoofedSender { got: String },
@@ -431,7 +433,8 @@ impl ClientRepo {
         for (id, hub) in &mut self.docs {
             let have_doc = !hub.heads().is_empty();
             if let Some(data) = hub.generate(&server) {
-                let (document_id, sender_id, target_id) = (*id, self.our_id.clone(), server.clone());
+                let (document_id, sender_id, target_id) =
+                    (*id, self.our_id.clone(), server.clone());
                 let msg = if have_doc {
                     Message::Sync {
                         document_id,
@@ -585,7 +588,10 @@ mod tests {
         let doc = w.clients[0].doc_mut(&id).unwrap();
         docs::edit_text(doc, &answer("q1"), "Barnets röst").unwrap();
         doc.commit();
-        assert!(!w.clients[0].is_synced(&id), "not synced before the server has it");
+        assert!(
+            !w.clients[0].is_synced(&id),
+            "not synced before the server has it"
+        );
         w.sync_client(0);
         assert!(w.clients[0].is_synced(&id));
         w.sync_client(1);
@@ -608,8 +614,14 @@ mod tests {
             .receive_sync_message(&mut state, sync::Message::decode(&first).unwrap())
             .unwrap();
         let msg = sneaky.sync().generate_sync_message(&mut state).unwrap();
-        assert_eq!(hub.receive(&reader, &msg.encode()), Err(SyncError::ReadOnly));
-        assert_eq!(docs::read_group(hub.doc()).unwrap().text(&answer("q1")), Some(""));
+        assert_eq!(
+            hub.receive(&reader, &msg.encode()),
+            Err(SyncError::ReadOnly)
+        );
+        assert_eq!(
+            docs::read_group(hub.doc()).unwrap().text(&answer("q1")),
+            Some("")
+        );
     }
 
     #[test]
@@ -651,15 +663,32 @@ mod tests {
 
     #[derive(Debug, Clone)]
     enum Op {
-        Type { client: usize, q: usize, at: usize, text: String },
-        Delete { client: usize, q: usize, at: usize, len: usize },
+        Type {
+            client: usize,
+            q: usize,
+            at: usize,
+            text: String,
+        },
+        Delete {
+            client: usize,
+            q: usize,
+            at: usize,
+            len: usize,
+        },
     }
 
     fn op() -> impl Strategy<Value = Op> {
         prop_oneof![
-            (0..3usize, 0..3usize, 0..50usize, "[a-zåäö ]{1,6}").prop_map(|(client, q, at, text)| {
-                Op::Type { client, q, at, text }
-            }),
+            (0..3usize, 0..3usize, 0..50usize, "[a-zåäö ]{1,6}").prop_map(
+                |(client, q, at, text)| {
+                    Op::Type {
+                        client,
+                        q,
+                        at,
+                        text,
+                    }
+                }
+            ),
             (0..3usize, 0..3usize, 0..50usize, 1..4usize)
                 .prop_map(|(client, q, at, len)| Op::Delete { client, q, at, len }),
         ]

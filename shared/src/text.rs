@@ -111,7 +111,11 @@ mod tests {
 
     #[test]
     fn typing_is_one_small_splice() {
-        let s = diff("Hej värld", "Hej stora värld", TextEncoding::UnicodeCodePoint);
+        let s = diff(
+            "Hej värld",
+            "Hej stora värld",
+            TextEncoding::UnicodeCodePoint,
+        );
         assert_eq!(
             s,
             Some(Splice {

@@ -18,21 +18,28 @@ async fn offline_edits_merge_and_survive_a_restart() {
     let links = server.create_workshop(&demo_spec()).await.unwrap();
     let token = token_of(&links.groups[0].link);
 
-    let mut a = NativeClient::connect(server.addr, &token, "a").await.unwrap();
-    let mut b = NativeClient::connect(server.addr, &token, "b").await.unwrap();
+    let mut a = NativeClient::connect(server.addr, &token, "a")
+        .await
+        .unwrap();
+    let mut b = NativeClient::connect(server.addr, &token, "b")
+        .await
+        .unwrap();
     let doc = a.group_doc().unwrap();
     let reflection = TextRef::Reflection {
         case_id: "c1".into(),
         field_id: "best_interest".into(),
     };
 
-    a.edit(doc, &answer("q1"), "A: barnets röst först.").unwrap();
+    a.edit(doc, &answer("q1"), "A: barnets röst först.")
+        .unwrap();
     a.sync().await.unwrap();
 
     // B goes offline and keeps typing, A keeps typing online.
     b.disconnect().await;
-    b.edit(doc, &answer("q2"), "B offline: fråga barnet direkt.").unwrap();
-    b.edit(doc, &reflection, "B offline: Elsa behöver vila.").unwrap();
+    b.edit(doc, &answer("q2"), "B offline: fråga barnet direkt.")
+        .unwrap();
+    b.edit(doc, &reflection, "B offline: Elsa behöver vila.")
+        .unwrap();
     a.append(doc, &answer("q1"), " A igen.").unwrap();
     a.sync().await.unwrap();
 
@@ -52,13 +59,18 @@ async fn offline_edits_merge_and_survive_a_restart() {
         notes.text(&answer("q2")),
         Some("B offline: fråga barnet direkt.")
     );
-    assert_eq!(notes.text(&reflection), Some("B offline: Elsa behöver vila."));
+    assert_eq!(
+        notes.text(&reflection),
+        Some("B offline: Elsa behöver vila.")
+    );
 
     // Restart on the same SQLite file: a fresh client reads everything back.
     server.stop().await.unwrap();
     assert_eq!(stored_group_notes(dir.path(), doc).unwrap(), notes);
     let server = TestServer::start(dir.path()).await.unwrap();
-    let c = NativeClient::connect(server.addr, &token, "c").await.unwrap();
+    let c = NativeClient::connect(server.addr, &token, "c")
+        .await
+        .unwrap();
     assert_eq!(c.notes(doc).unwrap(), notes);
     server.stop().await.unwrap();
 }
@@ -78,7 +90,10 @@ async fn acknowledged_edits_are_on_disk() {
         // "Synced" means the server's heads cover ours — and then it is in the file.
         assert!(a.repo.is_synced(&doc));
         let stored = stored_group_notes(dir.path(), doc).unwrap();
-        assert_eq!(stored.text(&answer("q3")), a.notes(doc).unwrap().text(&answer("q3")));
+        assert_eq!(
+            stored.text(&answer("q3")),
+            a.notes(doc).unwrap().text(&answer("q3"))
+        );
     }
     server.stop().await.unwrap();
 }

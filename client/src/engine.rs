@@ -1,0 +1,335 @@
+//! The client's sync engine glue: the shared `ClientRepo`, a WebSocket with reconnect backoff,
+//! typing-burst commits and the local copy. It only moves bytes; the protocol is in `shared`.
+
+use crate::store;
+use gloo_timers::callback::Timeout;
+use samtal_shared::DocumentId;
+use samtal_shared::PeerId;
+use samtal_shared::docs::{self, TextRef};
+use samtal_shared::session::SessionInfo;
+use samtal_shared::sync::ClientRepo;
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{BinaryType, MessageEvent, WebSocket};
+
+/// A burst ends after this much quiet…
+const BURST_IDLE_MS: u32 = 300;
+/// …or this long after it began, whichever is first.
+const BURST_MAX_MS: f64 = 1000.0;
+const BACKOFF_MIN_MS: f64 = 1000.0;
+const BACKOFF_MAX_MS: f64 = 30_000.0;
+
+/// What the status line shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Local {
+    Saved,
+    Pending,
+    StorageFull,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Net {
+    Connecting,
+    Offline,
+    Syncing,
+    Synced,
+    Refused,
+}
+
+pub struct Engine {
+    pub info: SessionInfo,
+    pub repo: ClientRepo,
+    token: String,
+    pub local: Local,
+    pub net: Net,
+    pub last_error: Option<String>,
+    ws: Option<WebSocket>,
+    closures: Vec<Closure<dyn FnMut(JsValue)>>,
+    attempts: u32,
+    burst_started: Option<f64>,
+    burst_timer: Option<Timeout>,
+    reconnect_timer: Option<Timeout>,
+    unsaved: Vec<DocumentId>,
+    rerender: Rc<dyn Fn()>,
+    me: Weak<RefCell<Engine>>,
+}
+
+pub type Shared = Rc<RefCell<Engine>>;
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+fn random_id() -> String {
+    let a = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    let b = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    format!("{a:08x}{b:08x}")
+}
+
+impl Engine {
+    /// Open the documents from the local copy and start connecting.
+    pub fn start(token: String, info: SessionInfo, rerender: Rc<dyn Fn()>) -> Shared {
+        let mut repo = ClientRepo::new(PeerId::new(format!("samtal-web-{}", random_id())));
+        for (id, _) in &info.docs {
+            repo.add_doc(*id, store::load_doc(id));
+        }
+        let engine = Rc::new_cyclic(|me| {
+            RefCell::new(Engine {
+                info,
+                repo,
+                token,
+                local: Local::Saved,
+                net: Net::Connecting,
+                last_error: None,
+                ws: None,
+                closures: Vec::new(),
+                attempts: 0,
+                burst_started: None,
+                burst_timer: None,
+                reconnect_timer: None,
+                unsaved: Vec::new(),
+                rerender,
+                me: me.clone(),
+            })
+        });
+        engine.borrow_mut().connect();
+        let weak = Rc::downgrade(&engine);
+        let online = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+            if let Some(e) = weak.upgrade()
+                && let Ok(mut e) = e.try_borrow_mut()
+                && e.ws.is_none()
+            {
+                e.attempts = 0;
+                e.connect();
+            }
+        });
+        if let Some(w) = web_sys::window() {
+            let _ = w.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
+        }
+        engine.borrow_mut().closures.push(online);
+        engine
+    }
+
+    /// Ask yew to render again, after the current borrow is released.
+    fn notify(&self) {
+        let f = Rc::clone(&self.rerender);
+        wasm_bindgen_futures::spawn_local(async move { f() });
+    }
+
+    fn ws_url(&self) -> Option<String> {
+        let loc = web_sys::window()?.location();
+        let scheme = if loc.protocol().ok()? == "https:" {
+            "wss"
+        } else {
+            "ws"
+        };
+        Some(format!(
+            "{scheme}://{}/api/sync/{}",
+            loc.host().ok()?,
+            self.token
+        ))
+    }
+
+    fn connect(&mut self) {
+        self.reconnect_timer = None;
+        let Some(url) = self.ws_url() else { return };
+        let ws = match WebSocket::new(&url) {
+            Ok(ws) => ws,
+            Err(_) => return self.schedule_reconnect(),
+        };
+        ws.set_binary_type(BinaryType::Arraybuffer);
+        self.net = Net::Connecting;
+        let me = self.me.clone();
+        let on_open = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+            if let Some(e) = me.upgrade() {
+                let mut e = e.borrow_mut();
+                let join = e.repo.join_frame();
+                e.send(&join);
+            }
+        });
+        let me = self.me.clone();
+        let on_message = Closure::<dyn FnMut(JsValue)>::new(move |ev: JsValue| {
+            let Some(e) = me.upgrade() else { return };
+            let Ok(ev) = ev.dyn_into::<MessageEvent>() else {
+                return;
+            };
+            let Ok(buf) = ev.data().dyn_into::<js_sys::ArrayBuffer>() else {
+                return;
+            };
+            let bytes = js_sys::Uint8Array::new(&buf).to_vec();
+            e.borrow_mut().on_frame(&bytes);
+        });
+        let me = self.me.clone();
+        let on_close = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+            if let Some(e) = me.upgrade() {
+                e.borrow_mut().on_close();
+            }
+        });
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        // Keep the handlers alive as long as the engine; old sockets' handlers are dropped.
+        self.closures.truncate(1);
+        self.closures.extend([on_open, on_message, on_close]);
+        self.ws = Some(ws);
+        self.notify();
+    }
+
+    fn send(&mut self, frame: &[u8]) {
+        if let Some(ws) = &self.ws
+            && ws.send_with_u8_array(frame).is_err()
+        {
+            self.on_close();
+        }
+    }
+
+    fn flush(&mut self) {
+        for frame in self.repo.outgoing() {
+            self.send(&frame);
+        }
+        self.update_net();
+    }
+
+    fn update_net(&mut self) {
+        if self.net == Net::Refused {
+            return;
+        }
+        if self.repo.is_connected() {
+            self.net = if self.repo.all_synced() {
+                Net::Synced
+            } else {
+                Net::Syncing
+            };
+        }
+    }
+
+    fn on_frame(&mut self, bytes: &[u8]) {
+        match self.repo.receive(bytes) {
+            Ok(ev) => {
+                if ev.connected {
+                    self.attempts = 0;
+                    self.net = Net::Syncing;
+                    self.last_error = None;
+                }
+                // Persist before anything is sent back.
+                for id in ev.changed {
+                    self.save(id);
+                }
+                self.flush();
+            }
+            Err(err) => {
+                self.last_error = Some(err.to_string());
+                self.net = Net::Refused;
+                if let Some(ws) = self.ws.take() {
+                    let _ = ws.close();
+                }
+                self.repo.disconnected();
+                self.schedule_reconnect();
+            }
+        }
+        self.notify();
+    }
+
+    fn on_close(&mut self) {
+        self.ws = None;
+        self.repo.disconnected();
+        if self.net != Net::Refused {
+            self.net = Net::Offline;
+        }
+        self.schedule_reconnect();
+        self.notify();
+    }
+
+    fn schedule_reconnect(&mut self) {
+        if self.reconnect_timer.is_some() {
+            return;
+        }
+        let base = (BACKOFF_MIN_MS * 2f64.powi(self.attempts.min(10) as i32)).min(BACKOFF_MAX_MS);
+        let delay = base * (0.5 + js_sys::Math::random());
+        self.attempts += 1;
+        let me = self.me.clone();
+        self.reconnect_timer = Some(Timeout::new(delay as u32, move || {
+            if let Some(e) = me.upgrade() {
+                let mut e = e.borrow_mut();
+                e.reconnect_timer = None;
+                if e.net == Net::Refused {
+                    e.net = Net::Offline;
+                }
+                e.connect();
+            }
+        }));
+    }
+
+    fn save(&mut self, id: DocumentId) {
+        let ok = self
+            .repo
+            .doc_mut(&id)
+            .is_some_and(|doc| store::save_doc(&id, doc));
+        if ok {
+            self.unsaved.retain(|u| *u != id);
+        } else if !self.unsaved.contains(&id) {
+            self.unsaved.push(id);
+        }
+        // Retry earlier failures too: space may have been freed.
+        let retry: Vec<DocumentId> = self.unsaved.clone();
+        for u in retry {
+            if u != id
+                && self
+                    .repo
+                    .doc_mut(&u)
+                    .is_some_and(|doc| store::save_doc(&u, doc))
+            {
+                self.unsaved.retain(|x| *x != u);
+            }
+        }
+        self.local = if self.unsaved.is_empty() {
+            Local::Saved
+        } else {
+            Local::StorageFull
+        };
+    }
+
+    /// The textarea for `field` now holds `value`: splice it into the document. The change is
+    /// committed when the typing burst ends.
+    pub fn edit(&mut self, doc: DocumentId, field: &TextRef, value: &str) {
+        let Some(d) = self.repo.doc_mut(&doc) else {
+            return;
+        };
+        match docs::edit_text(d, field, value) {
+            Ok(Some(_)) => {}
+            Ok(None) => return,
+            Err(e) => {
+                self.last_error = Some(e.to_string());
+                return;
+            }
+        }
+        if self.local != Local::StorageFull {
+            self.local = Local::Pending;
+        }
+        let started = *self.burst_started.get_or_insert_with(now);
+        if now() - started >= BURST_MAX_MS {
+            self.end_burst(doc);
+            return;
+        }
+        let me = self.me.clone();
+        self.burst_timer = Some(Timeout::new(BURST_IDLE_MS, move || {
+            if let Some(e) = me.upgrade() {
+                e.borrow_mut().end_burst(doc);
+            }
+        }));
+        self.notify();
+    }
+
+    fn end_burst(&mut self, doc: DocumentId) {
+        self.burst_timer = None;
+        self.burst_started = None;
+        if let Some(d) = self.repo.doc_mut(&doc) {
+            d.commit();
+        }
+        self.save(doc);
+        self.flush();
+        self.notify();
+    }
+}

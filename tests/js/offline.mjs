@@ -1,0 +1,97 @@
+// Browser test: a group types online, goes offline, types, reloads offline, types, comes back.
+// usage: node offline.mjs <server-port> <group-token> <screenshot-dir>
+// The page talks to the server through a TCP proxy here that we can cut, and the browser
+// context is set offline too, so both HTTP and the WebSocket really lose the network.
+import net from "node:net";
+import { chromium } from "playwright-core";
+
+const [, , serverPort, token, shots] = process.argv;
+setTimeout(() => {
+  console.error("browser test timed out");
+  process.exit(1);
+}, 150_000).unref();
+
+let online = true;
+const sockets = new Set();
+const proxy = net.createServer((client) => {
+  if (!online) return client.destroy();
+  const upstream = net.connect(Number(serverPort), "127.0.0.1");
+  for (const s of [client, upstream]) {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+    s.on("error", () => {});
+  }
+  client.pipe(upstream).pipe(client);
+});
+await new Promise((r) => proxy.listen(0, "127.0.0.1", r));
+const base = `http://127.0.0.1:${proxy.address().port}`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+const page = await context.newPage();
+page.on("pageerror", (e) => console.error("page error:", e.message));
+const status = page.locator(".status");
+const field = page.locator("#a-q1");
+const step = (m) => console.log(`step: ${m}`);
+
+async function setOnline(on) {
+  online = on;
+  if (!on) for (const s of sockets) s.destroy();
+  await context.setOffline(!on);
+}
+
+step("open the group link");
+await page.goto(`${base}/g/${token}`);
+await field.waitFor({ timeout: 30_000 });
+await status.getByText("Synkat med servern").waitFor({ timeout: 30_000 });
+await page.waitForFunction(async () => {
+  const reg = await navigator.serviceWorker.ready;
+  const cache = await caches.open("samtal-shell-v1");
+  return !!reg.active && (await cache.keys()).length >= 3;
+}, null, { timeout: 30_000 });
+await page.screenshot({ path: `${shots}/group-1920.png` });
+
+step("type online");
+await field.click();
+await field.pressSequentially("Del ett. ");
+await page.waitForTimeout(1200);
+await status.getByText("Synkat med servern").waitFor({ timeout: 20_000 });
+
+step("go offline and type");
+await setOnline(false);
+await status.getByText("Offline").waitFor({ timeout: 20_000 });
+await field.press("End");
+await field.pressSequentially("Del två. ");
+await page.waitForTimeout(1200);
+await status.getByText("Sparat på den här datorn").waitFor({ timeout: 10_000 });
+
+step("reload while offline");
+await page.reload();
+await field.waitFor({ timeout: 30_000 });
+await page.waitForFunction(
+  () => document.querySelector("#a-q1")?.value === "Del ett. Del två. ",
+  null,
+  { timeout: 20_000 },
+);
+await page.screenshot({ path: `${shots}/group-offline-1920.png` });
+
+step("type more offline");
+await field.click();
+await field.press("Control+End");
+await field.pressSequentially("Del tre.");
+await page.waitForTimeout(1200);
+await status.getByText("Sparat på den här datorn").waitFor({ timeout: 10_000 });
+
+step("back online");
+await setOnline(true);
+await status.getByText("Synkat med servern").waitFor({ timeout: 60_000 });
+await page.setViewportSize({ width: 390, height: 844 });
+await page.screenshot({ path: `${shots}/group-390.png`, fullPage: false });
+console.log("BROWSER-OK");
+await browser.close();
+proxy.close();
+process.exit(0);

@@ -1,0 +1,176 @@
+//! `cargo xtask serve` and `cargo xtask test`: install what is missing, build, run.
+
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const TRUNK_VERSION: &str = "0.21.14";
+const WASM_BINDGEN_VERSION: &str = "0.2.130";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = root()?;
+    std::env::set_current_dir(&root)?;
+    match args.first().map(String::as_str) {
+        Some("serve") => serve(&args[1..]),
+        Some("test") => test(),
+        Some("build-client") => {
+            ensure_tools()?;
+            build_client()
+        }
+        _ => {
+            eprintln!("usage: cargo xtask <serve|test|build-client>");
+            eprintln!(
+                "  serve  install tools, build the client, start the server on http://localhost:8080"
+            );
+            eprintln!("  test   fmt, clippy, all tests, wasm build, interop and browser tests");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn root() -> Result<PathBuf> {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    Ok(manifest
+        .parent()
+        .context("xtask lives in the workspace")?
+        .to_path_buf())
+}
+
+fn step(title: &str) {
+    println!("\n==> {title}");
+}
+
+fn run(cmd: &mut Command) -> Result<()> {
+    let shown = format!("{cmd:?}");
+    let status = cmd
+        .status()
+        .with_context(|| format!("could not start {shown}"))?;
+    if !status.success() {
+        bail!("{shown} failed ({status})");
+    }
+    Ok(())
+}
+
+fn output_of(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+/// wasm32 target, trunk and wasm-bindgen-cli at the pinned versions. Nothing is downloaded
+/// except crates from crates.io.
+fn ensure_tools() -> Result<()> {
+    step("checking tools");
+    let targets = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if !targets.lines().any(|t| t.trim() == WASM_TARGET) {
+        run(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
+    }
+    let trunk = output_of("trunk", &["--version"]).unwrap_or_default();
+    if !trunk.contains(TRUNK_VERSION) {
+        println!("installing trunk {TRUNK_VERSION} (about 5 minutes, once)");
+        run(cargo().args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
+    }
+    let wb = output_of("wasm-bindgen", &["--version"]).unwrap_or_default();
+    if !wb.contains(WASM_BINDGEN_VERSION) {
+        println!("installing wasm-bindgen-cli {WASM_BINDGEN_VERSION} (about 2 minutes, once)");
+        run(cargo().args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            WASM_BINDGEN_VERSION,
+        ]))?;
+    }
+    Ok(())
+}
+
+fn build_client() -> Result<()> {
+    step("building the client (trunk, wasm-release profile)");
+    run(Command::new("trunk").args(["build", "--release", "--offline"]))?;
+    report_wasm_size(Path::new("dist"))
+}
+
+fn report_wasm_size(dist: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(dist)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "wasm") {
+            let raw = std::fs::metadata(&path)?.len();
+            let gz = output_of(
+                "sh",
+                &["-c", &format!("gzip -9 -c '{}' | wc -c", path.display())],
+            )
+            .and_then(|s| s.trim().parse::<u64>().ok());
+            match gz {
+                Some(gz) => println!(
+                    "wasm bundle: {} KiB raw, {} KiB gzip ({})",
+                    raw / 1024,
+                    gz / 1024,
+                    path.display()
+                ),
+                None => println!("wasm bundle: {} KiB raw ({})", raw / 1024, path.display()),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn serve(extra: &[String]) -> Result<()> {
+    ensure_tools()?;
+    build_client()?;
+    step("starting the server on http://localhost:8080 (data in ./data)");
+    let mut cmd = cargo();
+    cmd.args(["run", "--release", "-p", "samtal-server", "--", "--demo"])
+        .args(extra);
+    run(&mut cmd)
+}
+
+fn test() -> Result<()> {
+    let started = std::time::Instant::now();
+    ensure_tools()?;
+    step("rustfmt");
+    run(cargo().args(["fmt", "--all", "--check"]))?;
+    step("clippy (host crates)");
+    run(cargo().args(["clippy", "--all-targets", "--", "-D", "warnings"]))?;
+    step("clippy (wasm client)");
+    run(cargo().args([
+        "clippy",
+        "-p",
+        "samtal-client",
+        "--target",
+        WASM_TARGET,
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    step("unit and integration tests");
+    run(cargo().args(["test"]))?;
+    build_client()?;
+    step("npm packages for interop and browser tests (tests/js)");
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir("tests/js"))?;
+    step("interop (stock automerge-repo client) and browser (headless chromium) tests");
+    let root = root()?;
+    run(cargo()
+        .args([
+            "test",
+            "-p",
+            "samtal-tests",
+            "--",
+            "--ignored",
+            "--test-threads=1",
+        ])
+        .env("SAMTAL_DIST", root.join("dist"))
+        .env("SAMTAL_JS", root.join("tests/js")))?;
+    println!(
+        "\nall checks passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
