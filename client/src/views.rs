@@ -46,15 +46,22 @@ fn status_line(t: &Strings, local: Local, net: Net, error: Option<&str>) -> Html
     }
 }
 
-#[function_component(GroupView)]
-pub fn group_view(props: &ViewProps) -> Html {
-    let t = i18n::strings();
-    let e = props.engine.0.borrow();
+/// The status line and the workshop document, which every view starts from.
+fn status_and_workshop(engine: &EngineRef, t: &Strings) -> (Html, Option<Workshop>) {
+    let e = engine.0.borrow();
     let status = status_line(t, e.local, e.net, e.last_error.as_deref());
     let workshop = e
         .repo
         .doc(&e.info.workshop_doc)
         .and_then(|d| docs::read_workshop(d).ok());
+    (status, workshop)
+}
+
+#[function_component(GroupView)]
+pub fn group_view(props: &ViewProps) -> Html {
+    let t = i18n::strings();
+    let (status, workshop) = status_and_workshop(&props.engine, t);
+    let e = props.engine.0.borrow();
     let group_doc = e.info.own_group_doc();
     let notes = group_doc
         .and_then(|id| e.repo.doc(&id))
@@ -190,12 +197,8 @@ pub fn text_field(props: &TextFieldProps) -> Html {
 #[function_component(Overview)]
 pub fn overview(props: &ViewProps) -> Html {
     let t = i18n::strings();
+    let (status, workshop) = status_and_workshop(&props.engine, t);
     let e = props.engine.0.borrow();
-    let status = status_line(t, e.local, e.net, e.last_error.as_deref());
-    let workshop: Option<Workshop> = e
-        .repo
-        .doc(&e.info.workshop_doc)
-        .and_then(|d| docs::read_workshop(d).ok());
     let groups: Vec<(String, GroupNotes)> = e
         .info
         .docs

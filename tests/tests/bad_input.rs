@@ -22,6 +22,28 @@ async fn joined(
     ws
 }
 
+fn request(document_id: samtal_shared::DocumentId) -> Message {
+    Message::Request {
+        document_id,
+        sender_id: PeerId::new("hostile"),
+        target_id: PeerId::new("server"),
+        data: vec![],
+    }
+}
+
+/// Join, ask for `doc`, and return the server's error.
+async fn request_is_refused(
+    server: &TestServer,
+    token: &str,
+    doc: samtal_shared::DocumentId,
+) -> String {
+    let mut ws = joined(server, token).await;
+    ws.send(WsMessage::Binary(request(doc).encode().into()))
+        .await
+        .unwrap();
+    expect_error(&mut ws).await.unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_frames_close_only_their_connection() {
     let dir = tempfile::tempdir().unwrap();
@@ -77,17 +99,7 @@ async fn hostile_frames_close_only_their_connection() {
         .await
         .unwrap();
     let foreign = other_client.group_doc().unwrap();
-    let mut ws = joined(&server, &token).await;
-    let request = Message::Request {
-        document_id: foreign,
-        sender_id: PeerId::new("hostile"),
-        target_id: PeerId::new("server"),
-        data: vec![],
-    };
-    ws.send(WsMessage::Binary(request.encode().into()))
-        .await
-        .unwrap();
-    let reason = expect_error(&mut ws).await.unwrap();
+    let reason = request_is_refused(&server, &token, foreign).await;
     assert!(
         reason.contains("not part of this link's workshop"),
         "{reason}"
@@ -99,17 +111,7 @@ async fn hostile_frames_close_only_their_connection() {
     let g2 = NativeClient::connect(server.addr, &token_of(&links.groups[1].link), "g2")
         .await
         .unwrap();
-    let mut ws = joined(&server, &token).await;
-    let request = Message::Request {
-        document_id: g2.group_doc().unwrap(),
-        sender_id: PeerId::new("hostile"),
-        target_id: PeerId::new("server"),
-        data: vec![],
-    };
-    ws.send(WsMessage::Binary(request.encode().into()))
-        .await
-        .unwrap();
-    let reason = expect_error(&mut ws).await.unwrap();
+    let reason = request_is_refused(&server, &token, g2.group_doc().unwrap()).await;
     assert!(
         reason.contains("not part of this link's workshop"),
         "{reason}"
@@ -117,7 +119,7 @@ async fn hostile_frames_close_only_their_connection() {
 
     // 6. Not joining first, and an unknown protocol version.
     let mut ws = raw_socket(server.addr, &token).await.unwrap();
-    ws.send(WsMessage::Binary(request.encode().into()))
+    ws.send(WsMessage::Binary(request(doc).encode().into()))
         .await
         .unwrap();
     assert!(expect_error(&mut ws).await.unwrap().contains("join"));
