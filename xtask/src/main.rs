@@ -153,7 +153,7 @@ fn test() -> Result<()> {
     build_client()?;
     step("npm packages for interop and browser tests (tests/js)");
     run(Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund"])
+        .args(["install", "--no-audit", "--no-fund"])
         .current_dir("tests/js"))?;
     step("interop (stock automerge-repo client) and browser (headless chromium) tests");
     let root = root()?;
