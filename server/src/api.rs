@@ -3,16 +3,23 @@
 use crate::AppState;
 use crate::auth;
 use crate::error::AppError;
+use crate::links::LinkTarget;
+use crate::live::{self, ConnectionSlot, TargetStatus};
 use crate::storage::Capability;
 use crate::workshops::{self, WorkshopLinks};
+use axum::extract::Query;
 use axum::extract::{ConnectInfo, Path, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use samtal_shared::docs::{self, WorkshopSpec};
+use samtal_shared::export::{self, Lang};
+use samtal_shared::plenary::{self, PlenaryView};
 use samtal_shared::roles::Access;
+use samtal_shared::roles::DocKind;
 use samtal_shared::session::SessionInfo;
+use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tower_http::services::{ServeDir, ServeFile};
@@ -27,6 +34,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/workshops", post(create_workshop))
         .route("/api/session/{token}", get(session))
         .route("/api/sync/{token}", get(sync))
+        .route("/api/links/{token}", get(links))
+        .route("/api/links/{token}/rotate", post(rotate))
+        .route("/api/status/{token}", get(status))
+        .route("/api/plenary/{token}", get(plenary))
+        .route("/api/export/{token}/{file}", get(export))
+        .route("/api/workshop/{token}", delete(erase))
         .route("/healthz", get(|| async { "ok" }))
         .fallback_service(statics)
         .layer(
@@ -53,7 +66,9 @@ pub fn router(state: Arc<AppState>) -> Router {
 /// `/g/SECRET` → `/g/…`: tokens never reach the logs.
 pub fn redact(path: &str) -> String {
     let mut parts: Vec<&str> = path.split('/').collect();
-    let secret_after = ["g", "f", "c", "session", "sync"];
+    let secret_after = [
+        "g", "f", "c", "session", "sync", "links", "status", "plenary", "export", "workshop",
+    ];
     for i in 1..parts.len() {
         if secret_after.contains(&parts[i - 1]) && !parts[i].is_empty() {
             parts[i] = "…";
@@ -173,9 +188,15 @@ async fn sync(
         Ok(c) => c,
         Err(e) => return e.into_response(),
     };
-    let Some(slot) = crate::ws::ConnectionSlot::take(&state, &cap.workshop_id) else {
+    let target = LinkTarget::of_role(&cap.role).key();
+    let Some(slot) = ConnectionSlot::take(&state, &cap.workshop_id, target) else {
         return AppError::TooManyConnections.into_response();
     };
+    // A rotation between the lookup and the registration would miss this connection: look
+    // the token up once more now that rotations will find it.
+    if let Err(e) = resolve(&state, &token).await {
+        return e.into_response();
+    }
     let info = match session_info(&state, cap.clone()).await {
         Ok(i) => i,
         Err(e) => return e.into_response(),
@@ -186,6 +207,177 @@ async fn sync(
     ws.max_message_size(max.saturating_add(max / 4))
         .max_frame_size(max.saturating_add(max / 4))
         .on_upgrade(move |socket| crate::ws::serve(socket, state, info, slot))
+}
+
+/// Refuse a capability whose role is not one of `allowed`.
+fn require(cap: &Capability, allowed: &[&str]) -> Result<(), AppError> {
+    if allowed.contains(&cap.role.name()) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+async fn links(
+    State(state): State<Arc<AppState>>,
+    Path(token): Path<String>,
+) -> Result<Json<WorkshopLinks>, AppError> {
+    let cap = resolve(&state, &token).await?;
+    require(&cap, &["facilitator"])?;
+    Ok(Json(
+        workshops::links_for(&state, &token, &cap.workshop_id).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+struct RotateRequest {
+    /// `facilitator`, `catch_up` or `group:ID`.
+    target: String,
+}
+
+async fn rotate(
+    State(state): State<Arc<AppState>>,
+    Path(token): Path<String>,
+    body: Result<Json<RotateRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<WorkshopLinks>, AppError> {
+    let cap = resolve(&state, &token).await?;
+    require(&cap, &["facilitator"])?;
+    let Json(req) = body.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let target = LinkTarget::parse(&req.target)
+        .ok_or_else(|| AppError::BadRequest("unknown link".into()))?;
+    if let LinkTarget::Group(g) = &target {
+        let w = workshops::read_workshop(&state, &cap.workshop_id).await?;
+        if w.group(g).is_none() {
+            return Err(AppError::BadRequest("no such group".into()));
+        }
+    }
+    Ok(Json(
+        workshops::rotate(&state, &token, &cap.workshop_id, target).await?,
+    ))
+}
+
+/// The facilitator's live overview.
+#[derive(Serialize)]
+struct LiveStatus {
+    /// The server's clock (unix seconds), so "last synced" ignores the client's clock.
+    now: u64,
+    targets: Vec<TargetStatus>,
+}
+
+async fn status(
+    State(state): State<Arc<AppState>>,
+    Path(token): Path<String>,
+) -> Result<Json<LiveStatus>, AppError> {
+    let cap = resolve(&state, &token).await?;
+    require(&cap, &["facilitator"])?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    Ok(Json(LiveStatus {
+        now,
+        targets: live::status(&state, &cap.workshop_id),
+    }))
+}
+
+/// Merge the workshop's documents into the plenary view (the same function the client uses).
+async fn plenary_view(state: &Arc<AppState>, workshop_id: &str) -> Result<PlenaryView, AppError> {
+    let w = workshops::read_workshop(state, workshop_id).await?;
+    let id = workshop_id.to_owned();
+    let docs = workshops::blocking(state, move |s| s.workshop_docs(&id)).await?;
+    let mut groups = Vec::new();
+    let mut notes = plenary::PlenaryNotes::default();
+    for d in docs {
+        match d.kind {
+            DocKind::Group { .. } => {
+                if let Ok(Ok(g)) = state
+                    .hub
+                    .read(d.doc_id, |doc| {
+                        docs::read_group(doc).map_err(|e| e.to_string())
+                    })
+                    .await
+                {
+                    groups.push(g);
+                }
+            }
+            DocKind::Plenary if d.doc_id == w.plenary_doc_id => {
+                if let Ok(Ok(p)) = state
+                    .hub
+                    .read(d.doc_id, |doc| {
+                        plenary::read_plenary(doc).map_err(|e| e.to_string())
+                    })
+                    .await
+                {
+                    notes = p;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(plenary::plenary_view(&w, &groups, &notes))
+}
+
+async fn plenary(
+    State(state): State<Arc<AppState>>,
+    Path(token): Path<String>,
+) -> Result<Json<PlenaryView>, AppError> {
+    let cap = resolve(&state, &token).await?;
+    require(&cap, &["facilitator", "catch_up"])?;
+    Ok(Json(plenary_view(&state, &cap.workshop_id).await?))
+}
+
+#[derive(Deserialize)]
+struct ExportQuery {
+    lang: Option<String>,
+}
+
+async fn export(
+    State(state): State<Arc<AppState>>,
+    Path((token, file)): Path<(String, String)>,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, AppError> {
+    let cap = resolve(&state, &token).await?;
+    require(&cap, &["facilitator", "catch_up"])?;
+    let lang = Lang::parse(q.lang.as_deref());
+    let view = plenary_view(&state, &cap.workshop_id).await?;
+    let name = format!("samtal-{}", view.date);
+    let response = match file.as_str() {
+        "plenary.md" => (
+            [
+                (header::CONTENT_TYPE, "text/markdown; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}.md\""),
+                ),
+            ],
+            export::markdown(&view, lang),
+        )
+            .into_response(),
+        "plenary.html" => (
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+                // The page has no scripts; forbid them outright so escaped text stays text.
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'".to_owned(),
+                ),
+            ],
+            export::html(&view, lang),
+        )
+            .into_response(),
+        _ => return Err(AppError::NotFound),
+    };
+    Ok(response)
+}
+
+async fn erase(
+    State(state): State<Arc<AppState>>,
+    Path(token): Path<String>,
+) -> Result<StatusCode, AppError> {
+    let cap = resolve(&state, &token).await?;
+    require(&cap, &["facilitator"])?;
+    workshops::erase(&state, &cap.workshop_id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[cfg(test)]

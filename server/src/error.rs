@@ -9,6 +9,10 @@ pub enum AppError {
     InvalidLink,
     #[error("this workshop is closed; the link stopped working on {0}")]
     Expired(String),
+    #[error("this link may not do this")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
     #[error("only the administrator may do this")]
     NotAdmin,
     #[error("requests from this origin are not allowed")]
@@ -28,7 +32,8 @@ pub enum AppError {
 impl AppError {
     fn status(&self) -> StatusCode {
         match self {
-            AppError::InvalidLink => StatusCode::NOT_FOUND,
+            AppError::InvalidLink | AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Expired(_) => StatusCode::GONE,
             AppError::NotAdmin => StatusCode::UNAUTHORIZED,
             AppError::BadOrigin => StatusCode::FORBIDDEN,

@@ -6,11 +6,12 @@ use crate::storage::Storage;
 use automerge::AutoCommit;
 use samtal_shared::DocumentId;
 use samtal_shared::PeerId;
+use samtal_shared::docs::{self, Workshop};
 use samtal_shared::roles::Access;
 use samtal_shared::sync::DocHub;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::{Notify, mpsc, oneshot};
 
 /// Queue depth of one connection's outbound messages; a client that stops reading is dropped.
 pub const CONNECTION_QUEUE: usize = 1024;
@@ -65,6 +66,24 @@ pub enum DocCmd {
     Detach {
         peer: PeerId,
     },
+    /// A change made by the server itself (structure for new questions, groups…). `done`
+    /// gets whether it was persisted (true also when nothing needed to change).
+    Apply {
+        change: Box<dyn FnOnce(&mut AutoCommit) -> bool + Send>,
+        done: oneshot::Sender<bool>,
+    },
+    /// Read the document (the closure sends its result on its own channel).
+    Read(Box<dyn FnOnce(&AutoCommit) + Send>),
+    /// The document was erased: tell every peer and stop.
+    Close {
+        reason: String,
+    },
+}
+
+/// A workshop document changed on disk (the reconciler mirrors it and creates structure).
+#[derive(Debug, Clone)]
+pub struct WorkshopChanged {
+    pub workshop: Workshop,
 }
 
 /// All open documents.
@@ -72,14 +91,71 @@ pub struct Hub {
     storage: Arc<dyn Storage>,
     docs: Mutex<HashMap<DocumentId, mpsc::Sender<DocCmd>>>,
     max_doc_bytes: u64,
+    workshop_changes: mpsc::UnboundedSender<WorkshopChanged>,
 }
 
+/// The hub could not answer (document missing, failed to load, or erased meanwhile).
+#[derive(Debug, thiserror::Error)]
+#[error("the document is not available")]
+pub struct Unavailable;
+
 impl Hub {
-    pub fn new(storage: Arc<dyn Storage>, max_doc_bytes: usize) -> Self {
-        Self {
+    /// The hub and the stream of workshop-document changes it reports.
+    pub fn new(
+        storage: Arc<dyn Storage>,
+        max_doc_bytes: usize,
+    ) -> (Self, mpsc::UnboundedReceiver<WorkshopChanged>) {
+        let (workshop_changes, rx) = mpsc::unbounded_channel();
+        let hub = Self {
             storage,
             docs: Mutex::new(HashMap::new()),
             max_doc_bytes: u64::try_from(max_doc_bytes).unwrap_or(u64::MAX),
+            workshop_changes,
+        };
+        (hub, rx)
+    }
+
+    /// Read a document through its actor.
+    pub async fn read<T: Send + 'static>(
+        self: &Arc<Self>,
+        doc: DocumentId,
+        f: impl FnOnce(&AutoCommit) -> T + Send + 'static,
+    ) -> Result<T, Unavailable> {
+        let (tx, rx) = oneshot::channel();
+        let cmd = DocCmd::Read(Box::new(move |d| {
+            let _ = tx.send(f(d));
+        }));
+        self.handle(doc).send(cmd).await.map_err(|_| Unavailable)?;
+        rx.await.map_err(|_| Unavailable)
+    }
+
+    /// Make a server-side change to a document; returns once it is on disk.
+    pub async fn apply(
+        self: &Arc<Self>,
+        doc: DocumentId,
+        change: impl FnOnce(&mut AutoCommit) -> bool + Send + 'static,
+    ) -> Result<bool, Unavailable> {
+        let (done, rx) = oneshot::channel();
+        let cmd = DocCmd::Apply {
+            change: Box::new(change),
+            done,
+        };
+        self.handle(doc).send(cmd).await.map_err(|_| Unavailable)?;
+        rx.await.map_err(|_| Unavailable)
+    }
+
+    /// Stop a document's actor (if running), telling its peers why.
+    pub async fn close(&self, doc: DocumentId, reason: &str) {
+        let tx = match self.docs.lock() {
+            Ok(mut d) => d.remove(&doc),
+            Err(p) => p.into_inner().remove(&doc),
+        };
+        if let Some(tx) = tx {
+            let _ = tx
+                .send(DocCmd::Close {
+                    reason: reason.to_owned(),
+                })
+                .await;
         }
     }
 
@@ -136,17 +212,31 @@ impl Hub {
                 return;
             }
         };
+        let is_workshop = docs::kind_of(&doc).as_deref() == Some("workshop");
         let mut hub = DocHub::new(doc);
         let mut conns: HashMap<PeerId, ConnHandle> = HashMap::new();
         let mut persisted = hub.heads();
         let mut batch = Vec::with_capacity(MAX_BATCH);
+        let mut closing: Option<String> = None;
         loop {
-            if rx.recv_many(&mut batch, MAX_BATCH).await == 0 {
+            if closing.is_some() || rx.recv_many(&mut batch, MAX_BATCH).await == 0 {
                 break;
             }
             let mut writers: Vec<PeerId> = Vec::new();
+            let mut applied: Vec<oneshot::Sender<bool>> = Vec::new();
             for cmd in batch.drain(..) {
                 match cmd {
+                    DocCmd::Apply { change, done } => {
+                        if change(hub.doc_mut()) {
+                            hub.doc_mut().commit();
+                        }
+                        applied.push(done);
+                    }
+                    DocCmd::Read(f) => f(hub.doc()),
+                    DocCmd::Close { reason } => {
+                        closing = Some(reason);
+                        break;
+                    }
                     DocCmd::Attach { peer, access, conn } => {
                         hub.attach(peer.clone(), access);
                         conns.insert(peer, conn);
@@ -170,11 +260,30 @@ impl Hub {
                     },
                 }
             }
+            if closing.is_some() {
+                break;
+            }
             let heads = hub.heads();
             if heads != persisted {
                 let chunk = hub.doc_mut().save_after(&persisted);
                 match self.persist(doc_id, chunk, &mut hub, &mut stored).await {
-                    Ok(()) => persisted = heads,
+                    Ok(()) => {
+                        persisted = heads;
+                        if is_workshop {
+                            match docs::read_workshop(hub.doc()) {
+                                Ok(workshop) => {
+                                    let _ =
+                                        self.workshop_changes.send(WorkshopChanged { workshop });
+                                }
+                                Err(e) => {
+                                    tracing::warn!(doc = %doc_id, error = %e, "workshop document unreadable");
+                                }
+                            }
+                        }
+                        for done in applied.drain(..) {
+                            let _ = done.send(true);
+                        }
+                    }
                     Err(reason) => {
                         // Nothing of this batch was acknowledged: go back to what is on disk
                         // and tell the writers; their clients keep the edits and retry.
@@ -203,8 +312,14 @@ impl Hub {
                             }
                         }
                         persisted = hub.heads();
+                        for done in applied.drain(..) {
+                            let _ = done.send(false);
+                        }
                     }
                 }
+            }
+            for done in applied.drain(..) {
+                let _ = done.send(true);
             }
             for (peer, data) in hub.outgoing() {
                 let ok = conns
@@ -216,7 +331,15 @@ impl Hub {
                 }
             }
         }
-        self.forget(&doc_id);
+        if let Some(reason) = closing {
+            for c in conns.values() {
+                c.send(Outbound::Fail {
+                    reason: reason.clone(),
+                });
+            }
+        } else {
+            self.forget(&doc_id);
+        }
     }
 
     /// Write one chunk (fsync'd on return), enforcing the size limit and compacting.

@@ -4,6 +4,8 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod hub;
+pub mod links;
+pub mod live;
 pub mod settings;
 pub mod storage;
 pub mod workshops;
@@ -12,7 +14,6 @@ pub mod ws;
 use crate::hub::Hub;
 use crate::settings::Settings;
 use crate::storage::{SqliteStorage, Storage};
-use std::collections::HashMap;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -25,8 +26,8 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     pub base_url: String,
     pub server_peer: samtal_shared::PeerId,
-    /// Open sync connections per workshop.
-    pub connections: Mutex<HashMap<String, usize>>,
+    /// Open sync connections (limits, live overview, closing on rotate/erase).
+    pub live: Mutex<live::Registry>,
     /// Flips to true on shutdown; connections close with "going away".
     pub shutdown: watch::Receiver<bool>,
 }
@@ -56,18 +57,21 @@ impl Server {
         let (shutdown_tx, shutdown) = watch::channel(false);
         let mut peer = [0u8; 8];
         getrandom::fill(&mut peer).map_err(|e| anyhow::anyhow!("randomness: {e}"))?;
+        let (hub, workshop_changes) = Hub::new(Arc::clone(&storage), settings.max_doc_bytes);
         let state = Arc::new(AppState {
-            hub: Arc::new(Hub::new(Arc::clone(&storage), settings.max_doc_bytes)),
+            hub: Arc::new(hub),
             storage,
             base_url,
             server_peer: samtal_shared::PeerId::new(format!(
                 "samtal-server-{}",
                 peer.iter().map(|b| format!("{b:02x}")).collect::<String>()
             )),
-            connections: Mutex::new(HashMap::new()),
+            live: Mutex::new(live::Registry::default()),
             shutdown,
             settings,
         });
+        tokio::spawn(workshops::reconcile(Arc::clone(&state), workshop_changes));
+        tokio::spawn(workshops::retention(Arc::clone(&state)));
         let demo_links = if state.settings.demo {
             Some(workshops::ensure_demo(&state).await?)
         } else {

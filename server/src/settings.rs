@@ -41,6 +41,10 @@ pub struct Settings {
     /// Workshops this server will hold.
     #[arg(long, env = "SAMTAL_MAX_WORKSHOPS", default_value_t = 1000)]
     pub max_workshops: usize,
+    /// Days after a workshop closes (phase "closed", or its catch-up window ends) before it is
+    /// deleted with all its notes.
+    #[arg(long, env = "SAMTAL_RETENTION_DAYS", default_value_t = 90)]
+    pub retention_days: u32,
 }
 
 impl Settings {
@@ -57,6 +61,7 @@ impl Settings {
             max_doc_bytes: 32 * 1024 * 1024,
             max_connections_per_workshop: 200,
             max_workshops: 1000,
+            retention_days: 90,
         }
     }
 }

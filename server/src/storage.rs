@@ -43,8 +43,21 @@ pub struct DocRecord {
 pub struct NewWorkshopRecord {
     pub workshop_id: String,
     pub title: String,
+    pub access_until: String,
+    pub link_secret: Vec<u8>,
     pub docs: Vec<(DocRecord, Vec<u8>)>,
     pub capabilities: Vec<(TokenHash, Capability)>,
+}
+
+/// A workshop's row: what the server mirrors from the workshop document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkshopRow {
+    pub title: String,
+    pub phase: String,
+    pub access_until: Option<String>,
+    pub closed_at: Option<String>,
+    /// The link secret, wrapped with the facilitator's token (see `links.rs`).
+    pub link_secret: Option<Vec<u8>>,
 }
 
 pub trait Storage: Send + Sync + 'static {
@@ -60,6 +73,38 @@ pub trait Storage: Send + Sync + 'static {
     fn compact(&self, doc_id: &DocumentId, snapshot: &[u8]) -> Result<(), StorageError>;
     fn get_meta(&self, key: &str) -> Result<Option<String>, StorageError>;
     fn set_meta(&self, key: &str, value: &str) -> Result<(), StorageError>;
+    fn workshop(&self, workshop_id: &str) -> Result<Option<WorkshopRow>, StorageError>;
+    /// Mirror the workshop document's title, phase and access window; `today` becomes
+    /// `closed_at` when the phase turns to closed.
+    fn update_workshop_meta(
+        &self,
+        workshop_id: &str,
+        title: &str,
+        phase: &str,
+        access_until: &str,
+        today: &str,
+    ) -> Result<(), StorageError>;
+    fn set_link_secret(&self, workshop_id: &str, wrapped: &[u8]) -> Result<(), StorageError>;
+    /// Add a document with its first snapshot unless it exists. Returns whether it was added.
+    fn add_doc(&self, rec: &DocRecord, bytes: &[u8]) -> Result<bool, StorageError>;
+    /// Store a capability unless it is there already.
+    fn ensure_capability(&self, hash: &TokenHash, cap: &Capability) -> Result<(), StorageError>;
+    /// The current generation of a link target (`facilitator`, `catch_up`, `group:ID`).
+    fn link_generation(&self, workshop_id: &str, target: &str) -> Result<u64, StorageError>;
+    /// Invalidate every token of a link target and move it to the next generation.
+    fn rotate_link(&self, workshop_id: &str, target: &str) -> Result<u64, StorageError>;
+    /// Replace the facilitator's token (and re-wrap the link secret with the new one).
+    fn replace_facilitator(
+        &self,
+        workshop_id: &str,
+        hash: &TokenHash,
+        wrapped: &[u8],
+    ) -> Result<(), StorageError>;
+    /// Delete the workshop: every document, chunk and capability, in one transaction.
+    /// Returns the deleted documents' ids.
+    fn erase_workshop(&self, workshop_id: &str) -> Result<Vec<DocumentId>, StorageError>;
+    /// Workshops closed (phase closed, or past `access_until`) more than `days` before `today`.
+    fn closed_before(&self, cutoff: &str) -> Result<Vec<String>, StorageError>;
 }
 
 /// The embedded default: one SQLite file in WAL mode, `synchronous=FULL`.
@@ -73,6 +118,12 @@ CREATE TABLE IF NOT EXISTS workshops (
     workshop_id TEXT PRIMARY KEY,
     title TEXT NOT NULL,
     created_at TEXT NOT NULL DEFAULT (datetime('now'))
+);
+CREATE TABLE IF NOT EXISTS link_targets (
+    workshop_id TEXT NOT NULL REFERENCES workshops(workshop_id) ON DELETE CASCADE,
+    target TEXT NOT NULL,
+    generation INTEGER NOT NULL,
+    PRIMARY KEY (workshop_id, target)
 );
 CREATE TABLE IF NOT EXISTS capabilities (
     token_hash BLOB PRIMARY KEY,
@@ -107,6 +158,7 @@ impl SqliteStorage {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
+        migrate(&conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
         })
@@ -115,6 +167,25 @@ impl SqliteStorage {
     fn conn(&self) -> Result<MutexGuard<'_, Connection>, StorageError> {
         self.conn.lock().map_err(|_| StorageError::Poisoned)
     }
+}
+
+/// Columns added after the first release, added in place to older databases.
+fn migrate(conn: &Connection) -> Result<(), StorageError> {
+    let mut stmt = conn.prepare("SELECT name FROM pragma_table_info('workshops')")?;
+    let have: Vec<String> = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<Result<_, _>>()?;
+    for (col, ty) in [
+        ("phase", "TEXT NOT NULL DEFAULT 'groups'"),
+        ("access_until", "TEXT"),
+        ("closed_at", "TEXT"),
+        ("link_secret", "BLOB"),
+    ] {
+        if !have.iter().any(|h| h == col) {
+            conn.execute_batch(&format!("ALTER TABLE workshops ADD COLUMN {col} {ty}"))?;
+        }
+    }
+    Ok(())
 }
 
 fn kind_columns(kind: &DocKind) -> (&'static str, Option<&str>) {
@@ -146,8 +217,8 @@ impl Storage for SqliteStorage {
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
         tx.execute(
-            "INSERT INTO workshops (workshop_id, title) VALUES (?1, ?2)",
-            params![w.workshop_id, w.title],
+            "INSERT INTO workshops (workshop_id, title, access_until, link_secret) VALUES (?1, ?2, ?3, ?4)",
+            params![w.workshop_id, w.title, w.access_until, w.link_secret],
         )?;
         for (rec, bytes) in &w.docs {
             let (kind, group) = kind_columns(&rec.kind);
@@ -182,7 +253,10 @@ impl Storage for SqliteStorage {
         let conn = self.conn()?;
         let row = conn
             .query_row(
-                "SELECT workshop_id, role, group_id, expires_at FROM capabilities WHERE token_hash = ?1",
+                "SELECT c.workshop_id, c.role, c.group_id,
+                        CASE WHEN c.role = 'catch_up' THEN coalesce(w.access_until, c.expires_at) END
+                 FROM capabilities c JOIN workshops w ON w.workshop_id = c.workshop_id
+                 WHERE c.token_hash = ?1",
                 params![hash.as_slice()],
                 |r| {
                     Ok((
@@ -297,5 +371,168 @@ impl Storage for SqliteStorage {
             params![key, value],
         )?;
         Ok(())
+    }
+
+    fn workshop(&self, workshop_id: &str) -> Result<Option<WorkshopRow>, StorageError> {
+        Ok(self
+            .conn()?
+            .query_row(
+                "SELECT title, phase, access_until, closed_at, link_secret FROM workshops WHERE workshop_id = ?1",
+                params![workshop_id],
+                |r| {
+                    Ok(WorkshopRow {
+                        title: r.get(0)?,
+                        phase: r.get(1)?,
+                        access_until: r.get(2)?,
+                        closed_at: r.get(3)?,
+                        link_secret: r.get(4)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    fn update_workshop_meta(
+        &self,
+        workshop_id: &str,
+        title: &str,
+        phase: &str,
+        access_until: &str,
+        today: &str,
+    ) -> Result<(), StorageError> {
+        self.conn()?.execute(
+            "UPDATE workshops SET title = ?2, phase = ?3, access_until = ?4,
+                closed_at = CASE WHEN ?3 = 'closed' THEN coalesce(closed_at, ?5) END
+             WHERE workshop_id = ?1",
+            params![workshop_id, title, phase, access_until, today],
+        )?;
+        Ok(())
+    }
+
+    fn set_link_secret(&self, workshop_id: &str, wrapped: &[u8]) -> Result<(), StorageError> {
+        self.conn()?.execute(
+            "UPDATE workshops SET link_secret = ?2 WHERE workshop_id = ?1",
+            params![workshop_id, wrapped],
+        )?;
+        Ok(())
+    }
+
+    fn add_doc(&self, rec: &DocRecord, bytes: &[u8]) -> Result<bool, StorageError> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        let (kind, group) = kind_columns(&rec.kind);
+        let added = tx.execute(
+            "INSERT OR IGNORE INTO documents (doc_id, workshop_id, kind, group_id) VALUES (?1, ?2, ?3, ?4)",
+            params![rec.doc_id.to_string(), rec.workshop_id, kind, group],
+        )? == 1;
+        if added {
+            tx.execute(
+                "INSERT INTO chunks (doc_id, seq, kind, bytes) VALUES (?1, 0, 'snapshot', ?2)",
+                params![rec.doc_id.to_string(), bytes],
+            )?;
+        }
+        tx.commit()?;
+        Ok(added)
+    }
+
+    fn ensure_capability(&self, hash: &TokenHash, cap: &Capability) -> Result<(), StorageError> {
+        let (role, group) = role_columns(&cap.role);
+        self.conn()?.execute(
+            "INSERT OR IGNORE INTO capabilities (token_hash, workshop_id, role, group_id, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![hash.as_slice(), cap.workshop_id, role, group, cap.expires_at],
+        )?;
+        Ok(())
+    }
+
+    fn link_generation(&self, workshop_id: &str, target: &str) -> Result<u64, StorageError> {
+        let g: Option<i64> = self
+            .conn()?
+            .query_row(
+                "SELECT generation FROM link_targets WHERE workshop_id = ?1 AND target = ?2",
+                params![workshop_id, target],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(g.and_then(|g| u64::try_from(g).ok()).unwrap_or(0))
+    }
+
+    fn rotate_link(&self, workshop_id: &str, target: &str) -> Result<u64, StorageError> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        let (role, group) = match target.strip_prefix("group:") {
+            Some(g) => ("group", Some(g)),
+            None => (target, None),
+        };
+        tx.execute(
+            "DELETE FROM capabilities WHERE workshop_id = ?1 AND role = ?2 AND group_id IS ?3",
+            params![workshop_id, role, group],
+        )?;
+        tx.execute(
+            "INSERT INTO link_targets (workshop_id, target, generation) VALUES (?1, ?2, 1)
+             ON CONFLICT(workshop_id, target) DO UPDATE SET generation = generation + 1",
+            params![workshop_id, target],
+        )?;
+        let g: i64 = tx.query_row(
+            "SELECT generation FROM link_targets WHERE workshop_id = ?1 AND target = ?2",
+            params![workshop_id, target],
+            |r| r.get(0),
+        )?;
+        tx.commit()?;
+        Ok(u64::try_from(g).unwrap_or(0))
+    }
+
+    fn replace_facilitator(
+        &self,
+        workshop_id: &str,
+        hash: &TokenHash,
+        wrapped: &[u8],
+    ) -> Result<(), StorageError> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        tx.execute(
+            "DELETE FROM capabilities WHERE workshop_id = ?1 AND role = 'facilitator'",
+            params![workshop_id],
+        )?;
+        tx.execute(
+            "INSERT INTO capabilities (token_hash, workshop_id, role) VALUES (?1, ?2, 'facilitator')",
+            params![hash.as_slice(), workshop_id],
+        )?;
+        tx.execute(
+            "UPDATE workshops SET link_secret = ?2 WHERE workshop_id = ?1",
+            params![workshop_id, wrapped],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn erase_workshop(&self, workshop_id: &str) -> Result<Vec<DocumentId>, StorageError> {
+        let docs = self.workshop_docs(workshop_id)?;
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        tx.execute(
+            "DELETE FROM chunks WHERE doc_id IN (SELECT doc_id FROM documents WHERE workshop_id = ?1)",
+            params![workshop_id],
+        )?;
+        for table in ["documents", "capabilities", "link_targets", "workshops"] {
+            tx.execute(
+                &format!("DELETE FROM {table} WHERE workshop_id = ?1"),
+                params![workshop_id],
+            )?;
+        }
+        tx.commit()?;
+        Ok(docs.into_iter().map(|d| d.doc_id).collect())
+    }
+
+    fn closed_before(&self, cutoff: &str) -> Result<Vec<String>, StorageError> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare(
+            "SELECT workshop_id FROM workshops
+             WHERE (closed_at IS NOT NULL AND closed_at < ?1)
+                OR (access_until IS NOT NULL AND access_until < ?1)",
+        )?;
+        let ids = stmt
+            .query_map(params![cutoff], |r| r.get::<_, String>(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(ids)
     }
 }

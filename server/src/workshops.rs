@@ -3,21 +3,30 @@
 use crate::AppState;
 use crate::auth;
 use crate::error::AppError;
-use crate::storage::{Capability, DocRecord, NewWorkshopRecord};
+use crate::hub::WorkshopChanged;
+use crate::links::{self, LinkTarget};
+use crate::live;
+use crate::storage::{Capability, DocRecord, NewWorkshopRecord, Storage, StorageError};
 use automerge::AutoCommit;
 use samtal_shared::DocumentId;
-use samtal_shared::docs::{self, WorkshopSpec};
+use samtal_shared::docs::{self, Workshop, WorkshopSpec};
 use samtal_shared::roles::{DocKind, Role};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::sync::Arc;
+use tokio::sync::mpsc;
 
-/// The links of a new workshop. Tokens exist only here: the server keeps their hashes.
+/// A workshop's links. Tokens exist only here: the server keeps their hashes (and derives
+/// group and catch-up tokens again when the facilitator asks, see `links.rs`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WorkshopLinks {
     pub workshop_id: String,
     pub title: String,
     pub facilitator: String,
     pub catch_up: String,
+    /// SVG QR code of the catch-up link, as a data URL.
+    pub catch_up_qr: String,
+    pub access_until: String,
     pub groups: Vec<GroupLink>,
 }
 
@@ -25,7 +34,10 @@ pub struct WorkshopLinks {
 pub struct GroupLink {
     pub group_id: String,
     pub name: String,
+    pub area: String,
     pub link: String,
+    /// SVG QR code of the link, as a data URL.
+    pub qr: String,
 }
 
 impl WorkshopLinks {
@@ -46,24 +58,46 @@ fn random_id() -> Result<[u8; 16], AppError> {
     auth::random_16().map_err(|e| AppError::Internal(format!("randomness: {e}")))
 }
 
+fn random_secret() -> Result<[u8; links::SECRET_LEN], AppError> {
+    let mut s = [0u8; links::SECRET_LEN];
+    getrandom::fill(&mut s).map_err(|e| AppError::Internal(format!("randomness: {e}")))?;
+    Ok(s)
+}
+
+/// Run blocking storage work off the async threads.
+pub async fn blocking<T: Send + 'static>(
+    state: &Arc<AppState>,
+    f: impl FnOnce(&dyn Storage) -> Result<T, StorageError> + Send + 'static,
+) -> Result<T, AppError> {
+    let storage = Arc::clone(&state.storage);
+    Ok(tokio::task::spawn_blocking(move || f(storage.as_ref()))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??)
+}
+
+fn link(state: &AppState, kind: char, token: &str) -> String {
+    format!("{}/{kind}/{token}", state.base_url)
+}
+
+fn qr(url: &str) -> String {
+    links::qr_data_url(url).unwrap_or_default()
+}
+
 /// Build and store a workshop; returns its links.
 pub async fn create(state: &Arc<AppState>, spec: WorkshopSpec) -> Result<WorkshopLinks, AppError> {
     spec.validate()
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let storage = Arc::clone(&state.storage);
-    let count = tokio::task::spawn_blocking(move || storage.workshop_count())
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))??;
+    let count = blocking(state, |s| s.workshop_count()).await?;
     if count >= state.settings.max_workshops {
         return Err(AppError::TooManyWorkshops);
     }
     let workshop_id = DocumentId::from_bytes(random_id()?).to_string();
-    // Document ids need randomness inside a closure; collect them up front.
-    let needed = spec.groups.len() + 2;
-    let mut ids = (0..needed)
-        .map(|_| random_id().map(DocumentId::from_bytes))
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter();
+    // The workshop and plenary documents get random ids (group ids are derived).
+    let mut ids = [
+        DocumentId::from_bytes(random_id()?),
+        DocumentId::from_bytes(random_id()?),
+    ]
+    .into_iter();
     let mut fallback = 0u8;
     let new = docs::build_workshop(&spec, &workshop_id, || {
         ids.next().unwrap_or_else(|| {
@@ -72,9 +106,8 @@ pub async fn create(state: &Arc<AppState>, spec: WorkshopSpec) -> Result<Worksho
         })
     })
     .map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let access_until = docs::read_workshop(&new.workshop)
-        .map(|w| w.access_until)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let workshop =
+        docs::read_workshop(&new.workshop).map_err(|e| AppError::Internal(e.to_string()))?;
 
     let mut docs_out: Vec<(DocRecord, Vec<u8>)> = Vec::new();
     let mut save = |doc_id: DocumentId, kind: DocKind, mut doc: AutoCommit| {
@@ -89,56 +122,353 @@ pub async fn create(state: &Arc<AppState>, spec: WorkshopSpec) -> Result<Worksho
     };
     save(new.workshop_doc_id, DocKind::Workshop, new.workshop);
     save(new.plenary_doc_id, DocKind::Plenary, new.plenary);
-    let mut capabilities = Vec::new();
-    let mut token_for = |role: Role, expires_at: Option<String>| -> Result<String, AppError> {
-        let (token, hash) =
-            auth::new_token().map_err(|e| AppError::Internal(format!("randomness: {e}")))?;
-        capabilities.push((
-            hash,
-            Capability {
-                workshop_id: workshop_id.clone(),
-                role,
-                expires_at,
-            },
-        ));
-        Ok(token)
-    };
-    let base = &state.base_url;
-    let facilitator = format!("{base}/f/{}", token_for(Role::Facilitator, None)?);
-    let catch_up = format!("{base}/c/{}", token_for(Role::CatchUp, Some(access_until))?);
-    let mut groups = Vec::new();
     for (g, doc) in new.groups {
-        let token = token_for(
-            Role::Group {
-                group_id: g.id.clone(),
-            },
-            None,
-        )?;
+        save(g.doc_id, DocKind::Group { group_id: g.id }, doc);
+    }
+
+    let (facilitator_token, facilitator_hash) =
+        auth::new_token().map_err(|e| AppError::Internal(format!("randomness: {e}")))?;
+    let secret = random_secret()?;
+    let cap = |role: Role| Capability {
+        workshop_id: workshop_id.clone(),
+        role,
+        expires_at: None,
+    };
+    let mut capabilities = vec![(facilitator_hash, cap(Role::Facilitator))];
+    let (catch_up_token, h) = links::derive(&secret, &LinkTarget::CatchUp, 0);
+    capabilities.push((h, cap(Role::CatchUp)));
+    let mut groups = Vec::new();
+    for g in &workshop.groups {
+        let target = LinkTarget::Group(g.id.clone());
+        let (token, h) = links::derive(&secret, &target, 0);
+        capabilities.push((h, cap(target.role())));
+        let url = link(state, 'g', &token);
         groups.push(GroupLink {
             group_id: g.id.clone(),
             name: g.name.clone(),
-            link: format!("{base}/g/{token}"),
+            area: g.area.clone(),
+            qr: qr(&url),
+            link: url,
         });
-        save(g.doc_id, DocKind::Group { group_id: g.id }, doc);
     }
     let record = NewWorkshopRecord {
         workshop_id: workshop_id.clone(),
         title: spec.title.clone(),
+        access_until: workshop.access_until.clone(),
+        link_secret: links::wrap(&secret, &facilitator_token),
         docs: docs_out,
         capabilities,
     };
-    let storage = Arc::clone(&state.storage);
-    tokio::task::spawn_blocking(move || storage.create_workshop(&record))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))??;
+    blocking(state, move |s| s.create_workshop(&record)).await?;
     tracing::info!(workshop = %workshop_id, groups = groups.len(), "workshop created");
+    let catch_up = link(state, 'c', &catch_up_token);
     Ok(WorkshopLinks {
         workshop_id,
         title: spec.title,
-        facilitator,
+        facilitator: link(state, 'f', &facilitator_token),
+        catch_up_qr: qr(&catch_up),
         catch_up,
+        access_until: workshop.access_until,
         groups,
     })
+}
+
+/// The workshop document's id.
+pub async fn workshop_doc_id(
+    state: &Arc<AppState>,
+    workshop_id: &str,
+) -> Result<DocumentId, AppError> {
+    let id = workshop_id.to_owned();
+    blocking(state, move |s| s.workshop_docs(&id))
+        .await?
+        .into_iter()
+        .find(|d| d.kind == DocKind::Workshop)
+        .map(|d| d.doc_id)
+        .ok_or(AppError::InvalidLink)
+}
+
+/// The workshop document, read through its actor.
+pub async fn read_workshop(state: &Arc<AppState>, workshop_id: &str) -> Result<Workshop, AppError> {
+    let doc = workshop_doc_id(state, workshop_id).await?;
+    state
+        .hub
+        .read(doc, |d| docs::read_workshop(d).map_err(|e| e.to_string()))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(AppError::Internal)
+}
+
+/// The link secret, unwrapped with the facilitator's token (created for workshops from before
+/// link secrets existed).
+async fn link_secret(
+    state: &Arc<AppState>,
+    workshop_id: &str,
+    facilitator_token: &str,
+) -> Result<[u8; links::SECRET_LEN], AppError> {
+    let id = workshop_id.to_owned();
+    let row = blocking(state, move |s| s.workshop(&id))
+        .await?
+        .ok_or(AppError::InvalidLink)?;
+    if let Some(secret) = row
+        .link_secret
+        .as_deref()
+        .and_then(|w| links::unwrap(w, facilitator_token))
+    {
+        return Ok(secret);
+    }
+    let secret = random_secret()?;
+    let wrapped = links::wrap(&secret, facilitator_token);
+    let id = workshop_id.to_owned();
+    blocking(state, move |s| s.set_link_secret(&id, &wrapped)).await?;
+    Ok(secret)
+}
+
+/// Every link of a workshop, for its facilitator (whose token is `facilitator_token`).
+pub async fn links_for(
+    state: &Arc<AppState>,
+    facilitator_token: &str,
+    workshop_id: &str,
+) -> Result<WorkshopLinks, AppError> {
+    let secret = link_secret(state, workshop_id, facilitator_token).await?;
+    let workshop = read_workshop(state, workshop_id).await?;
+    let mut targets = vec![LinkTarget::CatchUp];
+    targets.extend(
+        workshop
+            .groups
+            .iter()
+            .map(|g| LinkTarget::Group(g.id.clone())),
+    );
+    let id = workshop_id.to_owned();
+    let tokens = blocking(state, move |s| {
+        let mut out = Vec::new();
+        for target in targets {
+            let generation = s.link_generation(&id, &target.key())?;
+            let (token, hash) = links::derive(&secret, &target, generation);
+            let cap = Capability {
+                workshop_id: id.clone(),
+                role: target.role(),
+                expires_at: None,
+            };
+            s.ensure_capability(&hash, &cap)?;
+            out.push(token);
+        }
+        Ok(out)
+    })
+    .await?;
+    let mut tokens = tokens.into_iter();
+    let catch_up = link(state, 'c', &tokens.next().unwrap_or_default());
+    let groups = workshop
+        .groups
+        .iter()
+        .zip(tokens)
+        .map(|(g, token)| {
+            let url = link(state, 'g', &token);
+            GroupLink {
+                group_id: g.id.clone(),
+                name: g.name.clone(),
+                area: g.area.clone(),
+                qr: qr(&url),
+                link: url,
+            }
+        })
+        .collect();
+    Ok(WorkshopLinks {
+        workshop_id: workshop_id.to_owned(),
+        title: workshop.title,
+        facilitator: link(state, 'f', facilitator_token),
+        catch_up_qr: qr(&catch_up),
+        catch_up,
+        access_until: workshop.access_until,
+        groups,
+    })
+}
+
+/// Replace one link: the old one stops working at once and its connections are closed.
+/// Returns the links afterwards (with the new facilitator link if that was rotated).
+pub async fn rotate(
+    state: &Arc<AppState>,
+    facilitator_token: &str,
+    workshop_id: &str,
+    target: LinkTarget,
+) -> Result<WorkshopLinks, AppError> {
+    let secret = link_secret(state, workshop_id, facilitator_token).await?;
+    let id = workshop_id.to_owned();
+    let key = target.key();
+    let current = if target == LinkTarget::Facilitator {
+        let (token, hash) =
+            auth::new_token().map_err(|e| AppError::Internal(format!("randomness: {e}")))?;
+        let wrapped = links::wrap(&secret, &token);
+        blocking(state, move |s| s.replace_facilitator(&id, &hash, &wrapped)).await?;
+        token
+    } else {
+        let k = key.clone();
+        blocking(state, move |s| s.rotate_link(&id, &k)).await?;
+        facilitator_token.to_owned()
+    };
+    live::close(
+        state,
+        workshop_id,
+        Some(&key),
+        "this link was replaced by a new one; ask the facilitator for the new link",
+    );
+    tracing::info!(workshop = %workshop_id, target = %key, "link rotated");
+    links_for(state, &current, workshop_id).await
+}
+
+/// Delete a workshop with everything in it and disconnect everyone.
+pub async fn erase(state: &Arc<AppState>, workshop_id: &str) -> Result<(), AppError> {
+    let id = workshop_id.to_owned();
+    let docs = blocking(state, move |s| s.erase_workshop(&id)).await?;
+    let reason = "this workshop was erased by its facilitator";
+    for doc in docs {
+        state.hub.close(doc, reason).await;
+    }
+    live::close(state, workshop_id, None, reason);
+    live::forget(state, workshop_id);
+    tracing::info!(workshop = %workshop_id, "workshop erased");
+    Ok(())
+}
+
+/// Erase every workshop closed more than the retention period before `today`.
+pub async fn purge_expired(state: &Arc<AppState>, today: &str) -> Result<usize, AppError> {
+    let days =
+        docs::parse_date(today).ok_or_else(|| AppError::Internal(format!("bad date {today}")))?;
+    let cutoff = docs::format_date(days - i64::from(state.settings.retention_days));
+    let ids = blocking(state, move |s| s.closed_before(&cutoff)).await?;
+    for id in &ids {
+        erase(state, id).await?;
+    }
+    Ok(ids.len())
+}
+
+/// Background task: purge expired workshops at start and then every hour.
+pub async fn retention(state: Arc<AppState>) {
+    let mut shutdown = state.shutdown.clone();
+    loop {
+        match purge_expired(&state, &crate::api::today()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(workshops = n, "retention: erased closed workshops"),
+            Err(e) => tracing::warn!(error = %e, "retention check failed"),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(std::time::Duration::from_secs(3600)) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+/// What in a workshop decides the other documents' structure.
+fn structure_of(w: &Workshop) -> String {
+    let mut s = String::new();
+    for q in &w.questions {
+        s.push_str(&format!("q{}:{:?};", q.id, q.area));
+    }
+    for c in &w.cases {
+        s.push_str(&format!("c{}:{};", c.id, c.area));
+    }
+    for f in &w.reflection_fields {
+        s.push_str(&format!("f{};", f.id));
+    }
+    for g in &w.groups {
+        s.push_str(&format!("g{}:{}:{};", g.id, g.area, g.doc_id));
+    }
+    s
+}
+
+/// Background task: when a workshop document changes, mirror its phase and access window,
+/// create documents for new groups and Text fields for new questions and cases. The server is
+/// the only creator of Text objects in group and plenary documents (see ARCHITECTURE.md).
+pub async fn reconcile(
+    state: Arc<AppState>,
+    mut changes: mpsc::UnboundedReceiver<WorkshopChanged>,
+) {
+    let mut done: HashMap<String, String> = HashMap::new();
+    let mut batch = Vec::new();
+    while changes.recv_many(&mut batch, 64).await > 0 {
+        // Only the newest state of each workshop matters.
+        let mut latest: HashMap<String, Workshop> = HashMap::new();
+        for c in batch.drain(..) {
+            latest.insert(c.workshop.workshop_id.clone(), c.workshop);
+        }
+        for (id, w) in latest {
+            let sig = structure_of(&w);
+            let structural = done.get(&id) != Some(&sig);
+            match reconcile_one(&state, &w, structural).await {
+                Ok(()) => {
+                    done.insert(id, sig);
+                }
+                Err(e) => tracing::warn!(workshop = %id, error = %e, "reconcile failed"),
+            }
+        }
+    }
+}
+
+async fn reconcile_one(
+    state: &Arc<AppState>,
+    w: &Workshop,
+    structural: bool,
+) -> Result<(), AppError> {
+    let id = w.workshop_id.clone();
+    let (title, phase, until, today) = (
+        w.title.clone(),
+        w.phase.as_str(),
+        w.access_until.clone(),
+        crate::api::today(),
+    );
+    blocking(state, move |s| {
+        s.update_workshop_meta(&id, &title, phase, &until, &today)
+    })
+    .await?;
+    if !structural {
+        return Ok(());
+    }
+    let shared = Arc::new(w.clone());
+    for g in &w.groups {
+        if g.doc_id != docs::group_doc_id(&w.workshop_id, &g.id) {
+            tracing::warn!(workshop = %w.workshop_id, group = %g.id, "group document id is not the derived one; ignored");
+            continue;
+        }
+        let doc = docs::new_group_doc(&w.workshop_id, &g.id)
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .save();
+        let rec = DocRecord {
+            doc_id: g.doc_id,
+            workshop_id: w.workshop_id.clone(),
+            kind: DocKind::Group {
+                group_id: g.id.clone(),
+            },
+        };
+        if blocking(state, move |s| s.add_doc(&rec, &doc)).await? {
+            tracing::info!(workshop = %w.workshop_id, group = %g.id, "group document created");
+        }
+        let (wk, group) = (Arc::clone(&shared), g.clone());
+        let saved = state
+            .hub
+            .apply(g.doc_id, move |d| {
+                docs::ensure_group_structure(d, &wk, &group).unwrap_or(false)
+            })
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        if !saved {
+            return Err(AppError::Internal("group structure not saved".into()));
+        }
+    }
+    let wid = w.workshop_id.clone();
+    let plenary = blocking(state, move |s| s.workshop_docs(&wid))
+        .await?
+        .into_iter()
+        .find(|d| d.kind == DocKind::Plenary && d.doc_id == w.plenary_doc_id);
+    if let Some(p) = plenary {
+        let wk = Arc::clone(&shared);
+        state
+            .hub
+            .apply(p.doc_id, move |d| {
+                docs::ensure_plenary_structure(d, &wk).unwrap_or(false)
+            })
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+    }
+    Ok(())
 }
 
 const DEMO_LINKS_FILE: &str = "demo-links.txt";

@@ -4,6 +4,8 @@
 
 use crate::AppState;
 use crate::hub::{CONNECTION_QUEUE, ConnHandle, DocCmd, Outbound};
+use crate::live::ConnectionSlot;
+use crate::workshops::blocking;
 use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, close_code};
 use futures_util::{SinkExt, StreamExt};
 use samtal_shared::DocumentId;
@@ -14,40 +16,6 @@ use samtal_shared::sync::{ServerConnection, ServerInbound};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::{Notify, mpsc};
-
-/// A counted place in a workshop's connection limit, released on drop.
-pub struct ConnectionSlot {
-    state: Arc<AppState>,
-    workshop_id: String,
-}
-
-impl ConnectionSlot {
-    pub fn take(state: &Arc<AppState>, workshop_id: &str) -> Option<Self> {
-        let mut map = state.connections.lock().ok()?;
-        let n = map.entry(workshop_id.to_owned()).or_insert(0);
-        if *n >= state.settings.max_connections_per_workshop {
-            return None;
-        }
-        *n += 1;
-        Some(Self {
-            state: Arc::clone(state),
-            workshop_id: workshop_id.to_owned(),
-        })
-    }
-}
-
-impl Drop for ConnectionSlot {
-    fn drop(&mut self) {
-        if let Ok(mut map) = self.state.connections.lock()
-            && let Some(n) = map.get_mut(&self.workshop_id)
-        {
-            *n = n.saturating_sub(1);
-            if *n == 0 {
-                map.remove(&self.workshop_id);
-            }
-        }
-    }
-}
 
 /// Why the connection ends.
 enum End {
@@ -61,7 +29,7 @@ pub async fn serve(
     socket: WebSocket,
     state: Arc<AppState>,
     info: SessionInfo,
-    _slot: ConnectionSlot,
+    mut slot: ConnectionSlot,
 ) {
     let (mut sink, mut stream) = socket.split();
     let (tx, mut rx) = mpsc::channel::<Outbound>(CONNECTION_QUEUE);
@@ -69,7 +37,7 @@ pub async fn serve(
         tx,
         kill: Arc::new(Notify::new()),
     };
-    let kinds: HashMap<DocumentId, DocKind> = info.docs.iter().cloned().collect();
+    let mut kinds: HashMap<DocumentId, DocKind> = info.docs.iter().cloned().collect();
     let mut conn = ServerConnection::new(state.server_peer.clone());
     let mut attached: HashMap<DocumentId, mpsc::Sender<DocCmd>> = HashMap::new();
     let mut shutdown = state.shutdown.clone();
@@ -98,9 +66,17 @@ pub async fn serve(
                     }
                     Ok(ServerInbound::Doc { document_id, data }) => {
                         let Some(peer) = conn.remote().cloned() else { break End::Fail(close_code::PROTOCOL, "join first".into()) };
+                        slot.touch();
                         let doc = match attached.get(&document_id) {
                             Some(d) => d.clone(),
                             None => {
+                                if !kinds.contains_key(&document_id) {
+                                    // A group added since this connection opened: look again.
+                                    let id = info.workshop_id.clone();
+                                    if let Ok(docs) = blocking(&state, move |s| s.workshop_docs(&id)).await {
+                                        kinds = docs.into_iter().map(|d| (d.doc_id, d.kind)).collect();
+                                    }
+                                }
                                 let Some(kind) = kinds.get(&document_id) else {
                                     break End::Fail(close_code::POLICY, format!("document {document_id} is not part of this link's workshop"));
                                 };
@@ -135,6 +111,9 @@ pub async fn serve(
                     Some(Outbound::Fail { reason }) => break End::Fail(close_code::POLICY, reason),
                     None => break End::Gone,
                 }
+            }
+            reason = slot.closed.recv() => {
+                break End::Fail(close_code::POLICY, reason.unwrap_or_else(|| "closed by the server".into()));
             }
             () = handle.kill.notified() => {
                 break End::Fail(close_code::AGAIN, "the connection fell too far behind; reconnect".into());

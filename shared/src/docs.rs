@@ -19,7 +19,7 @@ use automerge::{
     AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, Value, transaction::Transactable,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub const SCHEMA_VERSION: u64 = 1;
 
@@ -243,11 +243,14 @@ pub fn build_workshop(
         .groups
         .iter()
         .enumerate()
-        .map(|(i, g)| Group {
-            id: format!("g{}", i + 1),
-            name: g.name.clone(),
-            area: g.area.clone(),
-            doc_id: new_id(),
+        .map(|(i, g)| {
+            let id = format!("g{}", i + 1);
+            Group {
+                doc_id: group_doc_id(workshop_id, &id),
+                id,
+                name: g.name.clone(),
+                area: g.area.clone(),
+            }
         })
         .collect();
     let plenary_doc_id = new_id();
@@ -276,69 +279,33 @@ pub fn build_workshop(
     }
     let qs = w.put_object(&root, "questions", ObjType::List)?;
     for (i, q) in questions.iter().enumerate() {
-        let o = w.insert_object(&qs, i, ObjType::Map)?;
-        w.put(&o, "id", q.id.as_str())?;
-        w.put(&o, "text", q.text.as_str())?;
-        if let Some(area) = &q.area {
-            w.put(&o, "area", area.as_str())?;
-        }
+        insert_question(&mut w, &qs, i, q)?;
     }
     let fs = w.put_object(&root, "reflection_fields", ObjType::List)?;
     for (i, f) in fields.iter().enumerate() {
-        let o = w.insert_object(&fs, i, ObjType::Map)?;
-        w.put(&o, "id", f.id.as_str())?;
-        w.put(&o, "label", f.label.as_str())?;
+        insert_field(&mut w, &fs, i, f)?;
     }
     let cs = w.put_object(&root, "cases", ObjType::List)?;
     for (i, c) in cases.iter().enumerate() {
-        let o = w.insert_object(&cs, i, ObjType::Map)?;
-        w.put(&o, "id", c.id.as_str())?;
-        w.put(&o, "title", c.title.as_str())?;
-        w.put(&o, "area", c.area.as_str())?;
-        let body = w.put_object(&o, "body", ObjType::Text)?;
-        w.splice_text(&body, 0, 0, &c.body)?;
+        insert_case(&mut w, &cs, i, c)?;
     }
     let gs = w.put_object(&root, "groups", ObjType::List)?;
     for (i, g) in groups.iter().enumerate() {
-        let o = w.insert_object(&gs, i, ObjType::Map)?;
-        w.put(&o, "id", g.id.as_str())?;
-        w.put(&o, "name", g.name.as_str())?;
-        w.put(&o, "area", g.area.as_str())?;
-        w.put(&o, "doc_id", g.doc_id.to_string())?;
+        insert_group(&mut w, &gs, i, g)?;
     }
     w.put(&root, "plenary_doc_id", plenary_doc_id.to_string())?;
     w.commit();
+    let workshop = read_workshop(&w)?;
 
     let mut group_docs = Vec::with_capacity(groups.len());
     for g in &groups {
-        let mut d = AutoCommit::new();
-        header(&mut d, "group", workshop_id)?;
-        d.put(&root, "group_id", g.id.as_str())?;
-        let answers = d.put_object(&root, "answers", ObjType::Map)?;
-        for q in questions.iter().filter(|q| q.applies_to(&g.area)) {
-            d.put_object(&answers, q.id.as_str(), ObjType::Text)?;
-        }
-        let refl = d.put_object(&root, "reflections", ObjType::Map)?;
-        for c in cases.iter().filter(|c| c.area == g.area) {
-            let per_case = d.put_object(&refl, c.id.as_str(), ObjType::Map)?;
-            for f in &fields {
-                d.put_object(&per_case, f.id.as_str(), ObjType::Text)?;
-            }
-        }
-        d.put_object(&root, "highlights", ObjType::List)?;
-        d.put(&root, "present", ScalarValue::Uint(0))?;
+        let mut d = new_group_doc(workshop_id, &g.id)?;
+        ensure_group_structure(&mut d, &workshop, g)?;
         d.commit();
         group_docs.push((g.clone(), d));
     }
-
-    let mut p = AutoCommit::new();
-    header(&mut p, "plenary", workshop_id)?;
-    let summary = p.put_object(&root, "summary", ObjType::Map)?;
-    for q in &questions {
-        p.put_object(&summary, q.id.as_str(), ObjType::Text)?;
-    }
-    p.put_object(&root, "follow_up", ObjType::List)?;
-    p.put_object(&root, "pinned", ObjType::List)?;
+    let mut p = new_plenary_doc(workshop_id)?;
+    ensure_plenary_structure(&mut p, &workshop)?;
     p.commit();
 
     Ok(NewWorkshop {
@@ -348,6 +315,137 @@ pub fn build_workshop(
         plenary: p,
         groups: group_docs,
     })
+}
+
+/// The document id of a group's notes: derived from the workshop and group ids, so a
+/// facilitator can add a group offline and the server creates the same document later.
+/// Knowing an id grants nothing; access goes by capability.
+pub fn group_doc_id(workshop_id: &str, group_id: &str) -> DocumentId {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"samtal-group-doc-v1\0");
+    h.update(workshop_id.as_bytes());
+    h.update(b"\0");
+    h.update(group_id.as_bytes());
+    let digest = h.finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    DocumentId::from_bytes(bytes)
+}
+
+fn insert_question(
+    w: &mut AutoCommit,
+    list: &ObjId,
+    at: usize,
+    q: &Question,
+) -> Result<(), SchemaError> {
+    let o = w.insert_object(list, at, ObjType::Map)?;
+    w.put(&o, "id", q.id.as_str())?;
+    w.put(&o, "text", q.text.as_str())?;
+    if let Some(area) = &q.area {
+        w.put(&o, "area", area.as_str())?;
+    }
+    Ok(())
+}
+
+fn insert_field(w: &mut AutoCommit, list: &ObjId, at: usize, f: &Field) -> Result<(), SchemaError> {
+    let o = w.insert_object(list, at, ObjType::Map)?;
+    w.put(&o, "id", f.id.as_str())?;
+    w.put(&o, "label", f.label.as_str())?;
+    Ok(())
+}
+
+fn insert_case(w: &mut AutoCommit, list: &ObjId, at: usize, c: &Case) -> Result<(), SchemaError> {
+    let o = w.insert_object(list, at, ObjType::Map)?;
+    w.put(&o, "id", c.id.as_str())?;
+    w.put(&o, "title", c.title.as_str())?;
+    w.put(&o, "area", c.area.as_str())?;
+    let body = w.put_object(&o, "body", ObjType::Text)?;
+    w.splice_text(&body, 0, 0, &c.body)?;
+    Ok(())
+}
+
+fn insert_group(w: &mut AutoCommit, list: &ObjId, at: usize, g: &Group) -> Result<(), SchemaError> {
+    let o = w.insert_object(list, at, ObjType::Map)?;
+    w.put(&o, "id", g.id.as_str())?;
+    w.put(&o, "name", g.name.as_str())?;
+    w.put(&o, "area", g.area.as_str())?;
+    w.put(&o, "doc_id", g.doc_id.to_string())?;
+    Ok(())
+}
+
+/// An empty group document (the server fills it with [`ensure_group_structure`]).
+pub fn new_group_doc(workshop_id: &str, group_id: &str) -> Result<AutoCommit, SchemaError> {
+    let mut d = AutoCommit::new();
+    let root = automerge::ROOT;
+    header(&mut d, "group", workshop_id)?;
+    d.put(&root, "group_id", group_id)?;
+    d.put_object(&root, "answers", ObjType::Map)?;
+    d.put_object(&root, "reflections", ObjType::Map)?;
+    d.put_object(&root, "highlights", ObjType::List)?;
+    d.put(&root, "present", ScalarValue::Uint(0))?;
+    Ok(d)
+}
+
+/// An empty plenary document.
+pub fn new_plenary_doc(workshop_id: &str) -> Result<AutoCommit, SchemaError> {
+    let mut p = AutoCommit::new();
+    let root = automerge::ROOT;
+    header(&mut p, "plenary", workshop_id)?;
+    p.put_object(&root, "summary", ObjType::Map)?;
+    p.put_object(&root, "follow_up", ObjType::List)?;
+    p.put_object(&root, "pinned", ObjType::List)?;
+    Ok(p)
+}
+
+/// Create the Text object at `parent[key]` unless one is there. Returns whether it created one.
+fn ensure_text(d: &mut AutoCommit, parent: &ObjId, key: &str) -> Result<bool, SchemaError> {
+    if let Some((Value::Object(ObjType::Text), _)) = d.get(parent, key)? {
+        return Ok(false);
+    }
+    d.put_object(parent, key, ObjType::Text)?;
+    Ok(true)
+}
+
+/// Give a group document a Text for every question and case field the workshop now has for
+/// the group's area. Server only (see the module invariant). Returns whether anything changed.
+pub fn ensure_group_structure(
+    d: &mut AutoCommit,
+    w: &Workshop,
+    g: &Group,
+) -> Result<bool, SchemaError> {
+    check_header(d, "group")?;
+    let root = automerge::ROOT;
+    let answers = obj_at(d, &root, "answers", ObjType::Map)?;
+    let refl = obj_at(d, &root, "reflections", ObjType::Map)?;
+    let mut changed = false;
+    for q in w.questions_for(&g.area) {
+        changed |= ensure_text(d, &answers, &q.id)?;
+    }
+    for c in w.cases_for(&g.area) {
+        let per_case = match d.get(&refl, c.id.as_str())? {
+            Some((Value::Object(ObjType::Map), id)) => id,
+            _ => {
+                changed = true;
+                d.put_object(&refl, c.id.as_str(), ObjType::Map)?
+            }
+        };
+        for f in &w.reflection_fields {
+            changed |= ensure_text(d, &per_case, &f.id)?;
+        }
+    }
+    Ok(changed)
+}
+
+/// Give the plenary document a summary Text for every question. Server only.
+pub fn ensure_plenary_structure(d: &mut AutoCommit, w: &Workshop) -> Result<bool, SchemaError> {
+    check_header(d, "plenary")?;
+    let summary = obj_at(d, &automerge::ROOT, "summary", ObjType::Map)?;
+    let mut changed = false;
+    for q in &w.questions {
+        changed |= ensure_text(d, &summary, &q.id)?;
+    }
+    Ok(changed)
 }
 
 fn header(d: &mut AutoCommit, kind: &str, workshop_id: &str) -> Result<(), SchemaError> {
@@ -432,7 +530,7 @@ pub fn kind_of(doc: &impl ReadDoc) -> Option<String> {
     str_at(doc, &automerge::ROOT, "kind")
 }
 
-fn check_header(doc: &impl ReadDoc, expected: &'static str) -> Result<(), SchemaError> {
+pub(crate) fn check_header(doc: &impl ReadDoc, expected: &'static str) -> Result<(), SchemaError> {
     if kind_of(doc).as_deref() != Some(expected) {
         return Err(SchemaError::WrongKind { expected });
     }
@@ -447,7 +545,7 @@ fn check_header(doc: &impl ReadDoc, expected: &'static str) -> Result<(), Schema
     }
 }
 
-fn str_at(doc: &impl ReadDoc, obj: &ObjId, key: &str) -> Option<String> {
+pub(crate) fn str_at(doc: &impl ReadDoc, obj: &ObjId, key: &str) -> Option<String> {
     match doc.get(obj, key).ok()?? {
         (Value::Scalar(s), _) => match s.as_ref() {
             ScalarValue::Str(t) => Some(t.to_string()),
@@ -458,11 +556,15 @@ fn str_at(doc: &impl ReadDoc, obj: &ObjId, key: &str) -> Option<String> {
     }
 }
 
-fn req_str(doc: &impl ReadDoc, obj: &ObjId, key: &'static str) -> Result<String, SchemaError> {
+pub(crate) fn req_str(
+    doc: &impl ReadDoc,
+    obj: &ObjId,
+    key: &'static str,
+) -> Result<String, SchemaError> {
     str_at(doc, obj, key).ok_or(SchemaError::Field(key))
 }
 
-fn obj_at(
+pub(crate) fn obj_at(
     doc: &impl ReadDoc,
     obj: &ObjId,
     key: &'static str,
@@ -474,7 +576,7 @@ fn obj_at(
     }
 }
 
-fn list_items(doc: &impl ReadDoc, list: &ObjId) -> Vec<ObjId> {
+pub(crate) fn list_items(doc: &impl ReadDoc, list: &ObjId) -> Vec<ObjId> {
     (0..doc.length(list))
         .filter_map(|i| match doc.get(list, i).ok()?? {
             (Value::Object(_), id) => Some(id),
@@ -563,11 +665,26 @@ pub fn read_workshop(doc: &impl ReadDoc) -> Result<Workshop, SchemaError> {
     })
 }
 
-/// One text field of a group document.
+/// One text field: a group's answer or reflection, the plenary summary of a question, or a
+/// case description in the workshop document.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum TextRef {
     Answer { question_id: String },
     Reflection { case_id: String, field_id: String },
+    Summary { question_id: String },
+    CaseBody { case_id: String },
+}
+
+impl TextRef {
+    /// A stable key, used for highlight sources: `a/q1`, `r/c1/best_interest`.
+    pub fn key(&self) -> String {
+        match self {
+            TextRef::Answer { question_id } => format!("a/{question_id}"),
+            TextRef::Reflection { case_id, field_id } => format!("r/{case_id}/{field_id}"),
+            TextRef::Summary { question_id } => format!("s/{question_id}"),
+            TextRef::CaseBody { case_id } => format!("b/{case_id}"),
+        }
+    }
 }
 
 /// A group document, read into plain data.
@@ -578,6 +695,8 @@ pub struct GroupNotes {
     pub answers: BTreeMap<String, String>,
     /// case id → field id → text
     pub reflections: BTreeMap<String, BTreeMap<String, String>>,
+    /// Keys ([`TextRef::key`]) of the fields the group lifted to the plenary.
+    pub highlights: BTreeSet<String>,
 }
 
 impl GroupNotes {
@@ -587,12 +706,32 @@ impl GroupNotes {
             TextRef::Reflection { case_id, field_id } => {
                 self.reflections.get(case_id)?.get(field_id)
             }
+            TextRef::Summary { .. } | TextRef::CaseBody { .. } => None,
         }
         .map(String::as_str)
     }
+
+    pub fn is_highlighted(&self, r: &TextRef) -> bool {
+        self.highlights.contains(&r.key())
+    }
+
+    /// How many answers and reflection fields have text.
+    pub fn filled(&self) -> (usize, usize) {
+        let answers = self
+            .answers
+            .values()
+            .filter(|t| !t.trim().is_empty())
+            .count();
+        let cases = self
+            .reflections
+            .values()
+            .filter(|f| f.values().any(|t| !t.trim().is_empty()))
+            .count();
+        (answers, cases)
+    }
 }
 
-fn text_map(doc: &impl ReadDoc, obj: &ObjId) -> BTreeMap<String, String> {
+pub(crate) fn text_map(doc: &impl ReadDoc, obj: &ObjId) -> BTreeMap<String, String> {
     doc.keys(obj)
         .filter_map(|key| match doc.get(obj, key.as_str()).ok()?? {
             (Value::Object(ObjType::Text), id) => Some((key, doc.text(&id).ok()?)),
@@ -614,20 +753,42 @@ pub fn read_group(doc: &impl ReadDoc) -> Result<GroupNotes, SchemaError> {
             _ => None,
         })
         .collect();
+    let highlights = match doc.get(&root, "highlights")? {
+        Some((Value::Object(ObjType::List), list)) => list_items(doc, &list)
+            .iter()
+            .filter_map(|o| str_at(doc, o, "source"))
+            .collect(),
+        _ => BTreeSet::new(),
+    };
     Ok(GroupNotes {
         workshop_id: req_str(doc, &root, "workshop_id")?,
         group_id: req_str(doc, &root, "group_id")?,
         answers: text_map(doc, &answers),
         reflections,
+        highlights,
     })
 }
 
-/// The Text object behind a field of a group document.
+/// The index and object of the list item whose `id` is `id`.
+pub(crate) fn find_by_id(doc: &impl ReadDoc, list: &ObjId, id: &str) -> Option<(usize, ObjId)> {
+    (0..doc.length(list)).find_map(|i| match doc.get(list, i).ok()?? {
+        (Value::Object(ObjType::Map), o) if str_at(doc, &o, "id").as_deref() == Some(id) => {
+            Some((i, o))
+        }
+        _ => None,
+    })
+}
+
+/// The Text object behind a field.
 pub fn text_obj(doc: &impl ReadDoc, r: &TextRef) -> Result<ObjId, SchemaError> {
     let root = automerge::ROOT;
     let (parent, key) = match r {
         TextRef::Answer { question_id } => (
             obj_at(doc, &root, "answers", ObjType::Map)?,
+            question_id.as_str(),
+        ),
+        TextRef::Summary { question_id } => (
+            obj_at(doc, &root, "summary", ObjType::Map)?,
             question_id.as_str(),
         ),
         TextRef::Reflection { case_id, field_id } => {
@@ -637,6 +798,11 @@ pub fn text_obj(doc: &impl ReadDoc, r: &TextRef) -> Result<ObjId, SchemaError> {
                 _ => return Err(SchemaError::NoSuchText),
             }
         }
+        TextRef::CaseBody { case_id } => {
+            let cases = obj_at(doc, &root, "cases", ObjType::List)?;
+            let (_, case) = find_by_id(doc, &cases, case_id).ok_or(SchemaError::NoSuchText)?;
+            (case, "body")
+        }
     };
     match doc.get(&parent, key)? {
         Some((Value::Object(ObjType::Text), id)) => Ok(id),
@@ -644,13 +810,23 @@ pub fn text_obj(doc: &impl ReadDoc, r: &TextRef) -> Result<ObjId, SchemaError> {
     }
 }
 
-/// Set a group text field to `new_value` with one minimal splice. Returns the splice made
-/// (in the document's text encoding), or `None` if nothing changed.
+/// The current text of a field, if the document has it.
+pub fn read_text(doc: &impl ReadDoc, r: &TextRef) -> Option<String> {
+    doc.text(text_obj(doc, r).ok()?).ok()
+}
+
+/// Set a text field to `new_value` with one minimal splice. Returns the splice made (in the
+/// document's text encoding), or `None` if nothing changed.
 pub fn edit_text(
     doc: &mut AutoCommit,
     r: &TextRef,
     new_value: &str,
 ) -> Result<Option<Splice>, SchemaError> {
+    if new_value.len() > MAX_NOTE {
+        return Err(SchemaError::InvalidSpec(format!(
+            "a text may be at most {MAX_NOTE} bytes"
+        )));
+    }
     let obj = text_obj(doc, r)?;
     let old = doc.text(&obj)?;
     let Some(splice) = text::diff(&old, new_value, doc.text_encoding()) else {
@@ -659,6 +835,281 @@ pub fn edit_text(
     let delete = isize::try_from(splice.delete).map_err(|_| SchemaError::NoSuchText)?;
     doc.splice_text(&obj, splice.pos, delete, &splice.insert)?;
     Ok(Some(splice))
+}
+
+/// Longest text one field may hold (a generous page count of notes).
+pub const MAX_NOTE: usize = 200_000;
+
+/// Mark (or unmark) a group field as "lift to plenary".
+pub fn set_highlight(doc: &mut AutoCommit, r: &TextRef, on: bool) -> Result<(), SchemaError> {
+    check_header(doc, "group")?;
+    let list = obj_at(doc, &automerge::ROOT, "highlights", ObjType::List)?;
+    let key = r.key();
+    let existing: Vec<usize> = (0..doc.length(&list))
+        .filter(|&i| match doc.get(&list, i) {
+            Ok(Some((Value::Object(ObjType::Map), o))) => {
+                str_at(doc, &o, "source").as_deref() == Some(key.as_str())
+            }
+            _ => false,
+        })
+        .collect();
+    if on && existing.is_empty() {
+        let at = doc.length(&list);
+        let o = doc.insert_object(&list, at, ObjType::Map)?;
+        doc.put(&o, "id", key.as_str())?;
+        doc.put(&o, "source", key.as_str())?;
+    } else if !on {
+        for i in existing.into_iter().rev() {
+            doc.delete(&list, i)?;
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Editing the workshop (facilitator, online or offline).
+
+/// One change a facilitator makes in the setup editor. Item ids for new items come from the
+/// caller (random, so two offline editors never collide).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum WorkshopEdit {
+    Title(String),
+    Date(String),
+    Phase(Phase),
+    AccessUntil(String),
+    AddMaterial,
+    Material {
+        index: usize,
+        title: String,
+        url: String,
+    },
+    RemoveMaterial {
+        index: usize,
+    },
+    AddArea(String),
+    RemoveArea {
+        index: usize,
+    },
+    AddQuestion {
+        id: String,
+    },
+    Question {
+        id: String,
+        text: String,
+        area: Option<String>,
+    },
+    RemoveQuestion {
+        id: String,
+    },
+    AddCase {
+        id: String,
+        area: String,
+    },
+    Case {
+        id: String,
+        title: String,
+        area: String,
+    },
+    RemoveCase {
+        id: String,
+    },
+    AddField {
+        id: String,
+    },
+    Field {
+        id: String,
+        label: String,
+    },
+    RemoveField {
+        id: String,
+    },
+    AddGroup {
+        id: String,
+        name: String,
+        area: String,
+    },
+    Group {
+        id: String,
+        name: String,
+        area: String,
+    },
+}
+
+/// Apply one setup edit to a workshop document (not committed; the caller commits).
+pub fn apply_workshop_edit(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<(), SchemaError> {
+    check_header(doc, "workshop")?;
+    let bad = |m: &str| Err(SchemaError::InvalidSpec(m.to_owned()));
+    let root = automerge::ROOT;
+    let list = |doc: &AutoCommit, key: &'static str| obj_at(doc, &root, key, ObjType::List);
+    let too_long = |texts: &[&str]| texts.iter().any(|t| t.len() > MAX_TEXT);
+    let full = |doc: &AutoCommit, l: &ObjId| doc.length(l) >= MAX_ITEMS;
+    match edit {
+        WorkshopEdit::Title(t) => {
+            if t.trim().is_empty() || too_long(&[t]) {
+                return bad("the title must be 1 to 20,000 characters");
+            }
+            doc.put(&root, "title", t.as_str())?;
+        }
+        WorkshopEdit::Date(d) | WorkshopEdit::AccessUntil(d) => {
+            if parse_date(d).is_none() {
+                return bad("dates are written YYYY-MM-DD");
+            }
+            let key = if matches!(edit, WorkshopEdit::Date(_)) {
+                "date"
+            } else {
+                "access_until"
+            };
+            doc.put(&root, key, d.as_str())?;
+        }
+        WorkshopEdit::Phase(p) => doc.put(&root, "phase", p.as_str())?,
+        WorkshopEdit::AddMaterial => {
+            let l = list(doc, "materials")?;
+            if full(doc, &l) {
+                return bad("too many items");
+            }
+            let o = doc.insert_object(&l, doc.length(&l), ObjType::Map)?;
+            doc.put(&o, "title", "")?;
+            doc.put(&o, "url", "")?;
+        }
+        WorkshopEdit::Material { index, title, url } => {
+            if too_long(&[title, url]) {
+                return bad("a text is too long");
+            }
+            let l = list(doc, "materials")?;
+            let Some(o) = list_items(doc, &l).get(*index).cloned() else {
+                return bad("no such material");
+            };
+            doc.put(&o, "title", title.as_str())?;
+            doc.put(&o, "url", url.as_str())?;
+        }
+        WorkshopEdit::RemoveMaterial { index } | WorkshopEdit::RemoveArea { index } => {
+            let key = if matches!(edit, WorkshopEdit::RemoveArea { .. }) {
+                "areas"
+            } else {
+                "materials"
+            };
+            let l = list(doc, key)?;
+            if *index < doc.length(&l) {
+                doc.delete(&l, *index)?;
+            }
+        }
+        WorkshopEdit::AddArea(a) => {
+            let l = list(doc, "areas")?;
+            if a.trim().is_empty() || too_long(&[a]) || full(doc, &l) {
+                return bad("an area needs a name");
+            }
+            doc.insert(&l, doc.length(&l), a.as_str())?;
+        }
+        WorkshopEdit::AddQuestion { id } => {
+            let l = list(doc, "questions")?;
+            if full(doc, &l) || find_by_id(doc, &l, id).is_some() {
+                return bad("cannot add the question");
+            }
+            let q = Question {
+                id: id.clone(),
+                text: String::new(),
+                area: None,
+            };
+            insert_question(doc, &l, doc.length(&l), &q)?;
+        }
+        WorkshopEdit::Question { id, text, area } => {
+            if too_long(&[text]) {
+                return bad("a text is too long");
+            }
+            let l = list(doc, "questions")?;
+            let (_, o) = find_by_id(doc, &l, id).ok_or(SchemaError::NoSuchText)?;
+            doc.put(&o, "text", text.as_str())?;
+            match area.as_deref().filter(|a| !a.is_empty()) {
+                Some(a) => doc.put(&o, "area", a)?,
+                None => {
+                    if doc.get(&o, "area")?.is_some() {
+                        doc.delete(&o, "area")?;
+                    }
+                }
+            }
+        }
+        WorkshopEdit::AddCase { id, area } => {
+            let l = list(doc, "cases")?;
+            if full(doc, &l) || find_by_id(doc, &l, id).is_some() {
+                return bad("cannot add the case");
+            }
+            let c = Case {
+                id: id.clone(),
+                title: String::new(),
+                area: area.clone(),
+                body: String::new(),
+            };
+            insert_case(doc, &l, doc.length(&l), &c)?;
+        }
+        WorkshopEdit::Case { id, title, area } => {
+            if too_long(&[title, area]) {
+                return bad("a text is too long");
+            }
+            let l = list(doc, "cases")?;
+            let (_, o) = find_by_id(doc, &l, id).ok_or(SchemaError::NoSuchText)?;
+            doc.put(&o, "title", title.as_str())?;
+            doc.put(&o, "area", area.as_str())?;
+        }
+        WorkshopEdit::AddField { id } => {
+            let l = list(doc, "reflection_fields")?;
+            if full(doc, &l) || find_by_id(doc, &l, id).is_some() {
+                return bad("cannot add the field");
+            }
+            let f = Field {
+                id: id.clone(),
+                label: String::new(),
+            };
+            insert_field(doc, &l, doc.length(&l), &f)?;
+        }
+        WorkshopEdit::Field { id, label } => {
+            if too_long(&[label]) {
+                return bad("a text is too long");
+            }
+            let l = list(doc, "reflection_fields")?;
+            let (_, o) = find_by_id(doc, &l, id).ok_or(SchemaError::NoSuchText)?;
+            doc.put(&o, "label", label.as_str())?;
+        }
+        WorkshopEdit::RemoveQuestion { id }
+        | WorkshopEdit::RemoveCase { id }
+        | WorkshopEdit::RemoveField { id } => {
+            let key = match edit {
+                WorkshopEdit::RemoveQuestion { .. } => "questions",
+                WorkshopEdit::RemoveCase { .. } => "cases",
+                _ => "reflection_fields",
+            };
+            let l = list(doc, key)?;
+            if let Some((i, _)) = find_by_id(doc, &l, id) {
+                doc.delete(&l, i)?;
+            }
+        }
+        WorkshopEdit::AddGroup { id, name, area } => {
+            let l = list(doc, "groups")?;
+            if name.trim().is_empty() || too_long(&[name, area]) {
+                return bad("a group needs a name");
+            }
+            if full(doc, &l) || find_by_id(doc, &l, id).is_some() {
+                return bad("cannot add the group");
+            }
+            let workshop_id = req_str(doc, &root, "workshop_id")?;
+            let g = Group {
+                doc_id: group_doc_id(&workshop_id, id),
+                id: id.clone(),
+                name: name.clone(),
+                area: area.clone(),
+            };
+            insert_group(doc, &l, doc.length(&l), &g)?;
+        }
+        WorkshopEdit::Group { id, name, area } => {
+            if name.trim().is_empty() || too_long(&[name, area]) {
+                return bad("a group needs a name");
+            }
+            let l = list(doc, "groups")?;
+            let (_, o) = find_by_id(doc, &l, id).ok_or(SchemaError::NoSuchText)?;
+            doc.put(&o, "name", name.as_str())?;
+            doc.put(&o, "area", area.as_str())?;
+        }
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -764,6 +1215,64 @@ mod tests {
             edit_text(doc, &missing, "x"),
             Err(SchemaError::NoSuchText)
         ));
+    }
+
+    #[test]
+    fn setup_edits_then_server_structure_make_new_fields_writable() {
+        let spec = demo::spec("2026-11-24");
+        let mut new = build_workshop(&spec, "w1", ids()).unwrap();
+        let w = &mut new.workshop;
+        apply_workshop_edit(w, &WorkshopEdit::AddQuestion { id: "q-x".into() }).unwrap();
+        apply_workshop_edit(
+            w,
+            &WorkshopEdit::Question {
+                id: "q-x".into(),
+                text: "Ny fråga".into(),
+                area: None,
+            },
+        )
+        .unwrap();
+        apply_workshop_edit(
+            w,
+            &WorkshopEdit::AddGroup {
+                id: "g-new".into(),
+                name: "Extra".into(),
+                area: "Vuxen".into(),
+            },
+        )
+        .unwrap();
+        apply_workshop_edit(w, &WorkshopEdit::Phase(Phase::Plenary)).unwrap();
+        assert!(apply_workshop_edit(w, &WorkshopEdit::Date("igår".into())).is_err());
+        assert!(apply_workshop_edit(w, &WorkshopEdit::Title(" ".into())).is_err());
+        let read = read_workshop(w).unwrap();
+        assert_eq!(read.phase, Phase::Plenary);
+        let added = read.group("g-new").unwrap();
+        assert_eq!(added.doc_id, group_doc_id("w1", "g-new"));
+        assert!(read.questions.iter().any(|q| q.text == "Ny fråga"));
+
+        // A group's document gets the new question's text only once the server ensures it.
+        let (g, doc) = &mut new.groups[0];
+        let r = TextRef::Answer {
+            question_id: "q-x".into(),
+        };
+        assert!(edit_text(doc, &r, "svar").is_err());
+        assert!(ensure_group_structure(doc, &read, g).unwrap());
+        assert!(
+            !ensure_group_structure(doc, &read, g).unwrap(),
+            "idempotent"
+        );
+        edit_text(doc, &r, "svar").unwrap();
+        assert!(ensure_plenary_structure(&mut new.plenary, &read).unwrap());
+
+        // The case body is a text in the workshop document.
+        let body = TextRef::CaseBody {
+            case_id: read.cases[0].id.clone(),
+        };
+        edit_text(&mut new.workshop, &body, "Ny beskrivning").unwrap();
+        assert_eq!(
+            read_workshop(&new.workshop).unwrap().cases[0].body,
+            "Ny beskrivning"
+        );
     }
 
     #[test]

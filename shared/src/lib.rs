@@ -6,7 +6,9 @@
 
 pub mod demo;
 pub mod docs;
+pub mod export;
 pub mod ids;
+pub mod plenary;
 pub mod protocol;
 pub mod roles;
 pub mod session;

@@ -1,0 +1,160 @@
+//! Who is connected right now: per-workshop connection limits, the facilitator's live
+//! overview (connections and last sync per group) and closing connections when their link is
+//! rotated or their workshop erased.
+
+use crate::AppState;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::{Arc, MutexGuard};
+use tokio::sync::mpsc;
+
+struct Entry {
+    workshop_id: String,
+    /// The link target key (`facilitator`, `catch_up`, `group:ID`).
+    target: String,
+    close: mpsc::UnboundedSender<String>,
+}
+
+/// Open sync connections.
+#[derive(Default)]
+pub struct Registry {
+    next_id: u64,
+    per_workshop: HashMap<String, usize>,
+    entries: HashMap<u64, Entry>,
+    /// (workshop, target) → unix seconds of the last sync message received.
+    last_sync: HashMap<(String, String), u64>,
+}
+
+/// One link target's live state, for the facilitator's overview.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TargetStatus {
+    pub target: String,
+    pub connections: usize,
+    /// Unix seconds of the last sync message from this link, if any since the server started.
+    pub last_sync: Option<u64>,
+}
+
+fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+fn lock(state: &AppState) -> MutexGuard<'_, Registry> {
+    match state.live.lock() {
+        Ok(g) => g,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+/// A counted, registered connection; released on drop.
+pub struct ConnectionSlot {
+    state: Arc<AppState>,
+    id: u64,
+    workshop_id: String,
+    target: String,
+    /// Receives a reason when the server closes this connection (rotation, erase).
+    pub closed: mpsc::UnboundedReceiver<String>,
+}
+
+impl ConnectionSlot {
+    /// Take a place in the workshop's connection limit, or `None` when it is full.
+    pub fn take(state: &Arc<AppState>, workshop_id: &str, target: String) -> Option<Self> {
+        let mut reg = lock(state);
+        let n = reg.per_workshop.entry(workshop_id.to_owned()).or_insert(0);
+        if *n >= state.settings.max_connections_per_workshop {
+            return None;
+        }
+        *n += 1;
+        reg.next_id += 1;
+        let id = reg.next_id;
+        let (tx, closed) = mpsc::unbounded_channel();
+        reg.entries.insert(
+            id,
+            Entry {
+                workshop_id: workshop_id.to_owned(),
+                target: target.clone(),
+                close: tx,
+            },
+        );
+        Some(Self {
+            state: Arc::clone(state),
+            id,
+            workshop_id: workshop_id.to_owned(),
+            target,
+            closed,
+        })
+    }
+
+    /// Record that this link just synced.
+    pub fn touch(&self) {
+        lock(&self.state)
+            .last_sync
+            .insert((self.workshop_id.clone(), self.target.clone()), now_secs());
+    }
+}
+
+impl Drop for ConnectionSlot {
+    fn drop(&mut self) {
+        let mut reg = lock(&self.state);
+        reg.entries.remove(&self.id);
+        if let Some(n) = reg.per_workshop.get_mut(&self.workshop_id) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                reg.per_workshop.remove(&self.workshop_id);
+            }
+        }
+    }
+}
+
+/// Close every connection of a workshop whose target matches (all of them for `None`).
+pub fn close(state: &AppState, workshop_id: &str, target: Option<&str>, reason: &str) -> usize {
+    let reg = lock(state);
+    let mut n = 0;
+    for e in reg.entries.values() {
+        if e.workshop_id == workshop_id && target.is_none_or(|t| t == e.target) {
+            let _ = e.close.send(reason.to_owned());
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Forget an erased workshop's sync times.
+pub fn forget(state: &AppState, workshop_id: &str) {
+    lock(state).last_sync.retain(|(w, _), _| w != workshop_id);
+}
+
+/// Connections and last sync per link target of a workshop.
+pub fn status(state: &AppState, workshop_id: &str) -> Vec<TargetStatus> {
+    let reg = lock(state);
+    let mut out: HashMap<&str, TargetStatus> = HashMap::new();
+    for e in reg
+        .entries
+        .values()
+        .filter(|e| e.workshop_id == workshop_id)
+    {
+        out.entry(&e.target)
+            .or_insert_with(|| TargetStatus {
+                target: e.target.clone(),
+                connections: 0,
+                last_sync: None,
+            })
+            .connections += 1;
+    }
+    for ((w, target), t) in &reg.last_sync {
+        if w == workshop_id {
+            out.entry(target)
+                .or_insert_with(|| TargetStatus {
+                    target: target.clone(),
+                    connections: 0,
+                    last_sync: None,
+                })
+                .last_sync = Some(*t);
+        }
+    }
+    let mut v: Vec<TargetStatus> = out.into_values().collect();
+    v.sort_by(|a, b| a.target.cmp(&b.target));
+    v
+}

@@ -1,0 +1,509 @@
+//! Exports of the plenary view: Markdown and printable HTML. Every piece of user text goes
+//! through [`md_escape`] or [`html_escape`]; nothing a group typed can become markup.
+
+use crate::plenary::{GroupText, PlenaryView};
+
+/// Language of an export's headings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    Sv,
+    En,
+}
+
+impl Lang {
+    pub fn parse(s: Option<&str>) -> Self {
+        match s {
+            Some("en") => Lang::En,
+            _ => Lang::Sv,
+        }
+    }
+}
+
+/// The export's fixed texts (the client's UI strings live in its `i18n` module).
+struct Labels {
+    date: &'static str,
+    open_until: &'static str,
+    material: &'static str,
+    questions: &'static str,
+    summary: &'static str,
+    groups_answers: &'static str,
+    lifted: &'static str,
+    nothing: &'static str,
+    cases: &'static str,
+    area: &'static str,
+    follow_up: &'static str,
+    owner: &'static str,
+    due: &'static str,
+    done: &'static str,
+    open: &'static str,
+    generated: &'static str,
+}
+
+const SV: Labels = Labels {
+    date: "Datum",
+    open_until: "Öppen för efterhandstittare till",
+    material: "Material",
+    questions: "Frågor",
+    summary: "Sammanfattning",
+    groups_answers: "Gruppernas svar",
+    lifted: "lyft till storgruppen",
+    nothing: "(inget skrivet)",
+    cases: "Fall",
+    area: "Område",
+    follow_up: "Uppföljning",
+    owner: "Vem",
+    due: "När",
+    done: "klart",
+    open: "pågår",
+    generated: "Exporterat från Samtal",
+};
+
+const EN: Labels = Labels {
+    date: "Date",
+    open_until: "Open for catch-up until",
+    material: "Material",
+    questions: "Questions",
+    summary: "Summary",
+    groups_answers: "The groups' answers",
+    lifted: "lifted to the plenary",
+    nothing: "(nothing written)",
+    cases: "Cases",
+    area: "Area",
+    follow_up: "Follow-up",
+    owner: "Who",
+    due: "When",
+    done: "done",
+    open: "open",
+    generated: "Exported from Samtal",
+};
+
+fn labels(lang: Lang) -> &'static Labels {
+    match lang {
+        Lang::Sv => &SV,
+        Lang::En => &EN,
+    }
+}
+
+/// Escape text so Markdown renders it literally: inline markup, raw HTML, links and
+/// line-start block markers are all backslash-escaped.
+pub fn md_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for (n, line) in text.lines().enumerate() {
+        if n > 0 {
+            // A hard line break keeps the group's own line structure.
+            out.push_str("  \n");
+        }
+        let trimmed = line.trim_start();
+        out.push_str(&line[..line.len() - trimmed.len()].replace('\t', " "));
+        let mut chars = trimmed.chars().peekable();
+        let mut at_start = true;
+        while let Some(c) = chars.next() {
+            let block_marker = at_start && matches!(c, '#' | '-' | '+' | '=' | '>');
+            let ordered = c.is_ascii_digit() && matches!(chars.peek(), Some('.' | ')'));
+            if block_marker
+                || matches!(
+                    c,
+                    '\\' | '`'
+                        | '*'
+                        | '_'
+                        | '['
+                        | ']'
+                        | '<'
+                        | '>'
+                        | '|'
+                        | '~'
+                        | '&'
+                        | '!'
+                        | '{'
+                        | '}'
+                )
+            {
+                out.push('\\');
+                out.push(c);
+            } else if ordered && at_start {
+                out.push(c);
+                if let Some(p) = chars.next() {
+                    out.push('\\');
+                    out.push(p);
+                }
+            } else {
+                out.push(c);
+            }
+            at_start = false;
+        }
+    }
+    out
+}
+
+/// Escape text for HTML element content and attribute values.
+pub fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Only http(s) and mailto links become links; anything else (javascript:, data:) is text.
+pub fn safe_url(url: &str) -> Option<&str> {
+    let lower = url.trim().to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:"))
+        .then_some(url.trim())
+}
+
+fn md_answers(out: &mut String, l: &Labels, answers: &[GroupText]) {
+    for a in answers {
+        let lifted = if a.highlighted {
+            format!(" ({})", l.lifted)
+        } else {
+            String::new()
+        };
+        out.push_str(&format!("#### {}{lifted}\n\n", md_escape(&a.group_name)));
+        if a.text.trim().is_empty() {
+            out.push_str(&format!("{}\n\n", l.nothing));
+        } else {
+            out.push_str(&format!("{}\n\n", md_escape(&a.text)));
+        }
+    }
+}
+
+/// The plenary view as Markdown.
+pub fn markdown(v: &PlenaryView, lang: Lang) -> String {
+    let l = labels(lang);
+    let mut out = format!("# {}\n\n", md_escape(&v.title));
+    out.push_str(&format!("{}: {}  \n", l.date, md_escape(&v.date)));
+    out.push_str(&format!(
+        "{}: {}\n\n",
+        l.open_until,
+        md_escape(&v.access_until)
+    ));
+    if !v.materials.is_empty() {
+        out.push_str(&format!("## {}\n\n", l.material));
+        for m in &v.materials {
+            match safe_url(&m.url) {
+                // Angle-bracket autolinks cannot carry markup; `>` and spaces are encoded.
+                Some(url) => out.push_str(&format!(
+                    "- {} <{}>\n",
+                    md_escape(&m.title),
+                    url.replace('>', "%3E")
+                        .replace(' ', "%20")
+                        .replace('<', "%3C")
+                )),
+                None => out.push_str(&format!(
+                    "- {} ({})\n",
+                    md_escape(&m.title),
+                    md_escape(&m.url)
+                )),
+            }
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!("## {}\n\n", l.questions));
+    for (i, q) in v.questions.iter().enumerate() {
+        out.push_str(&format!("### {}. {}\n\n", i + 1, md_escape(&q.text)));
+        if !q.summary.trim().is_empty() {
+            out.push_str(&format!("**{}:** {}\n\n", l.summary, md_escape(&q.summary)));
+        }
+        out.push_str(&format!("{}:\n\n", l.groups_answers));
+        md_answers(&mut out, l, &q.answers);
+    }
+    if !v.cases.is_empty() {
+        out.push_str(&format!("## {}\n\n", l.cases));
+        for c in &v.cases {
+            out.push_str(&format!(
+                "### {}\n\n{}: {}\n\n{}\n\n",
+                md_escape(&c.title),
+                l.area,
+                md_escape(&c.area),
+                md_escape(&c.body)
+            ));
+            for f in &c.fields {
+                out.push_str(&format!("**{}**\n\n", md_escape(&f.label)));
+                md_answers(&mut out, l, &f.answers);
+            }
+        }
+    }
+    if !v.follow_up.is_empty() {
+        out.push_str(&format!("## {}\n\n", l.follow_up));
+        for f in &v.follow_up {
+            out.push_str(&format!(
+                "- [{}] {} — {}: {}, {}: {}\n",
+                if f.done { "x" } else { " " },
+                md_escape(&f.text),
+                l.owner,
+                md_escape(&f.owner),
+                l.due,
+                md_escape(&f.due)
+            ));
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!("---\n{}\n", l.generated));
+    out
+}
+
+const PRINT_CSS: &str = "
+body { font-family: system-ui, sans-serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; color: #111; }
+h1 { font-size: 1.8rem; } h2 { border-bottom: 2px solid #999; margin-top: 2rem; }
+.answer { border-left: 4px solid #bbb; padding: .2rem .8rem; margin: .6rem 0; }
+.answer.lifted { border-left-color: #0b4f8a; background: #eef4fa; }
+.answer h4 { margin: .2rem 0; } .text { white-space: pre-wrap; margin: .2rem 0; }
+.summary { background: #f4f4f4; padding: .5rem .8rem; white-space: pre-wrap; }
+.muted { color: #555; } table { border-collapse: collapse; width: 100%; }
+td, th { border: 1px solid #999; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 11pt; }
+  h2 { page-break-after: avoid; } .answer, tr { page-break-inside: avoid; }
+  a { color: #000; } a[href]::after { content: \" (\" attr(href) \")\"; font-size: 9pt; }
+}
+";
+
+fn html_answers(out: &mut String, l: &Labels, answers: &[GroupText]) {
+    for a in answers {
+        let (class, lifted) = if a.highlighted {
+            (
+                " lifted",
+                format!(" <span class=\"muted\">({})</span>", l.lifted),
+            )
+        } else {
+            ("", String::new())
+        };
+        let text = if a.text.trim().is_empty() {
+            format!("<p class=\"muted\">{}</p>", l.nothing)
+        } else {
+            format!("<p class=\"text\">{}</p>", html_escape(&a.text))
+        };
+        out.push_str(&format!(
+            "<div class=\"answer{class}\"><h4>{}{lifted}</h4>{text}</div>\n",
+            html_escape(&a.group_name)
+        ));
+    }
+}
+
+/// The plenary view as a standalone, printable HTML page (no scripts, inline styles only).
+pub fn html(v: &PlenaryView, lang: Lang) -> String {
+    let l = labels(lang);
+    let code = match lang {
+        Lang::Sv => "sv",
+        Lang::En => "en",
+    };
+    let mut out = format!(
+        "<!doctype html>\n<html lang=\"{code}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{}</title><style>{PRINT_CSS}</style></head><body>\n",
+        html_escape(&v.title)
+    );
+    out.push_str(&format!(
+        "<h1>{}</h1>\n<p>{}: {}<br>{}: {}</p>\n",
+        html_escape(&v.title),
+        l.date,
+        html_escape(&v.date),
+        l.open_until,
+        html_escape(&v.access_until)
+    ));
+    if !v.materials.is_empty() {
+        out.push_str(&format!("<h2>{}</h2>\n<ul>\n", l.material));
+        for m in &v.materials {
+            match safe_url(&m.url) {
+                Some(url) => out.push_str(&format!(
+                    "<li><a href=\"{}\" rel=\"noopener noreferrer\">{}</a></li>\n",
+                    html_escape(url),
+                    html_escape(&m.title)
+                )),
+                None => out.push_str(&format!(
+                    "<li>{} ({})</li>\n",
+                    html_escape(&m.title),
+                    html_escape(&m.url)
+                )),
+            }
+        }
+        out.push_str("</ul>\n");
+    }
+    out.push_str(&format!("<h2>{}</h2>\n", l.questions));
+    for (i, q) in v.questions.iter().enumerate() {
+        out.push_str(&format!(
+            "<section><h3>{}. {}</h3>\n",
+            i + 1,
+            html_escape(&q.text)
+        ));
+        if !q.summary.trim().is_empty() {
+            out.push_str(&format!(
+                "<p><strong>{}</strong></p><div class=\"summary\">{}</div>\n",
+                l.summary,
+                html_escape(&q.summary)
+            ));
+        }
+        html_answers(&mut out, l, &q.answers);
+        out.push_str("</section>\n");
+    }
+    if !v.cases.is_empty() {
+        out.push_str(&format!("<h2>{}</h2>\n", l.cases));
+        for c in &v.cases {
+            out.push_str(&format!(
+                "<section><h3>{}</h3><p class=\"muted\">{}: {}</p><p class=\"text\">{}</p>\n",
+                html_escape(&c.title),
+                l.area,
+                html_escape(&c.area),
+                html_escape(&c.body)
+            ));
+            for f in &c.fields {
+                out.push_str(&format!("<h4>{}</h4>\n", html_escape(&f.label)));
+                html_answers(&mut out, l, &f.answers);
+            }
+            out.push_str("</section>\n");
+        }
+    }
+    if !v.follow_up.is_empty() {
+        out.push_str(&format!(
+            "<h2>{}</h2>\n<table><tr><th></th><th>{}</th><th>{}</th></tr>\n",
+            l.follow_up, l.owner, l.due
+        ));
+        for f in &v.follow_up {
+            out.push_str(&format!(
+                "<tr><td>{} ({})</td><td>{}</td><td>{}</td></tr>\n",
+                html_escape(&f.text),
+                if f.done { l.done } else { l.open },
+                html_escape(&f.owner),
+                html_escape(&f.due)
+            ));
+        }
+        out.push_str("</table>\n");
+    }
+    out.push_str(&format!(
+        "<p class=\"muted\">{}</p>\n</body></html>\n",
+        l.generated
+    ));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::docs::{Material, Phase};
+    use crate::plenary::{FieldView, FollowUp, QuestionView};
+
+    const EVIL: &str = "<script>alert(1)</script> <img src=x onerror=alert(2)> [klick](javascript:alert(3)) **fet** \n# rubrik\n- lista\n1. ett";
+
+    fn view() -> PlenaryView {
+        let a = |t: &str, h: bool| GroupText {
+            group_id: "g1".into(),
+            group_name: "<b>Grupp</b>".into(),
+            text: t.into(),
+            highlighted: h,
+        };
+        PlenaryView {
+            title: EVIL.into(),
+            date: "2026-11-24".into(),
+            phase: Phase::Plenary,
+            access_until: "2026-12-08".into(),
+            materials: vec![
+                Material {
+                    title: EVIL.into(),
+                    url: "javascript:alert(4)".into(),
+                },
+                Material {
+                    title: "Film".into(),
+                    url: "https://example.org/a>b<script>".into(),
+                },
+            ],
+            questions: vec![QuestionView {
+                id: "q1".into(),
+                text: EVIL.into(),
+                area: None,
+                summary: EVIL.into(),
+                answers: vec![a(EVIL, true), a("", false)],
+            }],
+            cases: vec![crate::plenary::CaseView {
+                id: "c1".into(),
+                title: EVIL.into(),
+                area: "Vuxen".into(),
+                body: EVIL.into(),
+                fields: vec![FieldView {
+                    field_id: "f".into(),
+                    label: EVIL.into(),
+                    answers: vec![a(EVIL, false)],
+                }],
+            }],
+            follow_up: vec![FollowUp {
+                id: "f1".into(),
+                text: EVIL.into(),
+                owner: EVIL.into(),
+                due: EVIL.into(),
+                done: true,
+            }],
+        }
+    }
+
+    /// Render Markdown the way a viewer would and collect what became markup.
+    fn rendered_markdown(md: &str) -> (String, Vec<String>) {
+        use pulldown_cmark::{Event, Parser, Tag};
+        let mut tags = Vec::new();
+        for ev in Parser::new(md) {
+            match ev {
+                Event::Html(h) | Event::InlineHtml(h) => tags.push(format!("html:{h}")),
+                Event::Start(Tag::Link { dest_url, .. }) => tags.push(format!("link:{dest_url}")),
+                Event::Start(Tag::Image { .. }) => tags.push("image".into()),
+                Event::Start(Tag::Strong) => tags.push("strong".into()),
+                Event::Start(Tag::List(_)) => tags.push("list".into()),
+                Event::Start(Tag::Heading { level, .. }) => tags.push(format!("h:{level}")),
+                _ => {}
+            }
+        }
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, Parser::new(md));
+        (html, tags)
+    }
+
+    #[test]
+    fn markdown_keeps_user_text_inert() {
+        let md = markdown(&view(), Lang::Sv);
+        let (html, tags) = rendered_markdown(&md);
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(!html.contains("<b>"), "{html}");
+        assert!(tags.iter().all(|t| !t.starts_with("html:")), "{tags:?}");
+        let links: Vec<_> = tags.iter().filter(|t| t.starts_with("link:")).collect();
+        assert_eq!(
+            links.len(),
+            1,
+            "only the https material is a link: {links:?}"
+        );
+        assert!(links[0].starts_with("link:https://example.org/a%3Eb%3Cscript%3E"));
+        // User text never makes headings or lists: only our own structure does.
+        let headings = tags.iter().filter(|t| t.starts_with("h:")).count();
+        // title, material, questions, q1, group x2, cases, case, group, follow-up
+        assert_eq!(headings, 10, "{tags:?}");
+        // The words survive, escaped.
+        assert!(html.contains("alert(1)"));
+        assert!(html.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn html_export_escapes_everything() {
+        let page = html(&view(), Lang::En);
+        assert_eq!(page.matches("<script").count(), 0);
+        assert_eq!(page.matches("<img").count(), 0);
+        assert!(!page.contains("href=\"javascript"));
+        assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(page.contains("&lt;b&gt;Grupp&lt;/b&gt;"));
+        assert!(page.contains("@media print"));
+        assert!(page.contains("lifted to the plenary"));
+    }
+
+    #[test]
+    fn md_escape_round_trips_plain_words() {
+        assert_eq!(md_escape("Barnets bästa"), "Barnets bästa");
+        assert_eq!(md_escape("rad ett\nrad två"), "rad ett  \nrad två");
+        assert_eq!(md_escape("1. först"), "1\\. först");
+        assert_eq!(html_escape("a&b\"'"), "a&amp;b&quot;&#39;");
+        assert_eq!(safe_url(" JavaScript:alert(1)"), None);
+        assert_eq!(safe_url("https://x.se"), Some("https://x.se"));
+    }
+}
