@@ -2,10 +2,12 @@
 //! typing-burst commits and the local copy. It only moves bytes; the protocol is in `shared`.
 
 use crate::store;
+use automerge::AutoCommit;
 use gloo_timers::callback::Timeout;
 use samtal_shared::DocumentId;
 use samtal_shared::PeerId;
-use samtal_shared::docs::{self, TextRef};
+use samtal_shared::docs::{self, SchemaError, TextRef};
+use samtal_shared::roles::Role;
 use samtal_shared::session::SessionInfo;
 use samtal_shared::sync::ClientRepo;
 use std::cell::RefCell;
@@ -52,6 +54,8 @@ pub struct Engine {
     burst_timer: Option<Timeout>,
     reconnect_timer: Option<Timeout>,
     unsaved: Vec<DocumentId>,
+    /// A session refresh is under way (new groups appeared in the workshop).
+    refreshing: bool,
     rerender: Rc<dyn Fn()>,
     me: Weak<RefCell<Engine>>,
 }
@@ -62,7 +66,8 @@ fn now() -> f64 {
     js_sys::Date::now()
 }
 
-fn random_id() -> String {
+/// A random hex id (new items, peer ids). Not a secret.
+pub fn random_id() -> String {
     let a = (js_sys::Math::random() * 4_294_967_296.0) as u64;
     let b = (js_sys::Math::random() * 4_294_967_296.0) as u64;
     format!("{a:08x}{b:08x}")
@@ -90,6 +95,7 @@ impl Engine {
                 burst_timer: None,
                 reconnect_timer: None,
                 unsaved: Vec::new(),
+                refreshing: false,
                 rerender,
                 me: me.clone(),
             })
@@ -214,10 +220,14 @@ impl Engine {
                     self.last_error = None;
                 }
                 // Persist before anything is sent back.
+                let workshop_changed = ev.changed.contains(&self.info.workshop_doc);
                 for id in ev.changed {
                     self.save(id);
                 }
                 self.flush();
+                if workshop_changed {
+                    self.ensure_group_docs();
+                }
             }
             Err(err) => {
                 self.last_error = Some(err.to_string());
@@ -320,6 +330,88 @@ impl Engine {
             }
         }));
         self.notify();
+    }
+
+    /// Make a structural change (setup edits, follow-ups, highlights): applied, committed,
+    /// saved and sent at once. Returns the reason when the change is not allowed.
+    pub fn change(
+        &mut self,
+        doc: DocumentId,
+        f: impl FnOnce(&mut AutoCommit) -> Result<(), SchemaError>,
+    ) -> Result<(), String> {
+        let Some(d) = self.repo.doc_mut(&doc) else {
+            return Err("document not loaded".into());
+        };
+        if let Err(e) = f(d) {
+            d.rollback();
+            return Err(e.to_string());
+        }
+        d.commit();
+        self.save(doc);
+        self.flush();
+        if doc == self.info.workshop_doc {
+            self.ensure_group_docs();
+        }
+        self.notify();
+        Ok(())
+    }
+
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    /// Facilitator and catch-up links read every group: when the workshop lists a group this
+    /// engine does not have yet, ask the server for the session again and open its document.
+    fn ensure_group_docs(&mut self) {
+        if matches!(self.info.role, Role::Group { .. }) || self.refreshing {
+            return;
+        }
+        let Some(w) = self
+            .repo
+            .doc(&self.info.workshop_doc)
+            .and_then(|d| docs::read_workshop(d).ok())
+        else {
+            return;
+        };
+        if w.groups.iter().all(|g| self.repo.doc(&g.doc_id).is_some()) {
+            return;
+        }
+        self.refreshing = true;
+        let me = self.me.clone();
+        let token = self.token.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            // The server creates a new group's document right after the workshop change is
+            // saved; give it a moment, then look.
+            for delay in [300, 1000, 3000] {
+                gloo_timers::future::TimeoutFuture::new(delay).await;
+                let Ok(info) =
+                    crate::api::get_json::<SessionInfo>(&format!("/api/session/{token}")).await
+                else {
+                    continue;
+                };
+                let Some(e) = me.upgrade() else { return };
+                let mut e = e.borrow_mut();
+                store::save_session(&token, &info);
+                for (id, _) in &info.docs {
+                    if e.repo.doc(id).is_none() {
+                        e.repo.add_doc(*id, store::load_doc(id));
+                    }
+                }
+                e.info = info;
+                e.flush();
+                e.notify();
+                let w = e
+                    .repo
+                    .doc(&e.info.workshop_doc)
+                    .and_then(|d| docs::read_workshop(d).ok());
+                if w.is_none_or(|w| w.groups.iter().all(|g| e.repo.doc(&g.doc_id).is_some())) {
+                    break;
+                }
+            }
+            if let Some(e) = me.upgrade() {
+                e.borrow_mut().refreshing = false;
+            }
+        });
     }
 
     fn end_burst(&mut self, doc: DocumentId) {

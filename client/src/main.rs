@@ -1,8 +1,12 @@
-//! Samtal's browser client. Routes: `/g/{token}` group, `/f/{token}` facilitator and
-//! `/c/{token}` catch-up (read-only overview for now), `/` landing.
+//! Samtal's browser client. Routes: `/g/{token}` group, `/f/{token}` facilitator,
+//! `/c/{token}` catch-up (read-only), `/` landing with "create a workshop".
 
+mod api;
 mod engine;
+mod facilitator;
 mod i18n;
+mod landing;
+mod plenary_ui;
 mod store;
 mod views;
 
@@ -113,12 +117,7 @@ fn app() -> Html {
         }
     });
     let body = match (&*route, &*load) {
-        (Route::Landing, _) => html! {
-            <main id="main" class="landing">
-                <h1>{ t.landing_title }</h1>
-                <p>{ t.landing_text }</p>
-            </main>
-        },
+        (Route::Landing, _) => html! { <landing::Landing /> },
         (Route::Link { .. }, Load::Loading) => {
             html! { <main id="main"><p>{ t.loading }</p></main> }
         }
@@ -127,7 +126,8 @@ fn app() -> Html {
         },
         (Route::Link { kind, .. }, Load::Ready(engine)) => match kind {
             'g' => html! { <views::GroupView engine={engine.clone()} tick={*tick} /> },
-            _ => html! { <views::Overview engine={engine.clone()} tick={*tick} /> },
+            'f' => html! { <facilitator::FacilitatorView engine={engine.clone()} tick={*tick} /> },
+            _ => html! { <plenary_ui::CatchUpView engine={engine.clone()} tick={*tick} /> },
         },
     };
     html! {

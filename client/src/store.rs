@@ -48,3 +48,11 @@ pub fn load_session(token: &str) -> Option<SessionInfo> {
 pub fn save_session(token: &str, info: &SessionInfo) {
     let _ = LocalStorage::set(session_key(token), info);
 }
+
+/// Remove a workshop's documents and cached session from this computer.
+pub fn forget(token: &str, docs: &[DocumentId]) {
+    for id in docs {
+        LocalStorage::delete(doc_key(id));
+    }
+    LocalStorage::delete(session_key(token));
+}

@@ -1,12 +1,12 @@
-//! The views: a group's questions, cases and notes; the read-only overview of all groups.
+//! The group's view (questions, cases, notes, "lift to plenary"), the text field bound to an
+//! Automerge Text, the status line and small helpers the other views share.
 
 use crate::EngineRef;
 use crate::engine::{Local, Net};
 use crate::i18n::{self, Strings};
 use crate::store::ENCODING;
 use samtal_shared::DocumentId;
-use samtal_shared::docs::{self, GroupNotes, TextRef, Workshop};
-use samtal_shared::roles::DocKind;
+use samtal_shared::docs::{self, TextRef, Workshop};
 use samtal_shared::text;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
@@ -47,7 +47,7 @@ fn status_line(t: &Strings, local: Local, net: Net, error: Option<&str>) -> Html
 }
 
 /// The status line and the workshop document, which every view starts from.
-fn status_and_workshop(engine: &EngineRef, t: &Strings) -> (Html, Option<Workshop>) {
+pub fn status_of(engine: &EngineRef, t: &Strings) -> (Html, Option<Workshop>) {
     let e = engine.0.borrow();
     let status = status_line(t, e.local, e.net, e.last_error.as_deref());
     let workshop = e
@@ -57,10 +57,95 @@ fn status_and_workshop(engine: &EngineRef, t: &Strings) -> (Html, Option<Worksho
     (status, workshop)
 }
 
+/// The lecture material links (only http(s) links become clickable).
+pub fn materials(t: &Strings, w: &Workshop) -> Html {
+    if w.materials.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section class="materials">
+            <h2>{ t.material }</h2>
+            <ul>{ for w.materials.iter().map(|m| {
+                let title = if m.title.trim().is_empty() { m.url.clone() } else { m.title.clone() };
+                match samtal_shared::export::safe_url(&m.url) {
+                    Some(url) => html! {
+                        <li><a href={url.to_owned()} rel="noopener noreferrer" target="_blank">{ title }</a></li>
+                    },
+                    None => html! { <li>{ title }</li> },
+                }
+            }) }</ul>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct InputProps {
+    pub id: String,
+    pub label: String,
+    /// The value in the document.
+    pub value: String,
+    #[prop_or("text")]
+    pub kind: &'static str,
+    /// Called with the new value when the user leaves a changed field (or presses Enter).
+    pub onchange: Callback<String>,
+    #[prop_or_default]
+    pub class: Classes,
+}
+
+fn is_focused(el: &web_sys::Element) -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .is_some_and(|a| a == *el)
+}
+
+/// A one-line input bound to a document value. Uncontrolled: a remote change is written into
+/// the field only while nobody is typing in it, so a sync arriving mid-typing never wipes
+/// what the user has typed but not yet committed.
+#[function_component(Input)]
+pub fn input(props: &InputProps) -> Html {
+    let node = use_node_ref();
+    {
+        let node = node.clone();
+        use_effect_with(props.value.clone(), move |value| {
+            if let Some(el) = node.cast::<web_sys::HtmlInputElement>()
+                && el.value() != *value
+                && !is_focused(&el)
+            {
+                el.set_value(value);
+            }
+            || ()
+        });
+    }
+    html! {
+        <label class={props.class.clone()} for={props.id.clone()}>{ props.label.clone() }
+            <input id={props.id.clone()} ref={node} type={props.kind}
+                onchange={props.onchange.reform(|ev: Event| value_of(&ev))} />
+        </label>
+    }
+}
+
+/// The value of the input, textarea or select an event came from.
+pub fn value_of(ev: &Event) -> String {
+    let Some(target) = ev.target() else {
+        return String::new();
+    };
+    if let Some(i) = target.dyn_ref::<web_sys::HtmlInputElement>() {
+        return i.value();
+    }
+    if let Some(a) = target.dyn_ref::<HtmlTextAreaElement>() {
+        return a.value();
+    }
+    if let Some(s) = target.dyn_ref::<web_sys::HtmlSelectElement>() {
+        return s.value();
+    }
+    String::new()
+}
+
 #[function_component(GroupView)]
 pub fn group_view(props: &ViewProps) -> Html {
     let t = i18n::strings();
-    let (status, workshop) = status_and_workshop(&props.engine, t);
+    let (status, workshop) = status_of(&props.engine, t);
     let e = props.engine.0.borrow();
     let group_doc = e.info.own_group_doc();
     let notes = group_doc
@@ -74,9 +159,30 @@ pub fn group_view(props: &ViewProps) -> Html {
         return html! { <main id="main">{ status }<p>{ t.loading }</p></main> };
     };
     let field = |r: TextRef, label: String, id: String, hint: bool| {
-        let value = notes.text(&r).unwrap_or_default().to_owned();
+        let Some(value) = notes.text(&r).map(str::to_owned) else {
+            // The server has not created this field yet (added while we were offline).
+            return html! {
+                <div class="field"><p class="label">{ label }</p><p class="muted">{ t.waiting_for_server }</p></div>
+            };
+        };
+        let lifted = notes.is_highlighted(&r);
+        let toggle = {
+            let engine = props.engine.clone();
+            let r = r.clone();
+            Callback::from(move |_| {
+                let _ = engine
+                    .0
+                    .borrow_mut()
+                    .change(doc, |d| docs::set_highlight(d, &r, !lifted));
+            })
+        };
         html! {
+            <>
             <TextField engine={props.engine.clone()} doc={doc} field={r} {label} {id} {value} {hint} />
+            <button class={classes!("lift", lifted.then_some("on"))} aria-pressed={lifted.to_string()} onclick={toggle}>
+                { if lifted { format!("★ {}", t.lifted) } else { format!("☆ {}", t.lift) } }
+            </button>
+            </>
         }
     };
     html! {
@@ -89,14 +195,7 @@ pub fn group_view(props: &ViewProps) -> Html {
             { status }
         </header>
         <main id="main">
-            if !w.materials.is_empty() {
-                <section class="materials">
-                    <h2>{ t.material }</h2>
-                    <ul>{ for w.materials.iter().map(|m| html! {
-                        <li><a href={m.url.clone()} rel="noopener noreferrer" target="_blank">{ m.title.clone() }</a></li>
-                    }) }</ul>
-                </section>
-            }
+            { materials(t, &w) }
             <section>
                 <h2>{ t.questions }</h2>
                 { for w.questions_for(&group.area).enumerate().map(|(i, q)| html! {
@@ -150,10 +249,7 @@ pub fn text_field(props: &TextFieldProps) -> Html {
             if let Some(el) = node.cast::<HtmlTextAreaElement>() {
                 let current = el.value();
                 if current != *value {
-                    let focused = web_sys::window()
-                        .and_then(|w| w.document())
-                        .and_then(|d| d.active_element())
-                        .is_some_and(|a| a == *el.unchecked_ref::<web_sys::Element>());
+                    let focused = is_focused(&el);
                     let sel = (
                         el.selection_start().ok().flatten(),
                         el.selection_end().ok().flatten(),
@@ -190,60 +286,5 @@ pub fn text_field(props: &TextFieldProps) -> Html {
                 aria-describedby={props.hint.then(|| hint_id.clone())} />
             if props.hint { <p class="hint" id={hint_id}>{ t.no_names_hint }</p> }
         </div>
-    }
-}
-
-/// Read-only overview of every group's notes (facilitator and catch-up links).
-#[function_component(Overview)]
-pub fn overview(props: &ViewProps) -> Html {
-    let t = i18n::strings();
-    let (status, workshop) = status_and_workshop(&props.engine, t);
-    let e = props.engine.0.borrow();
-    let groups: Vec<(String, GroupNotes)> = e
-        .info
-        .docs
-        .iter()
-        .filter_map(|(id, kind)| match kind {
-            DocKind::Group { group_id } => {
-                Some((group_id.clone(), docs::read_group(e.repo.doc(id)?).ok()?))
-            }
-            _ => None,
-        })
-        .collect();
-    drop(e);
-    let Some(w) = workshop else {
-        return html! { <main id="main">{ status }<p>{ t.loading }</p></main> };
-    };
-    html! {
-        <>
-        <header class="top">
-            <div>
-                <p class="eyebrow">{ w.date.clone() }</p>
-                <h1>{ w.title.clone() }</h1>
-            </div>
-            { status }
-        </header>
-        <main id="main">
-            <h2>{ t.overview }</h2>
-            <p>{ t.overview_hint }</p>
-            { for w.questions.iter().enumerate().map(|(i, q)| html! {
-                <article class="question">
-                    <h3>{ format!("{}. {}", i + 1, q.text) }</h3>
-                    <div class="answers">
-                    { for groups.iter().map(|(gid, notes)| {
-                        let name = w.group(gid).map(|g| g.name.clone()).unwrap_or_default();
-                        let text = notes.answers.get(&q.id).cloned().unwrap_or_default();
-                        html! {
-                            <div class="answer">
-                                <h4>{ name }</h4>
-                                if text.is_empty() { <p class="muted">{ t.no_notes_yet }</p> } else { <p class="notes">{ text }</p> }
-                            </div>
-                        }
-                    }) }
-                    </div>
-                </article>
-            }) }
-        </main>
-        </>
     }
 }

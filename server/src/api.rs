@@ -4,7 +4,7 @@ use crate::AppState;
 use crate::auth;
 use crate::error::AppError;
 use crate::links::LinkTarget;
-use crate::live::{self, ConnectionSlot, TargetStatus};
+use crate::live::{self, ConnectionSlot};
 use crate::storage::Capability;
 use crate::workshops::{self, WorkshopLinks};
 use axum::extract::Query;
@@ -18,8 +18,9 @@ use samtal_shared::export::{self, Lang};
 use samtal_shared::plenary::{self, PlenaryView};
 use samtal_shared::roles::Access;
 use samtal_shared::roles::DocKind;
+use samtal_shared::session::LiveStatus;
 use samtal_shared::session::SessionInfo;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tower_http::services::{ServeDir, ServeFile};
@@ -254,14 +255,6 @@ async fn rotate(
     Ok(Json(
         workshops::rotate(&state, &token, &cap.workshop_id, target).await?,
     ))
-}
-
-/// The facilitator's live overview.
-#[derive(Serialize)]
-struct LiveStatus {
-    /// The server's clock (unix seconds), so "last synced" ignores the client's clock.
-    now: u64,
-    targets: Vec<TargetStatus>,
 }
 
 async fn status(

@@ -3,7 +3,7 @@
 //! rotated or their workshop erased.
 
 use crate::AppState;
-use serde::Serialize;
+pub use samtal_shared::session::TargetStatus;
 use std::collections::HashMap;
 use std::sync::{Arc, MutexGuard};
 use tokio::sync::mpsc;
@@ -23,15 +23,6 @@ pub struct Registry {
     entries: HashMap<u64, Entry>,
     /// (workshop, target) → unix seconds of the last sync message received.
     last_sync: HashMap<(String, String), u64>,
-}
-
-/// One link target's live state, for the facilitator's overview.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct TargetStatus {
-    pub target: String,
-    pub connections: usize,
-    /// Unix seconds of the last sync message from this link, if any since the server started.
-    pub last_sync: Option<u64>,
 }
 
 fn now_secs() -> u64 {

@@ -11,48 +11,10 @@ use automerge::AutoCommit;
 use samtal_shared::DocumentId;
 use samtal_shared::docs::{self, Workshop, WorkshopSpec};
 use samtal_shared::roles::{DocKind, Role};
-use serde::{Deserialize, Serialize};
+pub use samtal_shared::session::{GroupLink, WorkshopLinks};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::mpsc;
-
-/// A workshop's links. Tokens exist only here: the server keeps their hashes (and derives
-/// group and catch-up tokens again when the facilitator asks, see `links.rs`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct WorkshopLinks {
-    pub workshop_id: String,
-    pub title: String,
-    pub facilitator: String,
-    pub catch_up: String,
-    /// SVG QR code of the catch-up link, as a data URL.
-    pub catch_up_qr: String,
-    pub access_until: String,
-    pub groups: Vec<GroupLink>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct GroupLink {
-    pub group_id: String,
-    pub name: String,
-    pub area: String,
-    pub link: String,
-    /// SVG QR code of the link, as a data URL.
-    pub qr: String,
-}
-
-impl WorkshopLinks {
-    /// Human-readable list for the terminal.
-    pub fn render(&self) -> String {
-        let mut out = format!(
-            "Workshop «{}»\n  Facilitator: {}\n  I efterhand (catch-up): {}\n",
-            self.title, self.facilitator, self.catch_up
-        );
-        for g in &self.groups {
-            out.push_str(&format!("  Grupp {}: {}\n", g.name, g.link));
-        }
-        out
-    }
-}
 
 fn random_id() -> Result<[u8; 16], AppError> {
     auth::random_16().map_err(|e| AppError::Internal(format!("randomness: {e}")))

@@ -28,3 +28,59 @@ impl SessionInfo {
         })
     }
 }
+
+/// A workshop's links. Tokens exist only here: the server keeps their hashes (and derives
+/// group and catch-up tokens again when the facilitator asks; see the server's `links.rs`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WorkshopLinks {
+    pub workshop_id: String,
+    pub title: String,
+    pub facilitator: String,
+    pub catch_up: String,
+    /// SVG QR code of the catch-up link, as a data URL.
+    pub catch_up_qr: String,
+    pub access_until: String,
+    pub groups: Vec<GroupLink>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GroupLink {
+    pub group_id: String,
+    pub name: String,
+    pub area: String,
+    pub link: String,
+    /// SVG QR code of the link, as a data URL.
+    pub qr: String,
+}
+
+impl WorkshopLinks {
+    /// Human-readable list for the terminal.
+    pub fn render(&self) -> String {
+        let mut out = format!(
+            "Workshop «{}»\n  Facilitator: {}\n  I efterhand (catch-up): {}\n",
+            self.title, self.facilitator, self.catch_up
+        );
+        for g in &self.groups {
+            out.push_str(&format!("  Grupp {}: {}\n", g.name, g.link));
+        }
+        out
+    }
+}
+
+/// The facilitator's live overview: who is connected, when each link last synced.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LiveStatus {
+    /// The server's clock (unix seconds), so "last synced" ignores the client's clock.
+    pub now: u64,
+    pub targets: Vec<TargetStatus>,
+}
+
+/// One link target's live state.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct TargetStatus {
+    /// `facilitator`, `catch_up` or `group:ID`.
+    pub target: String,
+    pub connections: usize,
+    /// Unix seconds of the last sync message from this link since the server started.
+    pub last_sync: Option<u64>,
+}

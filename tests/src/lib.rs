@@ -26,6 +26,8 @@ pub const TIMEOUT: Duration = Duration::from_secs(20);
 pub struct TestServer {
     pub addr: SocketAddr,
     pub data: PathBuf,
+    /// The server's state, for calling its background jobs directly (retention).
+    pub state: std::sync::Arc<samtal_server::AppState>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
@@ -38,10 +40,12 @@ impl TestServer {
     pub async fn start_with(settings: Settings) -> Result<Self> {
         let data = settings.data.clone();
         let server = Server::start(settings).await?;
+        let state = server.state();
         let (addr, stop, task) = server.spawn();
         Ok(Self {
             addr,
             data,
+            state,
             stop: Some(stop),
             task: Some(task),
         })
@@ -66,6 +70,42 @@ impl TestServer {
         Ok(())
     }
 
+    /// One HTTP request; any status comes back as `(status, body)` (loopback only).
+    pub async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        json: Option<serde_json::Value>,
+    ) -> Result<(u16, String)> {
+        let url = format!("{}{path}", self.http());
+        let method = method.to_owned();
+        tokio::task::spawn_blocking(move || -> Result<(u16, String)> {
+            let agent: ureq::Agent = ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .timeout_global(Some(TIMEOUT))
+                .build()
+                .into();
+            let mut resp = match (method.as_str(), json) {
+                ("GET", _) => agent.get(&url).call()?,
+                ("DELETE", _) => agent.delete(&url).call()?,
+                ("POST", Some(j)) => agent.post(&url).send_json(j)?,
+                (m, _) => bail!("unsupported method {m}"),
+            };
+            let status = resp.status().as_u16();
+            Ok((status, resp.body_mut().read_to_string()?))
+        })
+        .await?
+    }
+
+    /// GET a JSON resource that must succeed.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T> {
+        let (status, body) = self.request("GET", path, None).await?;
+        if status != 200 {
+            bail!("GET {path}: {status} {body}");
+        }
+        Ok(serde_json::from_str(&body)?)
+    }
+
     /// Create a workshop through the admin API.
     pub async fn create_workshop(&self, spec: &WorkshopSpec) -> Result<WorkshopLinks> {
         let url = format!("{}/api/workshops", self.http());
@@ -86,8 +126,9 @@ pub fn token_of(link: &str) -> String {
 }
 
 /// The demo spec, dated today-ish (tests never depend on the date).
+/// The demo workshop dated today (so its catch-up window is open whenever the tests run).
 pub fn demo_spec() -> WorkshopSpec {
-    samtal_shared::demo::spec("2026-11-24")
+    samtal_shared::demo::spec(&samtal_server::api::today())
 }
 
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -220,6 +261,46 @@ impl NativeClient {
         self.edit(doc, field, &format!("{current}{more}"))
     }
 
+    /// Any local change (setup edits, follow-ups, highlights), committed as one change.
+    pub fn change(
+        &mut self,
+        doc: DocumentId,
+        f: impl FnOnce(&mut AutoCommit) -> Result<(), docs::SchemaError>,
+    ) -> Result<()> {
+        let d = self
+            .repo
+            .doc_mut(&doc)
+            .ok_or_else(|| anyhow!("no such doc"))?;
+        f(d)?;
+        d.commit();
+        Ok(())
+    }
+
+    /// Ask the server for this link's documents again and open the new ones (a facilitator
+    /// after a group was added).
+    pub async fn refresh_docs(&mut self) -> Result<usize> {
+        let url = format!("http://{}/api/session/{}", self.addr, self.token);
+        let info: SessionInfo = tokio::task::spawn_blocking(move || -> Result<SessionInfo> {
+            Ok(ureq::get(&url).call()?.body_mut().read_json()?)
+        })
+        .await??;
+        let mut added = 0;
+        for (id, _) in &info.docs {
+            if self.repo.doc(id).is_none() {
+                self.repo.add_doc(*id, AutoCommit::new());
+                added += 1;
+            }
+        }
+        self.info = info;
+        Ok(added)
+    }
+
+    /// Wait for the server to send an error or close this connection; returns the reason.
+    pub async fn closed_reason(&mut self) -> Result<String> {
+        let ws = self.ws.as_mut().ok_or_else(|| anyhow!("offline"))?;
+        expect_error(ws).await
+    }
+
     pub fn notes(&self, doc: DocumentId) -> Result<GroupNotes> {
         Ok(docs::read_group(
             self.repo.doc(&doc).ok_or_else(|| anyhow!("no such doc"))?,
@@ -263,6 +344,16 @@ pub async fn expect_error(ws: &mut Ws) -> Result<String> {
             None => bail!("closed without an error message"),
         }
     }
+}
+
+/// Read any document straight from the SQLite file.
+pub fn stored_doc(data: &Path, doc: DocumentId) -> Result<Option<AutoCommit>> {
+    use samtal_server::storage::{SqliteStorage, Storage};
+    let storage = SqliteStorage::open(data)?;
+    storage
+        .load_doc(&doc)?
+        .map(|bytes| AutoCommit::load(&bytes).map_err(Into::into))
+        .transpose()
 }
 
 /// Read a group document straight from the SQLite file (for after-restart checks).

@@ -143,3 +143,58 @@ async fn browser_keeps_offline_notes_through_a_reload() {
         Some("Del ett. Del två. Del tre.")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built client (dist/), chromium and tests/js/node_modules; run by `cargo xtask test`"]
+async fn facilitator_creates_a_workshop_and_sees_the_plenary_in_the_browser() {
+    let dist = std::env::var_os("SAMTAL_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"));
+    assert!(dist.join("index.html").exists(), "build the client first");
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::for_tests(dir.path().join("data"));
+    settings.static_dir = dist;
+    let server = TestServer::start_with(settings).await.unwrap();
+    let shots = std::env::var("SAMTAL_SCREENSHOTS")
+        .unwrap_or_else(|_| dir.path().to_string_lossy().into_owned());
+    let out = node(
+        &["facilitator.mjs", &server.addr.port().to_string(), &shots],
+        Duration::from_secs(170),
+    )
+    .await;
+    assert!(out.contains("BROWSER-OK"), "{out}");
+    let fac = out
+        .lines()
+        .find_map(|l| l.strip_prefix("FACILITATOR="))
+        .expect("the script prints the facilitator token")
+        .to_owned();
+
+    // What the browser did is on the server: the plenary JSON and the Markdown export.
+    let view: samtal_shared::plenary::PlenaryView = server
+        .get_json(&format!("/api/plenary/{fac}"))
+        .await
+        .unwrap();
+    assert_eq!(view.title, "Barnets rättigheter i vardagen");
+    let q = &view.questions[0];
+    assert_eq!(q.text, "Hur kommer barnets röst fram i era utredningar?");
+    assert_eq!(
+        view.materials[0].url, "javascript:alert(1)",
+        "kept as text, never a link"
+    );
+    assert_eq!(q.summary, "Vi behöver fråga barnen oftare.");
+    assert!(q.answers[0].highlighted);
+    assert!(q.answers[0].text.starts_with("Barnets röst hörs i samtal."));
+    assert_eq!(view.follow_up[0].text, "Ta upp på nästa APT");
+    let (status, md) = server
+        .request("GET", &format!("/api/export/{fac}/plenary.md"), None)
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    assert!(md.contains("Barnets röst hörs i samtal."), "{md}");
+    assert!(md.contains("\\<img src=x"), "markup is escaped: {md}");
+    assert!(
+        md.contains("\\[x\\](javascript:") && !md.contains(" [x](javascript:"),
+        "the link syntax is escaped: {md}"
+    );
+    server.stop().await.unwrap();
+}

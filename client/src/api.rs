@@ -1,0 +1,96 @@
+//! Small JSON-over-fetch helpers for the HTTP API (links, status, rotate, erase, create).
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Request, RequestInit, Response};
+
+/// Why a call failed: the HTTP status (0 when the network failed) and the server's message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiError {
+    pub status: u16,
+    pub message: String,
+}
+
+impl ApiError {
+    fn network() -> Self {
+        Self {
+            status: 0,
+            message: String::new(),
+        }
+    }
+}
+
+async fn call(
+    method: &str,
+    url: &str,
+    body: Option<String>,
+    bearer: Option<&str>,
+) -> Result<String, ApiError> {
+    let init = RequestInit::new();
+    init.set_method(method);
+    let headers = web_sys::Headers::new().map_err(|_| ApiError::network())?;
+    if let Some(b) = &body {
+        let _ = headers.set("content-type", "application/json");
+        init.set_body(&JsValue::from_str(b));
+    }
+    if let Some(t) = bearer.filter(|t| !t.is_empty()) {
+        let _ = headers.set("authorization", &format!("Bearer {t}"));
+    }
+    init.set_headers(&headers);
+    let req = Request::new_with_str_and_init(url, &init).map_err(|_| ApiError::network())?;
+    let window = web_sys::window().ok_or_else(ApiError::network)?;
+    let resp: Response = JsFuture::from(window.fetch_with_request(&req))
+        .await
+        .map_err(|_| ApiError::network())?
+        .dyn_into()
+        .map_err(|_| ApiError::network())?;
+    let text = match resp.text() {
+        Ok(p) => JsFuture::from(p)
+            .await
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    if !resp.ok() {
+        let message = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v.get("error")?.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        return Err(ApiError {
+            status: resp.status(),
+            message,
+        });
+    }
+    Ok(text)
+}
+
+fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|e| ApiError {
+        status: 0,
+        message: e.to_string(),
+    })
+}
+
+pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    parse(&call("GET", url, None, None).await?)
+}
+
+pub async fn post_json<T: DeserializeOwned>(
+    url: &str,
+    body: &impl Serialize,
+    bearer: Option<&str>,
+) -> Result<T, ApiError> {
+    let body = serde_json::to_string(body).map_err(|e| ApiError {
+        status: 0,
+        message: e.to_string(),
+    })?;
+    parse(&call("POST", url, Some(body), bearer).await?)
+}
+
+pub async fn delete(url: &str) -> Result<(), ApiError> {
+    call("DELETE", url, None, None).await.map(|_| ())
+}
