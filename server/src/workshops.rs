@@ -45,6 +45,17 @@ fn qr(url: &str) -> String {
     links::qr_data_url(url).unwrap_or_default()
 }
 
+fn group_link(state: &AppState, g: &docs::Group, token: &str) -> GroupLink {
+    let url = link(state, 'g', token);
+    GroupLink {
+        group_id: g.id.clone(),
+        name: g.name.clone(),
+        area: g.area.clone(),
+        qr: qr(&url),
+        link: url,
+    }
+}
+
 /// Build and store a workshop; returns its links.
 pub async fn create(state: &Arc<AppState>, spec: WorkshopSpec) -> Result<WorkshopLinks, AppError> {
     spec.validate()
@@ -104,14 +115,7 @@ pub async fn create(state: &Arc<AppState>, spec: WorkshopSpec) -> Result<Worksho
         let target = LinkTarget::Group(g.id.clone());
         let (token, h) = links::derive(&secret, &target, 0);
         capabilities.push((h, cap(target.role())));
-        let url = link(state, 'g', &token);
-        groups.push(GroupLink {
-            group_id: g.id.clone(),
-            name: g.name.clone(),
-            area: g.area.clone(),
-            qr: qr(&url),
-            link: url,
-        });
+        groups.push(group_link(state, g, &token));
     }
     let record = NewWorkshopRecord {
         workshop_id: workshop_id.clone(),
@@ -223,16 +227,7 @@ pub async fn links_for(
         .groups
         .iter()
         .zip(tokens)
-        .map(|(g, token)| {
-            let url = link(state, 'g', &token);
-            GroupLink {
-                group_id: g.id.clone(),
-                name: g.name.clone(),
-                area: g.area.clone(),
-                qr: qr(&url),
-                link: url,
-            }
-        })
+        .map(|(g, token)| group_link(state, g, &token))
         .collect();
     Ok(WorkshopLinks {
         workshop_id: workshop_id.to_owned(),

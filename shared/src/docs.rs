@@ -1150,11 +1150,12 @@ pub fn format_date(days: i64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::demo;
 
-    fn ids() -> impl FnMut() -> DocumentId {
+    /// Predictable document ids for tests.
+    pub(crate) fn ids() -> impl FnMut() -> DocumentId {
         let mut n = 0u8;
         move || {
             n += 1;

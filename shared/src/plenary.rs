@@ -248,16 +248,8 @@ pub fn plenary_view(w: &Workshop, groups: &[GroupNotes], plenary: &PlenaryNotes)
 mod tests {
     use super::*;
     use crate::demo;
+    use crate::docs::tests::ids;
     use crate::docs::{build_workshop, edit_text, read_group, read_workshop, set_highlight};
-    use crate::ids::DocumentId;
-
-    fn ids() -> impl FnMut() -> DocumentId {
-        let mut n = 0u8;
-        move || {
-            n += 1;
-            DocumentId::from_bytes([n; 16])
-        }
-    }
 
     #[test]
     fn view_puts_each_groups_answer_under_its_question_highlights_first() {
