@@ -220,7 +220,8 @@ impl Engine {
                     self.last_error = None;
                 }
                 // Persist before anything is sent back.
-                let workshop_changed = ev.changed.contains(&self.info.workshop_doc);
+                // On (re)connect too: a group added while this computer was offline.
+                let workshop_changed = ev.connected || ev.changed.contains(&self.info.workshop_doc);
                 for id in ev.changed {
                     self.save(id);
                 }

@@ -380,8 +380,18 @@ async fn reconcile_one(
         return Ok(());
     }
     let shared = Arc::new(w.clone());
+    let wid = w.workshop_id.clone();
+    let stored = blocking(state, move |s| s.workshop_docs(&wid)).await?;
     for g in &w.groups {
-        if g.doc_id != docs::group_doc_id(&w.workshop_id, &g.id) {
+        let kind = DocKind::Group {
+            group_id: g.id.clone(),
+        };
+        // A group's document is the derived one, or one storage already holds for that group
+        // (workshops created before ids were derived).
+        let known = stored
+            .iter()
+            .any(|d| d.doc_id == g.doc_id && d.kind == kind);
+        if !known && g.doc_id != docs::group_doc_id(&w.workshop_id, &g.id) {
             tracing::warn!(workshop = %w.workshop_id, group = %g.id, "group document id is not the derived one; ignored");
             continue;
         }
@@ -391,9 +401,7 @@ async fn reconcile_one(
         let rec = DocRecord {
             doc_id: g.doc_id,
             workshop_id: w.workshop_id.clone(),
-            kind: DocKind::Group {
-                group_id: g.id.clone(),
-            },
+            kind,
         };
         if blocking(state, move |s| s.add_doc(&rec, &doc)).await? {
             tracing::info!(workshop = %w.workshop_id, group = %g.id, "group document created");
@@ -410,10 +418,8 @@ async fn reconcile_one(
             return Err(AppError::Internal("group structure not saved".into()));
         }
     }
-    let wid = w.workshop_id.clone();
-    let plenary = blocking(state, move |s| s.workshop_docs(&wid))
-        .await?
-        .into_iter()
+    let plenary = stored
+        .iter()
         .find(|d| d.kind == DocKind::Plenary && d.doc_id == w.plenary_doc_id);
     if let Some(p) = plenary {
         let wk = Arc::clone(&shared);
