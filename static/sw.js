@@ -32,6 +32,8 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
   if (url.pathname.startsWith("/api/")) return;
+  // The page's "is there a new version?" check must reach the network.
+  if (event.request.cache === "no-store") return;
   if (event.request.mode === "navigate") {
     // Network first for pages (new deploys), the cached shell when offline.
     event.respondWith(

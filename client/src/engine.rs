@@ -48,7 +48,10 @@ pub struct Engine {
     pub net: Net,
     pub last_error: Option<String>,
     ws: Option<WebSocket>,
-    closures: Vec<Closure<dyn FnMut(JsValue)>>,
+    /// The current socket's handlers (replaced with each socket).
+    socket_handlers: Vec<Closure<dyn FnMut(JsValue)>>,
+    /// Window listeners (`online`, `storage`) for the engine's whole life.
+    listeners: Vec<Closure<dyn FnMut(JsValue)>>,
     attempts: u32,
     burst_started: Option<f64>,
     burst_timer: Option<Timeout>,
@@ -56,6 +59,10 @@ pub struct Engine {
     unsaved: Vec<DocumentId>,
     /// A session refresh is under way (new groups appeared in the workshop).
     refreshing: bool,
+    /// Something stored on this computer could not be read and was ignored.
+    pub corrupt: bool,
+    /// Local data was cleared: save and send nothing more.
+    stopped: bool,
     rerender: Rc<dyn Fn()>,
     me: Weak<RefCell<Engine>>,
 }
@@ -77,8 +84,11 @@ impl Engine {
     /// Open the documents from the local copy and start connecting.
     pub fn start(token: String, info: SessionInfo, rerender: Rc<dyn Fn()>) -> Shared {
         let mut repo = ClientRepo::new(PeerId::new(format!("samtal-web-{}", random_id())));
+        let mut corrupt = false;
         for (id, _) in &info.docs {
-            repo.add_doc(*id, store::load_doc(id));
+            let (doc, bad) = store::load_doc(id);
+            corrupt |= bad;
+            repo.add_doc(*id, doc);
         }
         let engine = Rc::new_cyclic(|me| {
             RefCell::new(Engine {
@@ -89,13 +99,16 @@ impl Engine {
                 net: Net::Connecting,
                 last_error: None,
                 ws: None,
-                closures: Vec::new(),
+                socket_handlers: Vec::new(),
+                listeners: Vec::new(),
                 attempts: 0,
                 burst_started: None,
                 burst_timer: None,
                 reconnect_timer: None,
                 unsaved: Vec::new(),
                 refreshing: false,
+                corrupt,
+                stopped: false,
                 rerender,
                 me: me.clone(),
             })
@@ -114,7 +127,37 @@ impl Engine {
         if let Some(w) = web_sys::window() {
             let _ = w.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
         }
-        engine.borrow_mut().closures.push(online);
+        engine.borrow_mut().listeners.push(online);
+        // Another tab on this computer saved a document we have: merge it.
+        let weak = Rc::downgrade(&engine);
+        let storage = Closure::<dyn FnMut(JsValue)>::new(move |ev: JsValue| {
+            let Ok(ev) = ev.dyn_into::<web_sys::StorageEvent>() else {
+                return;
+            };
+            let (Some(key), Some(value)) = (ev.key(), ev.new_value()) else {
+                return;
+            };
+            let Some(id) = store::doc_of_key(&key) else {
+                return;
+            };
+            // Values are JSON strings (gloo-storage's format).
+            let Ok(value) = serde_json::from_str::<String>(&value) else {
+                return;
+            };
+            if let Some(e) = weak.upgrade()
+                && let Ok(mut e) = e.try_borrow_mut()
+                && !e.stopped
+                && let Some(doc) = e.repo.doc_mut(&id)
+                && store::merge_stored(&id, doc, &value)
+            {
+                e.flush();
+                e.notify();
+            }
+        });
+        if let Some(w) = web_sys::window() {
+            let _ = w.add_event_listener_with_callback("storage", storage.as_ref().unchecked_ref());
+        }
+        engine.borrow_mut().listeners.push(storage);
         engine
     }
 
@@ -138,8 +181,23 @@ impl Engine {
         ))
     }
 
+    /// Close the current socket, if any, after detaching its handlers: their closures are
+    /// dropped when the next socket opens, and a late event must not reach them.
+    fn drop_socket(&mut self) {
+        if let Some(ws) = self.ws.take() {
+            ws.set_onopen(None);
+            ws.set_onmessage(None);
+            ws.set_onclose(None);
+            let _ = ws.close();
+        }
+    }
+
     fn connect(&mut self) {
         self.reconnect_timer = None;
+        if self.stopped {
+            return;
+        }
+        self.drop_socket();
         let Some(url) = self.ws_url() else { return };
         let ws = match WebSocket::new(&url) {
             Ok(ws) => ws,
@@ -176,9 +234,8 @@ impl Engine {
         ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-        // Keep the handlers alive as long as the engine; old sockets' handlers are dropped.
-        self.closures.truncate(1);
-        self.closures.extend([on_open, on_message, on_close]);
+        // The previous socket's handlers were detached (or it closed): drop them now.
+        self.socket_handlers = vec![on_open, on_message, on_close];
         self.ws = Some(ws);
         self.notify();
     }
@@ -233,9 +290,7 @@ impl Engine {
             Err(err) => {
                 self.last_error = Some(err.to_string());
                 self.net = Net::Refused;
-                if let Some(ws) = self.ws.take() {
-                    let _ = ws.close();
-                }
+                self.drop_socket();
                 self.repo.disconnected();
                 self.schedule_reconnect();
             }
@@ -274,10 +329,17 @@ impl Engine {
     }
 
     fn save(&mut self, id: DocumentId) {
-        let ok = self
+        if self.stopped {
+            return;
+        }
+        let (ok, merged) = self
             .repo
             .doc_mut(&id)
-            .is_some_and(|doc| store::save_doc(&id, doc));
+            .map_or((false, false), |doc| store::save_doc(&id, doc));
+        if merged {
+            // Another tab's changes came in: show them; `flush` by the caller sends them.
+            self.notify();
+        }
         if ok {
             self.unsaved.retain(|u| *u != id);
         } else if !self.unsaved.contains(&id) {
@@ -290,7 +352,7 @@ impl Engine {
                 && self
                     .repo
                     .doc_mut(&u)
-                    .is_some_and(|doc| store::save_doc(&u, doc))
+                    .is_some_and(|doc| store::save_doc(&u, doc).0)
             {
                 self.unsaved.retain(|x| *x != u);
             }
@@ -357,6 +419,19 @@ impl Engine {
         Ok(())
     }
 
+    /// True while anything typed here is not yet confirmed by the server (or not saved here).
+    pub fn has_unsynced(&mut self) -> bool {
+        self.burst_started.is_some() || !self.unsaved.is_empty() || !self.repo.all_synced()
+    }
+
+    /// Stop saving and syncing (local data is being cleared).
+    pub fn stop(&mut self) {
+        self.stopped = true;
+        self.burst_timer = None;
+        self.reconnect_timer = None;
+        self.drop_socket();
+    }
+
     pub fn token(&self) -> &str {
         &self.token
     }
@@ -395,7 +470,7 @@ impl Engine {
                 store::save_session(&token, &info);
                 for (id, _) in &info.docs {
                     if e.repo.doc(id).is_none() {
-                        e.repo.add_doc(*id, store::load_doc(id));
+                        e.repo.add_doc(*id, store::load_doc(id).0);
                     }
                 }
                 e.info = info;

@@ -110,6 +110,68 @@ fn app() -> Html {
         });
     }
 
+    // A new deploy: offer a reload, never force one (someone may be typing).
+    let update = use_state(|| false);
+    {
+        let update = update.clone();
+        use_effect_with((), move |_| {
+            let check = move || {
+                let update = update.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    if new_version_deployed().await {
+                        update.set(true);
+                    }
+                });
+            };
+            let first = gloo_timers::callback::Timeout::new(3_000, check.clone());
+            let every = gloo_timers::callback::Interval::new(300_000, check.clone());
+            let online = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(check);
+            if let Some(w) = web_sys::window() {
+                let _ =
+                    w.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
+            }
+            move || {
+                drop((first, every));
+                if let Some(w) = web_sys::window() {
+                    let _ = w.remove_event_listener_with_callback(
+                        "online",
+                        online.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
+    let clear = {
+        let load = load.clone();
+        Callback::from(move |_| {
+            let t = i18n::strings();
+            let engine = match &*load {
+                Load::Ready(e) => Some(e.0.clone()),
+                _ => None,
+            };
+            let unsynced = engine.as_ref().is_some_and(|e| {
+                e.try_borrow_mut()
+                    .map(|mut e| e.has_unsynced())
+                    .unwrap_or(true)
+            });
+            let question = if unsynced {
+                t.clear_unsynced
+            } else {
+                t.clear_confirm
+            };
+            let Some(w) = web_sys::window() else { return };
+            if !w.confirm_with_message(question).unwrap_or(false) {
+                return;
+            }
+            if let Some(e) = &engine
+                && let Ok(mut e) = e.try_borrow_mut()
+            {
+                e.stop();
+            }
+            store::clear_all();
+            let _ = w.location().replace("/");
+        })
+    };
     let toggle = Callback::from(|_| {
         i18n::toggle_language();
         if let Some(w) = web_sys::window() {
@@ -133,9 +195,16 @@ fn app() -> Html {
     html! {
         <>
             <a class="skip" href="#main">{ t.skip_to_content }</a>
+            if *update {
+                <div class="banner" role="status">
+                    { t.update_available }
+                    <button onclick={Callback::from(|_| { if let Some(w) = web_sys::window() { let _ = w.location().reload(); } })}>{ t.update_reload }</button>
+                </div>
+            }
             { body }
             <footer>
                 <button class="link" onclick={toggle}>{ t.language_switch }</button>
+                <button class="link" id="clear-local" onclick={clear}>{ t.clear_local }</button>
             </footer>
         </>
     }
@@ -147,8 +216,88 @@ fn register_service_worker() {
     }
 }
 
+/// The wasm bundle this page runs, as named in the page trunk built.
+fn current_bundle() -> Option<String> {
+    web_sys::window()?
+        .document()?
+        .query_selector("link[rel=preload][href$='_bg.wasm']")
+        .ok()??
+        .get_attribute("href")
+}
+
+/// True when the server now serves a page naming another wasm bundle.
+async fn new_version_deployed() -> bool {
+    let Some(current) = current_bundle() else {
+        return false;
+    };
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let init = web_sys::RequestInit::new();
+    // `no-store` also tells our service worker to let the request through to the network.
+    init.set_cache(web_sys::RequestCache::NoStore);
+    let Ok(resp) =
+        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str_and_init("/", &init)).await
+    else {
+        return false;
+    };
+    let Ok(resp) = resp.dyn_into::<web_sys::Response>() else {
+        return false;
+    };
+    if !resp.ok() {
+        return false;
+    }
+    let Ok(text) = resp.text() else { return false };
+    let html = wasm_bindgen_futures::JsFuture::from(text)
+        .await
+        .ok()
+        .and_then(|t| t.as_string())
+        .unwrap_or_default();
+    html.split('"')
+        .find(|part| part.starts_with('/') && part.ends_with("_bg.wasm"))
+        .is_some_and(|served| served != current)
+}
+
+/// After a panic the page would freeze; show what happened and how to go on instead.
+fn show_crash() {
+    let t = i18n::strings();
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(body) = doc.body() else { return };
+    let Ok(div) = doc.create_element("div") else {
+        return;
+    };
+    div.set_class_name("crash");
+    let _ = div.set_attribute("role", "alert");
+    if let Ok(p) = doc.create_element("p") {
+        p.set_text_content(Some(t.crashed));
+        let _ = div.append_child(&p);
+    }
+    if let Ok(a) = doc.create_element("a") {
+        a.set_text_content(Some(t.reload));
+        let _ = a.set_attribute("href", "");
+        let _ = a.set_attribute("class", "button");
+        let _ = div.append_child(&a);
+    }
+    let _ = body.append_child(&div);
+}
+
 fn main() {
-    console_error_panic_hook::set_once();
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        show_crash();
+    }));
+    // Self-test of the crash page (used by the browser tests): `#samtal-selftest-panic`.
+    if web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .is_some_and(|h| h == "#samtal-selftest-panic")
+    {
+        #[allow(clippy::panic)]
+        {
+            panic!("self-test of the crash page");
+        }
+    }
     register_service_worker();
     yew::Renderer::<App>::new().render();
 }

@@ -1,5 +1,7 @@
 //! The local copy: one localStorage key per document (full save, base64) and one per link
 //! (the cached session). A full storage is reported, never fatal: edits stay in memory.
+//! Several tabs on one computer share these keys: a save first merges what another tab wrote
+//! (Automerge merges, nothing is overwritten), and tabs merge each other's saves as they come.
 
 use automerge::{AutoCommit, LoadOptions, TextEncoding};
 use base64::Engine as _;
@@ -7,37 +9,101 @@ use base64::engine::general_purpose::STANDARD;
 use gloo_storage::{LocalStorage, Storage, errors::StorageError};
 use samtal_shared::DocumentId;
 use samtal_shared::session::SessionInfo;
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// Browser text positions are UTF-16 code units; documents use the same units.
 pub const ENCODING: TextEncoding = TextEncoding::Utf16CodeUnit;
 
+const PREFIX: &str = "samtal:";
+const DOC_PREFIX: &str = "samtal:doc:";
+
+thread_local! {
+    /// What this tab last wrote or read per document key (a hash), to skip needless merges.
+    static SEEN: RefCell<HashMap<DocumentId, u64>> = RefCell::new(HashMap::new());
+}
+
+fn hash(s: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    s.hash(&mut h);
+    h.finish()
+}
+
 fn doc_key(id: &DocumentId) -> String {
-    format!("samtal:doc:{id}")
+    format!("{DOC_PREFIX}{id}")
+}
+
+/// The document a localStorage key belongs to, if it is one of ours.
+pub fn doc_of_key(key: &str) -> Option<DocumentId> {
+    key.strip_prefix(DOC_PREFIX)?.parse().ok()
 }
 
 fn session_key(token: &str) -> String {
-    format!("samtal:session:{token}")
+    format!("{PREFIX}session:{token}")
 }
 
-/// The saved document, or a fresh empty one (also when the saved bytes are unreadable).
-pub fn load_doc(id: &DocumentId) -> AutoCommit {
-    let loaded = LocalStorage::get::<String>(doc_key(id))
+/// Saved bytes → document. `None` for anything unreadable (truncated, foreign, wrong format).
+pub fn decode(b64: &str) -> Option<AutoCommit> {
+    let bytes = STANDARD.decode(b64.trim()).ok()?;
+    AutoCommit::load_with_options(&bytes, LoadOptions::new().text_encoding(ENCODING)).ok()
+}
+
+/// The saved document, or a fresh empty one. The flag is true when something was stored
+/// under the key but could not be read (it is ignored; the server has the notes).
+pub fn load_doc(id: &DocumentId) -> (AutoCommit, bool) {
+    let Ok(b64) = LocalStorage::get::<String>(doc_key(id)) else {
+        // Missing, or not even a JSON string: only the latter is "corrupt".
+        let raw = web_sys::window()
+            .and_then(|w| w.local_storage().ok().flatten())
+            .and_then(|s| s.get_item(&doc_key(id)).ok().flatten());
+        return (AutoCommit::new_with_encoding(ENCODING), raw.is_some());
+    };
+    match decode(&b64) {
+        Some(doc) => {
+            SEEN.with(|s| s.borrow_mut().insert(*id, hash(&b64)));
+            (doc, false)
+        }
+        None => (AutoCommit::new_with_encoding(ENCODING), true),
+    }
+}
+
+/// Merge another tab's save of this document into `doc` (if it has changes we lack).
+/// Returns whether `doc` changed.
+pub fn merge_stored(id: &DocumentId, doc: &mut AutoCommit, b64: &str) -> bool {
+    let h = hash(b64);
+    if SEEN.with(|s| s.borrow().get(id) == Some(&h)) {
+        return false;
+    }
+    SEEN.with(|s| s.borrow_mut().insert(*id, h));
+    let Ok(bytes) = STANDARD.decode(b64.trim()) else {
+        return false;
+    };
+    let before = doc.get_heads();
+    // A save is a complete document; loading it incrementally applies only what we lack.
+    if doc.load_incremental(&bytes).is_err() {
+        return false;
+    }
+    doc.get_heads() != before
+}
+
+/// Save a document, first merging whatever another tab saved under the same key.
+/// Returns (saved, merged): `saved` is false when the browser refused (quota) — the caller
+/// keeps the document in memory; `merged` is true when another tab's changes came in.
+pub fn save_doc(id: &DocumentId, doc: &mut AutoCommit) -> (bool, bool) {
+    let merged = LocalStorage::get::<String>(doc_key(id))
         .ok()
-        .and_then(|b64| STANDARD.decode(b64).ok())
-        .and_then(|bytes| {
-            AutoCommit::load_with_options(&bytes, LoadOptions::new().text_encoding(ENCODING)).ok()
-        });
-    loaded.unwrap_or_else(|| AutoCommit::new_with_encoding(ENCODING))
-}
-
-/// Save a document. `false` when the browser refused (quota): the caller keeps it in memory.
-pub fn save_doc(id: &DocumentId, doc: &mut AutoCommit) -> bool {
+        .is_some_and(|stored| merge_stored(id, doc, &stored));
     let b64 = STANDARD.encode(doc.save());
+    let h = hash(&b64);
     match LocalStorage::set(doc_key(id), b64) {
-        Ok(()) => true,
+        Ok(()) => {
+            SEEN.with(|s| s.borrow_mut().insert(*id, h));
+            (true, merged)
+        }
         Err(
             StorageError::JsError(_) | StorageError::SerdeError(_) | StorageError::KeyNotFound(_),
-        ) => false,
+        ) => (false, merged),
     }
 }
 
@@ -55,4 +121,20 @@ pub fn forget(token: &str, docs: &[DocumentId]) {
         LocalStorage::delete(doc_key(id));
     }
     LocalStorage::delete(session_key(token));
+}
+
+/// Remove everything Samtal keeps on this computer (the language choice stays).
+pub fn clear_all() {
+    let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
+        return;
+    };
+    let len = storage.length().unwrap_or(0);
+    let keys: Vec<String> = (0..len)
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|k| k.starts_with(PREFIX) && k != crate::i18n::LANG_KEY)
+        .collect();
+    for k in keys {
+        let _ = storage.remove_item(&k);
+    }
+    SEEN.with(|s| s.borrow_mut().clear());
 }

@@ -19,29 +19,23 @@ pub struct ViewProps {
     pub tick: u64,
 }
 
-fn status_line(t: &Strings, local: Local, net: Net, error: Option<&str>) -> Html {
-    let local_text = match local {
-        Local::Saved => t.saved_here,
-        Local::Pending => t.saving,
-        Local::StorageFull => t.storage_full,
-    };
-    let (net_text, class) = match net {
-        Net::Synced => (t.synced, "ok"),
-        Net::Syncing => (t.not_synced_yet, "busy"),
-        Net::Connecting => (t.connecting, "busy"),
-        Net::Offline => (t.offline, "offline"),
-        Net::Refused => (t.server_problem, "problem"),
-    };
-    let local_class = if local == Local::StorageFull {
-        "problem"
-    } else {
-        "ok"
+/// One honest state: saving / saved here and sending / synced (the server's heads cover all
+/// of ours, so it is on the server's disk) / offline, saved here / a problem and what to do.
+fn status_line(t: &Strings, local: Local, net: Net, error: Option<&str>, corrupt: bool) -> Html {
+    let (text, class, detail) = match (local, net) {
+        (Local::StorageFull, _) => (t.storage_full, "problem", None),
+        (_, Net::Refused) => (t.server_problem, "problem", error),
+        (Local::Pending, _) => (t.saving, "busy", None),
+        (_, Net::Synced) => (t.synced, "ok", None),
+        (_, Net::Offline) => (t.offline, "offline", None),
+        (_, Net::Connecting) => (t.saved_here, "ok", None),
+        (_, Net::Syncing) => (t.saved_sending, "busy", None),
     };
     html! {
         <div class="status" role="status" aria-live="polite">
-            <span class={classes!("pill", local_class)}>{ local_text }</span>
-            <span class={classes!("pill", class)}>{ net_text }</span>
-            if let (Net::Refused, Some(e)) = (net, error) { <span class="detail">{ e.to_owned() }</span> }
+            <span class={classes!("pill", class)}>{ text }</span>
+            if let Some(e) = detail { <span class="detail">{ e.to_owned() }</span> }
+            if corrupt { <span class="pill problem">{ t.corrupt_data }</span> }
         </div>
     }
 }
@@ -49,7 +43,7 @@ fn status_line(t: &Strings, local: Local, net: Net, error: Option<&str>) -> Html
 /// The status line and the workshop document, which every view starts from.
 pub fn status_of(engine: &EngineRef, t: &Strings) -> (Html, Option<Workshop>) {
     let e = engine.0.borrow();
-    let status = status_line(t, e.local, e.net, e.last_error.as_deref());
+    let status = status_line(t, e.local, e.net, e.last_error.as_deref(), e.corrupt);
     let workshop = e
         .repo
         .doc(&e.info.workshop_doc)

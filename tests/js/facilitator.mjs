@@ -2,38 +2,19 @@
 // (setup editor), a group types (with hostile markup) and lifts its answer, the plenary shows
 // it live, presentation mode works, the catch-up page shows it; screenshots at 1920x1080 and
 // at phone width. usage: node facilitator.mjs <server-port> <screenshot-dir>
-import { chromium } from "playwright-core";
+import { deadline, dumpOnFailure, launch } from "./lib.mjs";
 
 const [, , serverPort, shots] = process.argv;
-setTimeout(() => {
-  console.error("browser test timed out");
-  process.exit(1);
-}, 150_000).unref();
+deadline(150_000);
 
 const base = `http://127.0.0.1:${serverPort}`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 const big = { viewport: { width: 1920, height: 1080 } };
 const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 const step = (m) => console.log(`step: ${m}`);
 const errors = [];
 const pages = [];
-// On failure: a screenshot and the visible text of every page, for the log.
-async function dump(e) {
-  console.error("FAILED:", e?.message ?? e);
-  for (const [i, p] of pages.entries()) {
-    try {
-      await p.screenshot({ path: `${shots}/failure-${i}.png` });
-      console.error(`--- page ${i} ${p.url()}\n${(await p.locator("body").innerText()).slice(0, 1500)}`);
-    } catch {}
-  }
-  process.exit(1);
-}
-process.on("unhandledRejection", dump);
-process.on("uncaughtException", dump);
+dumpOnFailure(pages, shots);
 async function newPage(opts) {
   const ctx = await browser.newContext(opts);
   const page = await ctx.newPage();

@@ -2,35 +2,13 @@
 // usage: node offline.mjs <server-port> <group-token> <screenshot-dir>
 // The page talks to the server through a TCP proxy here that we can cut, and the browser
 // context is set offline too, so both HTTP and the WebSocket really lose the network.
-import net from "node:net";
-import { chromium } from "playwright-core";
+import { deadline, launch, proxy } from "./lib.mjs";
 
 const [, , serverPort, token, shots] = process.argv;
-setTimeout(() => {
-  console.error("browser test timed out");
-  process.exit(1);
-}, 150_000).unref();
-
-let online = true;
-const sockets = new Set();
-const proxy = net.createServer((client) => {
-  if (!online) return client.destroy();
-  const upstream = net.connect(Number(serverPort), "127.0.0.1");
-  for (const s of [client, upstream]) {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-    s.on("error", () => {});
-  }
-  client.pipe(upstream).pipe(client);
-});
-await new Promise((r) => proxy.listen(0, "127.0.0.1", r));
-const base = `http://127.0.0.1:${proxy.address().port}`;
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+deadline(150_000);
+const net = await proxy(serverPort);
+const base = net.base;
+const browser = await launch();
 const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
 const page = await context.newPage();
 page.on("pageerror", (e) => console.error("page error:", e.message));
@@ -38,11 +16,7 @@ const status = page.locator(".status");
 const field = page.locator("#a-q1");
 const step = (m) => console.log(`step: ${m}`);
 
-async function setOnline(on) {
-  online = on;
-  if (!on) for (const s of sockets) s.destroy();
-  await context.setOffline(!on);
-}
+const setOnline = (on) => net.setOnline(on, context);
 
 step("open the group link");
 await page.goto(`${base}/g/${token}`);
@@ -93,5 +67,5 @@ await page.setViewportSize({ width: 390, height: 844 });
 await page.screenshot({ path: `${shots}/group-390.png`, fullPage: false });
 console.log("BROWSER-OK");
 await browser.close();
-proxy.close();
+net.close();
 process.exit(0);

@@ -198,3 +198,47 @@ async fn facilitator_creates_a_workshop_and_sees_the_plenary_in_the_browser() {
     );
     server.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built client (dist/), chromium and tests/js/node_modules; run by `cargo xtask test`"]
+async fn browser_client_survives_a_shared_conference_pc() {
+    let dist = std::env::var_os("SAMTAL_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"));
+    assert!(dist.join("index.html").exists(), "build the client first");
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::for_tests(dir.path().join("data"));
+    settings.static_dir = dist;
+    let server = TestServer::start_with(settings).await.unwrap();
+    let links = server.create_workshop(&demo_spec()).await.unwrap();
+    let group = token_of(&links.groups[0].link);
+    let shots = std::env::var("SAMTAL_SCREENSHOTS")
+        .unwrap_or_else(|_| dir.path().to_string_lossy().into_owned());
+    let out = node(
+        &[
+            "hardening.mjs",
+            &server.addr.port().to_string(),
+            &group,
+            &token_of(&links.facilitator),
+            &shots,
+        ],
+        Duration::from_secs(290),
+    )
+    .await;
+    assert!(out.contains("BROWSER-OK"), "{out}");
+    // The script checked the server after each step; check the disk once more.
+    server.stop().await.unwrap();
+    let doc = samtal_shared::docs::group_doc_id(&links.workshop_id, "g1");
+    let notes = stored_group_notes(&dir.path().join("data"), doc).unwrap();
+    let q1 = notes.text(&q1()).unwrap_or_default();
+    assert!(
+        q1.contains("Ett två tre fyra fem.") && q1.contains("Sex sju åtta nio tio."),
+        "{q1}"
+    );
+    let q3 = notes
+        .text(&TextRef::Answer {
+            question_id: "q3".into(),
+        })
+        .unwrap_or_default();
+    assert_eq!(q3.len(), "Osynkat.".len() + 500, "{q3}");
+}

@@ -1,0 +1,67 @@
+// Shared by the browser tests: the system chromium, a cuttable TCP proxy to the server (so
+// "offline" really drops HTTP and WebSockets), and failure dumps.
+import net from "node:net";
+import { chromium } from "playwright-core";
+
+export function deadline(ms) {
+  setTimeout(() => {
+    console.error("browser test timed out");
+    process.exit(1);
+  }, ms).unref();
+}
+
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+/// A proxy on a free loopback port in front of the server; `setOnline(false)` cuts every
+/// connection and refuses new ones.
+export async function proxy(serverPort) {
+  let online = true;
+  const sockets = new Set();
+  const server = net.createServer((client) => {
+    if (!online) return client.destroy();
+    const upstream = net.connect(Number(serverPort), "127.0.0.1");
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on("close", () => sockets.delete(s));
+      s.on("error", () => {});
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    base: `http://127.0.0.1:${server.address().port}`,
+    close() {
+      server.close();
+      for (const s of sockets) s.destroy();
+    },
+    async setOnline(on, ...contexts) {
+      online = on;
+      if (!on) for (const s of sockets) s.destroy();
+      for (const c of contexts) await c.setOffline(!on);
+    },
+  };
+}
+
+/// On any failure: a screenshot and the visible text of every page, then exit 1.
+export function dumpOnFailure(pages, shots) {
+  const dump = async (e) => {
+    console.error("FAILED:", e?.message ?? e);
+    for (const [i, p] of pages.entries()) {
+      try {
+        await p.screenshot({ path: `${shots}/failure-${i}.png` });
+        const fields = await p.evaluate(() =>
+          [...document.querySelectorAll("textarea")].map((t) => `${t.id}=${JSON.stringify(t.value)}`).join(" "));
+        console.error(`--- page ${i} ${p.url()}\n${(await p.locator("body").innerText()).slice(0, 1500)}\nfields: ${fields}`);
+      } catch {}
+    }
+    process.exit(1);
+  };
+  process.on("unhandledRejection", dump);
+  process.on("uncaughtException", dump);
+}
