@@ -1276,6 +1276,100 @@ pub(crate) mod tests {
         );
     }
 
+    /// 5,000 keystrokes typed at ~5 per second with a pause after each sentence, committed
+    /// the way the browser client does (a burst ends after 300 ms idle or 1 s) versus once
+    /// per keystroke. Prints the numbers reported in BENCHMARKS.md.
+    #[test]
+    fn typing_bursts_keep_history_small() {
+        let r = TextRef::Answer {
+            question_id: "q1".into(),
+        };
+        let fresh = || {
+            let spec = demo::spec("2026-11-24");
+            build_workshop(&spec, "w1", ids())
+                .unwrap()
+                .groups
+                .remove(0)
+                .1
+        };
+        let (mut bursts, mut per_key) = (fresh(), fresh());
+        let base_changes = bursts.get_changes(&[]).len();
+        // Varied words (a fixed pseudo-random sequence), a full stop every ten words.
+        let words = [
+            "barnet",
+            "behöver",
+            "få",
+            "komma",
+            "till",
+            "tals",
+            "i",
+            "alla",
+            "beslut",
+            "som",
+            "rör",
+            "det",
+            "vi",
+            "frågar",
+            "oftare",
+            "föräldrarna",
+            "skolan",
+            "samtal",
+            "hemma",
+        ];
+        let mut seed = 7u32;
+        let mut keys = String::new();
+        for n in 0.. {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            keys.push_str(words[(seed >> 16) as usize % words.len()]);
+            keys.push_str(if n % 10 == 9 { ". " } else { " " });
+            if keys.chars().count() >= 5_000 {
+                break;
+            }
+        }
+        let mut text = String::new();
+        let (mut t, mut burst_start, mut last) = (0u64, None::<u64>, 0u64);
+        let mut prev = ' ';
+        for c in keys.chars().take(5_000) {
+            // 200 ms between keys; 1.5 s pause after each sentence.
+            t += if prev == '.' { 1_500 } else { 200 };
+            prev = c;
+            if let Some(start) = burst_start
+                && (t - last >= 300 || t - start >= 1_000)
+            {
+                bursts.commit();
+                burst_start = None;
+            }
+            text.push(c);
+            edit_text(&mut bursts, &r, &text).unwrap();
+            edit_text(&mut per_key, &r, &text).unwrap();
+            per_key.commit();
+            burst_start.get_or_insert(t);
+            last = t;
+        }
+        bursts.commit();
+        let changes = |d: &mut AutoCommit| {
+            let all = d.get_changes(&[]);
+            let bytes: usize = all[base_changes..]
+                .iter()
+                .map(|c| c.raw_bytes().len())
+                .sum();
+            (all.len() - base_changes, bytes)
+        };
+        let ((nb, cb), (nk, ck)) = (changes(&mut bursts), changes(&mut per_key));
+        let (sb, sk) = (bursts.save().len(), per_key.save().len());
+        println!(
+            "5000 keystrokes, bursts: {nb} changes, {cb} bytes of changes, save() {sb} bytes; \
+             per keystroke: {nk} changes, {ck} bytes of changes, save() {sk} bytes"
+        );
+        assert_eq!(nk, 5_000);
+        assert!(nb * 4 <= nk, "bursts should cut changes at least 4x: {nb}");
+        assert!(
+            cb * 2 <= ck,
+            "and the bytes of changes at least 2x: {cb} vs {ck}"
+        );
+        assert_eq!(read_group(&bursts).unwrap().text(&r), Some(text.as_str()));
+    }
+
     #[test]
     fn invalid_specs_are_refused() {
         let mut spec = demo::spec("2026-11-24");

@@ -242,3 +242,177 @@ async fn browser_client_survives_a_shared_conference_pc() {
         .unwrap_or_default();
     assert_eq!(q3.len(), "Osynkat.".len() + 500, "{q3}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built client (dist/), chromium and tests/js/node_modules; run by `cargo xtask test`"]
+async fn browser_keeps_typing_through_a_server_restart() {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let dist = std::env::var_os("SAMTAL_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"));
+    assert!(dist.join("index.html").exists(), "build the client first");
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::for_tests(dir.path().join("data"));
+    settings.static_dir = dist;
+    let mut server = Some(TestServer::start_with(settings.clone()).await.unwrap());
+    let addr = server.as_ref().unwrap().addr;
+    let links = server
+        .as_ref()
+        .unwrap()
+        .create_workshop(&demo_spec())
+        .await
+        .unwrap();
+    let token = token_of(&links.groups[0].link);
+    let shots = std::env::var("SAMTAL_SCREENSHOTS")
+        .unwrap_or_else(|_| dir.path().to_string_lossy().into_owned());
+    let mut child = tokio::process::Command::new("node")
+        .args(["restart.mjs", &addr.port().to_string(), &token, &shots])
+        .current_dir(js_dir())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("node runs");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut log = String::new();
+    let finished = tokio::time::timeout(Duration::from_secs(150), async {
+        while let Some(line) = out.next_line().await.unwrap() {
+            log.push_str(&line);
+            log.push('\n');
+            if line == "RESTART" {
+                server.take().unwrap().stop().await.unwrap();
+                // Same port, same data: what a deploy or a crash-restart looks like.
+                let mut again = settings.clone();
+                again.bind = addr;
+                server = Some(TestServer::start_with(again).await.unwrap());
+                stdin.write_all(b"UP\n").await.unwrap();
+            }
+        }
+    })
+    .await;
+    assert!(finished.is_ok(), "timed out:\n{log}");
+    assert!(child.wait().await.unwrap().success(), "{log}");
+    assert!(log.contains("BROWSER-OK"), "{log}");
+    server.take().unwrap().stop().await.unwrap();
+    let doc = samtal_shared::docs::group_doc_id(&links.workshop_id, "g1");
+    let notes = stored_group_notes(&dir.path().join("data"), doc).unwrap();
+    assert_eq!(
+        notes.text(&q1()),
+        Some("Före. Under omstarten. Efter."),
+        "on disk after the restart"
+    );
+}
+
+/// A measurement for BENCHMARKS.md, not a timing assertion: prints the cold-load time of a
+/// group document with 5,000 keystrokes of history and the localStorage bytes of a full
+/// workshop.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built client (dist/), chromium and tests/js/node_modules; run by `cargo xtask test`"]
+async fn measure_cold_load_and_local_storage() {
+    let dist = std::env::var_os("SAMTAL_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"));
+    assert!(dist.join("index.html").exists(), "build the client first");
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::for_tests(dir.path().join("data"));
+    settings.static_dir = dist;
+    let server = TestServer::start_with(settings).await.unwrap();
+    let links = server.create_workshop(&demo_spec()).await.unwrap();
+    // Group 1: 5,000 keystrokes in q1, one commit per 5 keys (what typing bursts give).
+    let mut g1 = NativeClient::connect(server.addr, &token_of(&links.groups[0].link), "typist")
+        .await
+        .unwrap();
+    let doc = g1.group_doc().unwrap();
+    let mut text = String::new();
+    for i in 0..5_000 {
+        text.push(if i % 7 == 6 {
+            ' '
+        } else {
+            (b'a' + (i % 26) as u8) as char
+        });
+        let d = g1.repo.doc_mut(&doc).unwrap();
+        samtal_shared::docs::edit_text(d, &q1(), &text).unwrap();
+        if i % 5 == 4 {
+            d.commit();
+        }
+    }
+    g1.sync().await.unwrap();
+    // A full workshop: every group answers every question and case field (~600 characters of
+    // varied words each, so compression does not flatter the number).
+    let words = [
+        "barnet",
+        "familjen",
+        "skolan",
+        "vi",
+        "behöver",
+        "fråga",
+        "oftare",
+        "hur",
+        "det",
+        "känns",
+        "utredningen",
+        "beslutet",
+        "samtalet",
+        "föräldrarna",
+        "tolk",
+        "hemma",
+        "boendet",
+        "trygghet",
+        "delaktighet",
+        "uppföljning",
+        "handläggaren",
+        "vecka",
+    ];
+    let mut seed = 11u32;
+    let mut prose = move || {
+        let mut s = String::new();
+        while s.len() < 600 {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            s.push_str(words[(seed >> 16) as usize % words.len()]);
+            s.push(' ');
+        }
+        s
+    };
+    for g in &links.groups {
+        let mut c = NativeClient::connect(server.addr, &token_of(&g.link), "full")
+            .await
+            .unwrap();
+        let doc = c.group_doc().unwrap();
+        let notes = c.notes(doc).unwrap();
+        let mut fields: Vec<TextRef> = notes
+            .answers
+            .keys()
+            .map(|q| TextRef::Answer {
+                question_id: q.clone(),
+            })
+            .collect();
+        for (case, fs) in &notes.reflections {
+            fields.extend(fs.keys().map(|f| TextRef::Reflection {
+                case_id: case.clone(),
+                field_id: f.clone(),
+            }));
+        }
+        for f in fields {
+            if notes.text(&f).is_some_and(str::is_empty) {
+                c.edit(doc, &f, &prose()).unwrap();
+            }
+        }
+        c.sync().await.unwrap();
+    }
+    let out = node(
+        &[
+            "coldload.mjs",
+            &server.addr.port().to_string(),
+            &token_of(&links.groups[0].link),
+            &token_of(&links.facilitator),
+        ],
+        Duration::from_secs(150),
+    )
+    .await;
+    assert!(out.contains("BROWSER-OK"), "{out}");
+    for line in out.lines().filter(|l| l.contains('=')) {
+        println!("measured: {line}");
+    }
+    server.stop().await.unwrap();
+}

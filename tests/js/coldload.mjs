@@ -1,0 +1,39 @@
+// Measurement (no timing assertions): navigation → editable text area for a group document
+// with 5,000 keystrokes of history on a cold load (new browser profile, nothing cached), and
+// the localStorage bytes of a full workshop as the facilitator's browser keeps it.
+// usage: node coldload.mjs <server-port> <group-token> <facilitator-token>
+import { deadline, launch } from "./lib.mjs";
+
+const [, , serverPort, token, facToken] = process.argv;
+deadline(120_000);
+const base = `http://127.0.0.1:${serverPort}`;
+const browser = await launch();
+const times = [];
+for (let i = 0; i < 3; i++) {
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  const page = await context.newPage();
+  const t0 = Date.now();
+  await page.goto(`${base}/g/${token}`);
+  await page.waitForFunction(() => {
+    const el = document.querySelector("#a-q1");
+    return el && !el.disabled && el.value.length >= 5000;
+  }, null, { timeout: 60_000, polling: 10 });
+  times.push(Date.now() - t0);
+  await context.close();
+}
+console.log(`COLD-LOAD-MS=${times.join(",")}`);
+
+const context = await browser.newContext();
+const fac = await context.newPage();
+await fac.goto(`${base}/f/${facToken}`);
+await fac.locator(".status").getByText("Synkat med servern").waitFor({ timeout: 60_000 });
+await fac.waitForTimeout(1000);
+const bytes = await fac.evaluate(() => {
+  let n = 0;
+  for (const k of Object.keys(localStorage)) if (k.startsWith("samtal:")) n += 2 * (k.length + localStorage.getItem(k).length);
+  return n;
+});
+console.log(`LOCALSTORAGE-BYTES=${bytes}`);
+await browser.close();
+console.log("BROWSER-OK");
+process.exit(0);
