@@ -135,11 +135,26 @@ await page.keyboard.press("End");
 await mine.pressSequentially(" Mitt.");
 await synced(page);
 await other.waitForFunction(() => document.querySelector("#a-q1").value.endsWith("Mitt."), null, { timeout: 20_000 });
+// Select the word "Mitt" here, then the other browser inserts before it.
+await page.evaluate(() => {
+  const el = document.querySelector("#a-q1");
+  const at = el.value.indexOf("Mitt");
+  el.setSelectionRange(at, at + 4);
+});
 const theirs = other.locator("#a-q1");
 await theirs.click();
 await other.keyboard.press("Home");
 await theirs.pressSequentially("Först: ");
 await page.waitForFunction(() => document.querySelector("#a-q1").value.startsWith("Först: "), null, { timeout: 20_000 });
+const selected = await page.evaluate(() => {
+  const el = document.querySelector("#a-q1");
+  return [el.value.slice(el.selectionStart, el.selectionEnd), document.activeElement === el];
+});
+if (selected[0] !== "Mitt" || !selected[1]) throw new Error(`selection moved: ${selected}`);
+// And a collapsed caret at the end stays at the end.
+await page.keyboard.press("End");
+await theirs.pressSequentially("Alltså ");
+await page.waitForFunction(() => document.querySelector("#a-q1").value.startsWith("Först: Alltså "), null, { timeout: 20_000 });
 const caret = await page.evaluate(() => {
   const el = document.querySelector("#a-q1");
   return [el.selectionStart, el.value.length, document.activeElement === el];
