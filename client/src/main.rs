@@ -19,6 +19,8 @@ use yew::prelude::*;
 #[derive(Clone, PartialEq)]
 enum Route {
     Landing,
+    Accessibility,
+    Privacy,
     Link { kind: char, token: String },
 }
 
@@ -32,6 +34,8 @@ fn route() -> Route {
             kind: k.chars().next().unwrap_or('g'),
             token: token.to_owned(),
         },
+        (Some("tillganglighet"), None) => Route::Accessibility,
+        (Some("integritet"), None) => Route::Privacy,
         _ => Route::Landing,
     }
 }
@@ -180,6 +184,8 @@ fn app() -> Html {
     });
     let body = match (&*route, &*load) {
         (Route::Landing, _) => html! { <landing::Landing /> },
+        (Route::Accessibility, _) => text_page(t.a11y_title, t.a11y_body),
+        (Route::Privacy, _) => text_page(t.privacy_title, t.privacy_body),
         (Route::Link { .. }, Load::Loading) => {
             html! { <main id="main"><p>{ t.loading }</p></main> }
         }
@@ -205,8 +211,22 @@ fn app() -> Html {
             <footer>
                 <button class="link" onclick={toggle}>{ t.language_switch }</button>
                 <button class="link" id="clear-local" onclick={clear}>{ t.clear_local }</button>
+                <a href="/tillganglighet">{ t.a11y_link }</a>
+                <a href="/integritet">{ t.privacy_link }</a>
             </footer>
         </>
+    }
+}
+
+/// A page of plain text (the accessibility statement, the privacy page).
+fn text_page(title: &'static str, body: &'static str) -> Html {
+    let t = i18n::strings();
+    html! {
+        <main id="main" class="text-page">
+            <h1>{ title }</h1>
+            { for body.split("\n\n").map(|p| html! { <p>{ p }</p> }) }
+            <p><a href="/">{ t.back_to_start }</a></p>
+        </main>
     }
 }
 
@@ -297,6 +317,12 @@ fn main() {
         {
             panic!("self-test of the crash page");
         }
+    }
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("lang", i18n::lang_code());
     }
     register_service_worker();
     yew::Renderer::<App>::new().render();

@@ -1,6 +1,7 @@
 //! Exports of the plenary view: Markdown and printable HTML. Every piece of user text goes
 //! through [`md_escape`] or [`html_escape`]; nothing a group typed can become markup.
 
+use crate::i18n::{EXPORT_EN, EXPORT_SV, ExportLabels as Labels};
 use crate::plenary::{GroupText, PlenaryView};
 
 /// Language of an export's headings.
@@ -19,68 +20,10 @@ impl Lang {
     }
 }
 
-/// The export's fixed texts (the client's UI strings live in its `i18n` module).
-struct Labels {
-    date: &'static str,
-    open_until: &'static str,
-    material: &'static str,
-    questions: &'static str,
-    summary: &'static str,
-    groups_answers: &'static str,
-    lifted: &'static str,
-    nothing: &'static str,
-    cases: &'static str,
-    area: &'static str,
-    follow_up: &'static str,
-    owner: &'static str,
-    due: &'static str,
-    done: &'static str,
-    open: &'static str,
-    generated: &'static str,
-}
-
-const SV: Labels = Labels {
-    date: "Datum",
-    open_until: "Öppen för efterhandstittare till",
-    material: "Material",
-    questions: "Frågor",
-    summary: "Sammanfattning",
-    groups_answers: "Gruppernas svar",
-    lifted: "lyft till storgruppen",
-    nothing: "(inget skrivet)",
-    cases: "Fall",
-    area: "Område",
-    follow_up: "Uppföljning",
-    owner: "Vem",
-    due: "När",
-    done: "klart",
-    open: "pågår",
-    generated: "Exporterat från Samtal",
-};
-
-const EN: Labels = Labels {
-    date: "Date",
-    open_until: "Open for catch-up until",
-    material: "Material",
-    questions: "Questions",
-    summary: "Summary",
-    groups_answers: "The groups' answers",
-    lifted: "lifted to the plenary",
-    nothing: "(nothing written)",
-    cases: "Cases",
-    area: "Area",
-    follow_up: "Follow-up",
-    owner: "Who",
-    due: "When",
-    done: "done",
-    open: "open",
-    generated: "Exported from Samtal",
-};
-
 fn labels(lang: Lang) -> &'static Labels {
     match lang {
-        Lang::Sv => &SV,
-        Lang::En => &EN,
+        Lang::Sv => &EXPORT_SV,
+        Lang::En => &EXPORT_EN,
     }
 }
 

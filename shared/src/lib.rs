@@ -7,6 +7,7 @@
 pub mod demo;
 pub mod docs;
 pub mod export;
+pub mod i18n;
 pub mod ids;
 pub mod plenary;
 pub mod protocol;

@@ -92,7 +92,7 @@ await shot(fac, "facilitator-plenary-1920");
 step("facilitator: the groups now");
 await fac.getByRole("tab", { name: "Grupperna nu" }).click();
 await fac.getByText("Ansluten", { exact: true }).first().waitFor({ timeout: 30_000 });
-await fac.getByText("1 av 1 frågor har anteckningar").waitFor({ timeout: 30_000 });
+await fac.getByText("Frågor med anteckningar: 1 av 1").waitFor({ timeout: 30_000 });
 await shot(fac, "facilitator-live-1920");
 
 step("presentation mode");

@@ -42,6 +42,33 @@ fn q1() -> TextRef {
     }
 }
 
+/// The built client's folder (`SAMTAL_DIST`, or `dist/` at the repository root).
+fn dist() -> PathBuf {
+    let dist = std::env::var_os("SAMTAL_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"));
+    assert!(
+        dist.join("index.html").exists(),
+        "build the client first: {}",
+        dist.display()
+    );
+    dist
+}
+
+/// A server with a temp data folder that also serves the built client.
+async fn browser_server() -> (tempfile::TempDir, TestServer) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Settings::for_tests(dir.path().join("data"));
+    settings.static_dir = dist();
+    (dir, TestServer::start_with(settings).await.unwrap())
+}
+
+/// Where screenshots go: `SAMTAL_SCREENSHOTS`, or the test's temp folder.
+fn screenshots(dir: &tempfile::TempDir) -> String {
+    std::env::var("SAMTAL_SCREENSHOTS")
+        .unwrap_or_else(|_| dir.path().to_string_lossy().into_owned())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs tests/js/node_modules; run by `cargo xtask test`"]
 async fn stock_automerge_repo_client_interoperates() {
@@ -95,22 +122,10 @@ async fn stock_automerge_repo_client_interoperates() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built client (dist/), chromium and tests/js/node_modules; run by `cargo xtask test`"]
 async fn browser_keeps_offline_notes_through_a_reload() {
-    let dist = std::env::var_os("SAMTAL_DIST")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"));
-    assert!(
-        dist.join("index.html").exists(),
-        "build the client first: {}",
-        dist.display()
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let mut settings = Settings::for_tests(dir.path().join("data"));
-    settings.static_dir = dist;
-    let server = TestServer::start_with(settings).await.unwrap();
+    let (dir, server) = browser_server().await;
     let links = server.create_workshop(&demo_spec()).await.unwrap();
     let token = token_of(&links.groups[0].link);
-    let shots = std::env::var("SAMTAL_SCREENSHOTS")
-        .unwrap_or_else(|_| dir.path().to_string_lossy().into_owned());
+    let shots = screenshots(&dir);
     let out = node(
         &[
             "offline.mjs",
@@ -147,16 +162,8 @@ async fn browser_keeps_offline_notes_through_a_reload() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built client (dist/), chromium and tests/js/node_modules; run by `cargo xtask test`"]
 async fn facilitator_creates_a_workshop_and_sees_the_plenary_in_the_browser() {
-    let dist = std::env::var_os("SAMTAL_DIST")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"));
-    assert!(dist.join("index.html").exists(), "build the client first");
-    let dir = tempfile::tempdir().unwrap();
-    let mut settings = Settings::for_tests(dir.path().join("data"));
-    settings.static_dir = dist;
-    let server = TestServer::start_with(settings).await.unwrap();
-    let shots = std::env::var("SAMTAL_SCREENSHOTS")
-        .unwrap_or_else(|_| dir.path().to_string_lossy().into_owned());
+    let (dir, server) = browser_server().await;
+    let shots = screenshots(&dir);
     let out = node(
         &["facilitator.mjs", &server.addr.port().to_string(), &shots],
         Duration::from_secs(170),
@@ -202,18 +209,10 @@ async fn facilitator_creates_a_workshop_and_sees_the_plenary_in_the_browser() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built client (dist/), chromium and tests/js/node_modules; run by `cargo xtask test`"]
 async fn browser_client_survives_a_shared_conference_pc() {
-    let dist = std::env::var_os("SAMTAL_DIST")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"));
-    assert!(dist.join("index.html").exists(), "build the client first");
-    let dir = tempfile::tempdir().unwrap();
-    let mut settings = Settings::for_tests(dir.path().join("data"));
-    settings.static_dir = dist;
-    let server = TestServer::start_with(settings).await.unwrap();
+    let (dir, server) = browser_server().await;
     let links = server.create_workshop(&demo_spec()).await.unwrap();
     let group = token_of(&links.groups[0].link);
-    let shots = std::env::var("SAMTAL_SCREENSHOTS")
-        .unwrap_or_else(|_| dir.path().to_string_lossy().into_owned());
+    let shots = screenshots(&dir);
     let out = node(
         &[
             "hardening.mjs",
@@ -247,13 +246,9 @@ async fn browser_client_survives_a_shared_conference_pc() {
 #[ignore = "needs the built client (dist/), chromium and tests/js/node_modules; run by `cargo xtask test`"]
 async fn browser_keeps_typing_through_a_server_restart() {
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-    let dist = std::env::var_os("SAMTAL_DIST")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"));
-    assert!(dist.join("index.html").exists(), "build the client first");
     let dir = tempfile::tempdir().unwrap();
     let mut settings = Settings::for_tests(dir.path().join("data"));
-    settings.static_dir = dist;
+    settings.static_dir = dist();
     let mut server = Some(TestServer::start_with(settings.clone()).await.unwrap());
     let addr = server.as_ref().unwrap().addr;
     let links = server
@@ -263,8 +258,7 @@ async fn browser_keeps_typing_through_a_server_restart() {
         .await
         .unwrap();
     let token = token_of(&links.groups[0].link);
-    let shots = std::env::var("SAMTAL_SCREENSHOTS")
-        .unwrap_or_else(|_| dir.path().to_string_lossy().into_owned());
+    let shots = screenshots(&dir);
     let mut child = tokio::process::Command::new("node")
         .args(["restart.mjs", &addr.port().to_string(), &token, &shots])
         .current_dir(js_dir())
@@ -310,14 +304,7 @@ async fn browser_keeps_typing_through_a_server_restart() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the built client (dist/), chromium and tests/js/node_modules; run by `cargo xtask test`"]
 async fn measure_cold_load_and_local_storage() {
-    let dist = std::env::var_os("SAMTAL_DIST")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"));
-    assert!(dist.join("index.html").exists(), "build the client first");
-    let dir = tempfile::tempdir().unwrap();
-    let mut settings = Settings::for_tests(dir.path().join("data"));
-    settings.static_dir = dist;
-    let server = TestServer::start_with(settings).await.unwrap();
+    let (_dir, server) = browser_server().await;
     let links = server.create_workshop(&demo_spec()).await.unwrap();
     // Group 1: 5,000 keystrokes in q1, one commit per 5 keys (what typing bursts give).
     let mut g1 = NativeClient::connect(server.addr, &token_of(&links.groups[0].link), "typist")
@@ -414,5 +401,35 @@ async fn measure_cold_load_and_local_storage() {
     for line in out.lines().filter(|l| l.contains('=')) {
         println!("measured: {line}");
     }
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built client (dist/), chromium and tests/js/node_modules; run by `cargo xtask test`"]
+async fn every_view_passes_axe_and_works_by_keyboard() {
+    let (dir, server) = browser_server().await;
+    let links = server.create_workshop(&demo_spec()).await.unwrap();
+    // Some notes, a lifted answer, so every view has content to check.
+    let mut g = NativeClient::connect(server.addr, &token_of(&links.groups[1].link), "g2")
+        .await
+        .unwrap();
+    let doc = g.group_doc().unwrap();
+    g.edit(doc, &q1(), "Vi pratar med barnen direkt.").unwrap();
+    g.change(doc, |d| samtal_shared::docs::set_highlight(d, &q1(), true))
+        .unwrap();
+    g.sync().await.unwrap();
+    let out = node(
+        &[
+            "a11y.mjs",
+            &server.addr.port().to_string(),
+            &token_of(&links.facilitator),
+            &token_of(&links.groups[0].link),
+            &token_of(&links.catch_up),
+            &screenshots(&dir),
+        ],
+        Duration::from_secs(290),
+    )
+    .await;
+    assert!(out.contains("BROWSER-OK"), "{out}");
     server.stop().await.unwrap();
 }
