@@ -27,8 +27,44 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+/// The app shell's Content-Security-Policy. Trunk's loader is an inline module script, so it is
+/// allowed by its hash (computed from the built `index.html`), never by `'unsafe-inline'`.
+pub fn content_security_policy(index_html: Option<&str>) -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let mut hashes = String::new();
+    let mut rest = index_html.unwrap_or_default();
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let (Some(open_end), Some(close)) = (after.find('>'), after.find("</script>")) else {
+            break;
+        };
+        let body = &after[open_end + 1..close];
+        if !body.trim().is_empty() && !after[..open_end].contains(" src=") {
+            let digest = Sha256::digest(body.as_bytes());
+            hashes.push_str(&format!(
+                " 'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            ));
+        }
+        rest = &after[close + "</script>".len()..];
+    }
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
 pub fn router(state: Arc<AppState>) -> Router {
     let dir = state.settings.static_dir.clone();
+    let csp = content_security_policy(
+        std::fs::read_to_string(dir.join("index.html"))
+            .ok()
+            .as_deref(),
+    );
+    let csp = HeaderValue::from_str(&csp)
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
     let index = ServeFile::new(dir.join("index.html"));
     let statics = ServeDir::new(&dir).fallback(index);
     Router::new()
@@ -60,6 +96,11 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(SetResponseHeaderLayer::overriding(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
+        ))
+        // Responses with their own policy (the HTML export) keep it.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            csp,
         ))
         .with_state(state)
 }
@@ -376,6 +417,17 @@ async fn erase(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csp_allows_the_inline_loader_by_hash_only() {
+        let html = "<head><script type=\"module\">import init from '/a.js';</script>\
+                    <script src=\"/x.js\"></script></head>";
+        let csp = content_security_policy(Some(html));
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert_eq!(csp.matches("'sha256-").count(), 1, "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(content_security_policy(None).contains("script-src 'self' 'wasm-unsafe-eval';"));
+    }
 
     #[test]
     fn tokens_are_redacted() {

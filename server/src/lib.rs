@@ -47,6 +47,14 @@ impl Server {
             let dir = settings.data.clone();
             Arc::new(tokio::task::spawn_blocking(move || SqliteStorage::open(&dir)).await??)
         };
+        Self::start_with_storage(settings, storage).await
+    }
+
+    /// Start on the given storage (tests wrap SQLite to inject faults).
+    pub async fn start_with_storage(
+        settings: Settings,
+        storage: Arc<dyn Storage>,
+    ) -> anyhow::Result<Self> {
         let listener = tokio::net::TcpListener::bind(settings.bind).await?;
         let addr = listener.local_addr()?;
         let base_url = match &settings.public_url {
@@ -138,4 +146,46 @@ impl Server {
         }));
         (addr, stop_tx, task)
     }
+}
+
+/// The `samtal-server` binary: parse settings, start logging, serve until Ctrl-C or SIGTERM.
+/// (A function so the crash tests can run the same program as a separate process.)
+pub async fn cli_main() -> anyhow::Result<()> {
+    use clap::Parser;
+    let settings = settings::Settings::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "samtal_server=info,tower_http=info".into()),
+        )
+        .init();
+    let server = Server::start(settings).await?;
+    println!("Samtal kör på {}", server.base_url());
+    if let Some(links) = server.demo_links() {
+        println!("\n{links}");
+    }
+    server.run_until(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
 }

@@ -40,6 +40,20 @@ impl TestServer {
     pub async fn start_with(settings: Settings) -> Result<Self> {
         let data = settings.data.clone();
         let server = Server::start(settings).await?;
+        Self::spawned(server, data)
+    }
+
+    /// A server on the given storage (e.g. [`FaultyStorage`]).
+    pub async fn start_on(
+        settings: Settings,
+        storage: std::sync::Arc<dyn samtal_server::storage::Storage>,
+    ) -> Result<Self> {
+        let data = settings.data.clone();
+        let server = Server::start_with_storage(settings, storage).await?;
+        Self::spawned(server, data)
+    }
+
+    fn spawned(server: Server, data: PathBuf) -> Result<Self> {
         let state = server.state();
         let (addr, stop, task) = server.spawn();
         Ok(Self {
@@ -364,4 +378,162 @@ pub fn stored_group_notes(data: &Path, doc: DocumentId) -> Result<GroupNotes> {
         .load_doc(&doc)?
         .ok_or_else(|| anyhow!("document not stored"))?;
     Ok(docs::read_group(&AutoCommit::load(&bytes)?)?)
+}
+
+/// SQLite with a switch: while `failing` is on, every write fails as if the disk (or fsync)
+/// had failed. Reads keep working.
+pub struct FaultyStorage {
+    inner: samtal_server::storage::SqliteStorage,
+    pub failing: std::sync::atomic::AtomicBool,
+}
+
+impl FaultyStorage {
+    pub fn open(dir: &Path) -> Result<Self> {
+        Ok(Self {
+            inner: samtal_server::storage::SqliteStorage::open(dir)?,
+            failing: std::sync::atomic::AtomicBool::new(false),
+        })
+    }
+
+    fn check(&self) -> Result<(), samtal_server::storage::StorageError> {
+        if self.failing.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(std::io::Error::other("injected fault: fsync failed").into());
+        }
+        Ok(())
+    }
+}
+
+impl samtal_server::storage::Storage for FaultyStorage {
+    fn create_workshop(
+        &self,
+        w: &samtal_server::storage::NewWorkshopRecord,
+    ) -> Result<(), samtal_server::storage::StorageError> {
+        self.check()?;
+        self.inner.create_workshop(w)
+    }
+    fn workshop_count(&self) -> Result<usize, samtal_server::storage::StorageError> {
+        self.inner.workshop_count()
+    }
+    fn capability(
+        &self,
+        hash: &samtal_server::auth::TokenHash,
+    ) -> Result<Option<samtal_server::storage::Capability>, samtal_server::storage::StorageError>
+    {
+        self.inner.capability(hash)
+    }
+    fn workshop_docs(
+        &self,
+        workshop_id: &str,
+    ) -> Result<Vec<samtal_server::storage::DocRecord>, samtal_server::storage::StorageError> {
+        self.inner.workshop_docs(workshop_id)
+    }
+    fn load_doc(
+        &self,
+        doc_id: &DocumentId,
+    ) -> Result<Option<Vec<u8>>, samtal_server::storage::StorageError> {
+        self.inner.load_doc(doc_id)
+    }
+    fn append_chunk(
+        &self,
+        doc_id: &DocumentId,
+        bytes: &[u8],
+    ) -> Result<(u64, u64), samtal_server::storage::StorageError> {
+        self.check()?;
+        self.inner.append_chunk(doc_id, bytes)
+    }
+    fn compact(
+        &self,
+        doc_id: &DocumentId,
+        snapshot: &[u8],
+    ) -> Result<(), samtal_server::storage::StorageError> {
+        self.check()?;
+        self.inner.compact(doc_id, snapshot)
+    }
+    fn get_meta(&self, key: &str) -> Result<Option<String>, samtal_server::storage::StorageError> {
+        self.inner.get_meta(key)
+    }
+    fn set_meta(&self, key: &str, value: &str) -> Result<(), samtal_server::storage::StorageError> {
+        self.check()?;
+        self.inner.set_meta(key, value)
+    }
+    fn workshop(
+        &self,
+        workshop_id: &str,
+    ) -> Result<Option<samtal_server::storage::WorkshopRow>, samtal_server::storage::StorageError>
+    {
+        self.inner.workshop(workshop_id)
+    }
+    fn update_workshop_meta(
+        &self,
+        workshop_id: &str,
+        title: &str,
+        phase: &str,
+        access_until: &str,
+        today: &str,
+    ) -> Result<(), samtal_server::storage::StorageError> {
+        self.check()?;
+        self.inner
+            .update_workshop_meta(workshop_id, title, phase, access_until, today)
+    }
+    fn set_link_secret(
+        &self,
+        workshop_id: &str,
+        wrapped: &[u8],
+    ) -> Result<(), samtal_server::storage::StorageError> {
+        self.check()?;
+        self.inner.set_link_secret(workshop_id, wrapped)
+    }
+    fn add_doc(
+        &self,
+        rec: &samtal_server::storage::DocRecord,
+        bytes: &[u8],
+    ) -> Result<bool, samtal_server::storage::StorageError> {
+        self.check()?;
+        self.inner.add_doc(rec, bytes)
+    }
+    fn ensure_capability(
+        &self,
+        hash: &samtal_server::auth::TokenHash,
+        cap: &samtal_server::storage::Capability,
+    ) -> Result<(), samtal_server::storage::StorageError> {
+        self.check()?;
+        self.inner.ensure_capability(hash, cap)
+    }
+    fn link_generation(
+        &self,
+        workshop_id: &str,
+        target: &str,
+    ) -> Result<u64, samtal_server::storage::StorageError> {
+        self.inner.link_generation(workshop_id, target)
+    }
+    fn rotate_link(
+        &self,
+        workshop_id: &str,
+        target: &str,
+    ) -> Result<u64, samtal_server::storage::StorageError> {
+        self.check()?;
+        self.inner.rotate_link(workshop_id, target)
+    }
+    fn replace_facilitator(
+        &self,
+        workshop_id: &str,
+        hash: &samtal_server::auth::TokenHash,
+        wrapped: &[u8],
+    ) -> Result<(), samtal_server::storage::StorageError> {
+        self.check()?;
+        self.inner.replace_facilitator(workshop_id, hash, wrapped)
+    }
+    fn erase_workshop(
+        &self,
+        workshop_id: &str,
+    ) -> Result<Vec<DocumentId>, samtal_server::storage::StorageError> {
+        self.check()?;
+        self.inner.erase_workshop(workshop_id)
+    }
+    fn closed_before(
+        &self,
+        cutoff: &str,
+    ) -> Result<Vec<String>, samtal_server::storage::StorageError> {
+        self.inner.closed_before(cutoff)
+    }
 }

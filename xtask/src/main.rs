@@ -15,16 +15,20 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("serve") => serve(&args[1..]),
         Some("test") => test(),
+        Some("chaos") => chaos(&args[1..]),
         Some("build-client") => {
             ensure_tools()?;
             build_client()
         }
         _ => {
-            eprintln!("usage: cargo xtask <serve|test|build-client>");
+            eprintln!("usage: cargo xtask <serve|test|chaos|build-client>");
             eprintln!(
                 "  serve  install tools, build the client, start the server on http://localhost:8080"
             );
             eprintln!("  test   fmt, clippy, all tests, wasm build, interop and browser tests");
+            eprintln!(
+                "  chaos  [KILLS] [EDITS]: kill -9 the server at random, check no acknowledged edit is lost (default 50 over 1000)"
+            );
             std::process::exit(2);
         }
     }
@@ -128,6 +132,28 @@ fn serve(extra: &[String]) -> Result<()> {
     cmd.args(["run", "--release", "-p", "samtal-server", "--", "--demo"])
         .args(extra);
     run(&mut cmd)
+}
+
+/// The crash-durability run at full size (`cargo test` runs it with 5 kills).
+fn chaos(args: &[String]) -> Result<()> {
+    let kills = args.first().map_or("50", String::as_str);
+    let edits = args.get(1).map_or("1000", String::as_str);
+    step(&format!(
+        "chaos: {kills} SIGKILLs over {edits} edits (release build)"
+    ));
+    run(cargo()
+        .args([
+            "test",
+            "--release",
+            "-p",
+            "samtal-tests",
+            "--test",
+            "chaos",
+            "--",
+            "--nocapture",
+        ])
+        .env("CHAOS_KILLS", kills)
+        .env("CHAOS_EDITS", edits))
 }
 
 fn test() -> Result<()> {
