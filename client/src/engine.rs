@@ -436,20 +436,21 @@ impl Engine {
         &self.token
     }
 
+    /// The workshop lists a group whose document this engine does not have.
+    fn missing_group_docs(&self) -> bool {
+        self.repo
+            .doc(&self.info.workshop_doc)
+            .and_then(|d| docs::read_workshop(d).ok())
+            .is_some_and(|w| w.groups.iter().any(|g| self.repo.doc(&g.doc_id).is_none()))
+    }
+
     /// Facilitator and catch-up links read every group: when the workshop lists a group this
     /// engine does not have yet, ask the server for the session again and open its document.
     fn ensure_group_docs(&mut self) {
         if matches!(self.info.role, Role::Group { .. }) || self.refreshing {
             return;
         }
-        let Some(w) = self
-            .repo
-            .doc(&self.info.workshop_doc)
-            .and_then(|d| docs::read_workshop(d).ok())
-        else {
-            return;
-        };
-        if w.groups.iter().all(|g| self.repo.doc(&g.doc_id).is_some()) {
+        if !self.missing_group_docs() {
             return;
         }
         self.refreshing = true;
@@ -476,11 +477,7 @@ impl Engine {
                 e.info = info;
                 e.flush();
                 e.notify();
-                let w = e
-                    .repo
-                    .doc(&e.info.workshop_doc)
-                    .and_then(|d| docs::read_workshop(d).ok());
-                if w.is_none_or(|w| w.groups.iter().all(|g| e.repo.doc(&g.doc_id).is_some())) {
+                if !e.missing_group_docs() {
                     break;
                 }
             }

@@ -133,10 +133,8 @@ pub async fn resolve(state: &Arc<AppState>, token: &str) -> Result<Capability, A
         return Err(AppError::InvalidLink);
     }
     let hash = auth::hash_token(token);
-    let storage = Arc::clone(&state.storage);
-    let cap = tokio::task::spawn_blocking(move || storage.capability(&hash))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))??
+    let cap = workshops::blocking(state, move |s| s.capability(&hash))
+        .await?
         .ok_or(AppError::InvalidLink)?;
     if let Some(until) = &cap.expires_at
         && today().as_str() > until.as_str()
@@ -178,14 +176,11 @@ async fn session(
 
 /// The documents a capability may read.
 pub async fn session_info(state: &Arc<AppState>, cap: Capability) -> Result<SessionInfo, AppError> {
-    let storage = Arc::clone(&state.storage);
     let workshop_id = cap.workshop_id.clone();
-    let docs = tokio::task::spawn_blocking(move || storage.workshop_docs(&workshop_id))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))??;
+    let docs = workshops::blocking(state, move |s| s.workshop_docs(&workshop_id)).await?;
     let workshop_doc = docs
         .iter()
-        .find(|d| d.kind == samtal_shared::roles::DocKind::Workshop)
+        .find(|d| d.kind == DocKind::Workshop)
         .map(|d| d.doc_id)
         .ok_or_else(|| AppError::Internal("workshop without workshop document".into()))?;
     Ok(SessionInfo {
@@ -316,9 +311,15 @@ async fn status(
 
 /// Merge the workshop's documents into the plenary view (the same function the client uses).
 async fn plenary_view(state: &Arc<AppState>, workshop_id: &str) -> Result<PlenaryView, AppError> {
-    let w = workshops::read_workshop(state, workshop_id).await?;
+    // One lookup of the workshop's documents serves the workshop, groups and plenary.
     let id = workshop_id.to_owned();
     let docs = workshops::blocking(state, move |s| s.workshop_docs(&id)).await?;
+    let workshop_doc = docs
+        .iter()
+        .find(|d| d.kind == DocKind::Workshop)
+        .map(|d| d.doc_id)
+        .ok_or(AppError::InvalidLink)?;
+    let w = workshops::read_workshop_doc(state, workshop_doc).await?;
     let mut groups = Vec::new();
     let mut notes = plenary::PlenaryNotes::default();
     for d in docs {

@@ -155,7 +155,14 @@ pub async fn workshop_doc_id(
 
 /// The workshop document, read through its actor.
 pub async fn read_workshop(state: &Arc<AppState>, workshop_id: &str) -> Result<Workshop, AppError> {
-    let doc = workshop_doc_id(state, workshop_id).await?;
+    read_workshop_doc(state, workshop_doc_id(state, workshop_id).await?).await
+}
+
+/// A workshop document whose id the caller already has.
+pub async fn read_workshop_doc(
+    state: &Arc<AppState>,
+    doc: DocumentId,
+) -> Result<Workshop, AppError> {
     state
         .hub
         .read(doc, |d| docs::read_workshop(d).map_err(|e| e.to_string()))
@@ -395,16 +402,18 @@ async fn reconcile_one(
             tracing::warn!(workshop = %w.workshop_id, group = %g.id, "group document id is not the derived one; ignored");
             continue;
         }
-        let doc = docs::new_group_doc(&w.workshop_id, &g.id)
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .save();
-        let rec = DocRecord {
-            doc_id: g.doc_id,
-            workshop_id: w.workshop_id.clone(),
-            kind,
-        };
-        if blocking(state, move |s| s.add_doc(&rec, &doc)).await? {
-            tracing::info!(workshop = %w.workshop_id, group = %g.id, "group document created");
+        if !known {
+            let doc = docs::new_group_doc(&w.workshop_id, &g.id)
+                .map_err(|e| AppError::Internal(e.to_string()))?
+                .save();
+            let rec = DocRecord {
+                doc_id: g.doc_id,
+                workshop_id: w.workshop_id.clone(),
+                kind,
+            };
+            if blocking(state, move |s| s.add_doc(&rec, &doc)).await? {
+                tracing::info!(workshop = %w.workshop_id, group = %g.id, "group document created");
+            }
         }
         let (wk, group) = (Arc::clone(&shared), g.clone());
         let saved = state
