@@ -8,13 +8,17 @@ use samtal_shared::DocumentId;
 use samtal_shared::PeerId;
 use samtal_shared::docs::{self, Workshop};
 use samtal_shared::roles::Access;
-use samtal_shared::sync::DocHub;
+use samtal_shared::sync::{DocHub, SyncError};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{Notify, mpsc, oneshot};
 
 /// Queue depth of one connection's outbound messages; a client that stops reading is dropped.
 pub const CONNECTION_QUEUE: usize = 1024;
+/// Bytes of sync data queued for one connection before it is dropped (with the count above,
+/// this bounds what a client that stops reading can make the server hold).
+pub const CONNECTION_QUEUE_BYTES: usize = 8 * 1024 * 1024;
 /// Commands queued for one document before senders wait.
 const DOC_QUEUE: usize = 1024;
 /// Most commands handled before one persist.
@@ -41,15 +45,36 @@ pub struct ConnHandle {
     pub tx: mpsc::Sender<Outbound>,
     /// Notified when the connection must close because its queue overflowed.
     pub kill: Arc<Notify>,
+    /// Bytes of sync data in `tx` (the connection subtracts what it takes out).
+    pub queued: Arc<AtomicUsize>,
 }
 
 impl ConnHandle {
+    pub fn new(tx: mpsc::Sender<Outbound>) -> Self {
+        Self {
+            tx,
+            kill: Arc::new(Notify::new()),
+            queued: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
     fn send(&self, msg: Outbound) -> bool {
-        if self.tx.try_send(msg).is_err() {
+        let bytes = match &msg {
+            Outbound::Sync { data, .. } => data.len(),
+            Outbound::Fail { .. } => 0,
+        };
+        let before = self.queued.fetch_add(bytes, Ordering::Relaxed);
+        if before.saturating_add(bytes) > CONNECTION_QUEUE_BYTES || self.tx.try_send(msg).is_err() {
+            self.queued.fetch_sub(bytes, Ordering::Relaxed);
             self.kill.notify_one();
             return false;
         }
         true
+    }
+
+    /// The connection took a message of this many bytes out of the queue.
+    pub fn taken(&self, bytes: usize) {
+        self.queued.fetch_sub(bytes, Ordering::Relaxed);
     }
 }
 
@@ -192,7 +217,10 @@ impl Hub {
             .map_err(|e| e.to_string())?
             .ok_or_else(|| "document not found in storage".to_owned())?;
         let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
-        Ok((AutoCommit::load(&bytes).map_err(|e| e.to_string())?, size))
+        Ok((
+            samtal_shared::guard::load(&bytes).map_err(|e| e.to_string())?,
+            size,
+        ))
     }
 
     async fn run(self: Arc<Self>, doc_id: DocumentId, mut rx: mpsc::Receiver<DocCmd>) {
@@ -223,6 +251,7 @@ impl Hub {
                 break;
             }
             let mut writers: Vec<PeerId> = Vec::new();
+            let mut panicked = false;
             let mut applied: Vec<oneshot::Sender<bool>> = Vec::new();
             for cmd in batch.drain(..) {
                 match cmd {
@@ -249,6 +278,9 @@ impl Hub {
                         Ok(true) => writers.push(peer),
                         Ok(false) => {}
                         Err(e) => {
+                            if e == SyncError::Crashed {
+                                panicked = true;
+                            }
                             tracing::info!(doc = %doc_id, error = %e, "sync message refused");
                             if let Some(c) = conns.remove(&peer) {
                                 c.send(Outbound::Fail {
@@ -264,9 +296,16 @@ impl Hub {
                 break;
             }
             let heads = hub.heads();
-            if heads != persisted {
-                let chunk = hub.doc_mut().save_after(&persisted);
-                match self.persist(doc_id, chunk, &mut hub, &mut stored).await {
+            if panicked || heads != persisted {
+                // After a panic the in-memory document may be half-changed: never save it; go
+                // back to what is on disk, as after a failed write.
+                let outcome = if panicked {
+                    Err("a sync message could not be processed".to_owned())
+                } else {
+                    let chunk = hub.doc_mut().save_after(&persisted);
+                    self.persist(doc_id, chunk, &mut hub, &mut stored).await
+                };
+                match outcome {
                     Ok(()) => {
                         persisted = heads;
                         if is_workshop {

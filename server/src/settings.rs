@@ -38,6 +38,12 @@ pub struct Settings {
         default_value_t = 200
     )]
     pub max_connections_per_workshop: usize,
+    /// Messages one sync connection may send per second on average (bursts of 5 s worth).
+    #[arg(long, env = "SAMTAL_MAX_MESSAGES_PER_SECOND", default_value_t = 200)]
+    pub max_messages_per_second: u32,
+    /// A client that does not take a frame for this long is disconnected.
+    #[arg(long, env = "SAMTAL_SEND_TIMEOUT_SECS", default_value_t = 20)]
+    pub send_timeout_secs: u64,
     /// Workshops this server will hold.
     #[arg(long, env = "SAMTAL_MAX_WORKSHOPS", default_value_t = 1000)]
     pub max_workshops: usize,
@@ -60,6 +66,8 @@ impl Settings {
             max_frame_bytes: 4 * 1024 * 1024,
             max_doc_bytes: 32 * 1024 * 1024,
             max_connections_per_workshop: 200,
+            max_messages_per_second: 200,
+            send_timeout_secs: 20,
             max_workshops: 1000,
             retention_days: 90,
         }

@@ -15,7 +15,62 @@ use samtal_shared::session::SessionInfo;
 use samtal_shared::sync::{ServerConnection, ServerInbound};
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tokio::sync::{Notify, mpsc};
+
+/// Messages one connection may send: `rate` a second on average, `burst` at once (a
+/// facilitator opening 50 groups sends a few hundred in its first second).
+struct Bucket {
+    tokens: f64,
+    rate: f64,
+    burst: f64,
+    last: Instant,
+}
+
+impl Bucket {
+    fn new(rate: u32) -> Self {
+        let rate = f64::from(rate.max(1));
+        Self {
+            tokens: rate * 5.0,
+            rate,
+            burst: rate * 5.0,
+            last: Instant::now(),
+        }
+    }
+
+    fn take(&mut self, now: Instant) -> bool {
+        let refill = now.saturating_duration_since(self.last).as_secs_f64() * self.rate;
+        self.tokens = (self.tokens + refill).min(self.burst);
+        self.last = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+type Sink = futures_util::stream::SplitSink<WebSocket, WsMessage>;
+
+/// Send one frame; a client that does not read for `timeout` is dropped, so a stalled reader
+/// holds neither this task nor more than its bounded queue.
+async fn send(
+    sink: &mut Sink,
+    frame: WsMessage,
+    timeout: Duration,
+    kill: &Notify,
+) -> Result<(), End> {
+    tokio::select! {
+        sent = tokio::time::timeout(timeout, sink.send(frame)) => match sent {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(End::Gone),
+            Err(_) => Err(End::Stalled),
+        },
+        // Its queue overflowed while this send waited: the client is not reading.
+        () = kill.notified() => Err(End::Stalled),
+    }
+}
 
 /// Why the connection ends.
 enum End {
@@ -23,6 +78,8 @@ enum End {
     Gone,
     /// Send a protocol error and close with this reason.
     Fail(u16, String),
+    /// The client stopped reading; nothing more can be sent.
+    Stalled,
 }
 
 pub async fn serve(
@@ -33,15 +90,14 @@ pub async fn serve(
 ) {
     let (mut sink, mut stream) = socket.split();
     let (tx, mut rx) = mpsc::channel::<Outbound>(CONNECTION_QUEUE);
-    let handle = ConnHandle {
-        tx,
-        kill: Arc::new(Notify::new()),
-    };
+    let handle = ConnHandle::new(tx);
     let mut kinds: HashMap<DocumentId, DocKind> = info.docs.iter().cloned().collect();
     let mut conn = ServerConnection::new(state.server_peer.clone());
     let mut attached: HashMap<DocumentId, mpsc::Sender<DocCmd>> = HashMap::new();
     let mut shutdown = state.shutdown.clone();
     let max_frame = state.settings.max_frame_bytes;
+    let send_timeout = Duration::from_secs(state.settings.send_timeout_secs.max(1));
+    let mut bucket = Bucket::new(state.settings.max_messages_per_second);
     tracing::debug!(role = info.role.name(), workshop = %info.workshop_id, "sync connection opened");
 
     let end = loop {
@@ -57,11 +113,14 @@ pub async fn serve(
                 if bytes.len() > max_frame {
                     break End::Fail(close_code::SIZE, format!("frame of {} bytes is over the limit of {max_frame} bytes", bytes.len()));
                 }
+                if !bucket.take(Instant::now()) {
+                    break End::Fail(close_code::POLICY, format!("too many messages: at most {} a second; reconnect and send fewer", state.settings.max_messages_per_second));
+                }
                 match conn.receive(&bytes) {
                     Err(e) => break End::Fail(close_code::PROTOCOL, e.to_string()),
                     Ok(ServerInbound::Reply(m)) => {
-                        if sink.send(WsMessage::Binary(m.encode().into())).await.is_err() {
-                            break End::Gone;
+                        if let Err(end) = send(&mut sink, WsMessage::Binary(m.encode().into()), send_timeout, &handle.kill).await {
+                            break end;
                         }
                     }
                     Ok(ServerInbound::Doc { document_id, data }) => {
@@ -103,9 +162,10 @@ pub async fn serve(
             out = rx.recv() => {
                 match out {
                     Some(Outbound::Sync { doc, data }) => {
+                        handle.taken(data.len());
                         let Some(m) = conn.sync_message(doc, data) else { continue };
-                        if sink.send(WsMessage::Binary(m.encode().into())).await.is_err() {
-                            break End::Gone;
+                        if let Err(end) = send(&mut sink, WsMessage::Binary(m.encode().into()), send_timeout, &handle.kill).await {
+                            break end;
                         }
                     }
                     Some(Outbound::Fail { reason }) => break End::Fail(close_code::POLICY, reason),
@@ -129,23 +189,72 @@ pub async fn serve(
             let _ = doc.send(DocCmd::Detach { peer: peer.clone() }).await;
         }
     }
+    if let End::Stalled = end {
+        tracing::info!(
+            role = info.role.name(),
+            "dropping a sync connection that stopped reading"
+        );
+        return;
+    }
+    // The reason is worth a short wait, not a long one: the client may be the one not reading.
+    let goodbye_timeout = send_timeout.min(Duration::from_secs(2));
     if let End::Fail(code, reason) = end {
         tracing::info!(role = info.role.name(), %reason, "closing sync connection");
         let error = Message::Error {
             message: reason.clone(),
         };
-        let _ = sink.send(WsMessage::Binary(error.encode().into())).await;
+        if send(
+            &mut sink,
+            WsMessage::Binary(error.encode().into()),
+            goodbye_timeout,
+            &handle.kill,
+        )
+        .await
+        .is_err()
+        {
+            return;
+        }
         // Close reasons are limited to 123 bytes.
         let mut short = reason;
         while short.len() > 120 {
             short.pop();
         }
-        let _ = sink
-            .send(WsMessage::Close(Some(CloseFrame {
-                code,
-                reason: short.into(),
-            })))
-            .await;
+        let close = WsMessage::Close(Some(CloseFrame {
+            code,
+            reason: short.into(),
+        }));
+        if send(&mut sink, close, goodbye_timeout, &handle.kill)
+            .await
+            .is_err()
+        {
+            return;
+        }
+        // The closing handshake: read (and drop) what the client still sends until it answers
+        // our close, so the kernel does not reset the connection over unread data and swallow
+        // the reason (a flooding client, for one). Bounded by the goodbye timeout.
+        let _ = tokio::time::timeout(goodbye_timeout, async {
+            while let Some(Ok(frame)) = stream.next().await {
+                if matches!(frame, WsMessage::Close(_)) {
+                    break;
+                }
+            }
+        })
+        .await;
     }
-    let _ = sink.close().await;
+    let _ = tokio::time::timeout(goodbye_timeout, sink.close()).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_allows_a_burst_then_the_rate() {
+        let start = Instant::now();
+        let mut b = Bucket::new(10);
+        assert!((0..50).all(|_| b.take(start)), "a burst of 5 s worth");
+        assert!(!b.take(start), "then nothing without time passing");
+        let later = start + Duration::from_millis(500);
+        assert_eq!((0..10).filter(|_| b.take(later)).count(), 5, "10 a second");
+    }
 }

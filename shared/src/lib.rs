@@ -7,6 +7,8 @@
 pub mod demo;
 pub mod docs;
 pub mod export;
+pub mod fuzzing;
+pub mod guard;
 pub mod i18n;
 pub mod ids;
 pub mod plenary;

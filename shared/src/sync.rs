@@ -5,6 +5,7 @@
 //! (applies changes, sends nothing) and [`DocHub::outgoing`] (generates messages that advertise
 //! our heads): persist between the two and no peer ever sees heads that are not on disk.
 
+use crate::guard;
 use crate::ids::{DocumentId, PeerId};
 use crate::protocol::{Message, PROTOCOL_VERSION, PeerMetadata, ProtocolError};
 use crate::roles::Access;
@@ -23,6 +24,49 @@ pub enum SyncError {
     NotAttached,
     #[error("changes could not be applied: {0}")]
     Apply(String),
+    /// automerge panicked on the message: the document may be half-changed; reload it.
+    #[error("this sync message could not be processed")]
+    Crashed,
+}
+
+/// Most hash probes a Bloom filter may ask for (automerge uses 7).
+const MAX_BLOOM_PROBES: u64 = 64;
+
+/// Refuse Bloom filters automerge 0.12 would panic on while answering (found by the `server`
+/// fuzz target): one that claims entries but has no bits divides by zero, and an absurd probe
+/// count allocates gigabytes. The wire format is three LEB128 numbers, then the bits.
+fn check_blooms(msg: &sync::Message) -> Result<(), SyncError> {
+    fn leb128(bytes: &mut &[u8]) -> Option<u64> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let (&b, rest) = bytes.split_first()?;
+            *bytes = rest;
+            value |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    }
+    for have in &msg.have {
+        let encoded = have.bloom.to_bytes();
+        if encoded.is_empty() {
+            continue; // an empty filter
+        }
+        let mut rest = encoded.as_slice();
+        let (Some(_entries), Some(_bits_per_entry), Some(probes)) =
+            (leb128(&mut rest), leb128(&mut rest), leb128(&mut rest))
+        else {
+            return Err(SyncError::Decode("malformed Bloom filter".into()));
+        };
+        if rest.is_empty() || probes > MAX_BLOOM_PROBES {
+            return Err(SyncError::Decode(format!(
+                "Bloom filter with {} bytes and {probes} probes is not allowed",
+                rest.len()
+            )));
+        }
+    }
+    Ok(())
 }
 
 struct PeerSync {
@@ -101,14 +145,18 @@ impl DocHub {
     /// here: persist first, then call [`Self::outgoing`].
     pub fn receive(&mut self, peer: &PeerId, data: &[u8]) -> Result<bool, SyncError> {
         let p = self.peers.get_mut(peer).ok_or(SyncError::NotAttached)?;
-        let msg = sync::Message::decode(data).map_err(|e| SyncError::Decode(e.to_string()))?;
+        let msg = guard::catch(|| sync::Message::decode(data))
+            .ok_or(SyncError::Crashed)?
+            .map_err(|e| SyncError::Decode(e.to_string()))?;
+        check_blooms(&msg)?;
         if !msg.changes.is_empty() && p.access < Access::Write {
             return Err(SyncError::ReadOnly);
         }
         let before = self.doc.get_heads();
-        self.doc
-            .sync()
-            .receive_sync_message(&mut p.state, msg)
+        let doc = &mut self.doc;
+        let state = &mut p.state;
+        guard::catch(|| doc.sync().receive_sync_message(state, msg))
+            .ok_or(SyncError::Crashed)?
             .map_err(|e| SyncError::Apply(e.to_string()))?;
         Ok(self.doc.get_heads() != before)
     }
@@ -168,7 +216,7 @@ pub enum ConnError {
     SpoofedSender { got: String },
     #[error("unexpected `{0}` message")]
     Unexpected(String),
-    #[error("the server reported an error: {0}")]
+    #[error("the other side reported an error: {0}")]
     Remote(String),
 }
 

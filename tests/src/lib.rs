@@ -91,18 +91,34 @@ impl TestServer {
         path: &str,
         json: Option<serde_json::Value>,
     ) -> Result<(u16, String)> {
+        self.request_as(method, path, json, None).await
+    }
+
+    /// Like [`Self::request`], with `Authorization: Bearer <bearer>` when given.
+    pub async fn request_as(
+        &self,
+        method: &str,
+        path: &str,
+        json: Option<serde_json::Value>,
+        bearer: Option<&str>,
+    ) -> Result<(u16, String)> {
         let url = format!("{}{path}", self.http());
         let method = method.to_owned();
+        let auth = bearer.map(|b| format!("Bearer {b}"));
         tokio::task::spawn_blocking(move || -> Result<(u16, String)> {
             let agent: ureq::Agent = ureq::Agent::config_builder()
                 .http_status_as_error(false)
                 .timeout_global(Some(TIMEOUT))
                 .build()
                 .into();
+            let auth = auth.unwrap_or_default();
             let mut resp = match (method.as_str(), json) {
-                ("GET", _) => agent.get(&url).call()?,
-                ("DELETE", _) => agent.delete(&url).call()?,
-                ("POST", Some(j)) => agent.post(&url).send_json(j)?,
+                ("GET", _) => agent.get(&url).header("authorization", &auth).call()?,
+                ("DELETE", _) => agent.delete(&url).header("authorization", &auth).call()?,
+                ("POST", Some(j)) => agent
+                    .post(&url)
+                    .header("authorization", &auth)
+                    .send_json(j)?,
                 (m, _) => bail!("unsupported method {m}"),
             };
             let status = resp.status().as_u16();
@@ -326,6 +342,30 @@ impl NativeClient {
             .doc_mut(&doc)
             .map(|d| d.get_heads())
             .unwrap_or_default()
+    }
+}
+
+/// Poll `check` every 50 ms until it holds, bounded by [`TIMEOUT`].
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + TIMEOUT;
+    while !check().await {
+        assert!(tokio::time::Instant::now() < deadline, "timed out: {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The HTTP status of a sync upgrade with this token (101 when it opens).
+pub async fn upgrade_status(addr: SocketAddr, token: &str) -> u16 {
+    use tokio_tungstenite::tungstenite::Error;
+    let url = format!("ws://{addr}/api/sync/{token}");
+    match tokio::time::timeout(TIMEOUT, tokio_tungstenite::connect_async(url)).await {
+        Ok(Ok((_, resp))) => resp.status().as_u16(),
+        Ok(Err(Error::Http(resp))) => resp.status().as_u16(),
+        _ => 0,
     }
 }
 

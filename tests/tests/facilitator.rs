@@ -11,7 +11,7 @@ use samtal_shared::docs::{self, Phase, TextRef, WorkshopEdit};
 use samtal_shared::plenary::PlenaryView;
 use samtal_shared::{DocumentId, docs::read_workshop};
 use samtal_tests::{
-    NativeClient, TIMEOUT, TestServer, demo_spec, raw_socket, stored_doc, token_of,
+    NativeClient, TestServer, demo_spec, eventually, raw_socket, stored_doc, token_of,
 };
 use serde_json::json;
 use std::time::Duration;
@@ -26,19 +26,6 @@ async fn setup() -> (tempfile::TempDir, TestServer, WorkshopLinks) {
 fn answer(q: &str) -> TextRef {
     TextRef::Answer {
         question_id: q.into(),
-    }
-}
-
-/// Poll `check` every 50 ms until it holds, bounded by [`TIMEOUT`].
-async fn eventually<F, Fut>(what: &str, mut check: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = tokio::time::Instant::now() + TIMEOUT;
-    while !check().await {
-        assert!(tokio::time::Instant::now() < deadline, "timed out: {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 

@@ -16,18 +16,22 @@ fn main() -> Result<()> {
         Some("serve") => serve(&args[1..]),
         Some("test") => test(),
         Some("chaos") => chaos(&args[1..]),
+        Some("fuzz") => fuzz(&args[1..]),
         Some("build-client") => {
             ensure_tools()?;
             build_client()
         }
         _ => {
-            eprintln!("usage: cargo xtask <serve|test|chaos|build-client>");
+            eprintln!("usage: cargo xtask <serve|test|chaos|fuzz|build-client>");
             eprintln!(
                 "  serve  install tools, build the client, start the server on http://localhost:8080"
             );
             eprintln!("  test   fmt, clippy, all tests, wasm build, interop and browser tests");
             eprintln!(
                 "  chaos  [KILLS] [EDITS]: kill -9 the server at random, check no acknowledged edit is lost (default 50 over 1000)"
+            );
+            eprintln!(
+                "  fuzz   [SECONDS] [TARGET...]: cargo-fuzz each target (default 300 s each); new corpus inputs go to fuzz/corpus, crashers to tests/fuzz-regressions"
             );
             std::process::exit(2);
         }
@@ -154,6 +158,72 @@ fn chaos(args: &[String]) -> Result<()> {
         ])
         .env("CHAOS_KILLS", kills)
         .env("CHAOS_EDITS", edits))
+}
+
+const FUZZ_TARGETS: [&str; 4] = ["protocol", "server", "load", "splice"];
+
+/// Long fuzzing runs with cargo-fuzz (needs a nightly toolchain for libFuzzer's
+/// instrumentation). The same harnesses run briefly in `cargo test` (tests/tests/fuzz.rs).
+fn fuzz(args: &[String]) -> Result<()> {
+    let seconds: u64 = match args.first() {
+        Some(s) => s
+            .parse()
+            .context("the first argument is seconds per target")?,
+        None => 300,
+    };
+    let targets: Vec<&str> = if args.len() > 1 {
+        args[1..].iter().map(String::as_str).collect()
+    } else {
+        FUZZ_TARGETS.to_vec()
+    };
+    let toolchains = output_of("rustup", &["toolchain", "list"]).unwrap_or_default();
+    if !toolchains.lines().any(|t| t.starts_with("nightly")) {
+        bail!("cargo-fuzz needs a nightly toolchain: rustup toolchain install nightly");
+    }
+    if output_of("cargo", &["fuzz", "--version"]).is_none() {
+        println!("installing cargo-fuzz (once)");
+        run(cargo().args(["install", "cargo-fuzz", "--locked"]))?;
+    }
+    step("seeding the corpus with valid inputs");
+    run(cargo().args([
+        "run",
+        "-q",
+        "-p",
+        "samtal-tests",
+        "--bin",
+        "fuzz-seeds",
+        "--",
+        "fuzz/corpus",
+    ]))?;
+    for t in &targets {
+        step(&format!("fuzzing `{t}` for {seconds} s"));
+        let corpus = format!("corpus/{t}");
+        let outcome = run(Command::new("cargo")
+            .current_dir("fuzz")
+            .args(["+nightly", "fuzz", "run", "-O", "-s", "none", t, &corpus])
+            .arg("--")
+            .arg(format!("-max_total_time={seconds}"))
+            .arg("-rss_limit_mb=2048"));
+        // Every crasher becomes a regression input replayed by `cargo test`.
+        let artifacts = Path::new("fuzz/artifacts").join(t);
+        if let Ok(entries) = std::fs::read_dir(&artifacts) {
+            let keep = Path::new("tests/fuzz-regressions").join(t);
+            std::fs::create_dir_all(&keep)?;
+            for e in entries {
+                let path = e?.path();
+                if let Some(name) = path.file_name() {
+                    std::fs::copy(&path, keep.join(name))?;
+                    println!("crasher kept: {}", keep.join(name).display());
+                }
+            }
+        }
+        outcome?;
+        step(&format!("minimising the corpus of `{t}`"));
+        run(Command::new("cargo")
+            .current_dir("fuzz")
+            .args(["+nightly", "fuzz", "cmin", "-O", "-s", "none", t, &corpus]))?;
+    }
+    Ok(())
 }
 
 fn test() -> Result<()> {
