@@ -105,6 +105,25 @@ pub enum DocCmd {
     },
 }
 
+/// Queue sync messages for their connections; a connection whose queue is full is dropped
+/// from the document (it reconnects and catches up).
+fn deliver(
+    doc_id: DocumentId,
+    hub: &mut DocHub,
+    conns: &mut HashMap<PeerId, ConnHandle>,
+    messages: Vec<(PeerId, Vec<u8>)>,
+) {
+    for (peer, data) in messages {
+        let ok = conns
+            .get(&peer)
+            .is_some_and(|c| c.send(Outbound::Sync { doc: doc_id, data }));
+        if !ok {
+            hub.detach(&peer);
+            conns.remove(&peer);
+        }
+    }
+}
+
 /// A workshop document changed on disk (the reconciler mirrors it and creates structure).
 #[derive(Debug, Clone)]
 pub struct WorkshopChanged {
@@ -303,7 +322,19 @@ impl Hub {
                     Err("a sync message could not be processed".to_owned())
                 } else {
                     let chunk = hub.doc_mut().save_after(&persisted);
-                    self.persist(doc_id, chunk, &mut hub, &mut stored).await
+                    match self.fits(stored, &chunk) {
+                        Err(reason) => Err(reason),
+                        Ok(()) => {
+                            // The other peers get the batch now, before the fsync: a copy on
+                            // their side only adds redundancy (a batch the server refuses,
+                            // like one over the size limit, never gets this far). Its writers
+                            // are answered once it is on disk, so "synced" on a writer's
+                            // screen still means "on the server's disk".
+                            let messages = hub.outgoing_except(&writers);
+                            deliver(doc_id, &mut hub, &mut conns, messages);
+                            self.persist(doc_id, chunk, &mut hub, &mut stored).await
+                        }
+                    }
                 };
                 match outcome {
                     Ok(()) => {
@@ -360,15 +391,8 @@ impl Hub {
             for done in applied.drain(..) {
                 let _ = done.send(true);
             }
-            for (peer, data) in hub.outgoing() {
-                let ok = conns
-                    .get(&peer)
-                    .is_some_and(|c| c.send(Outbound::Sync { doc: doc_id, data }));
-                if !ok {
-                    hub.detach(&peer);
-                    conns.remove(&peer);
-                }
-            }
+            let messages = hub.outgoing();
+            deliver(doc_id, &mut hub, &mut conns, messages);
         }
         if let Some(reason) = closing {
             for c in conns.values() {
@@ -381,14 +405,8 @@ impl Hub {
         }
     }
 
-    /// Write one chunk (fsync'd on return), enforcing the size limit and compacting.
-    async fn persist(
-        &self,
-        doc_id: DocumentId,
-        chunk: Vec<u8>,
-        hub: &mut DocHub,
-        stored: &mut u64,
-    ) -> Result<(), String> {
+    /// Refuse a chunk that would take the document past the size limit.
+    fn fits(&self, stored: u64, chunk: &[u8]) -> Result<(), String> {
         let max = self.max_doc_bytes;
         let len = u64::try_from(chunk.len()).unwrap_or(u64::MAX);
         if stored.saturating_add(len) > max {
@@ -396,6 +414,17 @@ impl Hub {
                 "the document would be larger than the server's limit of {max} bytes"
             ));
         }
+        Ok(())
+    }
+
+    /// Write one chunk (fsync'd on return) and compact when there are many.
+    async fn persist(
+        &self,
+        doc_id: DocumentId,
+        chunk: Vec<u8>,
+        hub: &mut DocHub,
+        stored: &mut u64,
+    ) -> Result<(), String> {
         let storage = Arc::clone(&self.storage);
         let (chunks, total) = tokio::task::spawn_blocking(move || {
             storage

@@ -172,9 +172,16 @@ impl DocHub {
 
     /// The next sync message for every peer that needs one.
     pub fn outgoing(&mut self) -> Vec<(PeerId, Vec<u8>)> {
+        self.outgoing_except(&[])
+    }
+
+    /// [`Self::outgoing`] for every peer but `skip` (the server forwards a batch to the other
+    /// peers before it is on disk, and answers its writers only after).
+    pub fn outgoing_except(&mut self, skip: &[PeerId]) -> Vec<(PeerId, Vec<u8>)> {
         let doc = &mut self.doc;
         self.peers
             .iter_mut()
+            .filter(|(id, _)| !skip.contains(id))
             .filter_map(|(id, p)| {
                 doc.sync()
                     .generate_sync_message(&mut p.state)

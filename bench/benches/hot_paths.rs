@@ -1,0 +1,162 @@
+//! Hot paths, measured with criterion (`cargo bench -p samtal-bench`). Results and the machine
+//! are in BENCHMARKS.md.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use automerge::{AutoCommit, ReadDoc};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use samtal_bench::{answer, type_into, workshop};
+use samtal_server::storage::{SqliteStorage, Storage};
+use samtal_shared::docs;
+use samtal_shared::plenary::{self, PlenaryNotes};
+use samtal_shared::roles::DocKind;
+use std::hint::black_box;
+
+const KEYSTROKES: usize = 5_000;
+const BURST: usize = 5;
+
+fn typed_group() -> (docs::Workshop, AutoCommit) {
+    let (w, mut groups, _) = workshop(1);
+    let mut g = groups.remove(0);
+    type_into(&mut g, KEYSTROKES, BURST);
+    (w, g)
+}
+
+fn remote_change(c: &mut Criterion) {
+    let (_, mut doc) = typed_group();
+    let mut other = doc.fork();
+    let heads = other.get_heads();
+    type_into(&mut other, 5, 5);
+    let change = other
+        .get_changes(&heads)
+        .into_iter()
+        .next()
+        .unwrap()
+        .clone();
+    c.bench_function(
+        "apply one remote change to a 5,000-keystroke group doc",
+        |b| {
+            b.iter_batched(
+                || doc.fork(),
+                |mut d| {
+                    d.apply_changes([change.clone()]).unwrap();
+                    black_box(d.get_heads());
+                },
+                BatchSize::LargeInput,
+            );
+        },
+    );
+    // The server's whole path for it: a sync message decoded and applied by the document hub.
+    let mut hub = samtal_shared::sync::DocHub::new(doc.fork());
+    let peer = samtal_shared::PeerId::new("p");
+    hub.attach(peer.clone(), samtal_shared::roles::Access::Write);
+    let _ = hub.generate(&peer);
+    let mut state = automerge::sync::State::new();
+    let msg = {
+        use automerge::sync::SyncDoc;
+        let mut client = other.fork();
+        // One round so the client knows the server's heads, then the message with the change.
+        let _ = client.sync().generate_sync_message(&mut state);
+        let first = hub.generate(&peer).unwrap();
+        client
+            .sync()
+            .receive_sync_message(
+                &mut state,
+                automerge::sync::Message::decode(&first).unwrap(),
+            )
+            .unwrap();
+        client
+            .sync()
+            .generate_sync_message(&mut state)
+            .unwrap()
+            .encode()
+    };
+    let _ = doc.get_heads();
+    c.bench_function(
+        "server hub: receive a sync message with one typing burst",
+        |b| {
+            b.iter_batched(
+                || {
+                    let mut h = samtal_shared::sync::DocHub::new(hub.doc().clone());
+                    h.attach(peer.clone(), samtal_shared::roles::Access::Write);
+                    h
+                },
+                |mut h| black_box(h.receive(&peer, &msg).unwrap()),
+                BatchSize::LargeInput,
+            );
+        },
+    );
+}
+
+fn plenary_view(c: &mut Criterion) {
+    let (w, mut groups, plenary_doc) = workshop(50);
+    for g in &mut groups {
+        type_into(g, KEYSTROKES, BURST);
+    }
+    let plenary = plenary::read_plenary(&plenary_doc).unwrap_or_else(|_| PlenaryNotes::default());
+    c.bench_function("plenary view cold: 50 groups × 5,000 keystrokes", |b| {
+        b.iter(|| {
+            let notes: Vec<_> = groups
+                .iter()
+                .map(|g| docs::read_group(g).unwrap())
+                .collect();
+            black_box(plenary::plenary_view(&w, &notes, &plenary))
+        });
+    });
+    // After one group's edit only that group is read again (the client keeps the others).
+    let mut notes: Vec<_> = groups
+        .iter()
+        .map(|g| docs::read_group(g).unwrap())
+        .collect();
+    c.bench_function("plenary view after one group's edit (incremental)", |b| {
+        b.iter(|| {
+            type_into(&mut groups[7], 1, 1);
+            notes[7] = docs::read_group(&groups[7]).unwrap();
+            black_box(plenary::plenary_view(&w, &notes, &plenary))
+        });
+    });
+}
+
+fn storage(c: &mut Criterion) {
+    let (_, mut doc) = typed_group();
+    let dir = tempfile::tempdir().unwrap();
+    let storage = SqliteStorage::open(dir.path()).unwrap();
+    let id = samtal_shared::DocumentId::from_bytes([3; 16]);
+    storage
+        .add_doc(
+            &samtal_server::storage::DocRecord {
+                doc_id: id,
+                workshop_id: "bench".into(),
+                kind: DocKind::Plenary,
+            },
+            &doc.clone().save(),
+        )
+        .unwrap();
+    c.bench_function("load a 5,000-keystroke group doc from SQLite", |b| {
+        b.iter(|| {
+            let bytes = storage.load_doc(&id).unwrap().unwrap();
+            black_box(samtal_shared::guard::load(&bytes).unwrap())
+        });
+    });
+    let mut live = doc.fork();
+    c.bench_function(
+        "save after a typing burst (5 keystrokes) and fsync it to SQLite",
+        |b| {
+            b.iter(|| {
+                let heads = live.get_heads();
+                type_into(&mut live, 5, 5);
+                let chunk = live.save_after(&heads);
+                black_box(storage.append_chunk(&id, &chunk).unwrap())
+            });
+        },
+    );
+    let text = docs::read_text(&live, &answer()).unwrap_or_default();
+    assert!(text.len() >= KEYSTROKES);
+    let _ = live.length(&automerge::ROOT);
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20);
+    targets = remote_change, plenary_view, storage
+}
+criterion_main!(benches);

@@ -1,0 +1,600 @@
+//! The load generator: many headless native clients (the shared sync core, real WebSockets on
+//! loopback) editing group documents, against the Samtal server and — in the same run — the
+//! automerge-repo reference sync server in Node. Reports edit → other-client latency
+//! (p50/p95/p99/max), the server's CPU time per edit (from /proc), its memory, and errors.
+//!
+//! Run it through `cargo xtask load …` (which builds the release server first).
+
+use anyhow::{Context, Result, bail};
+use automerge::transaction::Transactable;
+use automerge::{AutoCommit, ObjType, ReadDoc, ScalarValue, Value};
+use clap::Parser;
+use futures_util::{SinkExt, StreamExt};
+use samtal_shared::docs::{GroupSpec, QuestionSpec, WorkshopSpec};
+use samtal_shared::session::SessionInfo;
+use samtal_shared::sync::ClientRepo;
+use samtal_shared::{DocumentId, PeerId};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use tokio::sync::{mpsc, watch};
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+
+#[derive(Parser, Debug, Clone)]
+#[command(about = "Samtal load generator")]
+struct Args {
+    /// Which servers to drive: samtal, js or both (side by side, same clients).
+    #[arg(long, default_value = "both")]
+    target: String,
+    /// Groups (one document each).
+    #[arg(long, default_value_t = 1)]
+    groups: usize,
+    /// Clients per group.
+    #[arg(long, default_value_t = 5)]
+    clients: usize,
+    /// Edits per second per client.
+    #[arg(long, default_value_t = 1.0)]
+    rate: f64,
+    /// Seconds measured (after the warm-up).
+    #[arg(long, default_value_t = 20)]
+    duration: u64,
+    /// Seconds of editing before measuring.
+    #[arg(long, default_value_t = 3)]
+    warmup: u64,
+    /// Open this many idle connections instead (join, fetch the document, stay connected).
+    #[arg(long)]
+    idle: Option<usize>,
+    /// The release `samtal-server` binary.
+    #[arg(long, default_value = "target/release/samtal-server")]
+    server_bin: PathBuf,
+    /// `tests/js` with its node_modules (for the reference server).
+    #[arg(long, default_value = "tests/js")]
+    js: PathBuf,
+}
+
+/// Nanoseconds since the generator started: every client shares this clock, so a timestamp
+/// written into a document by one client is a send time for all the others.
+fn now_ns(epoch: Instant) -> u64 {
+    u64::try_from(epoch.elapsed().as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// A server process under load.
+struct Spawned {
+    child: Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Spawned {
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> Result<u16> {
+    let l = std::net::TcpListener::bind("127.0.0.1:0")?;
+    Ok(l.local_addr()?.port())
+}
+
+async fn wait_for_port(port: u16) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        if Instant::now() > deadline {
+            bail!("server on port {port} did not start");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(())
+}
+
+async fn spawn_samtal(args: &Args) -> Result<Spawned> {
+    let dir = tempfile::tempdir()?;
+    let port = free_port()?;
+    let child = Command::new(&args.server_bin)
+        .args(["--bind", &format!("127.0.0.1:{port}")])
+        .arg("--data")
+        .arg(dir.path())
+        .env("SAMTAL_MAX_CONNECTIONS_PER_WORKSHOP", "100000")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .with_context(|| format!("starting {}", args.server_bin.display()))?;
+    let s = Spawned {
+        child,
+        port,
+        _dir: dir,
+    };
+    wait_for_port(port).await?;
+    Ok(s)
+}
+
+async fn spawn_js(args: &Args) -> Result<Spawned> {
+    let dir = tempfile::tempdir()?;
+    let port = free_port()?;
+    let child = Command::new("node")
+        .current_dir(&args.js)
+        .arg("sync-server.mjs")
+        .arg(port.to_string())
+        .arg(dir.path())
+        .stdout(Stdio::null())
+        .spawn()
+        .context("starting node sync-server.mjs")?;
+    let s = Spawned {
+        child,
+        port,
+        _dir: dir,
+    };
+    wait_for_port(port).await?;
+    Ok(s)
+}
+
+/// CPU seconds (user + system) a process has used so far.
+fn cpu_seconds(pid: u32) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0.0;
+    };
+    // Fields after the command name (which may contain spaces) start after the last ')'.
+    let rest = stat.rsplit(')').next().unwrap_or_default();
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of the whole line; USER_HZ is 100 on Linux.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// (resident, peak resident) memory in MiB.
+fn memory_mib(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+            .map_or(0, |kib| kib / 1024)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// Where one group's clients connect and what they open.
+#[derive(Clone)]
+struct GroupTarget {
+    url: String,
+    doc: DocumentId,
+    /// For the reference server: the document the first client brings.
+    initial: Option<Vec<u8>>,
+}
+
+fn http_json<T: serde::de::DeserializeOwned>(
+    method: &str,
+    url: &str,
+    body: Option<serde_json::Value>,
+) -> Result<T> {
+    let mut resp = match (method, body) {
+        ("POST", Some(b)) => ureq::post(url).send_json(b)?,
+        _ => ureq::get(url).call()?,
+    };
+    Ok(resp.body_mut().read_json()?)
+}
+
+/// One workshop with `groups` groups; each group's link and document.
+async fn samtal_groups(port: u16, groups: usize) -> Result<Vec<GroupTarget>> {
+    let spec = WorkshopSpec {
+        title: "Last".into(),
+        date: "2026-11-24".into(),
+        materials: vec![],
+        areas: vec!["A".into()],
+        questions: vec![QuestionSpec {
+            text: "Vad tar ni med er?".into(),
+            area: None,
+        }],
+        reflection_fields: vec![],
+        cases: vec![],
+        groups: (1..=groups)
+            .map(|i| GroupSpec {
+                name: format!("Grupp {i}"),
+                area: "A".into(),
+            })
+            .collect(),
+        access_days: None,
+    };
+    let base = format!("http://127.0.0.1:{port}");
+    let links: serde_json::Value = tokio::task::spawn_blocking({
+        let url = format!("{base}/api/workshops");
+        move || http_json("POST", &url, Some(serde_json::to_value(spec)?))
+    })
+    .await??;
+    let mut out = Vec::new();
+    for g in links["groups"].as_array().context("no groups")? {
+        let link = g["link"].as_str().context("no link")?;
+        let token = link.rsplit('/').next().unwrap_or_default().to_owned();
+        let url = format!("{base}/api/session/{token}");
+        let info: SessionInfo =
+            tokio::task::spawn_blocking(move || http_json("GET", &url, None)).await??;
+        out.push(GroupTarget {
+            url: format!("ws://127.0.0.1:{port}/api/sync/{token}"),
+            doc: info.own_group_doc().context("not a group link")?,
+            initial: None,
+        });
+    }
+    Ok(out)
+}
+
+/// New documents for the reference server, shaped like a group document's answer field.
+fn js_groups(port: u16, groups: usize) -> Result<Vec<GroupTarget>> {
+    let mut out = Vec::new();
+    for i in 0..groups {
+        let mut d = AutoCommit::new();
+        let answers = d.put_object(automerge::ROOT, "answers", ObjType::Map)?;
+        d.put_object(&answers, "q1", ObjType::Text)?;
+        let mut id = [0u8; 16];
+        id[..8].copy_from_slice(&(i as u64 + 1).to_le_bytes());
+        id[8..].copy_from_slice(&u64::from(std::process::id()).to_le_bytes());
+        out.push(GroupTarget {
+            url: format!("ws://127.0.0.1:{port}"),
+            doc: DocumentId::from_bytes(id),
+            initial: Some(d.save()),
+        });
+    }
+    Ok(out)
+}
+
+fn answer_text(d: &AutoCommit) -> Option<automerge::ObjId> {
+    let (_, answers) = d.get(automerge::ROOT, "answers").ok()??;
+    match d.get(&answers, "q1").ok()?? {
+        (Value::Object(ObjType::Text), id) => Some(id),
+        _ => None,
+    }
+}
+
+#[derive(Default)]
+struct Counters {
+    edits: AtomicU64,
+    arrivals: AtomicU64,
+    errors: AtomicU64,
+    ready: AtomicU64,
+}
+
+struct Shared {
+    epoch: Instant,
+    /// Samples count only after this (ns since epoch).
+    measure_from: AtomicU64,
+    counters: Counters,
+    samples: mpsc::UnboundedSender<u64>,
+}
+
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn connect(target: &GroupTarget, repo: &mut ClientRepo) -> Result<Ws> {
+    // TCP_NODELAY on the client side too, as browsers do for WebSockets.
+    let (mut ws, _) =
+        tokio_tungstenite::connect_async_with_config(target.url.as_str(), None, true).await?;
+    ws.send(WsMessage::Binary(repo.join_frame().into())).await?;
+    while !repo.is_connected() {
+        match ws.next().await {
+            Some(Ok(WsMessage::Binary(b))) => {
+                repo.receive(&b)?;
+            }
+            Some(Ok(_)) => {}
+            other => bail!("no reply to join: {other:?}"),
+        }
+    }
+    Ok(ws)
+}
+
+/// One client: fetch the group document, then edit at `rate` and time every other client's
+/// edit as it arrives. `edit` is false for idle connections.
+async fn client(
+    name: String,
+    target: GroupTarget,
+    shared: Arc<Shared>,
+    rate: f64,
+    edit: bool,
+    mut stop: watch::Receiver<bool>,
+) -> Result<()> {
+    let mut repo = ClientRepo::new(PeerId::new(name.clone()));
+    let doc = match &target.initial {
+        Some(bytes) => AutoCommit::load(bytes)?,
+        None => AutoCommit::new(),
+    };
+    let mut ws = connect(&target, &mut repo).await?;
+    repo.add_doc(target.doc, doc);
+    for f in repo.outgoing() {
+        ws.send(WsMessage::Binary(f.into())).await?;
+    }
+    // Until the document (with its answer field) is here.
+    while repo.doc(&target.doc).and_then(answer_text).is_none() {
+        match tokio::time::timeout(Duration::from_secs(60), ws.next()).await {
+            Ok(Some(Ok(WsMessage::Binary(b)))) => {
+                repo.receive(&b)?;
+                for f in repo.outgoing() {
+                    ws.send(WsMessage::Binary(f.into())).await?;
+                }
+            }
+            Ok(Some(Ok(_))) => {}
+            other => bail!("document never arrived: {other:?}"),
+        }
+    }
+    shared.counters.ready.fetch_add(1, Ordering::Relaxed);
+    let my_key = format!("load:{name}");
+    let mut last_seen: std::collections::HashMap<String, u64> = Default::default();
+    let period = Duration::from_secs_f64(1.0 / rate.max(0.001));
+    // Spread clients over the period so edits do not all land at once.
+    let offset = period.mul_f64(f64::from(name.len() as u32 % 97) / 97.0);
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + offset, period);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            frame = ws.next() => {
+                let bytes = match frame {
+                    Some(Ok(WsMessage::Binary(b))) => b,
+                    Some(Ok(WsMessage::Close(c))) => bail!("closed by the server: {c:?}"),
+                    Some(Ok(_)) => continue,
+                    Some(Err(e)) => bail!("socket: {e}"),
+                    None => bail!("socket closed"),
+                };
+                let events = repo.receive(&bytes)?;
+                if events.changed.contains(&target.doc) {
+                    let now = now_ns(shared.epoch);
+                    let measure_from = shared.measure_from.load(Ordering::Relaxed);
+                    if let Some(d) = repo.doc(&target.doc) {
+                        for key in d.keys(automerge::ROOT) {
+                            if !key.starts_with("load:") || key == my_key {
+                                continue;
+                            }
+                            let Ok(Some((Value::Scalar(v), _))) = d.get(automerge::ROOT, key.as_str()) else { continue };
+                            let ScalarValue::Uint(sent) = v.as_ref() else { continue };
+                            if last_seen.get(&key) != Some(sent) {
+                                last_seen.insert(key, *sent);
+                                if *sent >= measure_from {
+                                    shared.counters.arrivals.fetch_add(1, Ordering::Relaxed);
+                                    let _ = shared.samples.send(now.saturating_sub(*sent));
+                                }
+                            }
+                        }
+                    }
+                }
+                for f in repo.outgoing() {
+                    ws.send(WsMessage::Binary(f.into())).await?;
+                }
+            }
+            _ = tick.tick(), if edit => {
+                let Some(d) = repo.doc_mut(&target.doc) else { bail!("document gone") };
+                let Some(text) = answer_text(d) else { bail!("no answer field") };
+                let len = d.length(&text);
+                d.splice_text(&text, len, 0, "x")?;
+                let sent = now_ns(shared.epoch);
+                d.put(automerge::ROOT, my_key.as_str(), ScalarValue::Uint(sent))?;
+                d.commit();
+                if sent >= shared.measure_from.load(Ordering::Relaxed) {
+                    shared.counters.edits.fetch_add(1, Ordering::Relaxed);
+                }
+                for f in repo.outgoing() {
+                    ws.send(WsMessage::Binary(f.into())).await?;
+                }
+            }
+            _ = stop.changed() => {
+                let _ = ws.close(None).await;
+                return Ok(());
+            }
+        }
+    }
+}
+
+struct Report {
+    target: &'static str,
+    edits: u64,
+    arrivals: u64,
+    errors: u64,
+    latencies_ms: Vec<f64>,
+    cpu_ms_per_edit: f64,
+    rss_mib: u64,
+    peak_mib: u64,
+    connected: u64,
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = (p / 100.0 * (sorted.len() - 1) as f64).round();
+    sorted[(rank as usize).min(sorted.len() - 1)]
+}
+
+async fn run(args: &Args, target: &'static str) -> Result<Report> {
+    let server = match target {
+        "samtal" => spawn_samtal(args).await?,
+        _ => spawn_js(args).await?,
+    };
+    let groups = match target {
+        "samtal" => samtal_groups(server.port, args.groups).await?,
+        _ => js_groups(server.port, args.groups)?,
+    };
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let shared = Arc::new(Shared {
+        epoch: Instant::now(),
+        measure_from: AtomicU64::new(u64::MAX),
+        counters: Counters::default(),
+        samples: tx,
+    });
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let idle = args.idle.is_some();
+    let clients_per_group = match args.idle {
+        Some(n) => n.div_ceil(groups.len().max(1)),
+        None => args.clients,
+    };
+    let mut tasks = tokio::task::JoinSet::new();
+    for (gi, g) in groups.iter().enumerate() {
+        for ci in 0..clients_per_group {
+            let name = format!("g{gi}c{ci}-{target}");
+            let (g, shared, stop) = (g.clone(), Arc::clone(&shared), stop_rx.clone());
+            let rate = args.rate;
+            let first = ci == 0;
+            tasks.spawn(async move {
+                // The reference server learns each document from its group's first client.
+                if !first && g.initial.is_some() {
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                }
+                let g = if first {
+                    g
+                } else {
+                    GroupTarget { initial: None, ..g }
+                };
+                client(name, g, shared, rate, !idle, stop).await
+            });
+            if idle && (gi * clients_per_group + ci) % 200 == 199 {
+                // Do not open thousands of connections in the same millisecond.
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+    }
+    let total = u64::try_from(groups.len() * clients_per_group).unwrap_or(u64::MAX);
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while shared.counters.ready.load(Ordering::Relaxed)
+        + shared.counters.errors.load(Ordering::Relaxed)
+        < total
+    {
+        if Instant::now() > deadline || tasks.is_empty() {
+            break;
+        }
+        // Count failures as they happen.
+        while let Some(done) = tasks.try_join_next() {
+            if !matches!(done, Ok(Ok(()))) {
+                if let Ok(Err(e)) = &done {
+                    eprintln!("{target}: client failed: {e:#}");
+                }
+                shared.counters.errors.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let connected = shared.counters.ready.load(Ordering::Relaxed);
+    tokio::time::sleep(Duration::from_secs(args.warmup)).await;
+    shared
+        .measure_from
+        .store(now_ns(shared.epoch), Ordering::Relaxed);
+    let cpu_start = cpu_seconds(server.pid());
+    tokio::time::sleep(Duration::from_secs(args.duration)).await;
+    let cpu = cpu_seconds(server.pid()) - cpu_start;
+    // Edits stop counting now; give the last ones a moment to arrive.
+    shared.measure_from.store(u64::MAX, Ordering::Relaxed);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (rss_mib, peak_mib) = memory_mib(server.pid());
+    let _ = stop_tx.send(true);
+    while let Some(done) = tasks.join_next().await {
+        if !matches!(done, Ok(Ok(()))) {
+            if let Ok(Err(e)) = &done {
+                eprintln!("{target}: client failed: {e:#}");
+            }
+            shared.counters.errors.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+    let shared = Arc::into_inner(shared).context("clients still hold the counters")?;
+    drop(shared.samples);
+    let mut latencies_ms = Vec::new();
+    while let Some(ns) = rx.recv().await {
+        latencies_ms.push(ns as f64 / 1e6);
+    }
+    latencies_ms.sort_by(f64::total_cmp);
+    let edits = shared.counters.edits.load(Ordering::Relaxed);
+    Ok(Report {
+        target,
+        edits,
+        arrivals: shared.counters.arrivals.load(Ordering::Relaxed),
+        errors: shared.counters.errors.load(Ordering::Relaxed),
+        latencies_ms,
+        cpu_ms_per_edit: if edits == 0 {
+            f64::NAN
+        } else {
+            cpu * 1000.0 / edits as f64
+        },
+        rss_mib,
+        peak_mib,
+        connected,
+    })
+}
+
+fn print(args: &Args, r: &Report) {
+    let l = &r.latencies_ms;
+    let scenario = match args.idle {
+        Some(n) => format!("{n} idle connections"),
+        None => format!(
+            "{} groups × {} clients, {}/s each, {} s",
+            args.groups, args.clients, args.rate, args.duration
+        ),
+    };
+    println!(
+        "{:<7} {scenario}: connected {}, edits {}, arrivals {} (expected {}), latency ms p50 {:.2} p95 {:.2} p99 {:.2} max {:.2}, server CPU {:.3} ms/edit, RSS {} MiB (peak {}), errors {}",
+        r.target,
+        r.connected,
+        r.edits,
+        r.arrivals,
+        r.edits * (args.clients.max(1) as u64 - 1),
+        percentile(l, 50.0),
+        percentile(l, 95.0),
+        percentile(l, 99.0),
+        l.last().copied().unwrap_or(f64::NAN),
+        r.cpu_ms_per_edit,
+        r.rss_mib,
+        r.peak_mib,
+        r.errors,
+    );
+}
+
+fn raise_open_files() {
+    // Each connection is a descriptor on both ends; the servers inherit this limit.
+    if let Ok((_, hard)) = rlimit::Resource::NOFILE.get() {
+        let _ = rlimit::Resource::NOFILE.set(hard, hard);
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let args = Args::parse();
+    raise_open_files();
+    let targets: &[&'static str] = match args.target.as_str() {
+        "samtal" => &["samtal"],
+        "js" => &["js"],
+        "both" => &["samtal", "js"],
+        other => bail!("unknown target {other}: samtal, js or both"),
+    };
+    let mut reports = Vec::new();
+    for t in targets {
+        let r = run(&args, t).await?;
+        print(&args, &r);
+        reports.push(r);
+    }
+    if let [s, j] = reports.as_slice() {
+        let ratio = |a: f64, b: f64| b / a;
+        println!(
+            "ratio (js / samtal): p50 {:.1}×, p99 {:.1}×, CPU/edit {:.1}×, RSS {:.1}×",
+            ratio(
+                percentile(&s.latencies_ms, 50.0),
+                percentile(&j.latencies_ms, 50.0)
+            ),
+            ratio(
+                percentile(&s.latencies_ms, 99.0),
+                percentile(&j.latencies_ms, 99.0)
+            ),
+            ratio(s.cpu_ms_per_edit, j.cpu_ms_per_edit),
+            ratio(s.rss_mib as f64, j.rss_mib as f64),
+        );
+    }
+    Ok(())
+}

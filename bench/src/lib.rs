@@ -1,0 +1,67 @@
+//! Fixtures shared by the criterion benchmarks: documents with a realistic typing history.
+
+use automerge::{AutoCommit, ReadDoc};
+use samtal_shared::DocumentId;
+use samtal_shared::docs::{self, TextRef, Workshop, WorkshopSpec};
+
+/// A workshop of `groups` groups (demo questions and cases), its documents built.
+pub fn workshop(groups: usize) -> (Workshop, Vec<AutoCommit>, AutoCommit) {
+    let mut spec: WorkshopSpec = samtal_shared::demo::spec("2026-11-24");
+    let template = spec.groups[0].clone();
+    spec.groups = (0..groups)
+        .map(|i| docs::GroupSpec {
+            name: format!("Grupp {}", i + 1),
+            ..template.clone()
+        })
+        .collect();
+    let mut n = 0u32;
+    let built = docs::build_workshop(&spec, "bench", || {
+        n += 1;
+        let mut id = [0u8; 16];
+        id[..4].copy_from_slice(&n.to_le_bytes());
+        DocumentId::from_bytes(id)
+    });
+    match built {
+        Ok(w) => {
+            let workshop = docs::read_workshop(&w.workshop).ok();
+            let groups = w.groups.into_iter().map(|(_, d)| d).collect();
+            match workshop {
+                Some(ws) => (ws, groups, w.plenary),
+                None => panic!("the demo workshop does not read back"),
+            }
+        }
+        Err(e) => panic!("the demo workshop does not build: {e}"),
+    }
+}
+
+/// The first question's answer field.
+pub fn answer() -> TextRef {
+    TextRef::Answer {
+        question_id: "q1".into(),
+    }
+}
+
+/// Type `keystrokes` characters into the first answer, committing every `burst` keystrokes
+/// (the browser commits a burst after 300 ms idle or 1 s), with a new sentence every 60.
+pub fn type_into(doc: &mut AutoCommit, keystrokes: usize, burst: usize) {
+    let r = answer();
+    let Ok(obj) = docs::text_obj(doc, &r) else {
+        panic!("the group document has no answer field");
+    };
+    let words = b"barnet behover fa komma till tals i alla beslut som ror det ";
+    for i in 0..keystrokes {
+        let len = doc.length(&obj);
+        let c = if i % 60 == 59 {
+            ".".to_owned()
+        } else {
+            char::from(words[i % words.len()]).to_string()
+        };
+        if let Err(e) = automerge::transaction::Transactable::splice_text(doc, &obj, len, 0, &c) {
+            panic!("typing failed: {e}");
+        }
+        if i % burst == burst - 1 {
+            doc.commit();
+        }
+    }
+    doc.commit();
+}
