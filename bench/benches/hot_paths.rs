@@ -49,7 +49,6 @@ fn remote_change(c: &mut Criterion) {
     let mut hub = samtal_shared::sync::DocHub::new(doc.fork());
     let peer = samtal_shared::PeerId::new("p");
     hub.attach(peer.clone(), samtal_shared::roles::Access::Write);
-    let _ = hub.generate(&peer);
     let mut state = automerge::sync::State::new();
     let msg = {
         use automerge::sync::SyncDoc;
@@ -122,14 +121,21 @@ fn storage(c: &mut Criterion) {
     let storage = SqliteStorage::open(dir.path()).unwrap();
     let id = samtal_shared::DocumentId::from_bytes([3; 16]);
     storage
-        .add_doc(
-            &samtal_server::storage::DocRecord {
-                doc_id: id,
-                workshop_id: "bench".into(),
-                kind: DocKind::Plenary,
-            },
-            &doc.clone().save(),
-        )
+        .create_workshop(&samtal_server::storage::NewWorkshopRecord {
+            workshop_id: "bench".into(),
+            title: "Bench".into(),
+            access_until: "2026-12-31".into(),
+            link_secret: vec![0; 32],
+            docs: vec![(
+                samtal_server::storage::DocRecord {
+                    doc_id: id,
+                    workshop_id: "bench".into(),
+                    kind: DocKind::Plenary,
+                },
+                doc.save(),
+            )],
+            capabilities: vec![],
+        })
         .unwrap();
     c.bench_function("load a 5,000-keystroke group doc from SQLite", |b| {
         b.iter(|| {

@@ -1,8 +1,13 @@
-//! automerge 0.12 can panic on crafted bytes instead of returning an error (found by fuzzing:
-//! a truncated column inside a document chunk). Natively, every call that parses bytes from
-//! outside — a peer's sync message, a stored document — goes through [`catch`], so such a
-//! panic becomes an error for that one message or document. In the browser (built with
-//! `panic = "abort"`) it is a plain call; the page's crash screen covers it there.
+//! automerge 0.12 trusts the bytes it parses more than a server can (found by fuzzing):
+//!
+//! - a truncated column in a bundle chunk panics; natively, every call that parses bytes from
+//!   outside — a peer's sync message, a stored document — goes through [`catch`], so such a
+//!   panic becomes an error for that one message or document (in the browser, built with
+//!   `panic = "abort"`, it is a plain call; the page's crash screen covers it there);
+//! - a bundle chunk of 151 bytes can claim a run of billions of values and take all memory, and
+//!   a compressed change chunk is inflated without a limit. [`check_chunks`] refuses bundle
+//!   chunks (automerge's sync never sends them) and inflates compressed changes with a cap
+//!   before automerge sees them.
 
 use automerge::AutoCommit;
 
@@ -27,8 +32,71 @@ pub enum LoadError {
     Crashed,
 }
 
+const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
+const DOCUMENT: u8 = 0;
+const CHANGE: u8 = 1;
+const COMPRESSED_CHANGE: u8 = 2;
+
+/// Most bytes one compressed change may inflate to (twice the largest document a server keeps
+/// by default).
+pub const MAX_INFLATED: u64 = 64 * 1024 * 1024;
+
+/// Walk a sequence of Automerge chunks (a save, or a sync message's changes) and refuse what
+/// automerge would choke on: anything that is not a chunk, bundle chunks, and compressed
+/// changes that inflate past [`MAX_INFLATED`].
+pub fn check_chunks(mut bytes: &[u8]) -> Result<(), LoadError> {
+    let invalid = |m: &str| Err(LoadError::Invalid(m.to_owned()));
+    while !bytes.is_empty() {
+        if bytes.len() < 9 || bytes[..4] != MAGIC {
+            return invalid("not an Automerge chunk");
+        }
+        let kind = bytes[8];
+        let mut rest = &bytes[9..];
+        let mut len = 0u64;
+        let mut ended = false;
+        for shift in (0..64).step_by(7) {
+            let Some((&b, tail)) = rest.split_first() else {
+                return invalid("truncated chunk header");
+            };
+            rest = tail;
+            len |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                ended = true;
+                break;
+            }
+        }
+        let len = usize::try_from(len).unwrap_or(usize::MAX);
+        if !ended || len > rest.len() {
+            return invalid("truncated chunk");
+        }
+        let (data, tail) = rest.split_at(len);
+        match kind {
+            DOCUMENT | CHANGE => {}
+            COMPRESSED_CHANGE => inflated_within_cap(data)?,
+            _ => return invalid("only document and change chunks are accepted"),
+        }
+        bytes = tail;
+    }
+    Ok(())
+}
+
+fn inflated_within_cap(data: &[u8]) -> Result<(), LoadError> {
+    use std::io::Read;
+    let decoder = flate2::read::DeflateDecoder::new(data);
+    let mut limited = decoder.take(MAX_INFLATED + 1);
+    let n = std::io::copy(&mut limited, &mut std::io::sink())
+        .map_err(|_| LoadError::Invalid("a compressed change does not inflate".into()))?;
+    if n > MAX_INFLATED {
+        return Err(LoadError::Invalid(format!(
+            "a compressed change inflates past {MAX_INFLATED} bytes"
+        )));
+    }
+    Ok(())
+}
+
 /// Load a whole document from bytes (storage, a saved copy).
 pub fn load(bytes: &[u8]) -> Result<AutoCommit, LoadError> {
+    check_chunks(bytes)?;
     catch(|| AutoCommit::load(bytes))
         .ok_or(LoadError::Crashed)?
         .map_err(|e| LoadError::Invalid(e.to_string()))
@@ -36,7 +104,68 @@ pub fn load(bytes: &[u8]) -> Result<AutoCommit, LoadError> {
 
 /// Merge saved bytes into `doc`. On [`LoadError::Crashed`] `doc` may be half-changed: drop it.
 pub fn load_incremental(doc: &mut AutoCommit, bytes: &[u8]) -> Result<usize, LoadError> {
+    check_chunks(bytes)?;
     catch(|| doc.load_incremental(bytes))
         .ok_or(LoadError::Crashed)?
         .map_err(|e| LoadError::Invalid(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use automerge::transaction::Transactable;
+
+    #[test]
+    fn real_saves_pass_and_bundles_and_bombs_do_not() {
+        let mut d = AutoCommit::new();
+        let t = d
+            .put_object(automerge::ROOT, "t", automerge::ObjType::Text)
+            .unwrap();
+        d.splice_text(&t, 0, 0, &"x".repeat(5_000)).unwrap();
+        d.commit();
+        let heads = d.get_heads();
+        d.splice_text(&t, 0, 0, &"y".repeat(2_000)).unwrap();
+        d.commit();
+        assert!(check_chunks(&d.save()).is_ok());
+        // A large change travels as a compressed change chunk.
+        let mut changes = d.get_changes(&heads);
+        let chunk = changes.remove(0).bytes().to_vec();
+        assert_eq!(chunk[8], COMPRESSED_CHANGE);
+        assert!(check_chunks(&chunk).is_ok());
+        assert!(check_chunks(&d.save_after(&heads)).is_ok());
+        let mut both = d.save();
+        both.extend_from_slice(&chunk);
+        assert!(check_chunks(&both).is_ok());
+
+        let mut bundle = d.save();
+        bundle[8] = 3;
+        assert!(check_chunks(&bundle).is_err());
+        assert!(check_chunks(&d.save()[..20]).is_err());
+        assert!(check_chunks(b"not automerge").is_err());
+
+        // A deflate bomb: 65 MiB of zeros in about 65 KiB.
+        use std::io::Write;
+        let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+        let zeros = vec![0u8; 1024 * 1024];
+        for _ in 0..65 {
+            enc.write_all(&zeros).unwrap();
+        }
+        let bomb = enc.finish().unwrap();
+        let mut chunk = MAGIC.to_vec();
+        chunk.extend_from_slice(&[0; 4]);
+        chunk.push(COMPRESSED_CHANGE);
+        let mut len = bomb.len();
+        loop {
+            let byte = (len & 0x7f) as u8;
+            len >>= 7;
+            if len == 0 {
+                chunk.push(byte);
+                break;
+            }
+            chunk.push(byte | 0x80);
+        }
+        chunk.extend_from_slice(&bomb);
+        let err = check_chunks(&chunk).unwrap_err();
+        assert!(err.to_string().contains("inflates past"), "{err}");
+    }
 }

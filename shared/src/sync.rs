@@ -149,6 +149,9 @@ impl DocHub {
             .ok_or(SyncError::Crashed)?
             .map_err(|e| SyncError::Decode(e.to_string()))?;
         check_blooms(&msg)?;
+        for chunk in msg.changes.iter() {
+            guard::check_chunks(chunk).map_err(|e| SyncError::Decode(e.to_string()))?;
+        }
         if !msg.changes.is_empty() && p.access < Access::Write {
             return Err(SyncError::ReadOnly);
         }

@@ -17,18 +17,22 @@ fn main() -> Result<()> {
         Some("test") => test(),
         Some("chaos") => chaos(&args[1..]),
         Some("fuzz") => fuzz(&args[1..]),
+        Some("load") => load(&args[1..]),
         Some("build-client") => {
             ensure_tools()?;
             build_client()
         }
         _ => {
-            eprintln!("usage: cargo xtask <serve|test|chaos|fuzz|build-client>");
+            eprintln!("usage: cargo xtask <serve|test|chaos|fuzz|load|build-client>");
             eprintln!(
                 "  serve  install tools, build the client, start the server on http://localhost:8080"
             );
             eprintln!("  test   fmt, clippy, all tests, wasm build, interop and browser tests");
             eprintln!(
                 "  chaos  [KILLS] [EDITS]: kill -9 the server at random, check no acknowledged edit is lost (default 50 over 1000)"
+            );
+            eprintln!(
+                "  load   [samtal-load flags]: the load generator against Samtal and the automerge-repo JS server (no flags: every scenario of BENCHMARKS.md)"
             );
             eprintln!(
                 "  fuzz   [SECONDS] [TARGET...]: cargo-fuzz each target (default 300 s each); new corpus inputs go to fuzz/corpus, crashers to tests/fuzz-regressions"
@@ -158,6 +162,69 @@ fn chaos(args: &[String]) -> Result<()> {
         ])
         .env("CHAOS_KILLS", kills)
         .env("CHAOS_EDITS", edits))
+}
+
+/// The scenarios of BENCHMARKS.md, each against Samtal and the JS reference server.
+const LOAD_SCENARIOS: [&[&str]; 4] = [
+    &[
+        "--groups",
+        "1",
+        "--clients",
+        "5",
+        "--rate",
+        "2",
+        "--duration",
+        "20",
+    ],
+    &[
+        "--groups",
+        "10",
+        "--clients",
+        "20",
+        "--rate",
+        "1",
+        "--duration",
+        "20",
+    ],
+    &[
+        "--groups",
+        "50",
+        "--clients",
+        "20",
+        "--rate",
+        "1",
+        "--duration",
+        "20",
+    ],
+    &["--groups", "10", "--idle", "10000", "--duration", "10"],
+];
+
+/// The load generator (release builds of the server and the generator; npm packages for the
+/// reference server).
+fn load(args: &[String]) -> Result<()> {
+    step("building the server and the load generator (release)");
+    run(cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "samtal-server",
+        "-p",
+        "samtal-bench",
+    ]))?;
+    step("npm packages for the reference server (tests/js)");
+    run(Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund"])
+        .current_dir("tests/js"))?;
+    let generator = Path::new("target/release/samtal-load");
+    if args.is_empty() {
+        for scenario in LOAD_SCENARIOS {
+            step(&format!("samtal-load {}", scenario.join(" ")));
+            run(Command::new(generator).args(scenario))?;
+        }
+        Ok(())
+    } else {
+        run(Command::new(generator).args(args))
+    }
 }
 
 const FUZZ_TARGETS: [&str; 4] = ["protocol", "server", "load", "splice"];
