@@ -12,6 +12,7 @@ use samtal_shared::sync::{DocHub, SyncError};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::sync::{Notify, mpsc, oneshot};
 
 /// Queue depth of one connection's outbound messages; a client that stops reading is dropped.
@@ -135,6 +136,8 @@ pub struct Hub {
     storage: Arc<dyn Storage>,
     docs: Mutex<HashMap<DocumentId, mpsc::Sender<DocCmd>>>,
     max_doc_bytes: u64,
+    /// How long a document nobody has open stays in memory.
+    idle: Duration,
     workshop_changes: mpsc::UnboundedSender<WorkshopChanged>,
 }
 
@@ -148,12 +151,14 @@ impl Hub {
     pub fn new(
         storage: Arc<dyn Storage>,
         max_doc_bytes: usize,
+        idle: Duration,
     ) -> (Self, mpsc::UnboundedReceiver<WorkshopChanged>) {
         let (workshop_changes, rx) = mpsc::unbounded_channel();
         let hub = Self {
             storage,
             docs: Mutex::new(HashMap::new()),
             max_doc_bytes: u64::try_from(max_doc_bytes).unwrap_or(u64::MAX),
+            idle,
             workshop_changes,
         };
         (hub, rx)
@@ -221,6 +226,14 @@ impl Hub {
         tx
     }
 
+    /// Documents held in memory now.
+    pub fn open_docs(&self) -> usize {
+        match self.docs.lock() {
+            Ok(d) => d.len(),
+            Err(p) => p.into_inner().len(),
+        }
+    }
+
     fn forget(&self, doc: &DocumentId) {
         if let Ok(mut docs) = self.docs.lock() {
             docs.remove(doc);
@@ -266,7 +279,29 @@ impl Hub {
         let mut batch = Vec::with_capacity(MAX_BATCH);
         let mut closing: Option<String> = None;
         loop {
-            if closing.is_some() || rx.recv_many(&mut batch, MAX_BATCH).await == 0 {
+            if closing.is_some() {
+                break;
+            }
+            let received = if conns.is_empty() {
+                // Nobody has the document open: after a quiet while, free its memory. It is all
+                // on disk; the next command starts a fresh actor that loads it again.
+                match tokio::time::timeout(self.idle, rx.recv_many(&mut batch, MAX_BATCH)).await {
+                    Ok(n) => n,
+                    Err(_) => {
+                        self.forget(&doc_id);
+                        rx.close();
+                        // Whatever slipped in meanwhile goes to the next actor, in order.
+                        while let Some(cmd) = rx.recv().await {
+                            let _ = self.handle(doc_id).send(cmd).await;
+                        }
+                        tracing::debug!(doc = %doc_id, "idle document unloaded");
+                        return;
+                    }
+                }
+            } else {
+                rx.recv_many(&mut batch, MAX_BATCH).await
+            };
+            if received == 0 {
                 break;
             }
             let mut writers: Vec<PeerId> = Vec::new();

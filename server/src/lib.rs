@@ -66,7 +66,11 @@ impl Server {
         let (shutdown_tx, shutdown) = watch::channel(false);
         let mut peer = [0u8; 8];
         getrandom::fill(&mut peer).map_err(|e| anyhow::anyhow!("randomness: {e}"))?;
-        let (hub, workshop_changes) = Hub::new(Arc::clone(&storage), settings.max_doc_bytes);
+        let (hub, workshop_changes) = Hub::new(
+            Arc::clone(&storage),
+            settings.max_doc_bytes,
+            std::time::Duration::from_secs(settings.idle_doc_secs),
+        );
         let state = Arc::new(AppState {
             hub: Arc::new(hub),
             storage,

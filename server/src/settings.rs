@@ -44,6 +44,9 @@ pub struct Settings {
     /// A client that does not take a frame for this long is disconnected.
     #[arg(long, env = "SAMTAL_SEND_TIMEOUT_SECS", default_value_t = 20)]
     pub send_timeout_secs: u64,
+    /// Seconds a document nobody has open stays in memory.
+    #[arg(long, env = "SAMTAL_IDLE_DOC_SECS", default_value_t = 60)]
+    pub idle_doc_secs: u64,
     /// Workshops this server will hold.
     #[arg(long, env = "SAMTAL_MAX_WORKSHOPS", default_value_t = 1000)]
     pub max_workshops: usize,
@@ -68,6 +71,7 @@ impl Settings {
             max_connections_per_workshop: 200,
             max_messages_per_second: 200,
             send_timeout_secs: 20,
+            idle_doc_secs: 60,
             max_workshops: 1000,
             retention_days: 90,
         }

@@ -112,3 +112,39 @@ async fn group_link_sees_only_its_workshop_and_reads_the_workshop_doc() {
     assert_eq!(c.info.docs.len(), 3);
     server.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_documents_leave_memory_and_come_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = samtal_server::settings::Settings::for_tests(dir.path().to_path_buf());
+    settings.idle_doc_secs = 1;
+    let server = TestServer::start_with(settings).await.unwrap();
+    let links = server.create_workshop(&demo_spec()).await.unwrap();
+    let token = token_of(&links.groups[0].link);
+    let mut a = NativeClient::connect(server.addr, &token, "a")
+        .await
+        .unwrap();
+    let doc = a.group_doc().unwrap();
+    a.edit(doc, &answer("q1"), "Sparat innan alla gick.")
+        .unwrap();
+    a.sync().await.unwrap();
+    let open = server.state.hub.open_docs();
+    assert!(open >= 3, "workshop, plenary and group documents open: {open}");
+    a.disconnect().await;
+    eventually("idle documents unloaded", || async {
+        server.state.hub.open_docs() == 0
+    })
+    .await;
+    // Back again: loaded from disk with everything in it.
+    let mut b = NativeClient::connect(server.addr, &token, "b")
+        .await
+        .unwrap();
+    assert_eq!(
+        b.notes(doc).unwrap().text(&answer("q1")),
+        Some("Sparat innan alla gick.")
+    );
+    b.edit(doc, &answer("q2"), "Och mer.").unwrap();
+    b.sync().await.unwrap();
+    assert!(server.state.hub.open_docs() >= 1);
+    server.stop().await.unwrap();
+}
