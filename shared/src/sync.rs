@@ -11,7 +11,7 @@ use crate::protocol::{Message, PROTOCOL_VERSION, PeerMetadata, ProtocolError};
 use crate::roles::Access;
 use automerge::sync::{self, SyncDoc};
 use automerge::{AutoCommit, ChangeHash};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Why a sync message was refused.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
@@ -75,9 +75,17 @@ struct PeerSync {
 }
 
 /// One document and the sync state of every peer that shares it.
+///
+/// Generating a sync message costs automerge a walk over the document's change graph even when
+/// the answer is "nothing to send", so [`Self::outgoing`] asks only for the peers that may need
+/// one: those that sent something or attached since, and everyone after the document changed.
 pub struct DocHub {
     doc: AutoCommit,
     peers: BTreeMap<PeerId, PeerSync>,
+    /// Peers to ask at the next [`Self::outgoing`].
+    dirty: BTreeSet<PeerId>,
+    /// The heads when every peer was last asked.
+    announced: Vec<ChangeHash>,
 }
 
 impl DocHub {
@@ -85,6 +93,8 @@ impl DocHub {
         Self {
             doc,
             peers: BTreeMap::new(),
+            dirty: BTreeSet::new(),
+            announced: Vec::new(),
         }
     }
 
@@ -103,6 +113,7 @@ impl DocHub {
 
     /// Start (or restart) a sync session with `peer`.
     pub fn attach(&mut self, peer: PeerId, access: Access) {
+        self.dirty.insert(peer.clone());
         self.peers.insert(
             peer,
             PeerSync {
@@ -114,6 +125,7 @@ impl DocHub {
 
     pub fn detach(&mut self, peer: &PeerId) {
         self.peers.remove(peer);
+        self.dirty.remove(peer);
     }
 
     pub fn is_attached(&self, peer: &PeerId) -> bool {
@@ -127,8 +139,9 @@ impl DocHub {
     /// Forget what every peer has been sent, so the next [`Self::outgoing`] starts afresh
     /// (used after the in-memory document was replaced, e.g. reloaded from storage).
     pub fn reset_peers(&mut self) {
-        for p in self.peers.values_mut() {
+        for (id, p) in &mut self.peers {
             p.state = sync::State::new();
+            self.dirty.insert(id.clone());
         }
     }
 
@@ -155,6 +168,7 @@ impl DocHub {
         if !msg.changes.is_empty() && p.access < Access::Write {
             return Err(SyncError::ReadOnly);
         }
+        self.dirty.insert(peer.clone());
         let before = self.doc.get_heads();
         let doc = &mut self.doc;
         let state = &mut p.state;
@@ -181,16 +195,27 @@ impl DocHub {
     /// [`Self::outgoing`] for every peer but `skip` (the server forwards a batch to the other
     /// peers before it is on disk, and answers its writers only after).
     pub fn outgoing_except(&mut self, skip: &[PeerId]) -> Vec<(PeerId, Vec<u8>)> {
-        let doc = &mut self.doc;
-        self.peers
-            .iter_mut()
-            .filter(|(id, _)| !skip.contains(id))
-            .filter_map(|(id, p)| {
-                doc.sync()
-                    .generate_sync_message(&mut p.state)
-                    .map(|m| (id.clone(), m.encode()))
-            })
-            .collect()
+        let heads = self.doc.get_heads();
+        if heads != self.announced {
+            self.dirty.extend(self.peers.keys().cloned());
+            self.announced = heads;
+        }
+        let ask: Vec<PeerId> = self
+            .dirty
+            .iter()
+            .filter(|id| !skip.contains(id))
+            .cloned()
+            .collect();
+        let mut out = Vec::new();
+        for id in ask {
+            self.dirty.remove(&id);
+            if let Some(p) = self.peers.get_mut(&id)
+                && let Some(m) = self.doc.sync().generate_sync_message(&mut p.state)
+            {
+                out.push((id, m.encode()));
+            }
+        }
+        out
     }
 
     /// True when `peer` has told us heads that include every change we have.
@@ -490,7 +515,7 @@ impl ClientRepo {
         let mut frames = Vec::new();
         for (id, hub) in &mut self.docs {
             let have_doc = !hub.heads().is_empty();
-            if let Some(data) = hub.generate(&server) {
+            for (_, data) in hub.outgoing() {
                 let (document_id, sender_id, target_id) =
                     (*id, self.our_id.clone(), server.clone());
                 let msg = if have_doc {

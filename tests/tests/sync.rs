@@ -129,7 +129,10 @@ async fn idle_documents_leave_memory_and_come_back() {
         .unwrap();
     a.sync().await.unwrap();
     let open = server.state.hub.open_docs();
-    assert!(open >= 3, "workshop, plenary and group documents open: {open}");
+    assert!(
+        open >= 3,
+        "workshop, plenary and group documents open: {open}"
+    );
     a.disconnect().await;
     eventually("idle documents unloaded", || async {
         server.state.hub.open_docs() == 0

@@ -407,6 +407,9 @@ struct Report {
     rss_mib: u64,
     peak_mib: u64,
     connected: u64,
+    /// Cores the server kept busy on average, and the load generator itself.
+    server_cores: f64,
+    generator_cores: f64,
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -490,8 +493,10 @@ async fn run(args: &Args, target: &'static str) -> Result<Report> {
         .measure_from
         .store(now_ns(shared.epoch), Ordering::Relaxed);
     let cpu_start = cpu_seconds(server.pid());
+    let own_start = cpu_seconds(std::process::id());
     tokio::time::sleep(Duration::from_secs(args.duration)).await;
     let cpu = cpu_seconds(server.pid()) - cpu_start;
+    let own_cpu = cpu_seconds(std::process::id()) - own_start;
     // Edits stop counting now; give the last ones a moment to arrive.
     shared.measure_from.store(u64::MAX, Ordering::Relaxed);
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -527,6 +532,8 @@ async fn run(args: &Args, target: &'static str) -> Result<Report> {
         rss_mib,
         peak_mib,
         connected,
+        server_cores: cpu / args.duration.max(1) as f64,
+        generator_cores: own_cpu / args.duration.max(1) as f64,
     })
 }
 
@@ -540,7 +547,7 @@ fn print(args: &Args, r: &Report) {
         ),
     };
     println!(
-        "{:<7} {scenario}: connected {}, edits {}, arrivals {} (expected {}), latency ms p50 {:.2} p95 {:.2} p99 {:.2} max {:.2}, server CPU {:.3} ms/edit, RSS {} MiB (peak {}), errors {}",
+        "{:<7} {scenario}: connected {}, edits {}, arrivals {} (expected {}), latency ms p50 {:.2} p95 {:.2} p99 {:.2} max {:.2}, server CPU {:.3} ms/edit ({:.2} cores; generator {:.2} cores), RSS {} MiB (peak {}), errors {}",
         r.target,
         r.connected,
         r.edits,
@@ -551,6 +558,8 @@ fn print(args: &Args, r: &Report) {
         percentile(l, 99.0),
         l.last().copied().unwrap_or(f64::NAN),
         r.cpu_ms_per_edit,
+        r.server_cores,
+        r.generator_cores,
         r.rss_mib,
         r.peak_mib,
         r.errors,
