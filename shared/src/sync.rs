@@ -11,7 +11,7 @@ use crate::protocol::{Message, PROTOCOL_VERSION, PeerMetadata, ProtocolError};
 use crate::roles::Access;
 use automerge::sync::{self, SyncDoc};
 use automerge::{AutoCommit, ChangeHash};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Why a sync message was refused.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
@@ -69,6 +69,65 @@ fn check_blooms(msg: &sync::Message) -> Result<(), SyncError> {
     Ok(())
 }
 
+/// Peers that are in step with the server (they acknowledged everything up to the heads the
+/// server last announced, and need nothing particular) get the same next message. automerge
+/// works it out per peer, walking the whole change graph each time; the hub works it out once
+/// per kind of state and replays the result. This is exactly what automerge would do: its
+/// answer depends only on the fields in the key, and on `sent_hashes` only for the changes to
+/// send, which are all newer than the announced heads and so in no peer's `sent_hashes`.
+fn memo_key(state: &sync::State, announced: &[ChangeHash]) -> Option<String> {
+    let in_step = state.their_need.as_ref().is_none_or(Vec::is_empty)
+        && !state.needs_reset
+        && state
+            .their_have
+            .as_ref()
+            .is_some_and(|h| h.len() == 1 && h[0].last_sync == announced);
+    in_step.then(|| {
+        format!(
+            "{:?}",
+            (
+                &state.their_heads,
+                &state.their_have,
+                &state.shared_heads,
+                &state.last_sent_heads,
+                state.in_flight,
+                state.have_responded,
+                &state.their_capabilities,
+                state.read_only,
+                state.peer_read_only,
+            )
+        )
+    })
+}
+
+/// One generated message and what generating it changed in the sync state.
+struct Shared {
+    message: Vec<u8>,
+    added: Vec<ChangeHash>,
+    last_sent_heads: Vec<ChangeHash>,
+    have_responded: bool,
+    in_flight: bool,
+}
+
+impl Shared {
+    fn after(state: &sync::State, sent_before: &BTreeSet<ChangeHash>, message: &[u8]) -> Self {
+        Self {
+            message: message.to_vec(),
+            added: state.sent_hashes.difference(sent_before).copied().collect(),
+            last_sent_heads: state.last_sent_heads.clone(),
+            have_responded: state.have_responded,
+            in_flight: state.in_flight,
+        }
+    }
+
+    fn apply_to(&self, state: &mut sync::State) {
+        state.sent_hashes.extend(self.added.iter().copied());
+        state.last_sent_heads.clone_from(&self.last_sent_heads);
+        state.have_responded = self.have_responded;
+        state.in_flight = self.in_flight;
+    }
+}
+
 struct PeerSync {
     state: sync::State,
     access: Access,
@@ -86,6 +145,8 @@ pub struct DocHub {
     dirty: BTreeSet<PeerId>,
     /// The heads when every peer was last asked.
     announced: Vec<ChangeHash>,
+    /// Messages replayed from another peer's instead of generated (see [`memo_key`]).
+    shared_replies: u64,
 }
 
 impl DocHub {
@@ -95,6 +156,7 @@ impl DocHub {
             peers: BTreeMap::new(),
             dirty: BTreeSet::new(),
             announced: Vec::new(),
+            shared_replies: 0,
         }
     }
 
@@ -196,10 +258,11 @@ impl DocHub {
     /// peers before it is on disk, and answers its writers only after).
     pub fn outgoing_except(&mut self, skip: &[PeerId]) -> Vec<(PeerId, Vec<u8>)> {
         let heads = self.doc.get_heads();
-        if heads != self.announced {
+        let previous = std::mem::take(&mut self.announced);
+        if heads != previous {
             self.dirty.extend(self.peers.keys().cloned());
-            self.announced = heads;
         }
+        self.announced = heads;
         let ask: Vec<PeerId> = self
             .dirty
             .iter()
@@ -207,15 +270,46 @@ impl DocHub {
             .cloned()
             .collect();
         let mut out = Vec::new();
+        let mut memo: HashMap<String, Option<Shared>> = HashMap::new();
         for id in ask {
             self.dirty.remove(&id);
-            if let Some(p) = self.peers.get_mut(&id)
-                && let Some(m) = self.doc.sync().generate_sync_message(&mut p.state)
-            {
-                out.push((id, m.encode()));
+            let Some(p) = self.peers.get_mut(&id) else {
+                continue;
+            };
+            let key = memo_key(&p.state, &previous);
+            match key.as_ref().and_then(|k| memo.get(k)) {
+                Some(Some(shared)) => {
+                    self.shared_replies += 1;
+                    shared.apply_to(&mut p.state);
+                    out.push((id, shared.message.clone()));
+                    continue;
+                }
+                // automerge had nothing to send to a peer in this state.
+                Some(None) => continue,
+                None => {}
+            }
+            let sent_before = key.as_ref().map(|_| p.state.sent_hashes.clone());
+            let message = self
+                .doc
+                .sync()
+                .generate_sync_message(&mut p.state)
+                .map(sync::Message::encode);
+            if let (Some(k), Some(before)) = (key, sent_before) {
+                let shared = message
+                    .as_ref()
+                    .map(|m| Shared::after(&p.state, &before, m));
+                memo.insert(k, shared);
+            }
+            if let Some(m) = message {
+                out.push((id, m));
             }
         }
         out
+    }
+
+    /// How many sync messages were replayed for a peer in the same state as another.
+    pub fn shared_replies(&self) -> u64 {
+        self.shared_replies
     }
 
     /// True when `peer` has told us heads that include every change we have.
@@ -660,6 +754,57 @@ mod tests {
         TextRef::Answer {
             question_id: q.into(),
         }
+    }
+
+    #[test]
+    fn shared_replies_are_exactly_what_automerge_sends() {
+        let mut w = World::new(6, group_doc());
+        for i in 0..6 {
+            w.sync_client(i);
+        }
+        // Typing by one client after another while the others are in step (or not quite).
+        for round in 0..4 {
+            for i in 0..6 {
+                w.sync_client(i);
+            }
+            let _ = w.hub.outgoing();
+            let id = w.id;
+            let doc = w.clients[round].doc_mut(&id).unwrap();
+            docs::edit_text(doc, &answer("q1"), &format!("Runda {round}")).unwrap();
+            doc.commit();
+            let frames = w.clients[round].outgoing();
+            for f in frames {
+                if let ServerInbound::Doc { data, .. } = w.conns[round].receive(&f).unwrap() {
+                    let peer = w.conns[round].remote().unwrap().clone();
+                    w.hub.receive(&peer, &data).unwrap();
+                }
+            }
+            // What automerge itself would send each peer now, from copies.
+            let mut reference = w.hub.doc.clone();
+            let expected: BTreeMap<PeerId, (Option<Vec<u8>>, sync::State)> = w
+                .hub
+                .peers
+                .iter()
+                .map(|(id, p)| {
+                    let mut state = p.state.clone();
+                    let m = reference
+                        .sync()
+                        .generate_sync_message(&mut state)
+                        .map(sync::Message::encode);
+                    (id.clone(), (m, state))
+                })
+                .collect();
+            let got: BTreeMap<PeerId, Vec<u8>> = w.hub.outgoing().into_iter().collect();
+            for (id, (message, state)) in expected {
+                assert_eq!(got.get(&id), message.as_ref(), "message for {id}");
+                assert_eq!(w.hub.peers[&id].state, state, "state of {id}");
+            }
+        }
+        assert!(
+            w.hub.shared_replies() >= 4,
+            "the in-step peers shared replies: {}",
+            w.hub.shared_replies()
+        );
     }
 
     #[test]
