@@ -128,6 +128,29 @@ impl Shared {
     }
 }
 
+/// A pure acknowledgement: the peer has exactly our heads and sends no changes. This does to
+/// the sync state what automerge's `receive_sync_message` does with such a message, without its
+/// walk over the whole change history (every hash we ever sent this peer is an ancestor of our
+/// heads, so `sent_hashes` empties). Tested against automerge in
+/// `acknowledgements_match_automerge`.
+fn acknowledge(state: &mut sync::State, msg: sync::Message) {
+    state.in_flight = false;
+    if let Some(flags) = msg.flags {
+        let mut caps = vec![sync::Capability::MessageV2];
+        if flags.contains(sync::MessageFlags::SUPPORTS_SYNC_RESET) {
+            caps.push(sync::Capability::SyncReset);
+        }
+        state.their_capabilities = Some(caps);
+        state.peer_read_only = flags.contains(sync::MessageFlags::READ_ONLY);
+    }
+    state.sent_hashes.clear();
+    state.last_sent_heads.clone_from(&msg.heads);
+    state.shared_heads.clone_from(&msg.heads);
+    state.their_have = Some(msg.have);
+    state.their_heads = Some(msg.heads);
+    state.their_need = Some(msg.need);
+}
+
 struct PeerSync {
     state: sync::State,
     access: Access,
@@ -232,6 +255,10 @@ impl DocHub {
         }
         self.dirty.insert(peer.clone());
         let before = self.doc.get_heads();
+        if msg.changes.is_empty() && !before.is_empty() && msg.heads == before {
+            acknowledge(&mut p.state, msg);
+            return Ok(false);
+        }
         let doc = &mut self.doc;
         let state = &mut p.state;
         guard::catch(|| doc.sync().receive_sync_message(state, msg))
@@ -805,6 +832,72 @@ mod tests {
             "the in-step peers shared replies: {}",
             w.hub.shared_replies()
         );
+    }
+
+    #[test]
+    fn acknowledgements_match_automerge() {
+        let mut w = World::new(4, group_doc());
+        for i in 0..4 {
+            w.sync_client(i);
+        }
+        let id = w.id;
+        let mut fast = 0;
+        for round in 0..3 {
+            let doc = w.clients[round].doc_mut(&id).unwrap();
+            docs::edit_text(doc, &answer("q1"), &format!("Kvittens {round}")).unwrap();
+            doc.commit();
+            for i in 0..4 {
+                // Every frame this client sends is checked: through the hub and through
+                // automerge itself on copies must give the same state and document.
+                let mut to_server = if w.clients[i].is_connected() {
+                    w.clients[i].outgoing()
+                } else {
+                    vec![w.clients[i].join_frame()]
+                };
+                for _ in 0..20 {
+                    let mut to_client = Vec::new();
+                    for f in to_server.drain(..) {
+                        match w.conns[i].receive(&f).unwrap() {
+                            ServerInbound::Reply(m) => to_client.push(m.encode()),
+                            ServerInbound::Doc { data, .. } => {
+                                let peer = w.conns[i].remote().unwrap().clone();
+                                if !w.hub.is_attached(&peer) {
+                                    w.hub.attach(peer.clone(), Access::Write);
+                                }
+                                let mut state = w.hub.peers[&peer].state.clone();
+                                let mut reference = w.hub.doc.clone();
+                                let msg = sync::Message::decode(&data).unwrap();
+                                let ack = msg.changes.is_empty()
+                                    && msg.heads == reference.get_heads()
+                                    && !msg.heads.is_empty();
+                                fast += usize::from(ack);
+                                reference
+                                    .sync()
+                                    .receive_sync_message(&mut state, msg)
+                                    .unwrap();
+                                w.hub.receive(&peer, &data).unwrap();
+                                assert_eq!(w.hub.peers[&peer].state, state);
+                                assert_eq!(w.hub.doc.get_heads(), reference.get_heads());
+                            }
+                            other => panic!("unexpected {other:?}"),
+                        }
+                    }
+                    if let Some(peer) = w.conns[i].remote().cloned()
+                        && let Some(data) = w.hub.generate(&peer)
+                    {
+                        to_client.push(w.conns[i].sync_message(id, data).unwrap().encode());
+                    }
+                    for f in to_client {
+                        w.clients[i].receive(&f).unwrap();
+                    }
+                    to_server = w.clients[i].outgoing();
+                    if to_server.is_empty() {
+                        break;
+                    }
+                }
+            }
+        }
+        assert!(fast >= 3, "acknowledgements took the short path: {fast}");
     }
 
     #[test]
