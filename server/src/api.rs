@@ -243,6 +243,10 @@ async fn sync(
     // error naming the limit; far larger frames are cut off by the WebSocket layer itself.
     ws.max_message_size(max.saturating_add(max / 4))
         .max_frame_size(max.saturating_add(max / 4))
+        // Sync frames are small; tungstenite's 128 KiB default buffers would make 10,000 idle
+        // connections cost over a gigabyte. Larger frames still arrive, in more reads.
+        .read_buffer_size(8 * 1024)
+        .write_buffer_size(8 * 1024)
         .on_upgrade(move |socket| crate::ws::serve(socket, state, info, slot))
 }
 

@@ -476,13 +476,15 @@ async fn run(args: &Args, target: &'static str) -> Result<Report> {
         if Instant::now() > deadline || tasks.is_empty() {
             break;
         }
-        // Count failures as they happen.
+        // Count failures as they happen (the first few are shown).
         while let Some(done) = tasks.try_join_next() {
             if !matches!(done, Ok(Ok(()))) {
-                if let Ok(Err(e)) = &done {
+                let n = shared.counters.errors.fetch_add(1, Ordering::Relaxed);
+                if let Ok(Err(e)) = &done
+                    && n < 5
+                {
                     eprintln!("{target}: client failed: {e:#}");
                 }
-                shared.counters.errors.fetch_add(1, Ordering::Relaxed);
             }
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -502,14 +504,33 @@ async fn run(args: &Args, target: &'static str) -> Result<Report> {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let (rss_mib, peak_mib) = memory_mib(server.pid());
     let _ = stop_tx.send(true);
-    while let Some(done) = tasks.join_next().await {
-        if !matches!(done, Ok(Ok(()))) {
-            if let Ok(Err(e)) = &done {
-                eprintln!("{target}: client failed: {e:#}");
+    // Clients still setting up (a server that never answered) are given up after a while.
+    let grace = tokio::time::Instant::now() + Duration::from_secs(10);
+    let mut failures = 0u64;
+    loop {
+        match tokio::time::timeout_at(grace, tasks.join_next()).await {
+            Ok(Some(Ok(Ok(())))) => {}
+            Ok(Some(done)) => {
+                if let Ok(Err(e)) = &done
+                    && failures < 5
+                {
+                    eprintln!("{target}: client failed: {e:#}");
+                }
+                failures += 1;
             }
-            shared.counters.errors.fetch_add(1, Ordering::Relaxed);
+            Ok(None) => break,
+            Err(_) => {
+                failures += tasks.len() as u64;
+                tasks.abort_all();
+                while tasks.join_next().await.is_some() {}
+                break;
+            }
         }
     }
+    shared
+        .counters
+        .errors
+        .fetch_add(failures, Ordering::Relaxed);
     let shared = Arc::into_inner(shared).context("clients still hold the counters")?;
     drop(shared.samples);
     let mut latencies_ms = Vec::new();
