@@ -127,6 +127,18 @@ impl TestServer {
         .await?
     }
 
+    /// Replace a link as the facilitator (`target`: `group:ID`, `catch_up`, `facilitator`);
+    /// the links afterwards.
+    pub async fn rotate(&self, facilitator: &str, target: &str) -> Result<WorkshopLinks> {
+        let path = format!("/api/links/{facilitator}/rotate");
+        let body = serde_json::json!({ "target": target });
+        let (status, text) = self.request("POST", &path, Some(body)).await?;
+        if status != 200 {
+            bail!("rotate {target}: {status} {text}");
+        }
+        Ok(serde_json::from_str(&text)?)
+    }
+
     /// GET a JSON resource that must succeed.
     pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T> {
         let (status, body) = self.request("GET", path, None).await?;

@@ -243,16 +243,7 @@ async fn world(data: &std::path::Path) -> World {
     let first = create(&server).await;
     let fac = token_of(&first.facilitator);
     let rotated = token_of(&first.groups[0].link);
-    let (status, body) = server
-        .request(
-            "POST",
-            &format!("/api/links/{fac}/rotate"),
-            Some(json!({ "target": "group:g1" })),
-        )
-        .await
-        .unwrap();
-    assert_eq!(status, 200, "{body}");
-    let links: WorkshopLinks = serde_json::from_str(&body).unwrap();
+    let links = server.rotate(&fac, "group:g1").await.unwrap();
 
     let other = create(&server).await;
     let mut f = NativeClient::connect(server.addr, &token_of(&other.facilitator), "f2")

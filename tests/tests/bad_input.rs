@@ -12,14 +12,20 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 
 const FRAME_LIMIT: usize = 64 * 1024;
 
-async fn joined(
-    server: &TestServer,
-    token: &str,
-) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+async fn joined(server: &TestServer, token: &str) -> Ws {
     let mut ws = raw_socket(server.addr, token).await.unwrap();
     let join = ClientRepo::new(PeerId::new("hostile")).join_frame();
     ws.send(WsMessage::Binary(join.into())).await.unwrap();
     ws
+}
+
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Send one frame and return the error the server answers with.
+async fn refused(ws: &mut Ws, frame: Vec<u8>) -> String {
+    ws.send(WsMessage::Binary(frame.into())).await.unwrap();
+    expect_error(ws).await.unwrap()
 }
 
 /// A well-formed first sync message (from a peer with an empty document).
@@ -48,10 +54,7 @@ async fn request_is_refused(
     doc: samtal_shared::DocumentId,
 ) -> String {
     let mut ws = joined(server, token).await;
-    ws.send(WsMessage::Binary(request(doc).encode().into()))
-        .await
-        .unwrap();
-    expect_error(&mut ws).await.unwrap()
+    refused(&mut ws, request(doc).encode()).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -75,10 +78,7 @@ async fn hostile_frames_close_only_their_connection() {
 
     // 1. Garbage bytes.
     let mut ws = raw_socket(server.addr, &token).await.unwrap();
-    ws.send(WsMessage::Binary(vec![0xff, 0x00, 0x13, 0x37].into()))
-        .await
-        .unwrap();
-    let reason = expect_error(&mut ws).await.unwrap();
+    let reason = refused(&mut ws, vec![0xff, 0x00, 0x13, 0x37]).await;
     assert!(reason.contains("CBOR"), "{reason}");
 
     // 2. A truncated CBOR frame.
@@ -90,18 +90,12 @@ async fn hostile_frames_close_only_their_connection() {
         data: vec![0x42; 40],
     }
     .encode();
-    ws.send(WsMessage::Binary(sync[..sync.len() / 2].to_vec().into()))
-        .await
-        .unwrap();
-    let reason = expect_error(&mut ws).await.unwrap();
+    let reason = refused(&mut ws, sync[..sync.len() / 2].to_vec()).await;
     assert!(reason.contains("truncated"), "{reason}");
 
     // 3. A frame over the limit.
     let mut ws = joined(&server, &token).await;
-    ws.send(WsMessage::Binary(vec![0u8; FRAME_LIMIT + 1].into()))
-        .await
-        .unwrap();
-    let reason = expect_error(&mut ws).await.unwrap();
+    let reason = refused(&mut ws, vec![0u8; FRAME_LIMIT + 1]).await;
     assert!(reason.contains("over the limit"), "{reason}");
 
     // 4. A request for another workshop's document.
@@ -236,8 +230,7 @@ async fn hostile_input_corpus() {
     let mut ws = joined(&server, &token).await;
     let mut deep = vec![0x81u8; 100_000];
     deep.push(0x00);
-    ws.send(WsMessage::Binary(deep.into())).await.unwrap();
-    let reason = expect_error(&mut ws).await.unwrap();
+    let reason = refused(&mut ws, deep).await;
     assert!(reason.contains("nested too deeply"), "{reason}");
 
     // A document id with path characters (same length as a real one, so the CBOR is valid).
@@ -253,8 +246,7 @@ async fn hostile_input_corpus() {
         .unwrap();
     frame[at..at + id.len()].copy_from_slice(evil.as_bytes());
     let mut ws = joined(&server, &token).await;
-    ws.send(WsMessage::Binary(frame.into())).await.unwrap();
-    let reason = expect_error(&mut ws).await.unwrap();
+    let reason = refused(&mut ws, frame).await;
     assert!(reason.contains("bad document id"), "{reason}");
 
     // A `sync` (not `request`) for a document this connection never asked for: its own group
@@ -280,14 +272,8 @@ async fn hostile_input_corpus() {
         }
     };
     assert_eq!(answered, doc);
-    ws.send(WsMessage::Binary(
-        sync_for(samtal_shared::DocumentId::from_bytes([9; 16]))
-            .encode()
-            .into(),
-    ))
-    .await
-    .unwrap();
-    let reason = expect_error(&mut ws).await.unwrap();
+    let foreign = samtal_shared::DocumentId::from_bytes([9; 16]);
+    let reason = refused(&mut ws, sync_for(foreign).encode()).await;
     assert!(reason.contains("not part of"), "{reason}");
 
     // A flood from one connection: more than 5 s worth of its message budget at once.

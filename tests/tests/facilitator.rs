@@ -13,7 +13,6 @@ use samtal_shared::{DocumentId, docs::read_workshop};
 use samtal_tests::{
     NativeClient, TestServer, demo_spec, eventually, raw_socket, stored_doc, token_of,
 };
-use serde_json::json;
 use std::time::Duration;
 
 async fn setup() -> (tempfile::TempDir, TestServer, WorkshopLinks) {
@@ -269,16 +268,7 @@ async fn rotated_and_expired_links_are_refused() {
     g1.edit(doc, &answer("q1"), "Före bytet").unwrap();
     g1.sync().await.unwrap();
 
-    let (status, body) = server
-        .request(
-            "POST",
-            &format!("/api/links/{fac}/rotate"),
-            Some(json!({ "target": "group:g1" })),
-        )
-        .await
-        .unwrap();
-    assert_eq!(status, 200, "{body}");
-    let rotated: WorkshopLinks = serde_json::from_str(&body).unwrap();
+    let rotated = server.rotate(&fac, "group:g1").await.unwrap();
     assert_ne!(rotated.groups[0].link, links.groups[0].link);
     assert_eq!(
         rotated.groups[1].link, links.groups[1].link,
@@ -307,16 +297,7 @@ async fn rotated_and_expired_links_are_refused() {
     assert_eq!(again.groups[0].link, rotated.groups[0].link);
 
     // The facilitator's own link can be replaced too; the links survive it.
-    let (status, body) = server
-        .request(
-            "POST",
-            &format!("/api/links/{fac}/rotate"),
-            Some(json!({ "target": "facilitator" })),
-        )
-        .await
-        .unwrap();
-    assert_eq!(status, 200, "{body}");
-    let after: WorkshopLinks = serde_json::from_str(&body).unwrap();
+    let after = server.rotate(&fac, "facilitator").await.unwrap();
     let new_fac = token_of(&after.facilitator);
     assert_ne!(new_fac, fac);
     assert_eq!(after.groups[0].link, rotated.groups[0].link);

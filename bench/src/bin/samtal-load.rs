@@ -99,18 +99,14 @@ async fn wait_for_port(port: u16) -> Result<()> {
     Ok(())
 }
 
-async fn spawn_samtal(args: &Args) -> Result<Spawned> {
+/// Start a server on a free loopback port with a fresh data folder; `command` gets both.
+async fn spawn(command: impl FnOnce(u16, &std::path::Path) -> Command) -> Result<Spawned> {
     let dir = tempfile::tempdir()?;
     let port = free_port()?;
-    let child = Command::new(&args.server_bin)
-        .args(["--bind", &format!("127.0.0.1:{port}")])
-        .arg("--data")
-        .arg(dir.path())
-        .env("SAMTAL_MAX_CONNECTIONS_PER_WORKSHOP", "100000")
-        .env("RUST_LOG", "warn")
+    let child = command(port, dir.path())
         .stdout(Stdio::null())
         .spawn()
-        .with_context(|| format!("starting {}", args.server_bin.display()))?;
+        .context("starting the server")?;
     let s = Spawned {
         child,
         port,
@@ -120,24 +116,29 @@ async fn spawn_samtal(args: &Args) -> Result<Spawned> {
     Ok(s)
 }
 
+async fn spawn_samtal(args: &Args) -> Result<Spawned> {
+    spawn(|port, dir| {
+        let mut c = Command::new(&args.server_bin);
+        c.args(["--bind", &format!("127.0.0.1:{port}")])
+            .arg("--data")
+            .arg(dir)
+            .env("SAMTAL_MAX_CONNECTIONS_PER_WORKSHOP", "100000")
+            .env("RUST_LOG", "warn");
+        c
+    })
+    .await
+}
+
 async fn spawn_js(args: &Args) -> Result<Spawned> {
-    let dir = tempfile::tempdir()?;
-    let port = free_port()?;
-    let child = Command::new("node")
-        .current_dir(&args.js)
-        .arg("sync-server.mjs")
-        .arg(port.to_string())
-        .arg(dir.path())
-        .stdout(Stdio::null())
-        .spawn()
-        .context("starting node sync-server.mjs")?;
-    let s = Spawned {
-        child,
-        port,
-        _dir: dir,
-    };
-    wait_for_port(port).await?;
-    Ok(s)
+    spawn(|port, dir| {
+        let mut c = Command::new("node");
+        c.current_dir(&args.js)
+            .arg("sync-server.mjs")
+            .arg(port.to_string())
+            .arg(dir);
+        c
+    })
+    .await
 }
 
 /// CPU seconds (user + system) a process has used so far.
