@@ -7,6 +7,7 @@ use gloo_timers::callback::Timeout;
 use samtal_shared::DocumentId;
 use samtal_shared::PeerId;
 use samtal_shared::docs::{self, SchemaError, TextRef};
+use samtal_shared::history;
 use samtal_shared::roles::Role;
 use samtal_shared::session::SessionInfo;
 use samtal_shared::sync::ClientRepo;
@@ -71,6 +72,14 @@ pub type Shared = Rc<RefCell<Engine>>;
 
 fn now() -> f64 {
     js_sys::Date::now()
+}
+
+/// How this device signs its changes right now: its label, and the time in seconds.
+pub fn stamp() -> history::Stamp {
+    history::Stamp {
+        device: store::device_label(),
+        time: (now() / 1000.0) as i64,
+    }
 }
 
 /// A random hex id (new items, peer ids). Not a secret.
@@ -147,6 +156,7 @@ impl Engine {
             if let Some(e) = weak.upgrade()
                 && let Ok(mut e) = e.try_borrow_mut()
                 && !e.stopped
+                && e.commit_pending()
                 && let Some(doc) = e.repo.doc_mut(&id)
                 && store::merge_stored(&id, doc, &value)
             {
@@ -268,7 +278,24 @@ impl Engine {
         }
     }
 
+    /// Sign and commit whatever is typed but not yet committed (a burst under way), before
+    /// anything else touches the documents — Automerge would otherwise commit it unsigned.
+    /// Always true, to chain in conditions.
+    fn commit_pending(&mut self) -> bool {
+        if self.burst_started.is_some() {
+            let stamp = stamp();
+            let ids: Vec<DocumentId> = self.repo.doc_ids().copied().collect();
+            for id in ids {
+                if let Some(d) = self.repo.doc_mut(&id) {
+                    history::commit(d, &stamp);
+                }
+            }
+        }
+        true
+    }
+
     fn on_frame(&mut self, bytes: &[u8]) {
+        self.commit_pending();
         match self.repo.receive(bytes) {
             Ok(ev) => {
                 if ev.connected {
@@ -402,6 +429,8 @@ impl Engine {
         doc: DocumentId,
         f: impl FnOnce(&mut AutoCommit) -> Result<(), SchemaError>,
     ) -> Result<(), String> {
+        // Typing under way is committed first, so a refused change rolls back only itself.
+        self.commit_pending();
         let Some(d) = self.repo.doc_mut(&doc) else {
             return Err("document not loaded".into());
         };
@@ -409,7 +438,7 @@ impl Engine {
             d.rollback();
             return Err(e.to_string());
         }
-        d.commit();
+        history::commit(d, &stamp());
         self.save(doc);
         self.flush();
         if doc == self.info.workshop_doc {
@@ -491,7 +520,7 @@ impl Engine {
         self.burst_timer = None;
         self.burst_started = None;
         if let Some(d) = self.repo.doc_mut(&doc) {
-            d.commit();
+            history::commit(d, &stamp());
         }
         self.save(doc);
         self.flush();

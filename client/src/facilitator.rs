@@ -6,6 +6,7 @@
 use crate::EngineRef;
 use crate::api::{self, ApiError};
 use crate::engine::random_id;
+use crate::history_ui::{DeviceLabel, HistoryPanel};
 use crate::i18n::{self, Strings, fill};
 use crate::plenary_ui::{PlenaryPanel, Presentation};
 use crate::store;
@@ -21,9 +22,10 @@ enum Tab {
     Plenary,
     Setup,
     Links,
+    History,
 }
 
-fn phase_name(t: &Strings, p: Phase) -> &'static str {
+pub(crate) fn phase_name(t: &Strings, p: Phase) -> &'static str {
     match p {
         Phase::Prep => t.phase_prep,
         Phase::Groups => t.phase_groups,
@@ -97,6 +99,9 @@ pub fn facilitator_view(props: &crate::views::ViewProps) -> Html {
             </>
         },
         Tab::Links => html! { <LinksTab engine={props.engine.clone()} /> },
+        Tab::History => html! {
+            <HistoryPanel engine={props.engine.clone()} tick={props.tick} can_restore={true} />
+        },
     };
     html! {
         <>
@@ -112,8 +117,10 @@ pub fn facilitator_view(props: &crate::views::ViewProps) -> Html {
             { tab_button(Tab::Plenary, t.tab_plenary) }
             { tab_button(Tab::Setup, t.tab_setup) }
             { tab_button(Tab::Links, t.tab_links) }
+            { tab_button(Tab::History, t.tab_history) }
         </nav>
         <main id="main">
+            <DeviceLabel />
             if let Some(n) = &*notice { <p class="error" role="alert">{ n.clone() }</p> }
             { body }
         </main>

@@ -4,6 +4,7 @@
 mod api;
 mod engine;
 mod facilitator;
+mod history_ui;
 mod i18n;
 mod landing;
 mod plenary_ui;

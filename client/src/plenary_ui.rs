@@ -5,10 +5,12 @@
 
 use crate::EngineRef;
 use crate::engine::Engine;
+use crate::history_ui::{self, HistoryPanel, LastVisit, News};
 use crate::i18n::{self, Strings, fill};
 use crate::views::{Input, TextField, status_of};
 use samtal_shared::docs::{self, GroupNotes, TextRef, Workshop};
 use samtal_shared::plenary::{self, FollowUp, GroupText, PlenaryEdit, PlenaryView};
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
@@ -30,22 +32,28 @@ pub fn compute(e: &Engine) -> Option<(Workshop, PlenaryView)> {
     Some((w, view))
 }
 
-fn answer_cards(t: &Strings, answers: &[GroupText]) -> Html {
+fn answer_cards(t: &Strings, answers: &[GroupText], field: &TextRef, news: Option<&News>) -> Html {
+    let key = field.key();
     html! {
         <div class="answers">
-        { for answers.iter().map(|a| html! {
-            <div class={classes!("answer", a.highlighted.then_some("lifted"))}>
+        { for answers.iter().map(|a| {
+            let fresh = news.and_then(|n| n.get(&(a.group_id.clone(), key.clone())));
+            html! {
+            <div class={classes!("answer", a.highlighted.then_some("lifted"), fresh.is_some().then_some("fresh"))}>
                 <h4>
                     { a.group_name.clone() }
                     if a.highlighted { <span class="badge">{ t.lifted }</span> }
+                    if fresh.is_some() { <span class="badge new">{ t.news_badge }</span> }
                 </h4>
-                if a.text.trim().is_empty() {
+                if let Some(n) = fresh {
+                    { history_ui::marked_text(t, n) }
+                } else if a.text.trim().is_empty() {
                     <p class="muted">{ t.no_notes_yet }</p>
                 } else {
                     <p class="notes">{ a.text.clone() }</p>
                 }
             </div>
-        }) }
+        }}) }
         </div>
     }
 }
@@ -58,6 +66,9 @@ pub struct PanelProps {
     pub editable: bool,
     #[prop_or_default]
     pub on_present: Option<Callback<()>>,
+    /// What is new since the last visit (catch-up), marked in the cards.
+    #[prop_or_default]
+    pub news: Option<Rc<News>>,
 }
 
 /// Export links (Markdown download, printable HTML).
@@ -133,7 +144,7 @@ pub fn plenary_panel(props: &PanelProps) -> Html {
                         if q.summary.trim().is_empty() { <p class="muted">{ t.no_summary_yet }</p> }
                         else { <p class="summary notes">{ q.summary.clone() }</p> }
                     }
-                    { answer_cards(t, &q.answers) }
+                    { answer_cards(t, &q.answers, &TextRef::Answer { question_id: q.id.clone() }, props.news.as_deref()) }
                 </article>
             }) }
             if !view.cases.is_empty() {
@@ -145,7 +156,7 @@ pub fn plenary_panel(props: &PanelProps) -> Html {
                         { for c.fields.iter().map(|f| html! {
                             <>
                                 <h4>{ f.label.clone() }</h4>
-                                { answer_cards(t, &f.answers) }
+                                { answer_cards(t, &f.answers, &TextRef::Reflection { case_id: c.id.clone(), field_id: f.field_id.clone() }, props.news.as_deref()) }
                             </>
                         }) }
                     </article>
@@ -297,7 +308,7 @@ pub fn presentation(props: &PresentProps) -> Html {
             if !q.summary.trim().is_empty() {
                 <p class="summary notes">{ q.summary.clone() }</p>
             }
-            { answer_cards(t, &q.answers) }
+            { answer_cards(t, &q.answers, &TextRef::Answer { question_id: q.id.clone() }, None) }
             <nav class="present-nav">
                 <button onclick={go(i.saturating_sub(1))} disabled={i == 0}>{ format!("← {}", t.prev) }</button>
                 <button onclick={props.on_exit.reform(|_| ())}>{ t.exit_present }</button>
@@ -308,13 +319,31 @@ pub fn presentation(props: &PresentProps) -> Html {
     }
 }
 
-/// The catch-up page: read-only, with when it closes.
+/// The catch-up page: read-only, with when it closes, what is new since this browser's last
+/// visit (marked in the notes, counted per group), and the history.
 #[function_component(CatchUpView)]
 pub fn catch_up_view(props: &crate::views::ViewProps) -> Html {
     let t = i18n::strings();
+    // What the last visit saw, read once: this visit keeps updating the stored heads.
+    let last = use_state(|| {
+        let e = props.engine.0.borrow();
+        let docs: Vec<_> = e.info.docs.iter().map(|(id, _)| *id).collect();
+        LastVisit::load(&docs)
+    });
+    let show_history = use_state(|| false);
     let (status, workshop) = status_of(&props.engine, t);
     let Some(w) = workshop else {
         return html! { <main id="main">{ status }<p>{ t.loading }</p></main> };
+    };
+    let (news, counts) = {
+        let mut e = props.engine.0.borrow_mut();
+        let found = history_ui::news(&mut e, &w, &last);
+        history_ui::remember_seen(&mut e, &w);
+        found
+    };
+    let toggle = {
+        let show = show_history.clone();
+        Callback::from(move |_| show.set(!*show))
     };
     html! {
         <>
@@ -328,9 +357,30 @@ pub fn catch_up_view(props: &crate::views::ViewProps) -> Html {
         <main id="main">
             <p>{ t.catchup_intro }</p>
             <p><strong>{ fill(t.open_until, &[("date", &w.access_until)]) }</strong></p>
+            <section class="news" aria-labelledby="news-heading">
+                <h2 id="news-heading">{ t.news_heading }</h2>
+                if *last == LastVisit::First {
+                    <p class="muted">{ t.news_first_visit }</p>
+                } else if counts.is_empty() {
+                    <p class="muted">{ t.news_none }</p>
+                } else {
+                    <ul class="news-counts">
+                    { for counts.iter().map(|(group, n)| html! {
+                        <li>{ fill(t.news_count, &[("group", group), ("n", &n.to_string())]) }</li>
+                    }) }
+                    </ul>
+                }
+            </section>
             { crate::views::materials(t, &w) }
             <h2>{ t.questions }</h2>
-            <PlenaryPanel engine={props.engine.clone()} tick={props.tick} editable={false} />
+            <PlenaryPanel engine={props.engine.clone()} tick={props.tick} editable={false} news={Some(Rc::new(news))} />
+            <h2>{ t.tab_history }</h2>
+            <button aria-expanded={show_history.to_string()} onclick={toggle}>
+                { if *show_history { t.hide_history } else { t.show_history } }
+            </button>
+            if *show_history {
+                <HistoryPanel engine={props.engine.clone()} tick={props.tick} can_restore={false} />
+            }
         </main>
         </>
     }

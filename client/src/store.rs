@@ -3,11 +3,12 @@
 //! Several tabs on one computer share these keys: a save first merges what another tab wrote
 //! (Automerge merges, nothing is overwritten), and tabs merge each other's saves as they come.
 
-use automerge::{AutoCommit, LoadOptions, TextEncoding};
+use automerge::{AutoCommit, ChangeHash, LoadOptions, TextEncoding};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use gloo_storage::{LocalStorage, Storage, errors::StorageError};
 use samtal_shared::DocumentId;
+use samtal_shared::history;
 use samtal_shared::session::SessionInfo;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -107,6 +108,48 @@ pub fn save_doc(id: &DocumentId, doc: &mut AutoCommit) -> (bool, bool) {
     }
 }
 
+const DEVICE_KEY: &str = "samtal:device";
+const DEVICE_ASKED_KEY: &str = "samtal:device-asked";
+
+/// This device's label ("Konferensrum 3"), if one was chosen here. It signs this device's
+/// changes; it is stored nowhere else but in those changes.
+pub fn device_label() -> Option<String> {
+    LocalStorage::get::<String>(DEVICE_KEY)
+        .ok()
+        .and_then(|l| history::clean_label(&l))
+}
+
+/// Choose (or, with `None`, forget) this device's label. Either way it has been asked.
+pub fn set_device_label(label: Option<&str>) {
+    match label.and_then(history::clean_label) {
+        Some(l) => {
+            let _ = LocalStorage::set(DEVICE_KEY, l);
+        }
+        None => LocalStorage::delete(DEVICE_KEY),
+    }
+    let _ = LocalStorage::set(DEVICE_ASKED_KEY, true);
+}
+
+/// Whether this device was already asked for a label (answered or skipped).
+pub fn device_asked() -> bool {
+    LocalStorage::get::<bool>(DEVICE_ASKED_KEY).unwrap_or(false)
+}
+
+fn seen_key(id: &DocumentId) -> String {
+    format!("{PREFIX}seen:{id}")
+}
+
+/// The heads of `id` that this browser last showed ("your last visit"); `None` on a first visit.
+pub fn seen_heads(id: &DocumentId) -> Option<Vec<ChangeHash>> {
+    let hex: Vec<String> = LocalStorage::get(seen_key(id)).ok()?;
+    Some(hex.iter().filter_map(|h| h.parse().ok()).collect())
+}
+
+pub fn set_seen_heads(id: &DocumentId, heads: &[ChangeHash]) {
+    let hex: Vec<String> = heads.iter().map(ToString::to_string).collect();
+    let _ = LocalStorage::set(seen_key(id), hex);
+}
+
 pub fn load_session(token: &str) -> Option<SessionInfo> {
     LocalStorage::get(session_key(token)).ok()
 }
@@ -119,6 +162,7 @@ pub fn save_session(token: &str, info: &SessionInfo) {
 pub fn forget(token: &str, docs: &[DocumentId]) {
     for id in docs {
         LocalStorage::delete(doc_key(id));
+        LocalStorage::delete(seen_key(id));
     }
     LocalStorage::delete(session_key(token));
 }

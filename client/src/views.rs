@@ -189,6 +189,7 @@ pub fn group_view(props: &ViewProps) -> Html {
             { status }
         </header>
         <main id="main">
+            <crate::history_ui::DeviceLabel />
             { materials(t, &w) }
             <section>
                 <h2>{ t.questions }</h2>

@@ -120,10 +120,7 @@ pub fn redact(path: &str) -> String {
 }
 
 pub fn today() -> String {
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() / 86_400)
-        .unwrap_or(0);
+    let days = live::now_secs() / 86_400;
     docs::format_date(i64::try_from(days).unwrap_or(0))
 }
 
@@ -303,10 +300,7 @@ async fn status(
 ) -> Result<Json<LiveStatus>, AppError> {
     let cap = resolve(&state, &token).await?;
     require(&cap, &["facilitator"])?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let now = live::now_secs();
     Ok(Json(LiveStatus {
         now,
         targets: live::status(&state, &cap.workshop_id),

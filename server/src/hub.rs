@@ -7,6 +7,7 @@ use automerge::AutoCommit;
 use samtal_shared::DocumentId;
 use samtal_shared::PeerId;
 use samtal_shared::docs::{self, Workshop};
+use samtal_shared::history;
 use samtal_shared::roles::Access;
 use samtal_shared::sync::{DocHub, SyncError};
 use std::collections::HashMap;
@@ -311,7 +312,12 @@ impl Hub {
                 match cmd {
                     DocCmd::Apply { change, done } => {
                         if change(hub.doc_mut()) {
-                            hub.doc_mut().commit();
+                            // The server's own changes (structure) carry the time, no label.
+                            let stamp = history::Stamp {
+                                device: None,
+                                time: i64::try_from(crate::live::now_secs()).unwrap_or(0),
+                            };
+                            history::commit(hub.doc_mut(), &stamp);
                         }
                         applied.push(done);
                     }

@@ -65,7 +65,7 @@ impl Phase {
         }
     }
 
-    fn parse(s: &str) -> Option<Self> {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "prep" => Phase::Prep,
             "groups" => Phase::Groups,
@@ -522,6 +522,27 @@ impl Workshop {
 
     pub fn cases_for<'a>(&'a self, area: &'a str) -> impl Iterator<Item = &'a Case> {
         self.cases.iter().filter(move |c| c.area == area)
+    }
+
+    /// Every text field of a group in this area, in the order the group sees them, with a
+    /// heading: the answers (by question), then each case's reflection fields.
+    pub fn text_fields_for(&self, area: &str) -> Vec<(TextRef, String)> {
+        let answers = self.questions_for(area).enumerate().map(|(i, q)| {
+            let r = TextRef::Answer {
+                question_id: q.id.clone(),
+            };
+            (r, format!("{}. {}", i + 1, q.text))
+        });
+        let reflections = self.cases_for(area).flat_map(|c| {
+            self.reflection_fields.iter().map(move |f| {
+                let r = TextRef::Reflection {
+                    case_id: c.id.clone(),
+                    field_id: f.id.clone(),
+                };
+                (r, format!("{} – {}", c.title, f.label))
+            })
+        });
+        answers.chain(reflections).collect()
     }
 }
 

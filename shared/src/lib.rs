@@ -9,6 +9,7 @@ pub mod docs;
 pub mod export;
 pub mod fuzzing;
 pub mod guard;
+pub mod history;
 pub mod i18n;
 pub mod ids;
 pub mod plenary;

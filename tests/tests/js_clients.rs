@@ -298,6 +298,62 @@ async fn browser_keeps_typing_through_a_server_restart() {
     );
 }
 
+/// Issue 10: a device label on the group's PC, "new since your last visit" on the catch-up
+/// page, and a wiped field restored from the history by the facilitator.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built client (dist/), chromium and tests/js/node_modules; run by `cargo xtask test`"]
+async fn facilitator_restores_a_wiped_field_from_the_history() {
+    use samtal_shared::history::{self, History};
+    let (dir, server) = browser_server().await;
+    let links = server.create_workshop(&demo_spec()).await.unwrap();
+    let shots = screenshots(&dir);
+    let out = node(
+        &[
+            "history.mjs",
+            &server.addr.port().to_string(),
+            &token_of(&links.groups[0].link),
+            &token_of(&links.facilitator),
+            &token_of(&links.catch_up),
+            &shots,
+        ],
+        Duration::from_secs(170),
+    )
+    .await;
+    assert!(out.contains("BROWSER-OK"), "{out}");
+    server.stop().await.unwrap();
+
+    // On disk: the restored text, the restore signed by the facilitator's device, and the
+    // wipe still in the history (a restore adds a change, it removes none).
+    let doc_id = samtal_shared::docs::group_doc_id(&links.workshop_id, "g1");
+    let mut doc = stored_doc(&dir.path().join("data"), doc_id)
+        .unwrap()
+        .expect("the group document is stored");
+    let text = "Barnets bästa först. Vi frågar barnet.";
+    assert_eq!(
+        samtal_shared::docs::read_text(&doc, &q1()).as_deref(),
+        Some(text)
+    );
+    let doc = doc.document();
+    let h = History::of(doc);
+    let last = h.steps.last().unwrap();
+    assert_eq!(last.device.as_deref(), Some("Samordnaren"));
+    assert!(
+        last.time > 1_700_000_000,
+        "stamped with the time: {}",
+        last.time
+    );
+    let by_room: Vec<usize> = (0..h.len())
+        .filter(|&i| h.steps[i].device.as_deref() == Some("Konferensrum 3"))
+        .collect();
+    assert!(!by_room.is_empty(), "the group's changes carry its label");
+    let wiped = by_room.iter().any(|&i| {
+        i > 0
+            && history::text_at(doc, &q1(), &h.steps[i].heads).is_empty()
+            && !history::text_at(doc, &q1(), &h.steps[i - 1].heads).is_empty()
+    });
+    assert!(wiped, "the wipe is still in the history");
+}
+
 /// A measurement for BENCHMARKS.md, not a timing assertion: prints the cold-load time of a
 /// group document with 5,000 keystrokes of history and the localStorage bytes of a full
 /// workshop.
