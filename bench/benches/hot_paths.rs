@@ -7,6 +7,7 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use samtal_bench::{answer, type_into, workshop};
 use samtal_server::storage::{SqliteStorage, Storage};
 use samtal_shared::docs;
+use samtal_shared::history::{self, History};
 use samtal_shared::plenary::{self, PlenaryNotes};
 use samtal_shared::roles::DocKind;
 use std::hint::black_box;
@@ -160,9 +161,61 @@ fn storage(c: &mut Criterion) {
     let _ = live.length(&automerge::ROOT);
 }
 
+/// The history view of a 5,000-keystroke group document: reading its history, and scrubbing
+/// to a moment (every field's text then, with who wrote each passage); the catch-up marks.
+/// Once with typing bursts of 5 keystrokes (1,000 changes), once with a change per keystroke.
+fn history_view(c: &mut Criterion) {
+    for burst in [BURST, 1] {
+        let (w, mut doc) = {
+            let (w, mut groups, _) = workshop(1);
+            let mut g = groups.remove(0);
+            type_into(&mut g, KEYSTROKES, burst);
+            (w, g)
+        };
+        let doc = doc.document();
+        let fields = w.text_fields_for(&w.groups[0].area);
+        let changes = History::of(doc).len();
+        c.bench_function(
+            &format!("history: read 5,000 keystrokes in {changes} changes"),
+            |b| b.iter(|| black_box(History::of(doc).len())),
+        );
+        let h = History::of(doc);
+        let mut at = 0usize;
+        c.bench_function(
+            &format!("history: scrub to a moment, every field ({changes} changes)"),
+            |b| {
+                b.iter(|| {
+                    // A different moment each time, spread over the day.
+                    at = (at + 7919) % h.len();
+                    let heads = h.heads_at(Some(at));
+                    let n: usize = fields
+                        .iter()
+                        .map(|(r, _)| history::passages_at(doc, r, Some(heads), &h).len())
+                        .sum();
+                    black_box(n)
+                })
+            },
+        );
+        let since = h.heads_at(Some(h.len() / 2)).to_vec();
+        c.bench_function(
+            &format!("catch-up: what is new since half-way ({changes} changes)"),
+            |b| {
+                b.iter(|| {
+                    let new = h.new_since(&since);
+                    let n = fields
+                        .iter()
+                        .filter(|(r, _)| history::news_since(doc, r, &since, &h, &new).is_changed())
+                        .count();
+                    black_box(n)
+                })
+            },
+        );
+    }
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = remote_change, plenary_view, storage
+    targets = remote_change, plenary_view, storage, history_view
 }
 criterion_main!(benches);

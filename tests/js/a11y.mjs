@@ -34,7 +34,13 @@ const views = [
     await p.getByRole("button", { name: /Visa på storskärm|Show on the big screen/ }).click();
     await p.locator(".present h1").waitFor();
   }],
+  ["facilitator-history", `/f/${fac}`, async (p) => { await tab(/Historik|History/)(p); await p.locator(".history").waitFor(); }],
   ["catch-up", `/c/${catchUp}`, synced],
+  ["catch-up-history", `/c/${catchUp}`, async (p) => {
+    await synced(p);
+    await p.getByRole("button", { name: /Visa historiken|Show the history/ }).click();
+    await p.locator(".history").waitFor();
+  }],
 ];
 const sizes = [["1920", { width: 1920, height: 1080 }], ["phone", { width: 390, height: 844 }]];
 
