@@ -278,6 +278,7 @@ pub fn history_panel(props: &HistoryProps) -> Html {
         let pos = pos.clone();
         Callback::from(move |_| pos.set((to < len).then_some(to)))
     };
+    let jumps = phase_jumps(t, &marks, &h);
     let legend: Vec<Html> = devices
         .iter()
         .enumerate()
@@ -296,13 +297,17 @@ pub fn history_panel(props: &HistoryProps) -> Html {
                 <p class="muted">{ t.history_empty }</p>
             } else {
                 <label for="history-slider">{ t.history_moment }</label>
-                <input id="history-slider" type="range" min="0" max={len.to_string()}
+                <input id="history-slider" type="range" min="0" max={len.to_string()} list="history-phases"
                     value={at.to_string()} oninput={on_slide} aria-valuetext={moment.clone()} />
+                // Tick marks where the phases began.
+                <datalist id="history-phases">
+                    { for jumps.iter().map(|(_, to)| html! { <option value={to.to_string()} /> }) }
+                </datalist>
                 <p class="moment" aria-live="polite">{ moment.clone() }</p>
                 <p class="jumps">
                     { t.history_jump }{ " " }
-                    { for phase_jumps(t, &marks, &h).into_iter().map(|(label, to)| html! {
-                        <button onclick={jump(to)}>{ label }</button>
+                    { for jumps.iter().map(|(label, to)| html! {
+                        <button onclick={jump(*to)}>{ label.clone() }</button>
                     }) }
                     <button onclick={jump(len)}>{ t.history_now }</button>
                 </p>

@@ -72,12 +72,18 @@ pub async fn create(state: &Arc<AppState>, spec: WorkshopSpec) -> Result<Worksho
     ]
     .into_iter();
     let mut fallback = 0u8;
-    let new = docs::build_workshop(&spec, &workshop_id, || {
-        ids.next().unwrap_or_else(|| {
-            fallback = fallback.wrapping_add(1);
-            DocumentId::from_bytes([fallback; 16])
-        })
-    })
+    let now = i64::try_from(crate::live::now_secs()).unwrap_or(0);
+    let new = docs::build_workshop_at(
+        &spec,
+        &workshop_id,
+        || {
+            ids.next().unwrap_or_else(|| {
+                fallback = fallback.wrapping_add(1);
+                DocumentId::from_bytes([fallback; 16])
+            })
+        },
+        now,
+    )
     .map_err(|e| AppError::BadRequest(e.to_string()))?;
     let workshop =
         docs::read_workshop(&new.workshop).map_err(|e| AppError::Internal(e.to_string()))?;

@@ -203,8 +203,20 @@ pub struct NewWorkshop {
 pub fn build_workshop(
     spec: &WorkshopSpec,
     workshop_id: &str,
-    mut new_id: impl FnMut() -> DocumentId,
+    new_id: impl FnMut() -> DocumentId,
 ) -> Result<NewWorkshop, SchemaError> {
+    build_workshop_at(spec, workshop_id, new_id, 0)
+}
+
+/// [`build_workshop`], its first changes stamped with `time` (seconds since the epoch), so
+/// the history knows when the workshop (and its first phase) began.
+pub fn build_workshop_at(
+    spec: &WorkshopSpec,
+    workshop_id: &str,
+    mut new_id: impl FnMut() -> DocumentId,
+    time: i64,
+) -> Result<NewWorkshop, SchemaError> {
+    let stamp = crate::history::Stamp { device: None, time };
     spec.validate()?;
     let fields: Vec<Field> = if spec.reflection_fields.is_empty() {
         default_reflection_fields()
@@ -294,19 +306,19 @@ pub fn build_workshop(
         insert_group(&mut w, &gs, i, g)?;
     }
     w.put(&root, "plenary_doc_id", plenary_doc_id.to_string())?;
-    w.commit();
+    crate::history::commit(&mut w, &stamp);
     let workshop = read_workshop(&w)?;
 
     let mut group_docs = Vec::with_capacity(groups.len());
     for g in &groups {
         let mut d = new_group_doc(workshop_id, &g.id)?;
         ensure_group_structure(&mut d, &workshop, g)?;
-        d.commit();
+        crate::history::commit(&mut d, &stamp);
         group_docs.push((g.clone(), d));
     }
     let mut p = new_plenary_doc(workshop_id)?;
     ensure_plenary_structure(&mut p, &workshop)?;
-    p.commit();
+    crate::history::commit(&mut p, &stamp);
 
     Ok(NewWorkshop {
         workshop_doc_id,

@@ -179,6 +179,8 @@ type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 pub struct NativeClient {
     pub repo: ClientRepo,
     pub info: SessionInfo,
+    /// How this client signs what it commits (no label, time 0 unless a test sets them).
+    pub stamp: samtal_shared::history::Stamp,
     ws: Option<Ws>,
     addr: SocketAddr,
     token: String,
@@ -199,6 +201,7 @@ impl NativeClient {
         let mut c = Self {
             repo,
             info,
+            stamp: samtal_shared::history::Stamp::default(),
             ws: None,
             addr,
             token: token.to_owned(),
@@ -293,7 +296,7 @@ impl NativeClient {
             .doc_mut(&doc)
             .ok_or_else(|| anyhow!("no such doc"))?;
         docs::edit_text(d, field, text)?;
-        d.commit();
+        samtal_shared::history::commit(d, &self.stamp);
         Ok(())
     }
 
@@ -314,7 +317,7 @@ impl NativeClient {
             .doc_mut(&doc)
             .ok_or_else(|| anyhow!("no such doc"))?;
         f(d)?;
-        d.commit();
+        samtal_shared::history::commit(d, &self.stamp);
         Ok(())
     }
 
