@@ -52,21 +52,11 @@ pub fn check_chunks(mut bytes: &[u8]) -> Result<(), LoadError> {
         }
         let kind = bytes[8];
         let mut rest = &bytes[9..];
-        let mut len = 0u64;
-        let mut ended = false;
-        for shift in (0..64).step_by(7) {
-            let Some((&b, tail)) = rest.split_first() else {
-                return invalid("truncated chunk header");
-            };
-            rest = tail;
-            len |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                ended = true;
-                break;
-            }
-        }
+        let Some(len) = leb128(&mut rest) else {
+            return invalid("truncated chunk header");
+        };
         let len = usize::try_from(len).unwrap_or(usize::MAX);
-        if !ended || len > rest.len() {
+        if len > rest.len() {
             return invalid("truncated chunk");
         }
         let (data, tail) = rest.split_at(len);
@@ -78,6 +68,21 @@ pub fn check_chunks(mut bytes: &[u8]) -> Result<(), LoadError> {
         bytes = tail;
     }
     Ok(())
+}
+
+/// Read one unsigned LEB128 number (as Automerge encodes lengths and counts) off the front of
+/// `bytes`; `None` if it is truncated or longer than 64 bits.
+pub(crate) fn leb128(bytes: &mut &[u8]) -> Option<u64> {
+    let mut value = 0u64;
+    for shift in (0..64).step_by(7) {
+        let (&b, rest) = bytes.split_first()?;
+        *bytes = rest;
+        value |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return Some(value);
+        }
+    }
+    None
 }
 
 fn inflated_within_cap(data: &[u8]) -> Result<(), LoadError> {
@@ -114,6 +119,18 @@ pub fn load_incremental(doc: &mut AutoCommit, bytes: &[u8]) -> Result<usize, Loa
 mod tests {
     use super::*;
     use automerge::transaction::Transactable;
+
+    #[test]
+    fn leb128_reads_one_number_and_refuses_truncated_or_overlong_ones() {
+        let mut b: &[u8] = &[0x96, 0x01, 0x07];
+        assert_eq!(leb128(&mut b), Some(150));
+        assert_eq!(leb128(&mut b), Some(7));
+        assert!(b.is_empty());
+        assert_eq!(leb128(&mut &[0x80u8][..]), None, "truncated");
+        assert_eq!(leb128(&mut &[0xffu8; 10][..]), None, "longer than 64 bits");
+        let mut max: &[u8] = &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01];
+        assert_eq!(leb128(&mut max), Some(u64::MAX));
+    }
 
     #[test]
     fn real_saves_pass_and_bundles_and_bombs_do_not() {

@@ -36,27 +36,17 @@ const MAX_BLOOM_PROBES: u64 = 64;
 /// fuzz target): one that claims entries but has no bits divides by zero, and an absurd probe
 /// count allocates gigabytes. The wire format is three LEB128 numbers, then the bits.
 fn check_blooms(msg: &sync::Message) -> Result<(), SyncError> {
-    fn leb128(bytes: &mut &[u8]) -> Option<u64> {
-        let mut value = 0u64;
-        for shift in (0..64).step_by(7) {
-            let (&b, rest) = bytes.split_first()?;
-            *bytes = rest;
-            value |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return Some(value);
-            }
-        }
-        None
-    }
     for have in &msg.have {
         let encoded = have.bloom.to_bytes();
         if encoded.is_empty() {
             continue; // an empty filter
         }
         let mut rest = encoded.as_slice();
-        let (Some(_entries), Some(_bits_per_entry), Some(probes)) =
-            (leb128(&mut rest), leb128(&mut rest), leb128(&mut rest))
-        else {
+        let (Some(_entries), Some(_bits_per_entry), Some(probes)) = (
+            crate::guard::leb128(&mut rest),
+            crate::guard::leb128(&mut rest),
+            crate::guard::leb128(&mut rest),
+        ) else {
             return Err(SyncError::Decode("malformed Bloom filter".into()));
         };
         if rest.is_empty() || probes > MAX_BLOOM_PROBES {
@@ -75,29 +65,38 @@ fn check_blooms(msg: &sync::Message) -> Result<(), SyncError> {
 /// per kind of state and replays the result. This is exactly what automerge would do: its
 /// answer depends only on the fields in the key, and on `sent_hashes` only for the changes to
 /// send, which are all newer than the announced heads and so in no peer's `sent_hashes`.
-fn memo_key(state: &sync::State, announced: &[ChangeHash]) -> Option<String> {
+fn memo_key(state: &sync::State, announced: &[ChangeHash]) -> Option<MemoKey> {
     let in_step = state.their_need.as_ref().is_none_or(Vec::is_empty)
         && !state.needs_reset
         && state
             .their_have
             .as_ref()
             .is_some_and(|h| h.len() == 1 && h[0].last_sync == announced);
-    in_step.then(|| {
-        format!(
-            "{:?}",
-            (
-                &state.their_heads,
-                &state.their_have,
-                &state.shared_heads,
-                &state.last_sent_heads,
-                state.in_flight,
-                state.have_responded,
-                &state.their_capabilities,
-                state.read_only,
-                state.peer_read_only,
-            )
-        )
+    in_step.then(|| MemoKey {
+        their_heads: state.their_heads.clone(),
+        their_have: state.their_have.clone(),
+        shared_heads: state.shared_heads.clone(),
+        last_sent_heads: state.last_sent_heads.clone(),
+        in_flight: state.in_flight,
+        have_responded: state.have_responded,
+        their_capabilities: state.their_capabilities.clone(),
+        read_only: state.read_only,
+        peer_read_only: state.peer_read_only,
     })
+}
+
+/// The fields of a sync state that automerge's next message depends on (see [`memo_key`]).
+#[derive(PartialEq, Eq, Hash)]
+struct MemoKey {
+    their_heads: Option<Vec<ChangeHash>>,
+    their_have: Option<Vec<sync::Have>>,
+    shared_heads: Vec<ChangeHash>,
+    last_sent_heads: Vec<ChangeHash>,
+    in_flight: bool,
+    have_responded: bool,
+    their_capabilities: Option<Vec<sync::Capability>>,
+    read_only: bool,
+    peer_read_only: bool,
 }
 
 /// One generated message and what generating it changed in the sync state.
@@ -297,7 +296,7 @@ impl DocHub {
             .cloned()
             .collect();
         let mut out = Vec::new();
-        let mut memo: HashMap<String, Option<Shared>> = HashMap::new();
+        let mut memo: HashMap<MemoKey, Option<Shared>> = HashMap::new();
         for id in ask {
             self.dirty.remove(&id);
             let Some(p) = self.peers.get_mut(&id) else {
