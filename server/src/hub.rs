@@ -2,7 +2,7 @@
 //! batches what arrives, persists new changes (one transaction, fsync'd) and only then sends
 //! sync messages — so no peer ever sees heads that are not on disk.
 
-use crate::storage::Storage;
+use crate::storage::{Changed, Storage};
 use automerge::AutoCommit;
 use samtal_shared::DocumentId;
 use samtal_shared::PeerId;
@@ -105,6 +105,9 @@ pub enum DocCmd {
     Close {
         reason: String,
     },
+    /// Another server instance committed these chunks (or, `whole`, this is the whole stored
+    /// document): merge them and pass them on. They are durable already.
+    Merge { bytes: Vec<u8>, whole: bool },
 }
 
 /// Queue sync messages for their connections; a connection whose queue is full is dropped
@@ -227,6 +230,53 @@ impl Hub {
         tx
     }
 
+    /// Another instance committed a change (several instances on one Postgres): documents
+    /// open here read it from storage and pass it on to their peers.
+    pub fn changed_elsewhere(self: &Arc<Self>, changed: Changed) {
+        let open: Vec<(DocumentId, Option<u64>, mpsc::Sender<DocCmd>)> = {
+            let docs = match self.docs.lock() {
+                Ok(d) => d,
+                Err(p) => p.into_inner(),
+            };
+            match changed {
+                Changed::Doc { doc, chunk } => docs
+                    .get(&doc)
+                    .map(|tx| vec![(doc, Some(chunk), tx.clone())])
+                    .unwrap_or_default(),
+                Changed::All => docs
+                    .iter()
+                    .map(|(doc, tx)| (*doc, None, tx.clone()))
+                    .collect(),
+            }
+        };
+        for (doc, chunk, tx) in open {
+            let storage = Arc::clone(&self.storage);
+            tokio::spawn(async move {
+                let read = tokio::task::spawn_blocking(move || {
+                    if let Some(c) = chunk
+                        && let Some(bytes) = storage.load_chunk(&doc, c)?
+                    {
+                        return Ok(Some((bytes, false)));
+                    }
+                    Ok::<_, crate::storage::StorageError>(
+                        storage.load_doc(&doc)?.map(|b| (b, true)),
+                    )
+                })
+                .await;
+                match read {
+                    Ok(Ok(Some((bytes, whole)))) => {
+                        let _ = tx.send(DocCmd::Merge { bytes, whole }).await;
+                    }
+                    Ok(Ok(None)) => {}
+                    Ok(Err(e)) => {
+                        tracing::warn!(doc = %doc, error = %e, "could not read another instance's change");
+                    }
+                    Err(e) => tracing::warn!(doc = %doc, error = %e, "read task failed"),
+                }
+            });
+        }
+    }
+
     /// Documents held in memory now.
     pub fn open_docs(&self) -> usize {
         match self.docs.lock() {
@@ -306,6 +356,7 @@ impl Hub {
                 break;
             }
             let mut writers: Vec<PeerId> = Vec::new();
+            let mut merges: Vec<(Vec<u8>, bool)> = Vec::new();
             let mut panicked = false;
             let mut applied: Vec<oneshot::Sender<bool>> = Vec::new();
             for cmd in batch.drain(..) {
@@ -322,6 +373,7 @@ impl Hub {
                         applied.push(done);
                     }
                     DocCmd::Read(f) => f(hub.doc()),
+                    DocCmd::Merge { bytes, whole } => merges.push((bytes, whole)),
                     DocCmd::Close { reason } => {
                         closing = Some(reason);
                         break;
@@ -431,6 +483,20 @@ impl Hub {
             }
             for done in applied.drain(..) {
                 let _ = done.send(true);
+            }
+            // Other instances' changes, merged after this batch is on disk: they are in
+            // storage already, so they count as persisted (never written again from here).
+            for (bytes, whole) in merges.drain(..) {
+                match samtal_shared::guard::load_incremental(hub.doc_mut(), &bytes) {
+                    Ok(_) => {
+                        let len = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+                        stored = if whole { len } else { stored.saturating_add(len) };
+                    }
+                    Err(e) => {
+                        tracing::warn!(doc = %doc_id, error = %e, "another instance's change unreadable");
+                    }
+                }
+                persisted = hub.heads();
             }
             let messages = hub.outgoing();
             deliver(doc_id, &mut hub, &mut conns, messages);

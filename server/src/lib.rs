@@ -6,6 +6,7 @@ pub mod error;
 pub mod hub;
 pub mod links;
 pub mod live;
+pub mod pg;
 pub mod settings;
 pub mod storage;
 pub mod workshops;
@@ -33,6 +34,26 @@ pub struct AppState {
     pub shutdown: watch::Receiver<bool>,
 }
 
+/// The storage `SAMTAL_DATABASE_URL` names: Postgres, or SQLite (the default, in `SAMTAL_DATA`).
+async fn open_storage(settings: &Settings) -> anyhow::Result<Arc<dyn Storage>> {
+    let url = settings.database_url.clone().unwrap_or_default();
+    Ok(
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Arc::new(tokio::task::spawn_blocking(move || pg::PostgresStorage::open(&url)).await??)
+        } else {
+            let dir = match url.strip_prefix("sqlite://") {
+                Some(dir) if !dir.is_empty() => std::path::PathBuf::from(dir),
+                Some(_) => settings.data.clone(),
+                None if url.is_empty() => settings.data.clone(),
+                None => anyhow::bail!(
+                    "SAMTAL_DATABASE_URL must start with sqlite:// or postgres:// (the value is not shown)"
+                ),
+            };
+            Arc::new(tokio::task::spawn_blocking(move || SqliteStorage::open(&dir)).await??)
+        },
+    )
+}
+
 /// A started server (bound, not yet serving until [`Server::run_until`] or [`Server::spawn`]).
 pub struct Server {
     listener: tokio::net::TcpListener,
@@ -44,10 +65,7 @@ pub struct Server {
 impl Server {
     /// Open storage, bind the socket, create the demo workshop if asked.
     pub async fn start(settings: Settings) -> anyhow::Result<Self> {
-        let storage: Arc<dyn Storage> = {
-            let dir = settings.data.clone();
-            Arc::new(tokio::task::spawn_blocking(move || SqliteStorage::open(&dir)).await??)
-        };
+        let storage = open_storage(&settings).await?;
         Self::start_with_storage(settings, storage).await
     }
 
@@ -84,6 +102,29 @@ impl Server {
             settings,
         });
         tokio::spawn(workshops::reconcile(Arc::clone(&state), workshop_changes));
+        // Several instances on one Postgres: pass on what the others commit.
+        let (changed_tx, mut changed_rx) = tokio::sync::mpsc::unbounded_channel();
+        let storage = Arc::clone(&state.storage);
+        tokio::task::spawn_blocking(move || {
+            storage.listen(Box::new(move |c| match c {
+                Some(c) => changed_tx.send(c).is_ok(),
+                None => !changed_tx.is_closed(),
+            }))
+        })
+        .await??;
+        let hub = Arc::clone(&state.hub);
+        let mut stop = state.shutdown.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    c = changed_rx.recv() => match c {
+                        Some(c) => hub.changed_elsewhere(c),
+                        None => break,
+                    },
+                    _ = stop.changed() => break,
+                }
+            }
+        });
         tokio::spawn(workshops::retention(Arc::clone(&state)));
         let demo_links = if state.settings.demo {
             Some(workshops::ensure_demo(&state).await?)

@@ -13,6 +13,10 @@ pub struct Settings {
     /// Folder for the SQLite database (created if missing).
     #[arg(long, env = "SAMTAL_DATA", default_value = "./data")]
     pub data: PathBuf,
+    /// Where documents are stored: `sqlite://FOLDER` (default: SQLite in `SAMTAL_DATA`) or
+    /// `postgres://USER:PASSWORD@HOST:PORT/DB` (several instances can share one Postgres).
+    #[arg(long, env = "SAMTAL_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
     /// Folder with the built client (trunk's output).
     #[arg(long, env = "SAMTAL_STATIC", default_value = "./dist")]
     pub static_dir: PathBuf,
@@ -62,6 +66,7 @@ impl Settings {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             data,
+            database_url: None,
             static_dir: PathBuf::from("dist"),
             public_url: None,
             admin_token: None,

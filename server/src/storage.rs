@@ -1,4 +1,4 @@
-//! Durable storage behind a trait, so a Postgres implementation can sit beside SQLite.
+//! Durable storage behind a trait: SQLite (embedded, the default) here, Postgres in `pg.rs`.
 //!
 //! Every method is blocking and called from `spawn_blocking`. A method that returns `Ok` has
 //! committed its transaction; with `synchronous=FULL` in WAL mode SQLite has fsync'd it.
@@ -14,6 +14,8 @@ use std::sync::{Mutex, MutexGuard};
 pub enum StorageError {
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("database: {0}")]
+    Postgres(String),
     #[error("could not create the data folder: {0}")]
     Io(#[from] std::io::Error),
     #[error("stored data is corrupt: {0}")]
@@ -21,6 +23,25 @@ pub enum StorageError {
     #[error("storage lock poisoned")]
     Poisoned,
 }
+
+impl From<postgres::Error> for StorageError {
+    fn from(e: postgres::Error) -> Self {
+        StorageError::Postgres(e.to_string())
+    }
+}
+
+/// What another server instance changed (several instances on one Postgres).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Changed {
+    /// It committed chunk `chunk` of `doc`.
+    Doc { doc: DocumentId, chunk: u64 },
+    /// Announcements may have been missed (the listening connection was lost): every open
+    /// document should be read again.
+    All,
+}
+
+/// See [`Storage::listen`].
+pub type OnChange = Box<dyn FnMut(Option<Changed>) -> bool + Send>;
 
 /// A link's grant, as stored (by token hash).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,6 +126,17 @@ pub trait Storage: Send + Sync + 'static {
     fn erase_workshop(&self, workshop_id: &str) -> Result<Vec<DocumentId>, StorageError>;
     /// Workshops closed (phase closed, or past `access_until`) more than `days` before `today`.
     fn closed_before(&self, cutoff: &str) -> Result<Vec<String>, StorageError>;
+    /// One chunk of a document by the id another instance announced (`None`: not there any
+    /// more, e.g. compacted — read the whole document instead).
+    fn load_chunk(&self, _doc_id: &DocumentId, _chunk: u64) -> Result<Option<Vec<u8>>, StorageError> {
+        Ok(None)
+    }
+    /// Call `on_change` (from another thread) with `Some` whenever another server instance
+    /// commits a change, and with `None` now and then to ask whether anyone still listens;
+    /// it returns false to stop. Storage that only one instance uses (SQLite) never calls it.
+    fn listen(&self, _on_change: OnChange) -> Result<(), StorageError> {
+        Ok(())
+    }
 }
 
 /// The embedded default: one SQLite file in WAL mode, `synchronous=FULL`.
@@ -188,7 +220,7 @@ fn migrate(conn: &Connection) -> Result<(), StorageError> {
     Ok(())
 }
 
-fn kind_columns(kind: &DocKind) -> (&'static str, Option<&str>) {
+pub(crate) fn kind_columns(kind: &DocKind) -> (&'static str, Option<&str>) {
     match kind {
         DocKind::Workshop => ("workshop", None),
         DocKind::Plenary => ("plenary", None),
@@ -196,7 +228,7 @@ fn kind_columns(kind: &DocKind) -> (&'static str, Option<&str>) {
     }
 }
 
-fn kind_from_columns(kind: &str, group_id: Option<String>) -> Result<DocKind, StorageError> {
+pub(crate) fn kind_from_columns(kind: &str, group_id: Option<String>) -> Result<DocKind, StorageError> {
     match (kind, group_id) {
         ("workshop", _) => Ok(DocKind::Workshop),
         ("plenary", _) => Ok(DocKind::Plenary),
@@ -205,10 +237,19 @@ fn kind_from_columns(kind: &str, group_id: Option<String>) -> Result<DocKind, St
     }
 }
 
-fn role_columns(role: &Role) -> (&'static str, Option<&str>) {
+pub(crate) fn role_columns(role: &Role) -> (&'static str, Option<&str>) {
     match role {
         Role::Group { group_id } => ("group", Some(group_id)),
         other => (other.name(), None),
+    }
+}
+
+pub(crate) fn role_from_columns(role: &str, group_id: Option<String>) -> Result<Role, StorageError> {
+    match (role, group_id) {
+        ("facilitator", _) => Ok(Role::Facilitator),
+        ("catch_up", _) => Ok(Role::CatchUp),
+        ("group", Some(group_id)) => Ok(Role::Group { group_id }),
+        (r, _) => Err(StorageError::Corrupt(format!("unknown role {r}"))),
     }
 }
 
@@ -271,15 +312,9 @@ impl Storage for SqliteStorage {
         let Some((workshop_id, role, group_id, expires_at)) = row else {
             return Ok(None);
         };
-        let role = match (role.as_str(), group_id) {
-            ("facilitator", _) => Role::Facilitator,
-            ("catch_up", _) => Role::CatchUp,
-            ("group", Some(group_id)) => Role::Group { group_id },
-            (r, _) => return Err(StorageError::Corrupt(format!("unknown role {r}"))),
-        };
         Ok(Some(Capability {
             workshop_id,
-            role,
+            role: role_from_columns(&role, group_id)?,
             expires_at,
         }))
     }

@@ -19,6 +19,8 @@ use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
+pub mod pg;
+
 /// Every wait in these tests is bounded by this.
 pub const TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -217,6 +219,28 @@ impl NativeClient {
             let _ = ws.close(None).await;
         }
         self.repo.disconnected();
+    }
+
+    /// Talk to another server from now on (another instance behind the same address).
+    pub fn move_to(&mut self, addr: SocketAddr) {
+        self.addr = addr;
+    }
+
+    /// Reconnect and sync until it works (the server, or its database, is coming back):
+    /// at most `tries` times, half a second apart.
+    pub async fn sync_through_outage(&mut self, tries: usize) -> Result<()> {
+        let mut last = anyhow!("no attempt");
+        for _ in 0..tries {
+            match self.reconnect().await {
+                Ok(()) => match self.sync().await {
+                    Ok(()) => return Ok(()),
+                    Err(e) => last = e,
+                },
+                Err(e) => last = e,
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+        Err(last.context("never synced"))
     }
 
     /// Open a new connection and complete the handshake.

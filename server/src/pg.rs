@@ -1,0 +1,598 @@
+//! Postgres storage, for several server instances on one database (`SAMTAL_DATABASE_URL=
+//! postgres://…`), and the cross-instance fan-out: every chunk an instance commits is announced
+//! with `NOTIFY` (delivered only after the commit, so no instance advertises heads before they
+//! are durable), and every instance `LISTEN`s and merges what the others wrote into the
+//! documents it has open.
+//!
+//! Blocking like the SQLite storage (called from `spawn_blocking`); one connection per instance
+//! for queries, reconnected when it breaks (a Postgres restart fails the calls in flight, which
+//! acknowledge nothing, and the next call reconnects), plus one for `LISTEN`.
+
+use crate::auth::TokenHash;
+use crate::storage::{
+    Capability, Changed, DocRecord, NewWorkshopRecord, OnChange, Storage, StorageError, WorkshopRow,
+    kind_columns, kind_from_columns, role_from_columns, role_columns,
+};
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::{Client, NoTls};
+use samtal_shared::DocumentId;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+/// The channel chunk announcements go out on: payload `doc_id instance chunk_id`.
+const CHANNEL: &str = "samtal_chunks";
+
+/// Migrations, in order; each runs once, in one transaction, under an advisory lock (several
+/// instances may start at the same time). Never edit one that has shipped: add another.
+const MIGRATIONS: &[&str] = &["
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE workshops (
+    workshop_id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    phase TEXT NOT NULL DEFAULT 'groups',
+    access_until TEXT,
+    closed_at TEXT,
+    link_secret BYTEA
+);
+CREATE TABLE link_targets (
+    workshop_id TEXT NOT NULL REFERENCES workshops(workshop_id) ON DELETE CASCADE,
+    target TEXT NOT NULL,
+    generation BIGINT NOT NULL,
+    PRIMARY KEY (workshop_id, target)
+);
+CREATE TABLE capabilities (
+    token_hash BYTEA PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshops(workshop_id) ON DELETE CASCADE,
+    role TEXT NOT NULL,
+    group_id TEXT,
+    expires_at TEXT
+);
+CREATE TABLE documents (
+    doc_id TEXT PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshops(workshop_id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    group_id TEXT
+);
+CREATE INDEX documents_by_workshop ON documents(workshop_id);
+CREATE TABLE chunks (
+    id BIGSERIAL PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('snapshot', 'incremental')),
+    bytes BYTEA NOT NULL
+);
+CREATE INDEX chunks_by_doc ON chunks(doc_id, id);
+"];
+
+/// Any number that identifies Samtal's migration lock among other users of the database.
+const MIGRATION_LOCK: i64 = 0x5a4d_5441_4c00;
+
+pub struct PostgresStorage {
+    url: String,
+    conn: Mutex<Option<Client>>,
+    /// Tells this instance's own announcements apart from the others'.
+    instance: String,
+}
+
+fn connect(url: &str) -> Result<Client, StorageError> {
+    let mut config: postgres::Config = url
+        .parse()
+        .map_err(|e: postgres::Error| StorageError::Postgres(e.to_string()))?;
+    config.connect_timeout(Duration::from_secs(5));
+    config.application_name("samtal-server");
+    Ok(config.connect(NoTls)?)
+}
+
+impl PostgresStorage {
+    /// Connect and bring the schema up to date.
+    pub fn open(url: &str) -> Result<Self, StorageError> {
+        let mut client = connect(url)?;
+        migrate(&mut client)?;
+        let mut id = [0u8; 8];
+        getrandom::fill(&mut id).map_err(|e| StorageError::Postgres(e.to_string()))?;
+        Ok(Self {
+            url: url.to_owned(),
+            conn: Mutex::new(Some(client)),
+            instance: id.iter().map(|b| format!("{b:02x}")).collect(),
+        })
+    }
+
+    /// Run `f` on the connection, connecting first if there is none (or it broke).
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Client) -> Result<T, StorageError>,
+    ) -> Result<T, StorageError> {
+        let mut guard: MutexGuard<'_, Option<Client>> =
+            self.conn.lock().map_err(|_| StorageError::Poisoned)?;
+        if guard.as_ref().is_none_or(Client::is_closed) {
+            *guard = None;
+            *guard = Some(connect(&self.url)?);
+        }
+        let Some(client) = guard.as_mut() else {
+            return Err(StorageError::Postgres("no connection".into()));
+        };
+        let res = f(client);
+        if client.is_closed() {
+            // Broken mid-call (server restart): the next call starts afresh.
+            *guard = None;
+        }
+        res
+    }
+}
+
+fn migrate(client: &mut Client) -> Result<(), StorageError> {
+    let mut tx = client.transaction()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+    )?;
+    let done: i64 = tx
+        .query_one("SELECT coalesce(max(version), 0) FROM schema_migrations", &[])?
+        .get(0);
+    for (i, sql) in MIGRATIONS.iter().enumerate() {
+        let version = i64::try_from(i + 1).unwrap_or(i64::MAX);
+        if version > done {
+            tx.batch_execute(sql)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version) VALUES ($1)",
+                &[&version],
+            )?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+impl Storage for PostgresStorage {
+    fn create_workshop(&self, w: &NewWorkshopRecord) -> Result<(), StorageError> {
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            tx.execute(
+                "INSERT INTO workshops (workshop_id, title, access_until, link_secret) VALUES ($1, $2, $3, $4)",
+                &[&w.workshop_id, &w.title, &w.access_until, &w.link_secret],
+            )?;
+            for (rec, bytes) in &w.docs {
+                let (kind, group) = kind_columns(&rec.kind);
+                tx.execute(
+                    "INSERT INTO documents (doc_id, workshop_id, kind, group_id) VALUES ($1, $2, $3, $4)",
+                    &[&rec.doc_id.to_string(), &w.workshop_id, &kind, &group],
+                )?;
+                tx.execute(
+                    "INSERT INTO chunks (doc_id, kind, bytes) VALUES ($1, 'snapshot', $2)",
+                    &[&rec.doc_id.to_string(), bytes],
+                )?;
+            }
+            for (hash, cap) in &w.capabilities {
+                let (role, group) = role_columns(&cap.role);
+                tx.execute(
+                    "INSERT INTO capabilities (token_hash, workshop_id, role, group_id, expires_at) VALUES ($1, $2, $3, $4, $5)",
+                    &[&hash.as_slice(), &cap.workshop_id, &role, &group, &cap.expires_at],
+                )?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn workshop_count(&self) -> Result<usize, StorageError> {
+        self.with(|c| {
+            let n: i64 = c.query_one("SELECT count(*) FROM workshops", &[])?.get(0);
+            Ok(usize::try_from(n).unwrap_or(0))
+        })
+    }
+
+    fn capability(&self, hash: &TokenHash) -> Result<Option<Capability>, StorageError> {
+        let row = self.with(|c| {
+            Ok(c.query_opt(
+                "SELECT c.workshop_id, c.role, c.group_id,
+                        CASE WHEN c.role = 'catch_up' THEN coalesce(w.access_until, c.expires_at) END
+                 FROM capabilities c JOIN workshops w ON w.workshop_id = c.workshop_id
+                 WHERE c.token_hash = $1",
+                &[&hash.as_slice()],
+            )?)
+        })?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some(Capability {
+            workshop_id: row.get(0),
+            role: role_from_columns(row.get::<_, String>(1).as_str(), row.get(2))?,
+            expires_at: row.get(3),
+        }))
+    }
+
+    fn workshop_docs(&self, workshop_id: &str) -> Result<Vec<DocRecord>, StorageError> {
+        let rows = self.with(|c| {
+            Ok(c.query(
+                "SELECT doc_id, kind, group_id FROM documents WHERE workshop_id = $1",
+                &[&workshop_id],
+            )?)
+        })?;
+        rows.iter()
+            .map(|r| {
+                let id: String = r.get(0);
+                Ok(DocRecord {
+                    doc_id: id
+                        .parse()
+                        .map_err(|e| StorageError::Corrupt(format!("document id {id}: {e}")))?,
+                    workshop_id: workshop_id.to_owned(),
+                    kind: kind_from_columns(r.get::<_, String>(1).as_str(), r.get(2))?,
+                })
+            })
+            .collect()
+    }
+
+    fn load_doc(&self, doc_id: &DocumentId) -> Result<Option<Vec<u8>>, StorageError> {
+        let rows = self.with(|c| {
+            Ok(c.query(
+                "SELECT bytes FROM chunks WHERE doc_id = $1 ORDER BY id",
+                &[&doc_id.to_string()],
+            )?)
+        })?;
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        let mut out = Vec::new();
+        for r in &rows {
+            out.extend_from_slice(r.get::<_, &[u8]>(0));
+        }
+        Ok(Some(out))
+    }
+
+    fn load_chunk(&self, doc_id: &DocumentId, chunk: u64) -> Result<Option<Vec<u8>>, StorageError> {
+        let id = i64::try_from(chunk).map_err(|_| StorageError::Corrupt("chunk id".into()))?;
+        self.with(|c| {
+            Ok(c.query_opt(
+                "SELECT bytes FROM chunks WHERE doc_id = $1 AND id = $2",
+                &[&doc_id.to_string(), &id],
+            )?
+            .map(|r| r.get::<_, Vec<u8>>(0)))
+        })
+    }
+
+    fn append_chunk(&self, doc_id: &DocumentId, bytes: &[u8]) -> Result<(u64, u64), StorageError> {
+        let id = doc_id.to_string();
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            let chunk: i64 = tx
+                .query_one(
+                    "INSERT INTO chunks (doc_id, kind, bytes) VALUES ($1, 'incremental', $2) RETURNING id",
+                    &[&id, &bytes],
+                )?
+                .get(0);
+            let row = tx.query_one(
+                "SELECT count(*), coalesce(sum(length(bytes)), 0)::BIGINT FROM chunks WHERE doc_id = $1",
+                &[&id],
+            )?;
+            // Delivered to the other instances when (and only if) this commits.
+            let payload = format!("{id} {} {chunk}", self.instance);
+            tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &payload])?;
+            tx.commit()?;
+            Ok((count(row.get(0)), count(row.get(1))))
+        })
+    }
+
+    /// Another instance may have appended chunks since this instance saved its snapshot:
+    /// they are merged into the snapshot under a row lock, so compaction never drops one.
+    fn compact(&self, doc_id: &DocumentId, snapshot: &[u8]) -> Result<(), StorageError> {
+        let id = doc_id.to_string();
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            tx.execute(
+                "SELECT 1 FROM documents WHERE doc_id = $1 FOR UPDATE",
+                &[&id],
+            )?;
+            let rows = tx.query("SELECT bytes FROM chunks WHERE doc_id = $1 ORDER BY id", &[&id])?;
+            let mut merged = samtal_shared::guard::load(snapshot)
+                .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+            let mut stored = Vec::new();
+            for r in &rows {
+                stored.extend_from_slice(r.get::<_, &[u8]>(0));
+            }
+            samtal_shared::guard::load_incremental(&mut merged, &stored)
+                .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+            let full = merged.save();
+            tx.execute("DELETE FROM chunks WHERE doc_id = $1", &[&id])?;
+            let chunk: i64 = tx
+                .query_one(
+                    "INSERT INTO chunks (doc_id, kind, bytes) VALUES ($1, 'snapshot', $2) RETURNING id",
+                    &[&id, &full],
+                )?
+                .get(0);
+            let payload = format!("{id} {} {chunk}", self.instance);
+            tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &payload])?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn get_meta(&self, key: &str) -> Result<Option<String>, StorageError> {
+        self.with(|c| {
+            Ok(c.query_opt("SELECT value FROM meta WHERE key = $1", &[&key])?
+                .map(|r| r.get(0)))
+        })
+    }
+
+    fn set_meta(&self, key: &str, value: &str) -> Result<(), StorageError> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO meta (key, value) VALUES ($1, $2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &[&key, &value],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn workshop(&self, workshop_id: &str) -> Result<Option<WorkshopRow>, StorageError> {
+        self.with(|c| {
+            Ok(c.query_opt(
+                "SELECT title, phase, access_until, closed_at, link_secret FROM workshops WHERE workshop_id = $1",
+                &[&workshop_id],
+            )?
+            .map(|r| WorkshopRow {
+                title: r.get(0),
+                phase: r.get(1),
+                access_until: r.get(2),
+                closed_at: r.get(3),
+                link_secret: r.get(4),
+            }))
+        })
+    }
+
+    fn update_workshop_meta(
+        &self,
+        workshop_id: &str,
+        title: &str,
+        phase: &str,
+        access_until: &str,
+        today: &str,
+    ) -> Result<(), StorageError> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE workshops SET title = $2, phase = $3, access_until = $4,
+                    closed_at = CASE WHEN $3 = 'closed' THEN coalesce(closed_at, $5) END
+                 WHERE workshop_id = $1",
+                &[&workshop_id, &title, &phase, &access_until, &today],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn set_link_secret(&self, workshop_id: &str, wrapped: &[u8]) -> Result<(), StorageError> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE workshops SET link_secret = $2 WHERE workshop_id = $1",
+                &[&workshop_id, &wrapped],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn add_doc(&self, rec: &DocRecord, bytes: &[u8]) -> Result<bool, StorageError> {
+        let (kind, group) = kind_columns(&rec.kind);
+        let id = rec.doc_id.to_string();
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            let added = tx.execute(
+                "INSERT INTO documents (doc_id, workshop_id, kind, group_id) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (doc_id) DO NOTHING",
+                &[&id, &rec.workshop_id, &kind, &group],
+            )? == 1;
+            if added {
+                tx.execute(
+                    "INSERT INTO chunks (doc_id, kind, bytes) VALUES ($1, 'snapshot', $2)",
+                    &[&id, &bytes],
+                )?;
+            }
+            tx.commit()?;
+            Ok(added)
+        })
+    }
+
+    fn ensure_capability(&self, hash: &TokenHash, cap: &Capability) -> Result<(), StorageError> {
+        let (role, group) = role_columns(&cap.role);
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO capabilities (token_hash, workshop_id, role, group_id, expires_at) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (token_hash) DO NOTHING",
+                &[&hash.as_slice(), &cap.workshop_id, &role, &group, &cap.expires_at],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn link_generation(&self, workshop_id: &str, target: &str) -> Result<u64, StorageError> {
+        self.with(|c| {
+            Ok(c.query_opt(
+                "SELECT generation FROM link_targets WHERE workshop_id = $1 AND target = $2",
+                &[&workshop_id, &target],
+            )?
+            .map_or(0, |r| count(r.get(0))))
+        })
+    }
+
+    fn rotate_link(&self, workshop_id: &str, target: &str) -> Result<u64, StorageError> {
+        let (role, group) = match target.strip_prefix("group:") {
+            Some(g) => ("group", Some(g)),
+            None => (target, None),
+        };
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            tx.execute(
+                "DELETE FROM capabilities WHERE workshop_id = $1 AND role = $2 AND group_id IS NOT DISTINCT FROM $3",
+                &[&workshop_id, &role, &group],
+            )?;
+            let g: i64 = tx
+                .query_one(
+                    "INSERT INTO link_targets (workshop_id, target, generation) VALUES ($1, $2, 1)
+                     ON CONFLICT (workshop_id, target) DO UPDATE SET generation = link_targets.generation + 1
+                     RETURNING generation",
+                    &[&workshop_id, &target],
+                )?
+                .get(0);
+            tx.commit()?;
+            Ok(count(g))
+        })
+    }
+
+    fn replace_facilitator(
+        &self,
+        workshop_id: &str,
+        hash: &TokenHash,
+        wrapped: &[u8],
+    ) -> Result<(), StorageError> {
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            tx.execute(
+                "DELETE FROM capabilities WHERE workshop_id = $1 AND role = 'facilitator'",
+                &[&workshop_id],
+            )?;
+            tx.execute(
+                "INSERT INTO capabilities (token_hash, workshop_id, role) VALUES ($1, $2, 'facilitator')",
+                &[&hash.as_slice(), &workshop_id],
+            )?;
+            tx.execute(
+                "UPDATE workshops SET link_secret = $2 WHERE workshop_id = $1",
+                &[&workshop_id, &wrapped],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn erase_workshop(&self, workshop_id: &str) -> Result<Vec<DocumentId>, StorageError> {
+        let docs = self.workshop_docs(workshop_id)?;
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            tx.execute(
+                "DELETE FROM chunks WHERE doc_id IN (SELECT doc_id FROM documents WHERE workshop_id = $1)",
+                &[&workshop_id],
+            )?;
+            for table in ["documents", "capabilities", "link_targets", "workshops"] {
+                tx.execute(
+                    &format!("DELETE FROM {table} WHERE workshop_id = $1"),
+                    &[&workshop_id],
+                )?;
+            }
+            tx.commit()?;
+            Ok(())
+        })?;
+        Ok(docs.into_iter().map(|d| d.doc_id).collect())
+    }
+
+    fn closed_before(&self, cutoff: &str) -> Result<Vec<String>, StorageError> {
+        self.with(|c| {
+            Ok(c.query(
+                "SELECT workshop_id FROM workshops
+                 WHERE (closed_at IS NOT NULL AND closed_at < $1)
+                    OR (access_until IS NOT NULL AND access_until < $1)",
+                &[&cutoff],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
+        })
+    }
+
+    /// A thread with its own connection `LISTEN`s for the other instances' chunks. When the
+    /// connection breaks it reconnects (backing off) and reports [`Changed::All`]: whatever
+    /// was announced meanwhile was missed.
+    fn listen(&self, mut on_change: OnChange) -> Result<(), StorageError> {
+        // Listening before this returns: nothing committed after the server starts is missed.
+        let client = listening(&self.url)?;
+        let url = self.url.clone();
+        let me = self.instance.clone();
+        std::thread::Builder::new()
+            .name("samtal-pg-listen".into())
+            .spawn(move || listen_loop(client, &url, &me, &mut on_change))
+            .map_err(StorageError::Io)?;
+        Ok(())
+    }
+}
+
+impl Drop for PostgresStorage {
+    /// `postgres::Client` closes its connection by blocking on its own runtime, which must
+    /// not happen on an async worker (where the last reference to the storage usually goes).
+    fn drop(&mut self) {
+        let client = match self.conn.get_mut() {
+            Ok(c) => c.take(),
+            Err(p) => p.into_inner().take(),
+        };
+        if let Some(client) = client {
+            let _ = std::thread::Builder::new()
+                .name("samtal-pg-close".into())
+                .spawn(move || drop(client));
+        }
+    }
+}
+
+fn listening(url: &str) -> Result<Client, StorageError> {
+    let mut c = connect(url)?;
+    c.batch_execute(&format!("LISTEN {CHANNEL}"))?;
+    Ok(c)
+}
+
+/// Until `on_change` says stop.
+fn listen_loop(first: Client, url: &str, me: &str, on_change: &mut OnChange) {
+    let mut backoff = Duration::from_millis(100);
+    let mut ready = Some(first);
+    let mut lost = false;
+    loop {
+        let mut client = match ready.take().map_or_else(|| listening(url), Ok) {
+            Ok(c) => c,
+            Err(e) => {
+                if !on_change(None) {
+                    return;
+                }
+                tracing::warn!(error = %e, "cannot listen for other instances' changes; retrying");
+                std::thread::sleep(backoff);
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+                continue;
+            }
+        };
+        // Whatever was announced while the connection was down is unknown: read all again.
+        if std::mem::replace(&mut lost, false) && !on_change(Some(Changed::All)) {
+            return;
+        }
+        backoff = Duration::from_millis(100);
+        loop {
+            // Wake up now and then to notice a connection that died without a word.
+            let next = client
+                .notifications()
+                .timeout_iter(Duration::from_secs(5))
+                .next();
+            match next {
+                Ok(Some(n)) => {
+                    let mut parts = n.payload().split(' ');
+                    let (Some(doc), Some(from), Some(chunk)) =
+                        (parts.next(), parts.next(), parts.next())
+                    else {
+                        continue;
+                    };
+                    if from == me {
+                        continue;
+                    }
+                    if let (Ok(doc), Ok(chunk)) = (doc.parse(), chunk.parse())
+                        && !on_change(Some(Changed::Doc { doc, chunk }))
+                    {
+                        return;
+                    }
+                }
+                Ok(None) => {
+                    if !on_change(None) {
+                        return;
+                    }
+                    if client.is_closed() || client.simple_query("SELECT 1").is_err() {
+                        break;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        lost = true;
+        tracing::warn!("lost the connection that listens for other instances; reconnecting");
+    }
+}
