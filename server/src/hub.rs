@@ -107,7 +107,10 @@ pub enum DocCmd {
     },
     /// Another server instance committed these chunks (or, `whole`, this is the whole stored
     /// document): merge them and pass them on. They are durable already.
-    Merge { bytes: Vec<u8>, whole: bool },
+    Merge {
+        bytes: Vec<u8>,
+        whole: bool,
+    },
 }
 
 /// Queue sync messages for their connections; a connection whose queue is full is dropped
@@ -490,7 +493,11 @@ impl Hub {
                 match samtal_shared::guard::load_incremental(hub.doc_mut(), &bytes) {
                     Ok(_) => {
                         let len = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
-                        stored = if whole { len } else { stored.saturating_add(len) };
+                        stored = if whole {
+                            len
+                        } else {
+                            stored.saturating_add(len)
+                        };
                     }
                     Err(e) => {
                         tracing::warn!(doc = %doc_id, error = %e, "another instance's change unreadable");

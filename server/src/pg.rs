@@ -10,8 +10,8 @@
 
 use crate::auth::TokenHash;
 use crate::storage::{
-    Capability, Changed, DocRecord, NewWorkshopRecord, OnChange, Storage, StorageError, WorkshopRow,
-    kind_columns, kind_from_columns, role_from_columns, role_columns,
+    Capability, Changed, DocRecord, NewWorkshopRecord, OnChange, Storage, StorageError,
+    WorkshopRow, kind_columns, kind_from_columns, role_columns, role_from_columns,
 };
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, NoTls};
@@ -97,7 +97,10 @@ impl PostgresStorage {
         })
     }
 
-    /// Run `f` on the connection, connecting first if there is none (or it broke).
+    /// Run `f` on the connection, connecting first if there is none (or it broke). A call
+    /// that fails on a broken connection is not repeated: a write may or may not have been
+    /// committed, so it is reported as failed (nothing is acknowledged) and the next call
+    /// reconnects.
     fn with<T>(
         &self,
         f: impl FnOnce(&mut Client) -> Result<T, StorageError>,
@@ -118,6 +121,19 @@ impl PostgresStorage {
         }
         res
     }
+
+    /// [`Self::with`] for reads, which are safe to repeat: one more try on a fresh connection
+    /// when the first finds the old one broken (after a database restart the first call on
+    /// each old connection fails).
+    fn read<T>(
+        &self,
+        mut f: impl FnMut(&mut Client) -> Result<T, StorageError>,
+    ) -> Result<T, StorageError> {
+        match self.with(&mut f) {
+            Err(StorageError::Postgres(_)) => self.with(f),
+            other => other,
+        }
+    }
 }
 
 fn migrate(client: &mut Client) -> Result<(), StorageError> {
@@ -127,7 +143,10 @@ fn migrate(client: &mut Client) -> Result<(), StorageError> {
         "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
     )?;
     let done: i64 = tx
-        .query_one("SELECT coalesce(max(version), 0) FROM schema_migrations", &[])?
+        .query_one(
+            "SELECT coalesce(max(version), 0) FROM schema_migrations",
+            &[],
+        )?
         .get(0);
     for (i, sql) in MIGRATIONS.iter().enumerate() {
         let version = i64::try_from(i + 1).unwrap_or(i64::MAX);
@@ -179,14 +198,14 @@ impl Storage for PostgresStorage {
     }
 
     fn workshop_count(&self) -> Result<usize, StorageError> {
-        self.with(|c| {
+        self.read(|c| {
             let n: i64 = c.query_one("SELECT count(*) FROM workshops", &[])?.get(0);
             Ok(usize::try_from(n).unwrap_or(0))
         })
     }
 
     fn capability(&self, hash: &TokenHash) -> Result<Option<Capability>, StorageError> {
-        let row = self.with(|c| {
+        let row = self.read(|c| {
             Ok(c.query_opt(
                 "SELECT c.workshop_id, c.role, c.group_id,
                         CASE WHEN c.role = 'catch_up' THEN coalesce(w.access_until, c.expires_at) END
@@ -204,7 +223,7 @@ impl Storage for PostgresStorage {
     }
 
     fn workshop_docs(&self, workshop_id: &str) -> Result<Vec<DocRecord>, StorageError> {
-        let rows = self.with(|c| {
+        let rows = self.read(|c| {
             Ok(c.query(
                 "SELECT doc_id, kind, group_id FROM documents WHERE workshop_id = $1",
                 &[&workshop_id],
@@ -225,7 +244,7 @@ impl Storage for PostgresStorage {
     }
 
     fn load_doc(&self, doc_id: &DocumentId) -> Result<Option<Vec<u8>>, StorageError> {
-        let rows = self.with(|c| {
+        let rows = self.read(|c| {
             Ok(c.query(
                 "SELECT bytes FROM chunks WHERE doc_id = $1 ORDER BY id",
                 &[&doc_id.to_string()],
@@ -243,7 +262,7 @@ impl Storage for PostgresStorage {
 
     fn load_chunk(&self, doc_id: &DocumentId, chunk: u64) -> Result<Option<Vec<u8>>, StorageError> {
         let id = i64::try_from(chunk).map_err(|_| StorageError::Corrupt("chunk id".into()))?;
-        self.with(|c| {
+        self.read(|c| {
             Ok(c.query_opt(
                 "SELECT bytes FROM chunks WHERE doc_id = $1 AND id = $2",
                 &[&doc_id.to_string(), &id],
@@ -309,9 +328,11 @@ impl Storage for PostgresStorage {
     }
 
     fn get_meta(&self, key: &str) -> Result<Option<String>, StorageError> {
-        self.with(|c| {
-            Ok(c.query_opt("SELECT value FROM meta WHERE key = $1", &[&key])?
-                .map(|r| r.get(0)))
+        self.read(|c| {
+            Ok(
+                c.query_opt("SELECT value FROM meta WHERE key = $1", &[&key])?
+                    .map(|r| r.get(0)),
+            )
         })
     }
 
@@ -327,7 +348,7 @@ impl Storage for PostgresStorage {
     }
 
     fn workshop(&self, workshop_id: &str) -> Result<Option<WorkshopRow>, StorageError> {
-        self.with(|c| {
+        self.read(|c| {
             Ok(c.query_opt(
                 "SELECT title, phase, access_until, closed_at, link_secret FROM workshops WHERE workshop_id = $1",
                 &[&workshop_id],
@@ -405,7 +426,7 @@ impl Storage for PostgresStorage {
     }
 
     fn link_generation(&self, workshop_id: &str, target: &str) -> Result<u64, StorageError> {
-        self.with(|c| {
+        self.read(|c| {
             Ok(c.query_opt(
                 "SELECT generation FROM link_targets WHERE workshop_id = $1 AND target = $2",
                 &[&workshop_id, &target],
@@ -484,7 +505,7 @@ impl Storage for PostgresStorage {
     }
 
     fn closed_before(&self, cutoff: &str) -> Result<Vec<String>, StorageError> {
-        self.with(|c| {
+        self.read(|c| {
             Ok(c.query(
                 "SELECT workshop_id FROM workshops
                  WHERE (closed_at IS NOT NULL AND closed_at < $1)

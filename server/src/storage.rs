@@ -128,7 +128,11 @@ pub trait Storage: Send + Sync + 'static {
     fn closed_before(&self, cutoff: &str) -> Result<Vec<String>, StorageError>;
     /// One chunk of a document by the id another instance announced (`None`: not there any
     /// more, e.g. compacted — read the whole document instead).
-    fn load_chunk(&self, _doc_id: &DocumentId, _chunk: u64) -> Result<Option<Vec<u8>>, StorageError> {
+    fn load_chunk(
+        &self,
+        _doc_id: &DocumentId,
+        _chunk: u64,
+    ) -> Result<Option<Vec<u8>>, StorageError> {
         Ok(None)
     }
     /// Call `on_change` (from another thread) with `Some` whenever another server instance
@@ -228,7 +232,10 @@ pub(crate) fn kind_columns(kind: &DocKind) -> (&'static str, Option<&str>) {
     }
 }
 
-pub(crate) fn kind_from_columns(kind: &str, group_id: Option<String>) -> Result<DocKind, StorageError> {
+pub(crate) fn kind_from_columns(
+    kind: &str,
+    group_id: Option<String>,
+) -> Result<DocKind, StorageError> {
     match (kind, group_id) {
         ("workshop", _) => Ok(DocKind::Workshop),
         ("plenary", _) => Ok(DocKind::Plenary),
@@ -244,7 +251,10 @@ pub(crate) fn role_columns(role: &Role) -> (&'static str, Option<&str>) {
     }
 }
 
-pub(crate) fn role_from_columns(role: &str, group_id: Option<String>) -> Result<Role, StorageError> {
+pub(crate) fn role_from_columns(
+    role: &str,
+    group_id: Option<String>,
+) -> Result<Role, StorageError> {
     match (role, group_id) {
         ("facilitator", _) => Ok(Role::Facilitator),
         ("catch_up", _) => Ok(Role::CatchUp),

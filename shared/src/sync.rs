@@ -169,6 +169,11 @@ pub struct DocHub {
     announced: Vec<ChangeHash>,
     /// Messages replayed from another peer's instead of generated (see [`memo_key`]).
     shared_replies: u64,
+    /// Peers that sent changes since they were last answered: they get a message with our
+    /// heads even where automerge sees nothing to say, or they would never learn that their
+    /// change arrived (automerge stays silent when, in the same batch, the writer also
+    /// acknowledged heads that already include its change).
+    answer: BTreeSet<PeerId>,
 }
 
 impl DocHub {
@@ -179,6 +184,7 @@ impl DocHub {
             dirty: BTreeSet::new(),
             announced: Vec::new(),
             shared_replies: 0,
+            answer: BTreeSet::new(),
         }
     }
 
@@ -210,6 +216,7 @@ impl DocHub {
     pub fn detach(&mut self, peer: &PeerId) {
         self.peers.remove(peer);
         self.dirty.remove(peer);
+        self.answer.remove(peer);
     }
 
     pub fn is_attached(&self, peer: &PeerId) -> bool {
@@ -258,6 +265,9 @@ impl DocHub {
             acknowledge(&mut p.state, msg);
             return Ok(false);
         }
+        if !msg.changes.is_empty() {
+            self.answer.insert(peer.clone());
+        }
         let doc = &mut self.doc;
         let state = &mut p.state;
         guard::catch(|| doc.sync().receive_sync_message(state, msg))
@@ -302,6 +312,10 @@ impl DocHub {
             let Some(p) = self.peers.get_mut(&id) else {
                 continue;
             };
+            if self.answer.remove(&id) {
+                // Makes automerge answer (it compares these with the current heads).
+                p.state.last_sent_heads.clear();
+            }
             let key = memo_key(&p.state, &previous);
             match key.as_ref().and_then(|k| memo.get(k)) {
                 Some(Some(shared)) => {
@@ -916,6 +930,69 @@ mod tests {
         assert!(w.clients[0].is_synced(&id));
         w.sync_client(1);
         assert_eq!(w.text(1, &answer("q1")), "Barnets röst");
+    }
+
+    /// A writer whose change and whose acknowledgement of someone else's change reach the
+    /// hub in the same batch: automerge alone would stay silent (the acknowledgement already
+    /// shows heads that include the writer's change), and the writer would never learn that
+    /// its change arrived. Found by the two-instance Postgres test, where the "someone else"
+    /// is another server instance; it can happen with one server and two writers too.
+    #[test]
+    fn a_writer_always_hears_that_its_change_arrived() {
+        let mut hub = DocHub::new(group_doc());
+        let (c, d) = (PeerId::new("c"), PeerId::new("d"));
+        hub.attach(c.clone(), Access::Write);
+        hub.attach(d.clone(), Access::Write);
+        let mut cdoc = hub.doc_mut().fork();
+        let mut ddoc = hub.doc_mut().fork();
+        let (mut cs, mut ds) = (sync::State::new(), sync::State::new());
+        // Both in step with the hub.
+        for _ in 0..4 {
+            for (peer, doc, state) in [(&c, &mut cdoc, &mut cs), (&d, &mut ddoc, &mut ds)] {
+                if let Some(m) = doc.sync().generate_sync_message(state) {
+                    hub.receive(peer, &m.encode()).unwrap();
+                }
+            }
+            for (to, m) in hub.outgoing() {
+                let (doc, state) = if to == c {
+                    (&mut cdoc, &mut cs)
+                } else {
+                    (&mut ddoc, &mut ds)
+                };
+                doc.sync()
+                    .receive_sync_message(state, sync::Message::decode(&m).unwrap())
+                    .unwrap();
+            }
+        }
+        // C writes (message 1); meanwhile D's change reaches the hub and is sent on to C.
+        docs::edit_text(&mut cdoc, &answer("q1"), "från C").unwrap();
+        cdoc.commit();
+        let m1 = cdoc.sync().generate_sync_message(&mut cs).unwrap();
+        docs::edit_text(&mut ddoc, &answer("q2"), "från D").unwrap();
+        ddoc.commit();
+        let md = ddoc.sync().generate_sync_message(&mut ds).unwrap();
+        hub.receive(&d, &md.encode()).unwrap();
+        let to_c = hub.outgoing_except(std::slice::from_ref(&d));
+        let (_, for_c) = to_c.iter().find(|(p, _)| *p == c).unwrap();
+        cdoc.sync()
+            .receive_sync_message(&mut cs, sync::Message::decode(for_c).unwrap())
+            .unwrap();
+        // C acknowledges D's change (message 2, no changes: C's change is in flight).
+        let m2 = cdoc.sync().generate_sync_message(&mut cs).unwrap();
+        assert!(m2.changes.is_empty());
+        // Both of C's messages arrive in one batch.
+        assert!(hub.receive(&c, &m1.encode()).unwrap());
+        hub.receive(&c, &m2.encode()).unwrap();
+        let answer_to_c = hub.outgoing().into_iter().find(|(p, _)| *p == c);
+        let (_, reply) = answer_to_c.expect("the writer is answered");
+        cdoc.sync()
+            .receive_sync_message(&mut cs, sync::Message::decode(&reply).unwrap())
+            .unwrap();
+        assert_eq!(
+            cs.their_heads.as_ref(),
+            Some(&cdoc.get_heads()),
+            "C knows the hub has its change"
+        );
     }
 
     #[test]

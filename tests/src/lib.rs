@@ -221,6 +221,19 @@ impl NativeClient {
         self.repo.disconnected();
     }
 
+    /// Read frames (answering them) until `done` holds, bounded by [`TIMEOUT`].
+    pub async fn wait_until(&mut self, done: impl Fn(&Self) -> bool) -> Result<()> {
+        let deadline = tokio::time::Instant::now() + TIMEOUT;
+        while !done(self) {
+            if tokio::time::Instant::now() > deadline {
+                bail!("condition not reached in time");
+            }
+            self.pump_one().await?;
+            self.send_outgoing().await?;
+        }
+        Ok(())
+    }
+
     /// Talk to another server from now on (another instance behind the same address).
     pub fn move_to(&mut self, addr: SocketAddr) {
         self.addr = addr;

@@ -19,10 +19,18 @@ fn bin_dir() -> Result<PathBuf> {
         return Ok(PathBuf::from(dir));
     }
     let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path().join("bin")).collect())
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.path().join("bin"))
+                .collect()
+        })
         .unwrap_or_default();
     versions.sort();
-    if let Some(dir) = versions.into_iter().rev().find(|d| d.join("initdb").exists()) {
+    if let Some(dir) = versions
+        .into_iter()
+        .rev()
+        .find(|d| d.join("initdb").exists())
+    {
         return Ok(dir);
     }
     let which = Command::new("sh")
@@ -77,7 +85,16 @@ impl PgCluster {
     /// A new, empty cluster, started.
     pub fn start() -> Result<Self> {
         let bin = bin_dir()?;
-        let dir = tempfile::Builder::new().prefix("samtal-pg").tempdir()?;
+        // As root the cluster runs as `postgres`, which must be able to reach the folder:
+        // /tmp rather than a TMPDIR that may sit in root's home.
+        let parent = if is_root() {
+            PathBuf::from("/tmp")
+        } else {
+            std::env::temp_dir()
+        };
+        let dir = tempfile::Builder::new()
+            .prefix("samtal-pg")
+            .tempdir_in(parent)?;
         if is_root() {
             let status = Command::new("chown")
                 .args(["-R", "postgres:postgres"])
@@ -92,7 +109,16 @@ impl PgCluster {
         run(
             &bin,
             "initdb",
-            &["-D", &data_s, "-U", "samtal", "--auth=trust", "-E", "UTF8", "--no-instructions"],
+            &[
+                "-D",
+                &data_s,
+                "-U",
+                "samtal",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-instructions",
+            ],
         )?;
         let cluster = Self {
             dir,
@@ -117,7 +143,18 @@ impl PgCluster {
         run(
             &self.bin,
             "pg_ctl",
-            &["-D", &self.data(), "-o", &opts, "-l", &log, "-w", "-t", "30", "start"],
+            &[
+                "-D",
+                &self.data(),
+                "-o",
+                &opts,
+                "-l",
+                &log,
+                "-w",
+                "-t",
+                "30",
+                "start",
+            ],
         )
     }
 
