@@ -250,6 +250,7 @@ impl Hub {
                     .iter()
                     .map(|(doc, tx)| (*doc, None, tx.clone()))
                     .collect(),
+                Changed::LinkRevoked { .. } | Changed::Erased { .. } => Vec::new(),
             }
         };
         for (doc, chunk, tx) in open {

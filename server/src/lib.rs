@@ -54,6 +54,25 @@ async fn open_storage(settings: &Settings) -> anyhow::Result<Arc<dyn Storage>> {
     )
 }
 
+/// What another instance did, applied here: its changes reach this instance's clients, and
+/// links it revoked (or workshops it erased) lose their connections here too.
+fn changed_elsewhere(state: &Arc<AppState>, c: storage::Changed) {
+    use storage::Changed;
+    match c {
+        Changed::LinkRevoked {
+            workshop_id,
+            target,
+        } => {
+            live::close(state, &workshop_id, Some(&target), workshops::ROTATED);
+        }
+        Changed::Erased { workshop_id } => {
+            live::close(state, &workshop_id, None, workshops::ERASED);
+            live::forget(state, &workshop_id);
+        }
+        other => state.hub.changed_elsewhere(other),
+    }
+}
+
 /// A started server (bound, not yet serving until [`Server::run_until`] or [`Server::spawn`]).
 pub struct Server {
     listener: tokio::net::TcpListener,
@@ -112,13 +131,13 @@ impl Server {
             }))
         })
         .await??;
-        let hub = Arc::clone(&state.hub);
+        let st = Arc::clone(&state);
         let mut stop = state.shutdown.clone();
         tokio::spawn(async move {
             loop {
                 tokio::select! {
                     c = changed_rx.recv() => match c {
-                        Some(c) => hub.changed_elsewhere(c),
+                        Some(c) => changed_elsewhere(&st, c),
                         None => break,
                     },
                     _ = stop.changed() => break,

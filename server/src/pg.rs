@@ -21,6 +21,9 @@ use std::time::Duration;
 
 /// The channel chunk announcements go out on: payload `doc_id instance chunk_id`.
 const CHANNEL: &str = "samtal_chunks";
+/// Revoked links and erased workshops: payload `instance rotate workshop target` or
+/// `instance erase workshop`; every instance closes the connections concerned.
+const LINKS: &str = "samtal_links";
 
 /// Migrations, in order; each runs once, in one transaction, under an advisory lock (several
 /// instances may start at the same time). Never edit one that has shipped: add another.
@@ -454,6 +457,8 @@ impl Storage for PostgresStorage {
                     &[&workshop_id, &target],
                 )?
                 .get(0);
+            let payload = format!("{} rotate {workshop_id} {target}", self.instance);
+            tx.execute("SELECT pg_notify($1, $2)", &[&LINKS, &payload])?;
             tx.commit()?;
             Ok(count(g))
         })
@@ -479,6 +484,8 @@ impl Storage for PostgresStorage {
                 "UPDATE workshops SET link_secret = $2 WHERE workshop_id = $1",
                 &[&workshop_id, &wrapped],
             )?;
+            let payload = format!("{} rotate {workshop_id} facilitator", self.instance);
+            tx.execute("SELECT pg_notify($1, $2)", &[&LINKS, &payload])?;
             tx.commit()?;
             Ok(())
         })
@@ -498,6 +505,8 @@ impl Storage for PostgresStorage {
                     &[&workshop_id],
                 )?;
             }
+            let payload = format!("{} erase {workshop_id}", self.instance);
+            tx.execute("SELECT pg_notify($1, $2)", &[&LINKS, &payload])?;
             tx.commit()?;
             Ok(())
         })?;
@@ -552,7 +561,7 @@ impl Drop for PostgresStorage {
 
 fn listening(url: &str) -> Result<Client, StorageError> {
     let mut c = connect(url)?;
-    c.batch_execute(&format!("LISTEN {CHANNEL}"))?;
+    c.batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {LINKS}"))?;
     Ok(c)
 }
 
@@ -587,17 +596,8 @@ fn listen_loop(first: Client, url: &str, me: &str, on_change: &mut OnChange) {
                 .next();
             match next {
                 Ok(Some(n)) => {
-                    let mut parts = n.payload().split(' ');
-                    let (Some(doc), Some(from), Some(chunk)) =
-                        (parts.next(), parts.next(), parts.next())
-                    else {
-                        continue;
-                    };
-                    if from == me {
-                        continue;
-                    }
-                    if let (Ok(doc), Ok(chunk)) = (doc.parse(), chunk.parse())
-                        && !on_change(Some(Changed::Doc { doc, chunk }))
+                    if let Some(changed) = parse(n.channel(), n.payload(), me)
+                        && !on_change(Some(changed))
                     {
                         return;
                     }
@@ -615,5 +615,62 @@ fn listen_loop(first: Client, url: &str, me: &str, on_change: &mut OnChange) {
         }
         lost = true;
         tracing::warn!("lost the connection that listens for other instances; reconnecting");
+    }
+}
+
+/// A notification from another instance (`None`: ours, or not understood).
+fn parse(channel: &str, payload: &str, me: &str) -> Option<Changed> {
+    let mut parts = payload.split(' ');
+    if channel == CHANNEL {
+        let (doc, from, chunk) = (parts.next()?, parts.next()?, parts.next()?);
+        return (from != me).then_some(Changed::Doc {
+            doc: doc.parse().ok()?,
+            chunk: chunk.parse().ok()?,
+        });
+    }
+    if parts.next()? == me {
+        return None;
+    }
+    match (parts.next()?, parts.next()?, parts.next()) {
+        ("rotate", workshop, Some(target)) => Some(Changed::LinkRevoked {
+            workshop_id: workshop.to_owned(),
+            target: target.to_owned(),
+        }),
+        ("erase", workshop, None) => Some(Changed::Erased {
+            workshop_id: workshop.to_owned(),
+        }),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notifications_parse_and_our_own_are_skipped() {
+        let doc = DocumentId::from_bytes([3; 16]);
+        let chunk = format!("{doc} other 42");
+        assert_eq!(
+            parse(CHANNEL, &chunk, "me"),
+            Some(Changed::Doc { doc, chunk: 42 })
+        );
+        assert_eq!(parse(CHANNEL, &format!("{doc} me 42"), "me"), None);
+        assert_eq!(
+            parse(LINKS, "other rotate w1 group:g1", "me"),
+            Some(Changed::LinkRevoked {
+                workshop_id: "w1".into(),
+                target: "group:g1".into()
+            })
+        );
+        assert_eq!(
+            parse(LINKS, "other erase w1", "me"),
+            Some(Changed::Erased {
+                workshop_id: "w1".into()
+            })
+        );
+        assert_eq!(parse(LINKS, "me erase w1", "me"), None);
+        assert_eq!(parse(LINKS, "other explode w1", "me"), None);
+        assert_eq!(parse(CHANNEL, "garbage", "me"), None);
     }
 }

@@ -38,6 +38,10 @@ pub enum Changed {
     /// Announcements may have been missed (the listening connection was lost): every open
     /// document should be read again.
     All,
+    /// A link of a workshop was rotated: its connections must close.
+    LinkRevoked { workshop_id: String, target: String },
+    /// A workshop was erased: all its connections must close.
+    Erased { workshop_id: String },
 }
 
 /// See [`Storage::listen`].

@@ -275,21 +275,22 @@ pub async fn rotate(
         blocking(state, move |s| s.rotate_link(&id, &k)).await?;
         facilitator_token.to_owned()
     };
-    live::close(
-        state,
-        workshop_id,
-        Some(&key),
-        "this link was replaced by a new one; ask the facilitator for the new link",
-    );
+    live::close(state, workshop_id, Some(&key), ROTATED);
     tracing::info!(workshop = %workshop_id, target = %key, "link rotated");
     links_for(state, &current, workshop_id).await
 }
+
+/// Why a rotated link's connections close.
+pub const ROTATED: &str =
+    "this link was replaced by a new one; ask the facilitator for the new link";
+/// Why an erased workshop's connections close.
+pub const ERASED: &str = "this workshop was erased by its facilitator";
 
 /// Delete a workshop with everything in it and disconnect everyone.
 pub async fn erase(state: &Arc<AppState>, workshop_id: &str) -> Result<(), AppError> {
     let id = workshop_id.to_owned();
     let docs = blocking(state, move |s| s.erase_workshop(&id)).await?;
-    let reason = "this workshop was erased by its facilitator";
+    let reason = ERASED;
     for doc in docs {
         state.hub.close(doc, reason).await;
     }

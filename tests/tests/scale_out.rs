@@ -218,3 +218,37 @@ async fn instances_recover_when_postgres_restarts_mid_session() {
     a.stop().await.unwrap();
     b.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Postgres (apt-get install postgresql); run by `cargo xtask test`"]
+async fn a_link_revoked_or_a_workshop_erased_on_one_instance_closes_connections_on_all() {
+    let pg = PgCluster::start().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let a = instance(&pg, &dir, "a").await;
+    let b = instance(&pg, &dir, "b").await;
+    let links = a.create_workshop(&demo_spec()).await.unwrap();
+    let fac = token_of(&links.facilitator);
+    let g1 = token_of(&links.groups[0].link);
+    let g2 = token_of(&links.groups[1].link);
+    let mut on_b1 = NativeClient::connect(b.addr, &g1, "g1-on-b").await.unwrap();
+    let mut on_b2 = NativeClient::connect(b.addr, &g2, "g2-on-b").await.unwrap();
+
+    // Rotated on A: the old link's connection on B closes with the reason; g2's stays.
+    a.rotate(&fac, &format!("group:{}", links.groups[0].group_id))
+        .await
+        .unwrap();
+    let reason = on_b1.closed_reason().await.unwrap();
+    assert!(reason.contains("replaced"), "{reason}");
+    on_b2.sync().await.unwrap();
+
+    // Erased on A: everyone on B is told.
+    let (status, _) = a
+        .request("DELETE", &format!("/api/workshop/{fac}"), None)
+        .await
+        .unwrap();
+    assert_eq!(status, 204);
+    let reason = on_b2.closed_reason().await.unwrap();
+    assert!(reason.contains("erased"), "{reason}");
+    a.stop().await.unwrap();
+    b.stop().await.unwrap();
+}
