@@ -1,0 +1,29 @@
+# Samtal: the client (trunk → dist/) and the server, in a small runtime image.
+#   docker build -t samtal .
+#   docker run -p 8080:8080 -v samtal-data:/var/lib/samtal \
+#     -e SAMTAL_PUBLIC_URL=http://localhost:8080 -e SAMTAL_ADMIN_TOKEN=… samtal
+# See docs/deploy.md (and compose.yaml for two instances on Postgres).
+
+FROM rust:1.95-bookworm AS build
+# The same pinned tools `cargo xtask serve` installs.
+RUN rustup target add wasm32-unknown-unknown \
+ && cargo install trunk --version 0.21.14 --locked \
+ && cargo install wasm-bindgen-cli --version 0.2.130
+WORKDIR /src
+COPY . .
+RUN cargo xtask build-client \
+ && cargo build --release -p samtal-server
+
+FROM debian:bookworm-slim
+RUN useradd --system --home-dir /var/lib/samtal --create-home samtal
+COPY --from=build /src/target/release/samtal-server /usr/local/bin/samtal-server
+COPY --from=build /src/dist /opt/samtal/dist
+USER samtal
+ENV SAMTAL_BIND=0.0.0.0:8080 \
+    SAMTAL_DATA=/var/lib/samtal \
+    SAMTAL_STATIC=/opt/samtal/dist
+EXPOSE 8080
+VOLUME /var/lib/samtal
+# SIGTERM closes every connection with "the server is restarting"; clients reconnect.
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["/usr/local/bin/samtal-server"]
