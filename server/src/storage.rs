@@ -94,7 +94,9 @@ pub trait Storage: Send + Sync + 'static {
     fn load_doc(&self, doc_id: &DocumentId) -> Result<Option<Vec<u8>>, StorageError>;
     /// Append one incremental chunk; returns (number of chunks, total bytes) afterwards.
     fn append_chunk(&self, doc_id: &DocumentId, bytes: &[u8]) -> Result<(u64, u64), StorageError>;
-    /// Replace all chunks of a document by one snapshot.
+    /// Replace all chunks of a document by one snapshot. The caller's snapshot holds every
+    /// change it stored; where other instances may have appended meanwhile (Postgres), the
+    /// storage merges their chunks into it, so compaction never drops a change.
     fn compact(&self, doc_id: &DocumentId, snapshot: &[u8]) -> Result<(), StorageError>;
     fn get_meta(&self, key: &str) -> Result<Option<String>, StorageError>;
     fn set_meta(&self, key: &str, value: &str) -> Result<(), StorageError>;

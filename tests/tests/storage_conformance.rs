@@ -1,0 +1,233 @@
+//! One behaviour, two databases: every `Storage` method checked the same way on SQLite (a
+//! file in a temp folder) and on Postgres (a throwaway cluster; `--ignored`, run by
+//! `cargo xtask test`).
+
+// Helpers below are test code too: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use samtal_server::auth::hash_token;
+use samtal_server::pg::PostgresStorage;
+use samtal_server::storage::{
+    Capability, DocRecord, NewWorkshopRecord, SqliteStorage, Storage, StorageError,
+};
+use samtal_shared::DocumentId;
+use samtal_shared::roles::{DocKind, Role};
+use samtal_tests::pg::PgCluster;
+
+fn doc(n: u8) -> DocumentId {
+    DocumentId::from_bytes([n; 16])
+}
+
+fn cap(role: Role) -> Capability {
+    Capability {
+        workshop_id: "w1".into(),
+        role,
+        expires_at: None,
+    }
+}
+
+/// A real Automerge document, saved, plus one incremental change on top.
+fn saved_and_change() -> (Vec<u8>, Vec<u8>, String) {
+    use automerge::transaction::Transactable;
+    let mut d = automerge::AutoCommit::new();
+    d.put(automerge::ROOT, "k", "first").unwrap();
+    let first = d.save();
+    d.put(automerge::ROOT, "k", "second").unwrap();
+    let more = d.save_incremental();
+    (first, more, "second".into())
+}
+
+fn read_k(bytes: &[u8]) -> String {
+    use automerge::ReadDoc;
+    let d = samtal_shared::guard::load(bytes).unwrap();
+    match d.get(automerge::ROOT, "k").unwrap() {
+        Some((automerge::Value::Scalar(s), _)) => s.to_str().unwrap_or_default().to_owned(),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+fn conformance(s: &dyn Storage) -> Result<(), StorageError> {
+    let (first, more, latest) = saved_and_change();
+    let group = DocKind::Group {
+        group_id: "g1".into(),
+    };
+    s.create_workshop(&NewWorkshopRecord {
+        workshop_id: "w1".into(),
+        title: "Titel".into(),
+        access_until: "2026-12-08".into(),
+        link_secret: vec![1, 2, 3],
+        docs: vec![
+            (
+                DocRecord {
+                    doc_id: doc(1),
+                    workshop_id: "w1".into(),
+                    kind: DocKind::Workshop,
+                },
+                first.clone(),
+            ),
+            (
+                DocRecord {
+                    doc_id: doc(2),
+                    workshop_id: "w1".into(),
+                    kind: group.clone(),
+                },
+                first.clone(),
+            ),
+        ],
+        capabilities: vec![
+            (hash_token("fac"), cap(Role::Facilitator)),
+            (
+                hash_token("g1"),
+                cap(Role::Group {
+                    group_id: "g1".into(),
+                }),
+            ),
+            (hash_token("cu"), cap(Role::CatchUp)),
+        ],
+    })?;
+    assert_eq!(s.workshop_count()?, 1);
+    assert_eq!(
+        s.capability(&hash_token("g1"))?.map(|c| c.role),
+        Some(Role::Group {
+            group_id: "g1".into()
+        })
+    );
+    // Catch-up expiry follows the workshop's access window.
+    assert_eq!(
+        s.capability(&hash_token("cu"))?.and_then(|c| c.expires_at),
+        Some("2026-12-08".into())
+    );
+    assert_eq!(s.capability(&hash_token("nobody"))?, None);
+    let mut kinds: Vec<DocKind> = s.workshop_docs("w1")?.into_iter().map(|d| d.kind).collect();
+    kinds.sort_by_key(|k| format!("{k:?}"));
+    assert_eq!(kinds, vec![group.clone(), DocKind::Workshop]);
+
+    // Chunks: append, load in order, compact.
+    let (n, total) = s.append_chunk(&doc(2), &more)?;
+    assert_eq!(n, 2);
+    assert_eq!(total, u64::try_from(first.len() + more.len()).unwrap());
+    assert_eq!(read_k(&s.load_doc(&doc(2))?.unwrap()), latest);
+    assert_eq!(s.load_doc(&doc(9))?, None);
+    let full = s.load_doc(&doc(2))?.unwrap();
+    let snapshot = samtal_shared::guard::load(&full).unwrap().save();
+    s.compact(&doc(2), &snapshot)?;
+    assert_eq!(read_k(&s.load_doc(&doc(2))?.unwrap()), latest);
+    assert_eq!(
+        s.append_chunk(&doc(2), &more)?.0,
+        2,
+        "one snapshot, then appends again"
+    );
+
+    // Meta, workshop row and its mirror of the workshop document.
+    assert_eq!(s.get_meta("k")?, None);
+    s.set_meta("k", "v1")?;
+    s.set_meta("k", "v2")?;
+    assert_eq!(s.get_meta("k")?, Some("v2".into()));
+    let row = s.workshop("w1")?.unwrap();
+    assert_eq!(
+        (row.title.as_str(), row.phase.as_str()),
+        ("Titel", "groups")
+    );
+    assert_eq!(row.link_secret, Some(vec![1, 2, 3]));
+    s.update_workshop_meta("w1", "Ny", "closed", "2026-12-08", "2026-11-30")?;
+    s.update_workshop_meta("w1", "Ny", "closed", "2026-12-08", "2026-12-01")?;
+    let row = s.workshop("w1")?.unwrap();
+    assert_eq!(
+        row.closed_at.as_deref(),
+        Some("2026-11-30"),
+        "first close kept"
+    );
+    s.set_link_secret("w1", &[9])?;
+    assert_eq!(s.workshop("w1")?.unwrap().link_secret, Some(vec![9]));
+
+    // Documents added later, capabilities, link generations.
+    let rec = DocRecord {
+        doc_id: doc(3),
+        workshop_id: "w1".into(),
+        kind: DocKind::Plenary,
+    };
+    assert!(s.add_doc(&rec, &first)?);
+    assert!(!s.add_doc(&rec, &first)?, "added once");
+    s.ensure_capability(
+        &hash_token("g1b"),
+        &cap(Role::Group {
+            group_id: "g1".into(),
+        }),
+    )?;
+    s.ensure_capability(
+        &hash_token("g1b"),
+        &cap(Role::Group {
+            group_id: "g1".into(),
+        }),
+    )?;
+    assert_eq!(s.link_generation("w1", "group:g1")?, 0);
+    assert_eq!(s.rotate_link("w1", "group:g1")?, 1);
+    assert_eq!(s.rotate_link("w1", "group:g1")?, 2);
+    assert_eq!(s.link_generation("w1", "group:g1")?, 2);
+    assert_eq!(s.capability(&hash_token("g1"))?, None, "rotation revokes");
+    assert_eq!(s.capability(&hash_token("g1b"))?, None);
+    assert!(
+        s.capability(&hash_token("cu"))?.is_some(),
+        "other links stay"
+    );
+    s.replace_facilitator("w1", &hash_token("fac2"), &[7])?;
+    assert_eq!(s.capability(&hash_token("fac"))?, None);
+    assert_eq!(
+        s.capability(&hash_token("fac2"))?.map(|c| c.role),
+        Some(Role::Facilitator)
+    );
+    assert_eq!(s.workshop("w1")?.unwrap().link_secret, Some(vec![7]));
+
+    // Retention and erase.
+    assert_eq!(s.closed_before("2026-11-30")?, Vec::<String>::new());
+    assert_eq!(s.closed_before("2026-12-01")?, vec!["w1".to_owned()]);
+    let mut erased = s.erase_workshop("w1")?;
+    erased.sort();
+    assert_eq!(erased, vec![doc(1), doc(2), doc(3)]);
+    assert_eq!(s.workshop_count()?, 0);
+    assert_eq!(s.load_doc(&doc(2))?, None);
+    assert_eq!(s.capability(&hash_token("cu"))?, None);
+    Ok(())
+}
+
+#[test]
+fn sqlite_storage_conforms() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = SqliteStorage::open(dir.path()).unwrap();
+    conformance(&s).unwrap();
+}
+
+#[test]
+#[ignore = "needs Postgres (apt-get install postgresql); run by `cargo xtask test`"]
+fn postgres_storage_conforms_and_migrates_once() {
+    let pg = PgCluster::start().unwrap();
+    let s = PostgresStorage::open(&pg.url()).unwrap();
+    conformance(&s).unwrap();
+    drop(s);
+    // Another instance may append while this one compacts with an older snapshot: on
+    // Postgres compaction merges what is stored, so the newer chunk survives.
+    let s = PostgresStorage::open(&pg.url()).unwrap();
+    let (first, more, latest) = saved_and_change();
+    let rec = DocRecord {
+        doc_id: doc(5),
+        workshop_id: "w2".into(),
+        kind: DocKind::Plenary,
+    };
+    s.create_workshop(&NewWorkshopRecord {
+        workshop_id: "w2".into(),
+        title: "T".into(),
+        access_until: "2026-12-08".into(),
+        link_secret: vec![],
+        docs: vec![(rec, first.clone())],
+        capabilities: vec![],
+    })
+    .unwrap();
+    s.append_chunk(&doc(5), &more).unwrap();
+    s.compact(&doc(5), &first).unwrap();
+    assert_eq!(read_k(&s.load_doc(&doc(5)).unwrap().unwrap()), latest);
+    s.erase_workshop("w2").unwrap();
+    drop(s);
+    // A second start (another instance, a restart) finds the schema in place.
+    let again = PostgresStorage::open(&pg.url()).unwrap();
+    assert_eq!(again.workshop_count().unwrap(), 0);
+}
