@@ -41,7 +41,7 @@ fn read_k(bytes: &[u8]) -> String {
     use automerge::ReadDoc;
     let d = samtal_shared::guard::load(bytes).unwrap();
     match d.get(automerge::ROOT, "k").unwrap() {
-        Some((automerge::Value::Scalar(s), _)) => s.to_str().unwrap_or_default().to_owned(),
+        Some((automerge::Value::Scalar(s), _)) => s.as_str().unwrap_or_default().to_owned(),
         other => panic!("unexpected {other:?}"),
     }
 }
