@@ -2,28 +2,13 @@
 // (setup editor), a group types (with hostile markup) and lifts its answer, the plenary shows
 // it live, presentation mode works, the catch-up page shows it; screenshots at 1920x1080 and
 // at phone width. usage: node facilitator.mjs <server-port> <screenshot-dir>
-import { deadline, dumpOnFailure, launch } from "./lib.mjs";
+import { deadline, session } from "./lib.mjs";
 
 const [, , serverPort, shots] = process.argv;
 deadline(150_000);
 
 const base = `http://127.0.0.1:${serverPort}`;
-const browser = await launch();
-const big = { viewport: { width: 1920, height: 1080 } };
-const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
-const step = (m) => console.log(`step: ${m}`);
-const errors = [];
-const pages = [];
-dumpOnFailure(pages, shots);
-async function newPage(opts) {
-  const ctx = await browser.newContext(opts);
-  const page = await ctx.newPage();
-  pages.push(page);
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("dialog", (d) => d.accept());
-  return page;
-}
-const shot = (page, name) => page.screenshot({ path: `${shots}/${name}.png`, fullPage: false });
+const { browser, errors, big, phone, step, newPage, shot } = await session(shots);
 
 const EVIL = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>[x](javascript:window.__pwned=3)`;
 

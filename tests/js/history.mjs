@@ -4,28 +4,13 @@
 // (attributed to the device) and restores it, which reaches the group live. Screenshots at
 // 1920x1080 and at phone width.
 // usage: node history.mjs <server-port> <group-token> <facilitator-token> <catch-up-token> <shots>
-import { deadline, dumpOnFailure, launch } from "./lib.mjs";
+import { deadline, session } from "./lib.mjs";
 
 const [, , serverPort, groupToken, facToken, catchToken, shots] = process.argv;
 deadline(150_000);
 
 const base = `http://127.0.0.1:${serverPort}`;
-const browser = await launch();
-const big = { viewport: { width: 1920, height: 1080 } };
-const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
-const step = (m) => console.log(`step: ${m}`);
-const errors = [];
-const pages = [];
-dumpOnFailure(pages, shots);
-async function newPage(opts) {
-  const ctx = await browser.newContext(opts);
-  const page = await ctx.newPage();
-  pages.push(page);
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("dialog", (d) => d.accept());
-  return page;
-}
-const shot = (page, name) => page.screenshot({ path: `${shots}/${name}.png`, fullPage: false });
+const { browser, errors, big, phone, step, newPage, shot } = await session(shots);
 const synced = (page) => page.getByText("Synkat med servern").waitFor({ timeout: 30_000 });
 const expect = (ok, what) => {
   if (!ok) throw new Error(what);

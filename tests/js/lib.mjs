@@ -65,3 +65,29 @@ export function dumpOnFailure(pages, shots) {
   process.on("unhandledRejection", dump);
   process.on("uncaughtException", dump);
 }
+
+/// A browser session for a multi-page scenario: `newPage` opens a page in its own context
+/// (its own localStorage), collects page errors and accepts dialogs; failures are dumped to
+/// `shots`; `shot` saves a screenshot there.
+export async function session(shots) {
+  const browser = await launch();
+  const errors = [];
+  const pages = [];
+  dumpOnFailure(pages, shots);
+  return {
+    browser,
+    errors,
+    big: { viewport: { width: 1920, height: 1080 } },
+    phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+    step: (m) => console.log(`step: ${m}`),
+    async newPage(opts) {
+      const ctx = await browser.newContext(opts);
+      const page = await ctx.newPage();
+      pages.push(page);
+      page.on("pageerror", (e) => errors.push(e.message));
+      page.on("dialog", (d) => d.accept());
+      return page;
+    },
+    shot: (page, name) => page.screenshot({ path: `${shots}/${name}.png`, fullPage: false }),
+  };
+}

@@ -55,9 +55,19 @@ async fn sync_until(c: &mut NativeClient, doc: DocumentId, ok: impl Fn(&str) -> 
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs Postgres (apt-get install postgresql); run by `cargo xtask test`"]
-async fn clients_on_two_instances_converge_and_a_third_reads_it_from_postgres() {
+/// Two instances on a new cluster, a workshop created on A, and a client of group 1 on each.
+struct Pair {
+    pg: PgCluster,
+    dir: tempfile::TempDir,
+    a: TestServer,
+    b: TestServer,
+    token: String,
+    on_a: NativeClient,
+    on_b: NativeClient,
+    doc: DocumentId,
+}
+
+async fn pair() -> Pair {
     let pg = PgCluster::start().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let a = instance(&pg, &dir, "a").await;
@@ -65,9 +75,34 @@ async fn clients_on_two_instances_converge_and_a_third_reads_it_from_postgres() 
     // Created on A, the links work on B: one database.
     let links = a.create_workshop(&demo_spec()).await.unwrap();
     let token = token_of(&links.groups[0].link);
-    let mut on_a = NativeClient::connect(a.addr, &token, "on-a").await.unwrap();
-    let mut on_b = NativeClient::connect(b.addr, &token, "on-b").await.unwrap();
+    let on_a = NativeClient::connect(a.addr, &token, "on-a").await.unwrap();
+    let on_b = NativeClient::connect(b.addr, &token, "on-b").await.unwrap();
     let doc = on_a.group_doc().unwrap();
+    Pair {
+        pg,
+        dir,
+        a,
+        b,
+        token,
+        on_a,
+        on_b,
+        doc,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Postgres (apt-get install postgresql); run by `cargo xtask test`"]
+async fn clients_on_two_instances_converge_and_a_third_reads_it_from_postgres() {
+    let Pair {
+        pg,
+        dir,
+        a,
+        b,
+        token,
+        mut on_a,
+        mut on_b,
+        doc,
+    } = pair().await;
 
     // A change accepted by A reaches B's client: A commits, NOTIFY, B reads the chunk and
     // sends it on. Timed from A's acknowledgement to the frame at B's client.
@@ -186,15 +221,15 @@ async fn a_killed_instances_clients_carry_on_at_another_and_lose_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs Postgres (apt-get install postgresql); run by `cargo xtask test`"]
 async fn instances_recover_when_postgres_restarts_mid_session() {
-    let pg = PgCluster::start().unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let a = instance(&pg, &dir, "a").await;
-    let b = instance(&pg, &dir, "b").await;
-    let links = a.create_workshop(&demo_spec()).await.unwrap();
-    let token = token_of(&links.groups[0].link);
-    let mut on_a = NativeClient::connect(a.addr, &token, "on-a").await.unwrap();
-    let mut on_b = NativeClient::connect(b.addr, &token, "on-b").await.unwrap();
-    let doc = on_a.group_doc().unwrap();
+    let Pair {
+        pg,
+        a,
+        b,
+        mut on_a,
+        mut on_b,
+        doc,
+        ..
+    } = pair().await;
     on_a.edit(doc, &q1(), "Före.").unwrap();
     on_a.sync().await.unwrap();
     sync_until(&mut on_b, doc, |t| t == "Före.").await;
