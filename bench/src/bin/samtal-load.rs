@@ -52,6 +52,14 @@ struct Args {
     /// `tests/js` with its node_modules (for the reference server).
     #[arg(long, default_value = "tests/js")]
     js: PathBuf,
+    /// Run Samtal on this database instead of a fresh SQLite (`postgres://…`: several
+    /// instances can share it).
+    #[arg(long)]
+    database_url: Option<String>,
+    /// Samtal instances (all on `--database-url`); a group's clients are spread over them, so
+    /// most arrivals cross from one instance to another.
+    #[arg(long, default_value_t = 1)]
+    instances: usize,
 }
 
 /// Nanoseconds since the generator started: every client shares this clock, so a timestamp
@@ -124,6 +132,9 @@ async fn spawn_samtal(args: &Args) -> Result<Spawned> {
             .arg(dir)
             .env("SAMTAL_MAX_CONNECTIONS_PER_WORKSHOP", "100000")
             .env("RUST_LOG", "warn");
+        if let Some(url) = &args.database_url {
+            c.env("SAMTAL_DATABASE_URL", url);
+        }
         c
     })
     .await
@@ -426,6 +437,17 @@ async fn run(args: &Args, target: &'static str) -> Result<Report> {
         "samtal" => spawn_samtal(args).await?,
         _ => spawn_js(args).await?,
     };
+    // More Samtal instances on the same database: client `ci` of a group talks to instance
+    // `ci % instances`.
+    let mut others = Vec::new();
+    if target == "samtal" {
+        for _ in 1..args.instances {
+            others.push(spawn_samtal(args).await?);
+        }
+    }
+    let ports: Vec<u16> = std::iter::once(server.port)
+        .chain(others.iter().map(|o| o.port))
+        .collect();
     let groups = match target {
         "samtal" => samtal_groups(server.port, args.groups).await?,
         _ => js_groups(server.port, args.groups)?,
@@ -447,7 +469,13 @@ async fn run(args: &Args, target: &'static str) -> Result<Report> {
     for (gi, g) in groups.iter().enumerate() {
         for ci in 0..clients_per_group {
             let name = format!("g{gi}c{ci}-{target}");
-            let (g, shared, stop) = (g.clone(), Arc::clone(&shared), stop_rx.clone());
+            let (mut g, shared, stop) = (g.clone(), Arc::clone(&shared), stop_rx.clone());
+            let port = ports[ci % ports.len()];
+            if port != server.port {
+                g.url = g
+                    .url
+                    .replacen(&format!(":{}/", server.port), &format!(":{port}/"), 1);
+            }
             let rate = args.rate;
             let first = ci == 0;
             tasks.spawn(async move {
@@ -495,15 +523,22 @@ async fn run(args: &Args, target: &'static str) -> Result<Report> {
     shared
         .measure_from
         .store(now_ns(shared.epoch), Ordering::Relaxed);
-    let cpu_start = cpu_seconds(server.pid());
+    let pids: Vec<u32> = std::iter::once(server.pid())
+        .chain(others.iter().map(Spawned::pid))
+        .collect();
+    let cpu_all = || pids.iter().map(|p| cpu_seconds(*p)).sum::<f64>();
+    let cpu_start = cpu_all();
     let own_start = cpu_seconds(std::process::id());
     tokio::time::sleep(Duration::from_secs(args.duration)).await;
-    let cpu = cpu_seconds(server.pid()) - cpu_start;
+    let cpu = cpu_all() - cpu_start;
     let own_cpu = cpu_seconds(std::process::id()) - own_start;
     // Edits stop counting now; give the last ones a moment to arrive.
     shared.measure_from.store(u64::MAX, Ordering::Relaxed);
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let (rss_mib, peak_mib) = memory_mib(server.pid());
+    let (rss_mib, peak_mib) = pids
+        .iter()
+        .map(|p| memory_mib(*p))
+        .fold((0, 0), |(r, p), (r2, p2)| (r + r2, p + p2));
     let _ = stop_tx.send(true);
     // Clients still setting up (a server that never answered) are given up after a while.
     let grace = tokio::time::Instant::now() + Duration::from_secs(10);
@@ -605,6 +640,16 @@ async fn main() -> Result<()> {
         "both" => &["samtal", "js"],
         other => bail!("unknown target {other}: samtal, js or both"),
     };
+    if args.instances > 1 && args.database_url.is_none() {
+        bail!("several instances need a shared database: --database-url postgres://…");
+    }
+    if args.instances > 1 {
+        println!(
+            "samtal: {} instances on one database; a group's clients alternate between them, \
+             CPU and RSS are summed over the instances",
+            args.instances
+        );
+    }
     let mut reports = Vec::new();
     for t in targets {
         let r = run(&args, t).await?;
