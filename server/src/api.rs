@@ -301,9 +301,13 @@ async fn status(
     let cap = resolve(&state, &token).await?;
     require(&cap, &["facilitator"])?;
     let now = live::now_secs();
+    let mine = live::status(&state, &cap.workshop_id);
+    // Several instances: the others' connections count too.
+    let id = cap.workshop_id.clone();
+    let theirs = workshops::blocking(&state, move |s| s.live_elsewhere(&id)).await?;
     Ok(Json(LiveStatus {
         now,
-        targets: live::status(&state, &cap.workshop_id),
+        targets: live::merge(mine, theirs),
     }))
 }
 

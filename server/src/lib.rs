@@ -145,6 +145,7 @@ impl Server {
             }
         });
         tokio::spawn(workshops::retention(Arc::clone(&state)));
+        tokio::spawn(live::publish(Arc::clone(&state)));
         let demo_links = if state.settings.demo {
             Some(workshops::ensure_demo(&state).await?)
         } else {

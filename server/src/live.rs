@@ -118,7 +118,69 @@ pub fn forget(state: &AppState, workshop_id: &str) {
     lock(state).last_sync.retain(|(w, _), _| w != workshop_id);
 }
 
-/// Connections and last sync per link target of a workshop.
+/// What this instance has, for every workshop (published for the other instances).
+pub fn snapshot(state: &AppState) -> Vec<crate::storage::TargetRow> {
+    let workshops: std::collections::BTreeSet<String> = {
+        let reg = lock(state);
+        reg.entries
+            .values()
+            .map(|e| e.workshop_id.clone())
+            .chain(reg.last_sync.keys().map(|(w, _)| w.clone()))
+            .collect()
+    };
+    workshops
+        .into_iter()
+        .flat_map(|w| {
+            status(state, &w)
+                .into_iter()
+                .map(move |status| crate::storage::TargetRow {
+                    workshop_id: w.clone(),
+                    status,
+                })
+        })
+        .collect()
+}
+
+/// Add what other instances report to this instance's view of a workshop.
+pub fn merge(mine: Vec<TargetStatus>, theirs: Vec<TargetStatus>) -> Vec<TargetStatus> {
+    let mut out: HashMap<String, TargetStatus> =
+        mine.into_iter().map(|t| (t.target.clone(), t)).collect();
+    for t in theirs {
+        let e = out.entry(t.target.clone()).or_insert_with(|| TargetStatus {
+            target: t.target.clone(),
+            connections: 0,
+            last_sync: None,
+        });
+        e.connections += t.connections;
+        e.last_sync = e.last_sync.max(t.last_sync);
+    }
+    let mut v: Vec<TargetStatus> = out.into_values().collect();
+    v.sort_by(|a, b| a.target.cmp(&b.target));
+    v
+}
+
+/// Several instances: publish this one's connections every few seconds, until shutdown.
+pub async fn publish(state: Arc<AppState>) {
+    if !state.storage.shared() {
+        return;
+    }
+    let mut shutdown = state.shutdown.clone();
+    loop {
+        let rows = snapshot(&state);
+        let storage = Arc::clone(&state.storage);
+        match tokio::task::spawn_blocking(move || storage.publish_live(&rows)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "could not publish live connections"),
+            Err(e) => tracing::warn!(error = %e, "publish task failed"),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(std::time::Duration::from_secs(2)) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+/// Connections and last sync per link target of a workshop, on this instance.
 pub fn status(state: &AppState, workshop_id: &str) -> Vec<TargetStatus> {
     let reg = lock(state);
     let mut out: HashMap<&str, TargetStatus> = HashMap::new();

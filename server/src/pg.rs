@@ -10,12 +10,13 @@
 
 use crate::auth::TokenHash;
 use crate::storage::{
-    Capability, Changed, DocRecord, NewWorkshopRecord, OnChange, Storage, StorageError,
+    Capability, Changed, DocRecord, NewWorkshopRecord, OnChange, Storage, StorageError, TargetRow,
     WorkshopRow, kind_columns, kind_from_columns, role_columns, role_from_columns,
 };
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, NoTls};
 use samtal_shared::DocumentId;
+use samtal_shared::session::TargetStatus;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -27,7 +28,8 @@ const LINKS: &str = "samtal_links";
 
 /// Migrations, in order; each runs once, in one transaction, under an advisory lock (several
 /// instances may start at the same time). Never edit one that has shipped: add another.
-const MIGRATIONS: &[&str] = &["
+const MIGRATIONS: &[&str] = &[
+    "
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE workshops (
     workshop_id TEXT PRIMARY KEY,
@@ -65,7 +67,19 @@ CREATE TABLE chunks (
     bytes BYTEA NOT NULL
 );
 CREATE INDEX chunks_by_doc ON chunks(doc_id, id);
-"];
+",
+    "
+CREATE TABLE live (
+    instance TEXT NOT NULL,
+    workshop_id TEXT NOT NULL,
+    target TEXT NOT NULL,
+    connections BIGINT NOT NULL,
+    last_sync BIGINT,
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (instance, workshop_id, target)
+);
+",
+];
 
 /// Any number that identifies Samtal's migration lock among other users of the database.
 const MIGRATION_LOCK: i64 = 0x5a4d_5441_4c00;
@@ -525,6 +539,61 @@ impl Storage for PostgresStorage {
             .map(|r| r.get(0))
             .collect())
         })
+    }
+
+    fn shared(&self) -> bool {
+        true
+    }
+
+    fn publish_live(&self, rows: &[TargetRow]) -> Result<(), StorageError> {
+        let workshops: Vec<&str> = rows.iter().map(|r| r.workshop_id.as_str()).collect();
+        let targets: Vec<&str> = rows.iter().map(|r| r.status.target.as_str()).collect();
+        let connections: Vec<i64> = rows
+            .iter()
+            .map(|r| i64::try_from(r.status.connections).unwrap_or(i64::MAX))
+            .collect();
+        let last: Vec<Option<i64>> = rows
+            .iter()
+            .map(|r| r.status.last_sync.and_then(|t| i64::try_from(t).ok()))
+            .collect();
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            tx.execute("DELETE FROM live WHERE instance = $1", &[&self.instance])?;
+            tx.execute(
+                "INSERT INTO live (instance, workshop_id, target, connections, last_sync)
+                 SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[])",
+                &[&self.instance, &workshops, &targets, &connections, &last],
+            )?;
+            // Instances that stopped reporting a while ago (killed) are forgotten.
+            tx.execute(
+                "DELETE FROM live WHERE updated_at < now() - interval '1 minute'",
+                &[],
+            )?;
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn live_elsewhere(&self, workshop_id: &str) -> Result<Vec<TargetStatus>, StorageError> {
+        let rows = self.read(|c| {
+            Ok(c.query(
+                "SELECT target,
+                        coalesce(sum(connections) FILTER (WHERE updated_at > now() - interval '10 seconds'), 0)::BIGINT,
+                        max(last_sync)
+                 FROM live WHERE workshop_id = $1 AND instance <> $2 GROUP BY target",
+                &[&workshop_id, &self.instance],
+            )?)
+        })?;
+        Ok(rows
+            .iter()
+            .map(|r| TargetStatus {
+                target: r.get(0),
+                connections: usize::try_from(r.get::<_, i64>(1)).unwrap_or(0),
+                last_sync: r
+                    .get::<_, Option<i64>>(2)
+                    .and_then(|t| u64::try_from(t).ok()),
+            })
+            .collect())
     }
 
     /// A thread with its own connection `LISTEN`s for the other instances' chunks. When the

@@ -7,6 +7,7 @@ use crate::auth::TokenHash;
 use rusqlite::{Connection, OptionalExtension, params};
 use samtal_shared::DocumentId;
 use samtal_shared::roles::{DocKind, Role};
+use samtal_shared::session::TargetStatus;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
@@ -147,6 +148,28 @@ pub trait Storage: Send + Sync + 'static {
     fn listen(&self, _on_change: OnChange) -> Result<(), StorageError> {
         Ok(())
     }
+    /// Whether other server instances share this storage (then [`Self::publish_live`] and
+    /// [`Self::live_elsewhere`] matter).
+    fn shared(&self) -> bool {
+        false
+    }
+    /// Replace what this instance reports as connected (every workshop's link targets).
+    fn publish_live(&self, _rows: &[TargetRow]) -> Result<(), StorageError> {
+        Ok(())
+    }
+    /// What the other instances report for a workshop: connections of live instances, and
+    /// the last sync per target.
+    fn live_elsewhere(&self, _workshop_id: &str) -> Result<Vec<TargetStatus>, StorageError> {
+        Ok(Vec::new())
+    }
+}
+
+/// One instance's connections to one link target, for the facilitator's overview across
+/// instances.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetRow {
+    pub workshop_id: String,
+    pub status: TargetStatus,
 }
 
 /// The embedded default: one SQLite file in WAL mode, `synchronous=FULL`.

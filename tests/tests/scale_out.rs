@@ -10,8 +10,9 @@
 use samtal_server::settings::Settings;
 use samtal_shared::DocumentId;
 use samtal_shared::docs::TextRef;
+use samtal_shared::session::LiveStatus;
 use samtal_tests::pg::PgCluster;
-use samtal_tests::{NativeClient, TIMEOUT, TestServer, demo_spec, token_of};
+use samtal_tests::{NativeClient, TIMEOUT, TestServer, demo_spec, eventually, token_of};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -267,6 +268,19 @@ async fn a_link_revoked_or_a_workshop_erased_on_one_instance_closes_connections_
     let g2 = token_of(&links.groups[1].link);
     let mut on_b1 = NativeClient::connect(b.addr, &g1, "g1-on-b").await.unwrap();
     let mut on_b2 = NativeClient::connect(b.addr, &g2, "g2-on-b").await.unwrap();
+
+    // The facilitator on A sees the groups connected to B ("Grupperna nu").
+    let status_path = format!("/api/status/{fac}");
+    eventually("A reports B's connections", || async {
+        let status: LiveStatus = a.get_json(&status_path).await.unwrap();
+        ["group:g1", "group:g2"].iter().all(|t| {
+            status
+                .targets
+                .iter()
+                .any(|s| s.target == *t && s.connections == 1 && s.last_sync.is_some())
+        })
+    })
+    .await;
 
     // Rotated on A: the old link's connection on B closes with the reason; g2's stays.
     a.rotate(&fac, &format!("group:{}", links.groups[0].group_id))
