@@ -70,6 +70,8 @@ pub struct History {
     deps: Vec<Vec<usize>>,
     /// Per actor: (first op, last op, step) of its changes, sorted by first op.
     ops: HashMap<ActorId, Vec<(u64, u64, usize)>>,
+    /// Change hash → its step.
+    position: HashMap<ChangeHash, usize>,
 }
 
 impl History {
@@ -142,7 +144,13 @@ impl History {
         for v in ops.values_mut() {
             v.sort_unstable();
         }
-        History { steps, deps, ops }
+        let position = steps.iter().enumerate().map(|(i, s)| (s.hash, i)).collect();
+        History {
+            steps,
+            deps,
+            ops,
+            position,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -168,15 +176,9 @@ impl History {
     /// one of those heads or their ancestors. Heads this document does not know are ignored.
     pub fn new_since(&self, heads: &[ChangeHash]) -> Vec<bool> {
         let mut new = vec![true; self.steps.len()];
-        let position: HashMap<ChangeHash, usize> = self
-            .steps
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.hash, i))
-            .collect();
         let mut stack: Vec<usize> = heads
             .iter()
-            .filter_map(|h| position.get(h).copied())
+            .filter_map(|h| self.position.get(h).copied())
             .collect();
         while let Some(i) = stack.pop() {
             if std::mem::replace(&mut new[i], false) {
@@ -311,7 +313,7 @@ pub fn news_since(
     let known: Vec<ChangeHash> = since
         .iter()
         .copied()
-        .filter(|s| h.steps.iter().any(|step| step.hash == *s))
+        .filter(|s| h.position.contains_key(s))
         .collect();
     let before = if known.is_empty() {
         0
