@@ -2,7 +2,7 @@
 //! batches what arrives, persists new changes (one transaction, fsync'd) and only then sends
 //! sync messages — so no peer ever sees heads that are not on disk.
 
-use crate::storage::{Changed, Storage};
+use crate::storage::Storage;
 use automerge::AutoCommit;
 use samtal_shared::DocumentId;
 use samtal_shared::PeerId;
@@ -233,49 +233,43 @@ impl Hub {
         tx
     }
 
-    /// Another instance committed a change (several instances on one Postgres): documents
-    /// open here read it from storage and pass it on to their peers.
-    pub fn changed_elsewhere(self: &Arc<Self>, changed: Changed) {
+    /// Another instance committed a change (several instances on one Postgres): the document
+    /// — if open here — reads chunk `chunk`, or, with `None` for all open documents, the
+    /// whole stored document, and passes it on to its peers.
+    pub fn changed_elsewhere(&self, changed: Option<(DocumentId, u64)>) {
         let open: Vec<(DocumentId, Option<u64>, mpsc::Sender<DocCmd>)> = {
             let docs = match self.docs.lock() {
                 Ok(d) => d,
                 Err(p) => p.into_inner(),
             };
             match changed {
-                Changed::Doc { doc, chunk } => docs
+                Some((doc, chunk)) => docs
                     .get(&doc)
                     .map(|tx| vec![(doc, Some(chunk), tx.clone())])
                     .unwrap_or_default(),
-                Changed::All => docs
+                None => docs
                     .iter()
                     .map(|(doc, tx)| (*doc, None, tx.clone()))
                     .collect(),
-                Changed::LinkRevoked { .. } | Changed::Erased { .. } => Vec::new(),
             }
         };
         for (doc, chunk, tx) in open {
             let storage = Arc::clone(&self.storage);
-            tokio::spawn(async move {
-                let read = tokio::task::spawn_blocking(move || {
-                    if let Some(c) = chunk
-                        && let Some(bytes) = storage.load_chunk(&doc, c)?
-                    {
-                        return Ok(Some((bytes, false)));
-                    }
-                    Ok::<_, crate::storage::StorageError>(
-                        storage.load_doc(&doc)?.map(|b| (b, true)),
-                    )
-                })
-                .await;
+            tokio::task::spawn_blocking(move || {
+                let read = match chunk.map(|c| storage.load_chunk(&doc, c)) {
+                    Some(Ok(Some(bytes))) => Ok(Some((bytes, false))),
+                    // Not there any more (compacted), or a full re-read was asked for.
+                    Some(Ok(None)) | None => storage.load_doc(&doc).map(|b| b.map(|b| (b, true))),
+                    Some(Err(e)) => Err(e),
+                };
                 match read {
-                    Ok(Ok(Some((bytes, whole)))) => {
-                        let _ = tx.send(DocCmd::Merge { bytes, whole }).await;
+                    Ok(Some((bytes, whole))) => {
+                        let _ = tx.blocking_send(DocCmd::Merge { bytes, whole });
                     }
-                    Ok(Ok(None)) => {}
-                    Ok(Err(e)) => {
+                    Ok(None) => {}
+                    Err(e) => {
                         tracing::warn!(doc = %doc, error = %e, "could not read another instance's change");
                     }
-                    Err(e) => tracing::warn!(doc = %doc, error = %e, "read task failed"),
                 }
             });
         }
@@ -490,18 +484,20 @@ impl Hub {
             }
             // Other instances' changes, merged after this batch is on disk: they are in
             // storage already, so they count as persisted (never written again from here).
-            for (bytes, whole) in merges.drain(..) {
-                match samtal_shared::guard::load_incremental(hub.doc_mut(), &bytes) {
-                    Ok(_) => {
-                        let len = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
-                        stored = if whole {
-                            len
-                        } else {
-                            stored.saturating_add(len)
-                        };
-                    }
-                    Err(e) => {
-                        tracing::warn!(doc = %doc_id, error = %e, "another instance's change unreadable");
+            if !merges.is_empty() {
+                for (bytes, whole) in merges.drain(..) {
+                    match samtal_shared::guard::load_incremental(hub.doc_mut(), &bytes) {
+                        Ok(_) => {
+                            let len = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+                            stored = if whole {
+                                len
+                            } else {
+                                stored.saturating_add(len)
+                            };
+                        }
+                        Err(e) => {
+                            tracing::warn!(doc = %doc_id, error = %e, "another instance's change unreadable");
+                        }
                     }
                 }
                 persisted = hub.heads();

@@ -69,7 +69,8 @@ fn changed_elsewhere(state: &Arc<AppState>, c: storage::Changed) {
             live::close(state, &workshop_id, None, workshops::ERASED);
             live::forget(state, &workshop_id);
         }
-        other => state.hub.changed_elsewhere(other),
+        Changed::Doc { doc, chunk } => state.hub.changed_elsewhere(Some((doc, chunk))),
+        Changed::All => state.hub.changed_elsewhere(None),
     }
 }
 

@@ -20,11 +20,10 @@ use samtal_shared::session::TargetStatus;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-/// The channel chunk announcements go out on: payload `doc_id instance chunk_id`.
-const CHANNEL: &str = "samtal_chunks";
-/// Revoked links and erased workshops: payload `instance rotate workshop target` or
-/// `instance erase workshop`; every instance closes the connections concerned.
-const LINKS: &str = "samtal_links";
+/// The channel every instance announces on: payload `instance chunk doc_id chunk_id` (a
+/// committed chunk), `instance rotate workshop target` (a revoked link) or `instance erase
+/// workshop` (an erased workshop).
+const CHANNEL: &str = "samtal";
 
 /// Migrations, in order; each runs once, in one transaction, under an advisory lock (several
 /// instances may start at the same time). Never edit one that has shipped: add another.
@@ -137,6 +136,14 @@ impl PostgresStorage {
             *guard = None;
         }
         res
+    }
+
+    /// Tell the other instances, inside `tx`: Postgres delivers it when (and only if) `tx`
+    /// commits.
+    fn announce(&self, tx: &mut postgres::Transaction<'_>, what: &str) -> Result<(), StorageError> {
+        let payload = format!("{} {what}", self.instance);
+        tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &payload])?;
+        Ok(())
     }
 
     /// [`Self::with`] for reads, which are safe to repeat: one more try on a fresh connection
@@ -303,8 +310,7 @@ impl Storage for PostgresStorage {
                 &[&id],
             )?;
             // Delivered to the other instances when (and only if) this commits.
-            let payload = format!("{id} {} {chunk}", self.instance);
-            tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &payload])?;
+            self.announce(&mut tx, &format!("chunk {id} {chunk}"))?;
             tx.commit()?;
             Ok((count(row.get(0)), count(row.get(1))))
         })
@@ -337,8 +343,7 @@ impl Storage for PostgresStorage {
                     &[&id, &full],
                 )?
                 .get(0);
-            let payload = format!("{id} {} {chunk}", self.instance);
-            tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &payload])?;
+            self.announce(&mut tx, &format!("chunk {id} {chunk}"))?;
             tx.commit()?;
             Ok(())
         })
@@ -471,8 +476,7 @@ impl Storage for PostgresStorage {
                     &[&workshop_id, &target],
                 )?
                 .get(0);
-            let payload = format!("{} rotate {workshop_id} {target}", self.instance);
-            tx.execute("SELECT pg_notify($1, $2)", &[&LINKS, &payload])?;
+            self.announce(&mut tx, &format!("rotate {workshop_id} {target}"))?;
             tx.commit()?;
             Ok(count(g))
         })
@@ -498,8 +502,7 @@ impl Storage for PostgresStorage {
                 "UPDATE workshops SET link_secret = $2 WHERE workshop_id = $1",
                 &[&workshop_id, &wrapped],
             )?;
-            let payload = format!("{} rotate {workshop_id} facilitator", self.instance);
-            tx.execute("SELECT pg_notify($1, $2)", &[&LINKS, &payload])?;
+            self.announce(&mut tx, &format!("rotate {workshop_id} facilitator"))?;
             tx.commit()?;
             Ok(())
         })
@@ -519,8 +522,7 @@ impl Storage for PostgresStorage {
                     &[&workshop_id],
                 )?;
             }
-            let payload = format!("{} erase {workshop_id}", self.instance);
-            tx.execute("SELECT pg_notify($1, $2)", &[&LINKS, &payload])?;
+            self.announce(&mut tx, &format!("erase {workshop_id}"))?;
             tx.commit()?;
             Ok(())
         })?;
@@ -630,7 +632,7 @@ impl Drop for PostgresStorage {
 
 fn listening(url: &str) -> Result<Client, StorageError> {
     let mut c = connect(url)?;
-    c.batch_execute(&format!("LISTEN {CHANNEL}; LISTEN {LINKS}"))?;
+    c.batch_execute(&format!("LISTEN {CHANNEL}"))?;
     Ok(c)
 }
 
@@ -665,7 +667,7 @@ fn listen_loop(first: Client, url: &str, me: &str, on_change: &mut OnChange) {
                 .next();
             match next {
                 Ok(Some(n)) => {
-                    if let Some(changed) = parse(n.channel(), n.payload(), me)
+                    if let Some(changed) = parse(n.payload(), me)
                         && !on_change(Some(changed))
                     {
                         return;
@@ -688,24 +690,21 @@ fn listen_loop(first: Client, url: &str, me: &str, on_change: &mut OnChange) {
 }
 
 /// A notification from another instance (`None`: ours, or not understood).
-fn parse(channel: &str, payload: &str, me: &str) -> Option<Changed> {
+fn parse(payload: &str, me: &str) -> Option<Changed> {
     let mut parts = payload.split(' ');
-    if channel == CHANNEL {
-        let (doc, from, chunk) = (parts.next()?, parts.next()?, parts.next()?);
-        return (from != me).then_some(Changed::Doc {
-            doc: doc.parse().ok()?,
-            chunk: chunk.parse().ok()?,
-        });
-    }
     if parts.next()? == me {
         return None;
     }
-    match (parts.next()?, parts.next()?, parts.next()) {
-        ("rotate", workshop, Some(target)) => Some(Changed::LinkRevoked {
+    match (parts.next()?, parts.next()?, parts.next(), parts.next()) {
+        ("chunk", doc, Some(chunk), None) => Some(Changed::Doc {
+            doc: doc.parse().ok()?,
+            chunk: chunk.parse().ok()?,
+        }),
+        ("rotate", workshop, Some(target), None) => Some(Changed::LinkRevoked {
             workshop_id: workshop.to_owned(),
             target: target.to_owned(),
         }),
-        ("erase", workshop, None) => Some(Changed::Erased {
+        ("erase", workshop, None, None) => Some(Changed::Erased {
             workshop_id: workshop.to_owned(),
         }),
         _ => None,
@@ -719,27 +718,24 @@ mod tests {
     #[test]
     fn notifications_parse_and_our_own_are_skipped() {
         let doc = DocumentId::from_bytes([3; 16]);
-        let chunk = format!("{doc} other 42");
+        let chunk = format!("other chunk {doc} 42");
+        assert_eq!(parse(&chunk, "me"), Some(Changed::Doc { doc, chunk: 42 }));
+        assert_eq!(parse(&format!("me chunk {doc} 42"), "me"), None);
         assert_eq!(
-            parse(CHANNEL, &chunk, "me"),
-            Some(Changed::Doc { doc, chunk: 42 })
-        );
-        assert_eq!(parse(CHANNEL, &format!("{doc} me 42"), "me"), None);
-        assert_eq!(
-            parse(LINKS, "other rotate w1 group:g1", "me"),
+            parse("other rotate w1 group:g1", "me"),
             Some(Changed::LinkRevoked {
                 workshop_id: "w1".into(),
                 target: "group:g1".into()
             })
         );
         assert_eq!(
-            parse(LINKS, "other erase w1", "me"),
+            parse("other erase w1", "me"),
             Some(Changed::Erased {
                 workshop_id: "w1".into()
             })
         );
-        assert_eq!(parse(LINKS, "me erase w1", "me"), None);
-        assert_eq!(parse(LINKS, "other explode w1", "me"), None);
-        assert_eq!(parse(CHANNEL, "garbage", "me"), None);
+        assert_eq!(parse("me erase w1", "me"), None);
+        assert_eq!(parse("other explode w1", "me"), None);
+        assert_eq!(parse("garbage", "me"), None);
     }
 }
