@@ -4,7 +4,7 @@
 
 use crate::AppState;
 pub use samtal_shared::session::TargetStatus;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, MutexGuard};
 use tokio::sync::mpsc;
 
@@ -118,45 +118,54 @@ pub fn forget(state: &AppState, workshop_id: &str) {
     lock(state).last_sync.retain(|(w, _), _| w != workshop_id);
 }
 
+fn blank(target: &str) -> TargetStatus {
+    TargetStatus {
+        target: target.to_owned(),
+        connections: 0,
+        last_sync: None,
+    }
+}
+
+/// Connections and last sync per (workshop, link target), for the workshops `keep` accepts,
+/// in one pass over the registry.
+fn tally(reg: &Registry, keep: impl Fn(&str) -> bool) -> BTreeMap<(String, String), TargetStatus> {
+    let mut out = BTreeMap::new();
+    for e in reg.entries.values().filter(|e| keep(&e.workshop_id)) {
+        out.entry((e.workshop_id.clone(), e.target.clone()))
+            .or_insert_with(|| blank(&e.target))
+            .connections += 1;
+    }
+    for ((w, target), t) in reg.last_sync.iter().filter(|((w, _), _)| keep(w)) {
+        out.entry((w.clone(), target.clone()))
+            .or_insert_with(|| blank(target))
+            .last_sync = Some(*t);
+    }
+    out
+}
+
 /// What this instance has, for every workshop (published for the other instances).
 pub fn snapshot(state: &AppState) -> Vec<crate::storage::TargetRow> {
-    let workshops: std::collections::BTreeSet<String> = {
-        let reg = lock(state);
-        reg.entries
-            .values()
-            .map(|e| e.workshop_id.clone())
-            .chain(reg.last_sync.keys().map(|(w, _)| w.clone()))
-            .collect()
-    };
-    workshops
+    tally(&lock(state), |_| true)
         .into_iter()
-        .flat_map(|w| {
-            status(state, &w)
-                .into_iter()
-                .map(move |status| crate::storage::TargetRow {
-                    workshop_id: w.clone(),
-                    status,
-                })
+        .map(|((workshop_id, _), status)| crate::storage::TargetRow {
+            workshop_id,
+            status,
         })
         .collect()
 }
 
 /// Add what other instances report to this instance's view of a workshop.
 pub fn merge(mine: Vec<TargetStatus>, theirs: Vec<TargetStatus>) -> Vec<TargetStatus> {
-    let mut out: HashMap<String, TargetStatus> =
+    let mut out: BTreeMap<String, TargetStatus> =
         mine.into_iter().map(|t| (t.target.clone(), t)).collect();
     for t in theirs {
-        let e = out.entry(t.target.clone()).or_insert_with(|| TargetStatus {
-            target: t.target.clone(),
-            connections: 0,
-            last_sync: None,
-        });
+        let e = out
+            .entry(t.target.clone())
+            .or_insert_with(|| blank(&t.target));
         e.connections += t.connections;
         e.last_sync = e.last_sync.max(t.last_sync);
     }
-    let mut v: Vec<TargetStatus> = out.into_values().collect();
-    v.sort_by(|a, b| a.target.cmp(&b.target));
-    v
+    out.into_values().collect()
 }
 
 /// Several instances: publish this one's connections every few seconds, until shutdown.
@@ -180,35 +189,9 @@ pub async fn publish(state: Arc<AppState>) {
     }
 }
 
-/// Connections and last sync per link target of a workshop, on this instance.
+/// Connections and last sync per link target of a workshop, on this instance (by target).
 pub fn status(state: &AppState, workshop_id: &str) -> Vec<TargetStatus> {
-    let reg = lock(state);
-    let mut out: HashMap<&str, TargetStatus> = HashMap::new();
-    for e in reg
-        .entries
-        .values()
-        .filter(|e| e.workshop_id == workshop_id)
-    {
-        out.entry(&e.target)
-            .or_insert_with(|| TargetStatus {
-                target: e.target.clone(),
-                connections: 0,
-                last_sync: None,
-            })
-            .connections += 1;
-    }
-    for ((w, target), t) in &reg.last_sync {
-        if w == workshop_id {
-            out.entry(target)
-                .or_insert_with(|| TargetStatus {
-                    target: target.clone(),
-                    connections: 0,
-                    last_sync: None,
-                })
-                .last_sync = Some(*t);
-        }
-    }
-    let mut v: Vec<TargetStatus> = out.into_values().collect();
-    v.sort_by(|a, b| a.target.cmp(&b.target));
-    v
+    tally(&lock(state), |w| w == workshop_id)
+        .into_values()
+        .collect()
 }
