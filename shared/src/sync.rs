@@ -150,6 +150,106 @@ fn acknowledge(state: &mut sync::State, msg: sync::Message) {
     state.their_need = Some(msg.need);
 }
 
+/// automerge's `receive_sync_message`, step for step (automerge 0.12, `sync.rs`), except how
+/// it drops from `sent_hashes` what the peer's heads show it has: automerge walks the peer's
+/// whole history for that on every message; [`remove_ancestors`] stops below the changes it
+/// looks for. Tested message for message against automerge in `receive_matches_automerge`.
+fn receive_message(
+    doc: &mut AutoCommit,
+    state: &mut sync::State,
+    msg: sync::Message,
+) -> Result<(), automerge::AutomergeError> {
+    state.in_flight = false;
+    let before = doc.get_heads();
+    let sync::Message {
+        heads,
+        need,
+        have,
+        changes,
+        flags,
+        ..
+    } = msg;
+    if let Some(flags) = flags {
+        let mut caps = vec![sync::Capability::MessageV2];
+        if flags.contains(sync::MessageFlags::SUPPORTS_SYNC_RESET) {
+            caps.push(sync::Capability::SyncReset);
+        }
+        state.their_capabilities = Some(caps);
+        if flags.contains(sync::MessageFlags::SYNC_RESET) {
+            state.sent_hashes.clear();
+        }
+        state.peer_read_only = flags.contains(sync::MessageFlags::READ_ONLY);
+    }
+    if !changes.is_empty() && !state.read_only {
+        let mut joined = Vec::with_capacity(changes.iter().map(<[u8]>::len).sum());
+        for chunk in changes.iter() {
+            joined.extend_from_slice(chunk);
+        }
+        doc.load_incremental(&joined)?;
+        let after = doc.get_heads();
+        // automerge's `advance_heads`: our new heads, and the shared heads we still have.
+        let mut advanced: Vec<ChangeHash> = after
+            .iter()
+            .filter(|h| !before.contains(h) || state.shared_heads.contains(h))
+            .copied()
+            .collect();
+        advanced.sort();
+        state.shared_heads = advanced;
+    }
+    remove_ancestors(doc, &mut state.sent_hashes, &heads);
+    if changes.is_empty() && heads == before {
+        state.last_sent_heads.clone_from(&heads);
+    }
+    let known: Vec<ChangeHash> = heads
+        .iter()
+        .filter(|h| doc.get_change_meta_by_hash(h).is_some())
+        .copied()
+        .collect();
+    if known.len() == heads.len() {
+        state.shared_heads.clone_from(&heads);
+        if heads.is_empty() {
+            state.last_sent_heads = Vec::new();
+            state.sent_hashes = BTreeSet::new();
+        }
+    } else {
+        state.shared_heads.extend(known);
+        state.shared_heads.sort();
+        state.shared_heads.dedup();
+    }
+    state.their_have = Some(have);
+    state.their_heads = Some(heads);
+    state.their_need = Some(need);
+    Ok(())
+}
+
+/// Remove from `sent` every change that is an ancestor of (or one of) `heads`. A change's
+/// descendants all have a max op at least as large as its own (their ops come after it), so
+/// the walk back from `heads` stops at changes older than the oldest one still looked for:
+/// it covers what happened since that change was sent, not the whole history.
+fn remove_ancestors(doc: &mut AutoCommit, sent: &mut BTreeSet<ChangeHash>, heads: &[ChangeHash]) {
+    let mut looking: Vec<(ChangeHash, u64)> = sent
+        .iter()
+        .filter_map(|h| doc.get_change_meta_by_hash(h).map(|m| (*h, m.max_op)))
+        .collect();
+    let mut stack: Vec<ChangeHash> = heads.to_vec();
+    let mut visited: BTreeSet<ChangeHash> = BTreeSet::new();
+    while let Some(floor) = looking.iter().map(|(_, op)| *op).min() {
+        let Some(hash) = stack.pop() else { break };
+        if !visited.insert(hash) {
+            continue;
+        }
+        let Some(meta) = doc.get_change_meta_by_hash(&hash) else {
+            continue; // not ours: automerge skips heads it does not know
+        };
+        if sent.remove(&hash) {
+            looking.retain(|(h, _)| *h != hash);
+        }
+        if meta.max_op >= floor {
+            stack.extend(meta.deps);
+        }
+    }
+}
+
 struct PeerSync {
     state: sync::State,
     access: Access,
@@ -270,7 +370,7 @@ impl DocHub {
         }
         let doc = &mut self.doc;
         let state = &mut p.state;
-        guard::catch(|| doc.sync().receive_sync_message(state, msg))
+        guard::catch(|| receive_message(doc, state, msg))
             .ok_or(SyncError::Crashed)?
             .map_err(|e| SyncError::Apply(e.to_string()))?;
         Ok(self.doc.get_heads() != before)
@@ -911,6 +1011,185 @@ mod tests {
             }
         }
         assert!(fast >= 3, "acknowledgements took the short path: {fast}");
+    }
+
+    /// What one step of [`receive_matches_automerge`] does.
+    #[derive(Debug, Clone)]
+    enum Step {
+        /// Client types and commits.
+        Edit(usize, String),
+        /// Client generates its next message (queued to the hub).
+        Send(usize),
+        /// The hub takes the client's oldest queued message.
+        HubTakes(usize),
+        /// The hub generates for everyone who needs it (queued to the clients).
+        HubSends,
+        /// The client takes its oldest queued message from the hub.
+        Takes(usize),
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            (0..3usize, "[a-zåäö ]{1,5}").prop_map(|(c, t)| Step::Edit(c, t)),
+            (0..3usize).prop_map(Step::Send),
+            (0..3usize).prop_map(Step::HubTakes),
+            Just(Step::HubSends),
+            (0..3usize).prop_map(Step::Takes),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Every message the hub receives — writers', in-step and stale acknowledgements, a
+        /// first sync from an empty replica, in any interleaving the network allows (in order
+        /// per direction) — leaves exactly the sync state and document automerge's own
+        /// `receive_sync_message` leaves, on copies.
+        #[test]
+        fn receive_matches_automerge(steps in proptest::collection::vec(step(), 1..80)) {
+            let mut hub = DocHub::new(group_doc());
+            let peers: Vec<PeerId> = (0..3).map(|i| PeerId::new(format!("c{i}"))).collect();
+            // Client 0 starts empty (a first visit); the others with the hub's document.
+            let mut docs: Vec<AutoCommit> = vec![
+                AutoCommit::new(),
+                hub.doc_mut().fork(),
+                hub.doc_mut().fork(),
+            ];
+            let mut states: Vec<sync::State> = (0..3).map(|_| sync::State::new()).collect();
+            let mut up: Vec<std::collections::VecDeque<Vec<u8>>> = vec![Default::default(); 3];
+            let mut down: Vec<std::collections::VecDeque<Vec<u8>>> = vec![Default::default(); 3];
+            for p in &peers {
+                hub.attach(p.clone(), Access::Write);
+            }
+            let take = |hub: &mut DocHub, i: usize, data: &[u8]| -> Result<(), TestCaseError> {
+                let mut state = hub.peers[&peers[i]].state.clone();
+                let mut reference = hub.doc.clone();
+                reference
+                    .sync()
+                    .receive_sync_message(&mut state, sync::Message::decode(data).unwrap())
+                    .unwrap();
+                hub.receive(&peers[i], data).unwrap();
+                prop_assert_eq!(&hub.peers[&peers[i]].state, &state);
+                prop_assert_eq!(hub.doc.get_heads(), reference.get_heads());
+                Ok(())
+            };
+            for s in steps {
+                match s {
+                    Step::Edit(i, text) => {
+                        if docs::edit_text(&mut docs[i], &answer("q1"), &text).is_ok() {
+                            docs[i].commit();
+                        }
+                    }
+                    Step::Send(i) => {
+                        if let Some(m) = docs[i].sync().generate_sync_message(&mut states[i]) {
+                            up[i].push_back(m.encode());
+                        }
+                    }
+                    Step::HubTakes(i) => {
+                        if let Some(data) = up[i].pop_front() {
+                            take(&mut hub, i, &data)?;
+                        }
+                    }
+                    Step::HubSends => {
+                        for (to, m) in hub.outgoing() {
+                            let i = peers.iter().position(|p| *p == to).unwrap();
+                            down[i].push_back(m);
+                        }
+                    }
+                    Step::Takes(i) => {
+                        if let Some(m) = down[i].pop_front() {
+                            docs[i]
+                                .sync()
+                                .receive_sync_message(&mut states[i], sync::Message::decode(&m).unwrap())
+                                .unwrap();
+                        }
+                    }
+                }
+            }
+            // Then the network delivers everything until quiet: all replicas converge.
+            for _ in 0..30 {
+                for (i, queue) in up.iter_mut().enumerate() {
+                    while let Some(data) = queue.pop_front() {
+                        take(&mut hub, i, &data)?;
+                    }
+                }
+                for (to, m) in hub.outgoing() {
+                    let i = peers.iter().position(|p| *p == to).unwrap();
+                    down[i].push_back(m);
+                }
+                let replicas = docs.iter_mut().zip(states.iter_mut());
+                for ((doc, state), (inbox, outbox)) in replicas.zip(down.iter_mut().zip(up.iter_mut())) {
+                    while let Some(m) = inbox.pop_front() {
+                        doc.sync()
+                            .receive_sync_message(state, sync::Message::decode(&m).unwrap())
+                            .unwrap();
+                    }
+                    if let Some(m) = doc.sync().generate_sync_message(state) {
+                        outbox.push_back(m.encode());
+                    }
+                }
+            }
+            let heads = hub.heads();
+            for d in &mut docs {
+                prop_assert_eq!(d.get_heads(), heads.clone());
+            }
+        }
+    }
+
+    /// The walk that replaces automerge's: on a long document it stops at the changes it looks
+    /// for, and it finds exactly the ones that are ancestors.
+    #[test]
+    fn remove_ancestors_is_exact_on_branches() {
+        let mut doc = group_doc();
+        for i in 0..200 {
+            docs::edit_text(&mut doc, &answer("q1"), &"x".repeat(i % 7 + 1)).unwrap();
+            doc.commit();
+        }
+        let base = doc.get_heads();
+        let mut a = doc.fork();
+        let mut b = doc.fork();
+        let mut a_hashes = Vec::new();
+        let mut b_hashes = Vec::new();
+        for i in 0..5 {
+            docs::edit_text(&mut a, &answer("q1"), &format!("a{i}")).unwrap();
+            a_hashes.push(a.commit().unwrap());
+            docs::edit_text(&mut b, &answer("q2"), &format!("b{i}")).unwrap();
+            b_hashes.push(b.commit().unwrap());
+        }
+        doc.merge(&mut a).unwrap();
+        doc.merge(&mut b).unwrap();
+        // Sent: the last two of each branch and the old base; the peer has a's third change.
+        let mut sent: BTreeSet<ChangeHash> = [a_hashes[3], a_hashes[4], b_hashes[3], b_hashes[4]]
+            .into_iter()
+            .chain(base.iter().copied())
+            .collect();
+        let mut expected = sent.clone();
+        expected.remove(&base[0]);
+        let mut reference = doc.clone();
+        let mut automerge_state = sync::State::new();
+        automerge_state.sent_hashes = sent.clone();
+        let msg = sync::Message::decode(
+            &sync::Message {
+                heads: vec![a_hashes[2]],
+                need: vec![],
+                have: vec![],
+                changes: sync::ChunkList::empty(),
+                flags: None,
+                version: sync::MessageVersion::V1,
+            }
+            .encode(),
+        )
+        .unwrap();
+        reference
+            .sync()
+            .receive_sync_message(&mut automerge_state, msg)
+            .unwrap();
+        remove_ancestors(&mut doc, &mut sent, &[a_hashes[2]]);
+        assert_eq!(
+            sent, expected,
+            "only the base is an ancestor of a's third change"
+        );
+        assert_eq!(sent, automerge_state.sent_hashes);
     }
 
     #[test]

@@ -1,0 +1,83 @@
+//! The built client is sent compressed: a real server over a static folder with the brotli and
+//! gzip copies `cargo xtask build-client` writes, asked by an HTTP client the way browsers ask.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use samtal_server::settings::Settings;
+use samtal_tests::TestServer;
+
+/// One GET: status, `Content-Encoding`, `Vary` and the body as sent.
+fn get(url: &str, accept: Option<&str>) -> (u16, Option<String>, Option<String>, Vec<u8>) {
+    let mut req = ureq::get(url);
+    if let Some(a) = accept {
+        req = req.header("Accept-Encoding", a);
+    }
+    let mut resp = req.call().unwrap();
+    let header = |name: &str| {
+        resp.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let (encoding, vary) = (header("content-encoding"), header("vary"));
+    let body = resp.body_mut().read_to_vec().unwrap();
+    (resp.status().as_u16(), encoding, vary, body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browsers_get_the_smallest_copy_they_accept() {
+    let data = tempfile::tempdir().unwrap();
+    let dist = tempfile::tempdir().unwrap();
+    // The copies' contents are told apart by the bytes (the server does not decode them).
+    let files = [
+        ("index.html", b"<html>page</html>".as_slice()),
+        ("index.html.br", b"BR-PAGE"),
+        ("index.html.gz", b"GZ-PAGE"),
+        ("app.wasm", b"RAW-WASM-RAW-WASM"),
+        ("app.wasm.br", b"BR-WASM"),
+        ("app.wasm.gz", b"GZ-WASM"),
+        ("sw.js", b"self.x = 1;"),
+    ];
+    for (name, bytes) in files {
+        std::fs::write(dist.path().join(name), bytes).unwrap();
+    }
+    let mut settings = Settings::for_tests(data.path().to_path_buf());
+    settings.static_dir = dist.path().to_path_buf();
+    let server = TestServer::start_with(settings).await.unwrap();
+    let base = server.http();
+    tokio::task::spawn_blocking(move || {
+        let wasm = format!("{base}/app.wasm");
+        // What Chromium sends: brotli wins.
+        let (status, enc, vary, body) = get(&wasm, Some("gzip, deflate, br, zstd"));
+        assert_eq!(status, 200);
+        assert_eq!(enc.as_deref(), Some("br"));
+        assert_eq!(body, b"BR-WASM");
+        assert!(
+            vary.is_some_and(|v| v.to_ascii_lowercase().contains("accept-encoding")),
+            "caches must keep the copies apart"
+        );
+        // A client without brotli gets gzip; one that accepts nothing gets the file itself.
+        let (_, enc, _, body) = get(&wasm, Some("gzip"));
+        assert_eq!(
+            (enc.as_deref(), body.as_slice()),
+            (Some("gzip"), b"GZ-WASM".as_slice())
+        );
+        let (_, enc, _, body) = get(&wasm, Some("identity"));
+        assert_eq!(
+            (enc, body.as_slice()),
+            (None, b"RAW-WASM-RAW-WASM".as_slice())
+        );
+        // A file without copies is sent as it is, whatever the client accepts.
+        let (_, enc, _, body) = get(&format!("{base}/sw.js"), Some("br, gzip"));
+        assert_eq!((enc, body.as_slice()), (None, b"self.x = 1;".as_slice()));
+        // The app shell for a link (the SPA fallback) comes compressed too.
+        let (status, enc, _, body) = get(&format!("{base}/g/some-token"), Some("br"));
+        assert_eq!(status, 200);
+        assert_eq!(
+            (enc.as_deref(), body.as_slice()),
+            (Some("br"), b"BR-PAGE".as_slice())
+        );
+    })
+    .await
+    .unwrap();
+}
