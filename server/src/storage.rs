@@ -399,16 +399,17 @@ impl Storage for SqliteStorage {
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
         let id = doc_id.to_string();
-        tx.execute(
+        // The hot path (every batch of edits): statements prepared once per connection.
+        tx.prepare_cached(
             "INSERT INTO chunks (doc_id, seq, kind, bytes)
              VALUES (?1, (SELECT coalesce(max(seq), -1) + 1 FROM chunks WHERE doc_id = ?1), 'incremental', ?2)",
-            params![id, bytes],
-        )?;
-        let (n, total): (i64, i64) = tx.query_row(
-            "SELECT count(*), coalesce(sum(length(bytes)), 0) FROM chunks WHERE doc_id = ?1",
-            params![id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        )?
+        .execute(params![id, bytes])?;
+        let (n, total): (i64, i64) = tx
+            .prepare_cached(
+                "SELECT count(*), coalesce(sum(length(bytes)), 0) FROM chunks WHERE doc_id = ?1",
+            )?
+            .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         tx.commit()?;
         Ok((
             u64::try_from(n).unwrap_or(0),

@@ -250,6 +250,219 @@ fn remove_ancestors(doc: &mut AutoCommit, sent: &mut BTreeSet<ChangeHash>, heads
     }
 }
 
+/// What automerge's `generate_sync_message` works out again for every peer, kept for one round
+/// of [`DocHub::outgoing_except`]: peers in similar states share the Bloom filter of the same
+/// shared heads and the changes the same summary lacks.
+#[derive(Default)]
+struct Round {
+    blooms: HashMap<Vec<ChangeHash>, sync::BloomFilter>,
+    to_send: HashMap<(Vec<sync::Have>, Vec<ChangeHash>), Vec<ChangeHash>>,
+}
+
+/// Most encoded changes kept for sending to more peers (the recent ones are what peers lack).
+const CHANGE_CACHE: usize = 4096;
+
+fn has_change(doc: &mut AutoCommit, hash: &ChangeHash) -> bool {
+    doc.get_change_meta_by_hash(hash).is_some()
+}
+
+/// automerge's `get_hashes_to_send`: the changes a peer with this summary lacks, in the
+/// document's order, plus what it asked for.
+fn hashes_to_send(
+    doc: &mut AutoCommit,
+    have: &[sync::Have],
+    need: &[ChangeHash],
+) -> Vec<ChangeHash> {
+    let need: Vec<ChangeHash> = need
+        .iter()
+        .filter(|h| has_change(doc, h))
+        .copied()
+        .collect();
+    if have.is_empty() {
+        return need;
+    }
+    let last_sync: Vec<ChangeHash> = have
+        .iter()
+        .flat_map(|h| h.last_sync.iter().copied())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let since: Vec<(ChangeHash, Vec<ChangeHash>)> = doc
+        .get_changes_meta(&last_sync)
+        .into_iter()
+        .map(|m| (m.hash, m.deps))
+        .collect();
+    let mut dependents: HashMap<ChangeHash, Vec<ChangeHash>> = HashMap::new();
+    let mut send: std::collections::HashSet<ChangeHash> = std::collections::HashSet::new();
+    for (hash, deps) in &since {
+        for dep in deps {
+            dependents.entry(*dep).or_default().push(*hash);
+        }
+        if have.iter().all(|h| !h.bloom.contains_hash(hash)) {
+            send.insert(*hash);
+        }
+    }
+    let mut stack: Vec<ChangeHash> = send.iter().copied().collect();
+    while let Some(hash) = stack.pop() {
+        for dep in dependents.get(&hash).into_iter().flatten() {
+            if send.insert(*dep) {
+                stack.push(*dep);
+            }
+        }
+    }
+    let mut out: Vec<ChangeHash> = need.into_iter().filter(|h| !send.contains(h)).collect();
+    out.extend(since.iter().map(|(h, _)| *h).filter(|h| send.contains(h)));
+    out
+}
+
+/// automerge's `generate_sync_message`, step for step (automerge 0.12, `sync.rs`), with what
+/// peers share computed once per [`Round`] and encoded changes kept in `encoded`. `None`: a
+/// case left to automerge (changes waiting for dependencies, or sending the whole document),
+/// decided before anything in `state` changes. Tested message for message against automerge
+/// in `receive_matches_automerge`.
+fn generate_message(
+    doc: &mut AutoCommit,
+    state: &mut sync::State,
+    round: &mut Round,
+    encoded: &mut HashMap<ChangeHash, Vec<u8>>,
+) -> Option<Option<sync::Message>> {
+    if !doc.get_missing_deps(&[]).is_empty() {
+        return None;
+    }
+    let our_heads = doc.get_heads();
+    let mut our_need: Vec<ChangeHash> = if state.read_only {
+        Vec::new()
+    } else {
+        let theirs: Vec<ChangeHash> = state.their_heads.iter().flatten().copied().collect();
+        theirs.into_iter().filter(|h| !has_change(doc, h)).collect()
+    };
+    our_need.sort();
+    our_need.dedup();
+    let their_heads = state.their_heads.as_deref().unwrap_or_default();
+    let our_have = if our_need.iter().all(|h| their_heads.contains(h)) {
+        let bloom = match round.blooms.get(&state.shared_heads) {
+            Some(b) => b.clone(),
+            None => {
+                let hashes: Vec<ChangeHash> = doc
+                    .get_changes_meta(&state.shared_heads)
+                    .into_iter()
+                    .map(|m| m.hash)
+                    .collect();
+                let b = sync::BloomFilter::from_hashes(hashes.iter());
+                round.blooms.insert(state.shared_heads.clone(), b.clone());
+                b
+            }
+        };
+        vec![sync::Have {
+            last_sync: state.shared_heads.clone(),
+            bloom,
+        }]
+    } else {
+        Vec::new()
+    };
+    let mut flags = sync::MessageFlags::new();
+    flags.set(sync::MessageFlags::SUPPORTS_SYNC_RESET);
+    if let Some(first) = state.their_have.as_ref().and_then(|h| h.first())
+        && !first.last_sync.iter().all(|h| has_change(doc, h))
+    {
+        // automerge's `Message::reset`.
+        return Some(Some(sync::Message {
+            heads: our_heads,
+            need: Vec::new(),
+            have: vec![sync::Have::default()],
+            changes: sync::ChunkList::empty(),
+            flags: Some(flags),
+            version: sync::MessageVersion::V1,
+        }));
+    }
+    let caps = state.their_capabilities.as_deref().unwrap_or_default();
+    let v2 = caps.contains(&sync::Capability::MessageV2);
+    let mut hashes = Vec::new();
+    if !state.is_peer_read_only()
+        && let (Some(have), Some(need)) = (&state.their_have, &state.their_need)
+    {
+        if state.their_heads.as_deref() == Some(&[]) && v2 {
+            return None; // the whole document
+        }
+        let key = (have.clone(), need.clone());
+        let all = match round.to_send.get(&key) {
+            Some(all) => all.clone(),
+            None => {
+                let all = hashes_to_send(doc, have, need);
+                round.to_send.insert(key, all.clone());
+                all
+            }
+        };
+        hashes = all
+            .into_iter()
+            .filter(|h| !state.sent_hashes.contains(h))
+            .collect();
+        let count =
+            usize::try_from(automerge::ReadDoc::stats(doc).num_changes).unwrap_or(usize::MAX);
+        if hashes.len() > count / 3 && v2 {
+            return None; // more than a third of the document: automerge sends all of it
+        }
+    }
+    let mut changes = Vec::with_capacity(hashes.len());
+    for h in &hashes {
+        if !encoded.contains_key(h) {
+            let bytes = doc.get_change_by_hash(h)?.raw_bytes().to_vec();
+            if encoded.len() >= CHANGE_CACHE {
+                encoded.clear();
+            }
+            encoded.insert(*h, bytes);
+        }
+        changes.push(encoded.get(h)?.clone());
+    }
+    let (changes, version) = if v2 {
+        let joined: Vec<u8> = changes.concat();
+        let chunks = if joined.is_empty() {
+            Vec::new()
+        } else {
+            vec![joined]
+        };
+        (chunks, sync::MessageVersion::V2)
+    } else {
+        (changes, sync::MessageVersion::V1)
+    };
+    let heads_unchanged = state.last_sent_heads == our_heads;
+    let heads_equal = state.their_heads.as_ref() == Some(&our_heads);
+    if heads_unchanged && state.have_responded {
+        if (heads_equal || state.read_only) && hashes.is_empty() {
+            return Some(None);
+        }
+        if state.in_flight {
+            return Some(None);
+        }
+    }
+    state.have_responded = true;
+    state.last_sent_heads.clone_from(&our_heads);
+    state.sent_hashes.extend(hashes.iter().copied());
+    if state.read_only {
+        flags.set(sync::MessageFlags::READ_ONLY);
+    }
+    let heads = if state.needs_reset {
+        state.needs_reset = false;
+        if caps.contains(&sync::Capability::SyncReset) {
+            flags.set(sync::MessageFlags::SYNC_RESET);
+            our_heads
+        } else {
+            Vec::new()
+        }
+    } else {
+        our_heads
+    };
+    state.in_flight = true;
+    Some(Some(sync::Message {
+        heads,
+        need: our_need,
+        have: our_have,
+        changes: sync::ChunkList::from(changes),
+        flags: Some(flags),
+        version,
+    }))
+}
+
 struct PeerSync {
     state: sync::State,
     access: Access,
@@ -274,6 +487,8 @@ pub struct DocHub {
     /// change arrived (automerge stays silent when, in the same batch, the writer also
     /// acknowledged heads that already include its change).
     answer: BTreeSet<PeerId>,
+    /// Encoded changes, kept to send to the next peers that lack them.
+    encoded: HashMap<ChangeHash, Vec<u8>>,
 }
 
 impl DocHub {
@@ -285,6 +500,7 @@ impl DocHub {
             announced: Vec::new(),
             shared_replies: 0,
             answer: BTreeSet::new(),
+            encoded: HashMap::new(),
         }
     }
 
@@ -407,6 +623,7 @@ impl DocHub {
             .collect();
         let mut out = Vec::new();
         let mut memo: HashMap<MemoKey, Option<Shared>> = HashMap::new();
+        let mut round = Round::default();
         for id in ask {
             self.dirty.remove(&id);
             let Some(p) = self.peers.get_mut(&id) else {
@@ -429,11 +646,16 @@ impl DocHub {
                 None => {}
             }
             let sent_before = key.as_ref().map(|_| p.state.sent_hashes.clone());
-            let message = self
-                .doc
-                .sync()
-                .generate_sync_message(&mut p.state)
-                .map(sync::Message::encode);
+            let message = match generate_message(
+                &mut self.doc,
+                &mut p.state,
+                &mut round,
+                &mut self.encoded,
+            ) {
+                Some(m) => m,
+                None => self.doc.sync().generate_sync_message(&mut p.state),
+            }
+            .map(sync::Message::encode);
             if let (Some(k), Some(before)) = (key, sent_before) {
                 let shared = message
                     .as_ref()
@@ -1044,7 +1266,8 @@ mod tests {
         /// Every message the hub receives — writers', in-step and stale acknowledgements, a
         /// first sync from an empty replica, in any interleaving the network allows (in order
         /// per direction) — leaves exactly the sync state and document automerge's own
-        /// `receive_sync_message` leaves, on copies.
+        /// `receive_sync_message` leaves, on copies; and every message the hub sends is the
+        /// one automerge's `generate_sync_message` would, with the same state after.
         #[test]
         fn receive_matches_automerge(steps in proptest::collection::vec(step(), 1..80)) {
             let mut hub = DocHub::new(group_doc());
@@ -1061,6 +1284,34 @@ mod tests {
             for p in &peers {
                 hub.attach(p.clone(), Access::Write);
             }
+            // The hub's messages for everyone, checked against what automerge itself would send
+            // each peer from a copy of its state (a peer the hub does not ask must be one that
+            // automerge has nothing for).
+            let send = |hub: &mut DocHub| -> Result<Vec<(PeerId, Vec<u8>)>, TestCaseError> {
+                let mut reference = hub.doc.clone();
+                let expected: Vec<(PeerId, Option<Vec<u8>>, sync::State)> = hub
+                    .peers
+                    .iter()
+                    .map(|(id, p)| {
+                        let mut state = p.state.clone();
+                        if hub.answer.contains(id) {
+                            state.last_sent_heads.clear();
+                        }
+                        let m = reference
+                            .sync()
+                            .generate_sync_message(&mut state)
+                            .map(sync::Message::encode);
+                        (id.clone(), m, state)
+                    })
+                    .collect();
+                let out = hub.outgoing();
+                let got: BTreeMap<PeerId, Vec<u8>> = out.iter().cloned().collect();
+                for (id, message, state) in expected {
+                    prop_assert_eq!(got.get(&id), message.as_ref(), "message for {}", id);
+                    prop_assert_eq!(&hub.peers[&id].state, &state, "state of {}", id);
+                }
+                Ok(out)
+            };
             let take = |hub: &mut DocHub, i: usize, data: &[u8]| -> Result<(), TestCaseError> {
                 let mut state = hub.peers[&peers[i]].state.clone();
                 let mut reference = hub.doc.clone();
@@ -1091,7 +1342,7 @@ mod tests {
                         }
                     }
                     Step::HubSends => {
-                        for (to, m) in hub.outgoing() {
+                        for (to, m) in send(&mut hub)? {
                             let i = peers.iter().position(|p| *p == to).unwrap();
                             down[i].push_back(m);
                         }
@@ -1113,7 +1364,7 @@ mod tests {
                         take(&mut hub, i, &data)?;
                     }
                 }
-                for (to, m) in hub.outgoing() {
+                for (to, m) in send(&mut hub)? {
                     let i = peers.iter().position(|p| *p == to).unwrap();
                     down[i].push_back(m);
                 }
