@@ -314,6 +314,7 @@ async fn connect(target: &GroupTarget, repo: &mut ClientRepo) -> Result<Ws> {
 /// edit as it arrives. `edit` is false for idle connections.
 async fn client(
     name: String,
+    phase: f64,
     target: GroupTarget,
     shared: Arc<Shared>,
     rate: f64,
@@ -348,7 +349,7 @@ async fn client(
     let mut last_seen: std::collections::HashMap<String, u64> = Default::default();
     let period = Duration::from_secs_f64(1.0 / rate.max(0.001));
     // Spread clients over the period so edits do not all land at once.
-    let offset = period.mul_f64(f64::from(name.len() as u32 % 97) / 97.0);
+    let offset = period.mul_f64(phase);
     let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + offset, period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -478,6 +479,11 @@ async fn run(args: &Args, target: &'static str) -> Result<Report> {
             }
             let rate = args.rate;
             let first = ci == 0;
+            // Where in the edit period this client types: spread evenly over all clients (the
+            // golden ratio's multiples fill [0, 1) evenly for any count), as people do not type
+            // in step. (Until 2026-11-25 this came from the name's length, which put most
+            // clients of a run in the same instant: bursts of simultaneous edits.)
+            let phase = ((gi * clients_per_group + ci) as f64 * 0.618_033_988_749_895).fract();
             tasks.spawn(async move {
                 // The reference server learns each document from its group's first client.
                 if !first && g.initial.is_some() {
@@ -488,7 +494,7 @@ async fn run(args: &Args, target: &'static str) -> Result<Report> {
                 } else {
                     GroupTarget { initial: None, ..g }
                 };
-                client(name, g, shared, rate, !idle, stop).await
+                client(name, phase, g, shared, rate, !idle, stop).await
             });
             if idle && (gi * clients_per_group + ci) % 200 == 199 {
                 // Do not open thousands of connections in the same millisecond.
