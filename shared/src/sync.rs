@@ -326,10 +326,25 @@ fn generate_message(
     round: &mut Round,
     encoded: &mut HashMap<ChangeHash, Vec<u8>>,
 ) -> Option<Option<sync::Message>> {
+    let our_heads = doc.get_heads();
+    // A peer that has told us it has exactly our heads, summarised as of our heads, needs
+    // nothing, and has been sent them: automerge works out an empty message and sends nothing.
+    // The common case (an acknowledgement arriving on its own), answered without its walks.
+    if !our_heads.is_empty()
+        && state.have_responded
+        && state.last_sent_heads == our_heads
+        && state.their_heads.as_ref() == Some(&our_heads)
+        && state.their_need.as_ref().is_some_and(Vec::is_empty)
+        && state
+            .their_have
+            .as_ref()
+            .is_some_and(|h| h.len() == 1 && h[0].last_sync == our_heads)
+    {
+        return Some(None);
+    }
     if !doc.get_missing_deps(&[]).is_empty() {
         return None;
     }
-    let our_heads = doc.get_heads();
     let mut our_need: Vec<ChangeHash> = if state.read_only {
         Vec::new()
     } else {
