@@ -134,20 +134,28 @@ impl Shared {
 /// `acknowledgements_match_automerge`.
 fn acknowledge(state: &mut sync::State, msg: sync::Message) {
     state.in_flight = false;
-    if let Some(flags) = msg.flags {
-        let mut caps = vec![sync::Capability::MessageV2];
-        if flags.contains(sync::MessageFlags::SUPPORTS_SYNC_RESET) {
-            caps.push(sync::Capability::SyncReset);
-        }
-        state.their_capabilities = Some(caps);
-        state.peer_read_only = flags.contains(sync::MessageFlags::READ_ONLY);
-    }
+    take_flags(state, msg.flags);
     state.sent_hashes.clear();
     state.last_sent_heads.clone_from(&msg.heads);
     state.shared_heads.clone_from(&msg.heads);
     state.their_have = Some(msg.have);
     state.their_heads = Some(msg.heads);
     state.their_need = Some(msg.need);
+}
+
+/// What a message's flags tell about the peer, as automerge's `receive_sync_message` reads
+/// them: its capabilities, a reset of what we sent it, whether it syncs read-only.
+fn take_flags(state: &mut sync::State, flags: Option<sync::MessageFlags>) {
+    let Some(flags) = flags else { return };
+    let mut caps = vec![sync::Capability::MessageV2];
+    if flags.contains(sync::MessageFlags::SUPPORTS_SYNC_RESET) {
+        caps.push(sync::Capability::SyncReset);
+    }
+    state.their_capabilities = Some(caps);
+    if flags.contains(sync::MessageFlags::SYNC_RESET) {
+        state.sent_hashes.clear();
+    }
+    state.peer_read_only = flags.contains(sync::MessageFlags::READ_ONLY);
 }
 
 /// automerge's `receive_sync_message`, step for step (automerge 0.12, `sync.rs`), except how
@@ -169,17 +177,7 @@ fn receive_message(
         flags,
         ..
     } = msg;
-    if let Some(flags) = flags {
-        let mut caps = vec![sync::Capability::MessageV2];
-        if flags.contains(sync::MessageFlags::SUPPORTS_SYNC_RESET) {
-            caps.push(sync::Capability::SyncReset);
-        }
-        state.their_capabilities = Some(caps);
-        if flags.contains(sync::MessageFlags::SYNC_RESET) {
-            state.sent_hashes.clear();
-        }
-        state.peer_read_only = flags.contains(sync::MessageFlags::READ_ONLY);
-    }
+    take_flags(state, flags);
     if !changes.is_empty() && !state.read_only {
         let mut joined = Vec::with_capacity(changes.iter().map(<[u8]>::len).sum());
         for chunk in changes.iter() {
@@ -202,7 +200,7 @@ fn receive_message(
     }
     let known: Vec<ChangeHash> = heads
         .iter()
-        .filter(|h| doc.get_change_meta_by_hash(h).is_some())
+        .filter(|h| has_change(doc, h))
         .copied()
         .collect();
     if known.len() == heads.len() {
@@ -1279,10 +1277,11 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(200))]
 
         /// Every message the hub receives — writers', in-step and stale acknowledgements, a
-        /// first sync from an empty replica, a read-only replica, in any interleaving the network allows (in order
-        /// per direction) — leaves exactly the sync state and document automerge's own
-        /// `receive_sync_message` leaves, on copies; and every message the hub sends is the
-        /// one automerge's `generate_sync_message` would, with the same state after.
+        /// first sync from an empty replica, a read-only replica, in any interleaving the
+        /// network allows (in order per direction) — leaves exactly the sync state and
+        /// document automerge's own `receive_sync_message` leaves, on copies; and every
+        /// message the hub sends is the one automerge's `generate_sync_message` would, with
+        /// the same state after.
         #[test]
         fn receive_matches_automerge(steps in proptest::collection::vec(step(), 1..80)) {
             let mut hub = DocHub::new(group_doc());
