@@ -202,10 +202,7 @@ impl Hub {
 
     /// Stop a document's actor (if running), telling its peers why.
     pub async fn close(&self, doc: DocumentId, reason: &str) {
-        let tx = match self.docs.lock() {
-            Ok(mut d) => d.remove(&doc),
-            Err(p) => p.into_inner().remove(&doc),
-        };
+        let tx = self.open().remove(&doc);
         if let Some(tx) = tx {
             let _ = tx
                 .send(DocCmd::Close {
@@ -217,10 +214,7 @@ impl Hub {
 
     /// The actor for a document, started (and loading) if it is not running.
     pub fn handle(self: &Arc<Self>, doc: DocumentId) -> mpsc::Sender<DocCmd> {
-        let mut docs = match self.docs.lock() {
-            Ok(d) => d,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let mut docs = self.open();
         if let Some(tx) = docs.get(&doc)
             && !tx.is_closed()
         {
@@ -238,10 +232,7 @@ impl Hub {
     /// whole stored document, and passes it on to its peers.
     pub fn changed_elsewhere(&self, changed: Option<(DocumentId, u64)>) {
         let open: Vec<(DocumentId, Option<u64>, mpsc::Sender<DocCmd>)> = {
-            let docs = match self.docs.lock() {
-                Ok(d) => d,
-                Err(p) => p.into_inner(),
-            };
+            let docs = self.open();
             match changed {
                 Some((doc, chunk)) => docs
                     .get(&doc)
@@ -277,16 +268,19 @@ impl Hub {
 
     /// Documents held in memory now.
     pub fn open_docs(&self) -> usize {
-        match self.docs.lock() {
-            Ok(d) => d.len(),
-            Err(p) => p.into_inner().len(),
-        }
+        self.open().len()
     }
 
     fn forget(&self, doc: &DocumentId) {
-        if let Ok(mut docs) = self.docs.lock() {
-            docs.remove(doc);
-        }
+        self.open().remove(doc);
+    }
+
+    /// The open documents' actors. A panic while the lock was held leaves the map itself
+    /// intact (each change to it is one map operation), so a poisoned lock is used as is.
+    fn open(&self) -> std::sync::MutexGuard<'_, HashMap<DocumentId, mpsc::Sender<DocCmd>>> {
+        self.docs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The document and the bytes it takes in storage.
