@@ -269,6 +269,14 @@ const LOAD_SCENARIOS: [&[&str]; 4] = [
     &["--groups", "10", "--idle", "10000", "--duration", "10"],
 ];
 
+/// Install the npm packages of `tests/js` (versions pinned by its lock file), needed for `what`.
+fn js_packages(what: &str) -> Result<()> {
+    step(&format!("npm packages for {what} (tests/js)"));
+    run(Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund"])
+        .current_dir("tests/js"))
+}
+
 /// The load generator (release builds of the server and the generator; npm packages for the
 /// reference server).
 fn load(args: &[String]) -> Result<()> {
@@ -281,10 +289,7 @@ fn load(args: &[String]) -> Result<()> {
         "-p",
         "samtal-bench",
     ]))?;
-    step("npm packages for the reference server (tests/js)");
-    run(Command::new("npm")
-        .args(["install", "--no-audit", "--no-fund"])
-        .current_dir("tests/js"))?;
+    js_packages("the reference server")?;
     let generator = Path::new("target/release/samtal-load");
     if args.is_empty() {
         for scenario in LOAD_SCENARIOS {
@@ -383,10 +388,7 @@ fn test() -> Result<()> {
     ]))?;
     step("unit and integration tests");
     run(cargo().args(["test"]))?;
-    step("npm packages for interop and browser tests, and wasm-opt (tests/js)");
-    run(Command::new("npm")
-        .args(["install", "--no-audit", "--no-fund"])
-        .current_dir("tests/js"))?;
+    js_packages("interop and browser tests, and wasm-opt")?;
     build_client()?;
     step("interop (stock automerge-repo client) and browser (headless chromium) tests");
     let root = root()?;
