@@ -213,9 +213,44 @@ fn history_view(c: &mut Criterion) {
     }
 }
 
+/// One sync frame as every edit sends it: CBOR map, base58check document id, ~100 bytes of change.
+fn protocol_frame(c: &mut Criterion) {
+    use samtal_shared::ids::{DocumentId, PeerId};
+    use samtal_shared::protocol::Message;
+    let msg = Message::Sync {
+        document_id: DocumentId::from_bytes([7; 16]),
+        sender_id: PeerId::new("7f3c2a9e-4b1d-4c55-9a0e-2f6b8d1c3e5a"),
+        target_id: PeerId::new("server"),
+        data: vec![0x42; 100],
+    };
+    let frame = msg.encode();
+    c.bench_function("sync frame: decode, fresh id cache", |b| {
+        b.iter(|| Message::decode(black_box(&frame)))
+    });
+    c.bench_function("sync frame: encode, fresh id cache", |b| {
+        b.iter(|| black_box(&msg).encode())
+    });
+    // A connection keeps its document ids' text (IdCache): no base58check per frame.
+    let mut ids = samtal_shared::ids::IdCache::default();
+    c.bench_function("sync frame: decode", |b| {
+        b.iter(|| Message::decode_with(black_box(&frame), &mut ids))
+    });
+    c.bench_function("sync frame: encode", |b| {
+        b.iter(|| black_box(&msg).encode_with(&mut ids))
+    });
+    let id = DocumentId::from_bytes([7; 16]);
+    let text = id.to_string();
+    c.bench_function("document id: base58check encode", |b| {
+        b.iter(|| black_box(&id).to_string())
+    });
+    c.bench_function("document id: base58check decode", |b| {
+        b.iter(|| black_box(&text).parse::<DocumentId>())
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = remote_change, plenary_view, storage, history_view
+    targets = remote_change, plenary_view, storage, history_view, protocol_frame
 }
 criterion_main!(benches);

@@ -119,7 +119,7 @@ pub async fn serve(
                 match conn.receive(&bytes) {
                     Err(e) => break End::Fail(close_code::PROTOCOL, e.to_string()),
                     Ok(ServerInbound::Reply(m)) => {
-                        if let Err(end) = send(&mut sink, WsMessage::Binary(m.encode().into()), send_timeout, &handle.kill).await {
+                        if let Err(end) = send(&mut sink, WsMessage::Binary(conn.encode(&m).into()), send_timeout, &handle.kill).await {
                             break end;
                         }
                     }
@@ -164,7 +164,7 @@ pub async fn serve(
                     Some(Outbound::Sync { doc, data }) => {
                         handle.taken(data.len());
                         let Some(m) = conn.sync_message(doc, data) else { continue };
-                        if let Err(end) = send(&mut sink, WsMessage::Binary(m.encode().into()), send_timeout, &handle.kill).await {
+                        if let Err(end) = send(&mut sink, WsMessage::Binary(conn.encode(&m).into()), send_timeout, &handle.kill).await {
                             break end;
                         }
                     }

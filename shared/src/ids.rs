@@ -65,6 +65,55 @@ impl FromStr for DocumentId {
     }
 }
 
+/// Document ids a connection has seen, with their text. Writing or checking base58check hashes
+/// twice, and a connection sends and receives the same few ids on every message; the cache
+/// keeps the last [`IdCache::CAPACITY`] (most recent first).
+#[derive(Debug, Default, Clone)]
+pub struct IdCache {
+    entries: Vec<(DocumentId, String)>,
+}
+
+impl IdCache {
+    /// Enough for the documents one screen syncs (workshop, group, plenary) and then some.
+    pub const CAPACITY: usize = 8;
+
+    /// The text of `id`.
+    pub fn text(&mut self, id: DocumentId) -> &str {
+        let at = match self.entries.iter().position(|(i, _)| *i == id) {
+            Some(at) => at,
+            None => self.remember(id, id.to_string()),
+        };
+        self.front(at)
+    }
+
+    /// Parse a document id (as [`DocumentId::from_str`]).
+    pub fn parse(&mut self, s: &str) -> Result<DocumentId, DocumentIdError> {
+        if let Some(at) = self.entries.iter().position(|(_, t)| t == s) {
+            let id = self.entries[at].0;
+            self.front(at);
+            return Ok(id);
+        }
+        let id: DocumentId = s.parse()?;
+        // Base58check text is one-to-one with the bytes, so `s` is the id's text (unless it is
+        // an `automerge:` URL, which is parsed each time).
+        if !s.starts_with("automerge:") {
+            self.remember(id, s.to_owned());
+        }
+        Ok(id)
+    }
+
+    fn remember(&mut self, id: DocumentId, text: String) -> usize {
+        self.entries.truncate(Self::CAPACITY - 1);
+        self.entries.push((id, text));
+        self.entries.len() - 1
+    }
+
+    fn front(&mut self, at: usize) -> &str {
+        self.entries[..=at].rotate_right(1);
+        &self.entries[0].1
+    }
+}
+
 impl serde::Serialize for DocumentId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
@@ -133,5 +182,30 @@ mod tests {
         let decoded = bs58::decode(id.to_string()).into_vec().unwrap_or_default();
         assert_eq!(decoded.len(), 20, "payload + 4 checksum bytes");
         assert_eq!(&decoded[..16], &[0; 16]);
+    }
+
+    #[test]
+    fn id_cache_agrees_with_parsing_and_stays_bounded() {
+        let mut cache = IdCache::default();
+        let ids: Vec<DocumentId> = (0..20u8).map(|b| DocumentId::from_bytes([b; 16])).collect();
+        // Round after round over more ids than fit: every answer equals the uncached one.
+        for _ in 0..3 {
+            for id in &ids {
+                let text = id.to_string();
+                assert_eq!(cache.text(*id), text);
+                assert_eq!(cache.parse(&text), Ok(*id));
+                assert_eq!(cache.parse(&format!("automerge:{text}")), Ok(*id));
+                assert!(cache.entries.len() <= IdCache::CAPACITY);
+            }
+        }
+        // A hit moves to the front; bad input is refused, cached or not.
+        let text = ids[19].to_string();
+        assert_eq!(cache.parse(&text), Ok(ids[19]));
+        assert_eq!(cache.entries[0].1, text);
+        let mut bad = text.into_bytes();
+        bad[3] = if bad[3] == b'2' { b'3' } else { b'2' };
+        let bad = String::from_utf8(bad).unwrap_or_default();
+        assert!(cache.parse(&bad).is_err());
+        assert!(cache.parse(&bad).is_err());
     }
 }

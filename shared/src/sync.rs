@@ -6,7 +6,7 @@
 //! our heads): persist between the two and no peer ever sees heads that are not on disk.
 
 use crate::guard;
-use crate::ids::{DocumentId, PeerId};
+use crate::ids::{DocumentId, IdCache, PeerId};
 use crate::protocol::{Message, PROTOCOL_VERSION, PeerMetadata, ProtocolError};
 use crate::roles::Access;
 use automerge::sync::{self, SyncDoc};
@@ -746,6 +746,7 @@ pub enum ServerInbound {
 pub struct ServerConnection {
     our_id: PeerId,
     remote: Option<PeerId>,
+    ids: IdCache,
 }
 
 impl ServerConnection {
@@ -753,6 +754,7 @@ impl ServerConnection {
         Self {
             our_id,
             remote: None,
+            ids: IdCache::default(),
         }
     }
 
@@ -762,7 +764,7 @@ impl ServerConnection {
     }
 
     pub fn receive(&mut self, frame: &[u8]) -> Result<ServerInbound, ConnError> {
-        let msg = Message::decode(frame)?;
+        let msg = Message::decode_with(frame, &mut self.ids)?;
         let Some(remote) = &self.remote else {
             return match msg {
                 Message::Join {
@@ -834,6 +836,11 @@ impl ServerConnection {
         }
     }
 
+    /// Encode a message for the connected client (its document ids' text cached).
+    pub fn encode(&mut self, msg: &Message) -> Vec<u8> {
+        msg.encode_with(&mut self.ids)
+    }
+
     /// Wrap a sync message for the connected client.
     pub fn sync_message(&self, document_id: DocumentId, data: Vec<u8>) -> Option<Message> {
         Some(Message::Sync {
@@ -870,6 +877,7 @@ pub struct ClientRepo {
     our_id: PeerId,
     server: Option<PeerId>,
     docs: BTreeMap<DocumentId, DocHub>,
+    ids: IdCache,
 }
 
 impl ClientRepo {
@@ -878,6 +886,7 @@ impl ClientRepo {
             our_id,
             server: None,
             docs: BTreeMap::new(),
+            ids: IdCache::default(),
         }
     }
 
@@ -935,7 +944,7 @@ impl ClientRepo {
     /// Handle one frame from the server.
     pub fn receive(&mut self, frame: &[u8]) -> Result<ClientEvents, ConnError> {
         let mut events = ClientEvents::default();
-        match Message::decode(frame)? {
+        match Message::decode_with(frame, &mut self.ids)? {
             Message::Peer {
                 sender_id,
                 selected_protocol_version,
@@ -1002,7 +1011,7 @@ impl ClientRepo {
                         data,
                     }
                 };
-                frames.push(msg.encode());
+                frames.push(msg.encode_with(&mut self.ids));
             }
         }
         frames
