@@ -79,19 +79,18 @@ impl IdCache {
 
     /// The text of `id`.
     pub fn text(&mut self, id: DocumentId) -> &str {
-        let at = match self.entries.iter().position(|(i, _)| *i == id) {
-            Some(at) => at,
+        match self.entries.iter().position(|(i, _)| *i == id) {
+            Some(at) => self.entries[..=at].rotate_right(1),
             None => self.remember(id, id.to_string()),
-        };
-        self.front(at)
+        }
+        &self.entries[0].1
     }
 
     /// Parse a document id (as [`DocumentId::from_str`]).
     pub fn parse(&mut self, s: &str) -> Result<DocumentId, DocumentIdError> {
         if let Some(at) = self.entries.iter().position(|(_, t)| t == s) {
-            let id = self.entries[at].0;
-            self.front(at);
-            return Ok(id);
+            self.entries[..=at].rotate_right(1);
+            return Ok(self.entries[0].0);
         }
         let id: DocumentId = s.parse()?;
         // Base58check text is one-to-one with the bytes, so `s` is the id's text (unless it is
@@ -102,15 +101,10 @@ impl IdCache {
         Ok(id)
     }
 
-    fn remember(&mut self, id: DocumentId, text: String) -> usize {
+    /// Put a new entry first, dropping the least recently used one when full.
+    fn remember(&mut self, id: DocumentId, text: String) {
         self.entries.truncate(Self::CAPACITY - 1);
-        self.entries.push((id, text));
-        self.entries.len() - 1
-    }
-
-    fn front(&mut self, at: usize) -> &str {
-        self.entries[..=at].rotate_right(1);
-        &self.entries[0].1
+        self.entries.insert(0, (id, text));
     }
 }
 
@@ -198,11 +192,19 @@ mod tests {
                 assert!(cache.entries.len() <= IdCache::CAPACITY);
             }
         }
-        // A hit moves to the front; bad input is refused, cached or not.
+        // A hit moves to the front, and so does an id parsed for the first time; the least
+        // recently used one goes.
         let text = ids[19].to_string();
         assert_eq!(cache.parse(&text), Ok(ids[19]));
         assert_eq!(cache.entries[0].1, text);
-        let mut bad = text.into_bytes();
+        let new = DocumentId::from_bytes([99; 16]);
+        assert_eq!(cache.parse(&new.to_string()), Ok(new));
+        assert_eq!(cache.entries[0].0, new);
+        assert_eq!(cache.entries[1].0, ids[19]);
+        assert_eq!(cache.entries.len(), IdCache::CAPACITY);
+        assert!(!cache.entries.iter().any(|(i, _)| *i == ids[12]));
+        // Bad input is refused, cached or not.
+        let mut bad = ids[19].to_string().into_bytes();
         bad[3] = if bad[3] == b'2' { b'3' } else { b'2' };
         let bad = String::from_utf8(bad).unwrap_or_default();
         assert!(cache.parse(&bad).is_err());
