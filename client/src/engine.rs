@@ -57,6 +57,8 @@ pub struct Engine {
     burst_started: Option<f64>,
     burst_timer: Option<Timeout>,
     reconnect_timer: Option<Timeout>,
+    /// Sends the acknowledgements `ClientRepo::outgoing_at` held back, when they are due.
+    ack_timer: Option<Timeout>,
     unsaved: Vec<DocumentId>,
     /// A session refresh is under way (new groups appeared in the workshop).
     refreshing: bool,
@@ -114,6 +116,7 @@ impl Engine {
                 burst_started: None,
                 burst_timer: None,
                 reconnect_timer: None,
+                ack_timer: None,
                 unsaved: Vec::new(),
                 refreshing: false,
                 corrupt,
@@ -259,9 +262,21 @@ impl Engine {
     }
 
     fn flush(&mut self) {
-        for frame in self.repo.outgoing() {
+        let now_ms = now() as u64;
+        for frame in self.repo.outgoing_at(now_ms) {
             self.send(&frame);
         }
+        self.ack_timer = self.repo.ack_due().map(|due| {
+            let me = self.me.clone();
+            let wait = u32::try_from(due.saturating_sub(now_ms)).unwrap_or(u32::MAX);
+            Timeout::new(wait, move || {
+                if let Some(e) = me.upgrade() {
+                    let mut e = e.borrow_mut();
+                    e.ack_timer = None;
+                    e.flush();
+                }
+            })
+        });
         self.update_net();
     }
 

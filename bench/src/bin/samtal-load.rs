@@ -60,6 +60,10 @@ struct Args {
     /// most arrivals cross from one instance to another.
     #[arg(long, default_value_t = 1)]
     instances: usize,
+    /// How long clients hold back a pure acknowledgement (ms; 0: answer every message at once,
+    /// as before 2026-11-25). The default is what the browser client does.
+    #[arg(long, default_value_t = samtal_shared::sync::ACK_DELAY_MS)]
+    ack_delay_ms: u64,
 }
 
 /// Nanoseconds since the generator started: every client shares this clock, so a timestamp
@@ -286,6 +290,7 @@ struct Shared {
     epoch: Instant,
     /// Samples count only after this (ns since epoch).
     measure_from: AtomicU64,
+    ack_delay_ms: u64,
     counters: Counters,
     samples: mpsc::UnboundedSender<u64>,
 }
@@ -322,6 +327,8 @@ async fn client(
     mut stop: watch::Receiver<bool>,
 ) -> Result<()> {
     let mut repo = ClientRepo::new(PeerId::new(name.clone()));
+    repo.set_ack_delay_ms(shared.ack_delay_ms);
+    let now_ms = |shared: &Shared| now_ns(shared.epoch) / 1_000_000;
     let doc = match &target.initial {
         Some(bytes) => AutoCommit::load(bytes)?,
         None => AutoCommit::new(),
@@ -353,7 +360,15 @@ async fn client(
     let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + offset, period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
+        let ack_due = repo
+            .ack_due()
+            .map(|ms| tokio::time::Instant::from_std(shared.epoch + Duration::from_millis(ms)));
         tokio::select! {
+            () = tokio::time::sleep_until(ack_due.unwrap_or_else(tokio::time::Instant::now)), if ack_due.is_some() => {
+                for f in repo.outgoing_at(now_ms(&shared)) {
+                    ws.send(WsMessage::Binary(f.into())).await?;
+                }
+            }
             frame = ws.next() => {
                 let bytes = match frame {
                     Some(Ok(WsMessage::Binary(b))) => b,
@@ -383,7 +398,7 @@ async fn client(
                         }
                     }
                 }
-                for f in repo.outgoing() {
+                for f in repo.outgoing_at(now_ms(&shared)) {
                     ws.send(WsMessage::Binary(f.into())).await?;
                 }
             }
@@ -398,7 +413,7 @@ async fn client(
                 if sent >= shared.measure_from.load(Ordering::Relaxed) {
                     shared.counters.edits.fetch_add(1, Ordering::Relaxed);
                 }
-                for f in repo.outgoing() {
+                for f in repo.outgoing_at(now_ms(&shared)) {
                     ws.send(WsMessage::Binary(f.into())).await?;
                 }
             }
@@ -457,6 +472,7 @@ async fn run(args: &Args, target: &'static str) -> Result<Report> {
     let shared = Arc::new(Shared {
         epoch: Instant::now(),
         measure_from: AtomicU64::new(u64::MAX),
+        ack_delay_ms: args.ack_delay_ms,
         counters: Counters::default(),
         samples: tx,
     });
