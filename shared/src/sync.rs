@@ -391,6 +391,12 @@ impl Recent {
         self.start(&base, rest);
     }
 
+    /// Whether the document has this change (asking automerge only for one not in the window:
+    /// its answer allocates the change's metadata).
+    fn has(&self, doc: &mut AutoCommit, hash: &ChangeHash) -> bool {
+        self.index.contains_key(hash) || has_change(doc, hash)
+    }
+
     /// The changes that are not ancestors of (or among) `heads`, in automerge's order, with
     /// their deps; `None` when the window cannot tell.
     fn since(&self, heads: &[ChangeHash]) -> Option<Vec<(ChangeHash, Vec<ChangeHash>)>> {
@@ -454,7 +460,7 @@ fn hashes_to_send(
 ) -> Vec<ChangeHash> {
     let need: Vec<ChangeHash> = need
         .iter()
-        .filter(|h| has_change(doc, h))
+        .filter(|h| recent.has(doc, h))
         .copied()
         .collect();
     if have.is_empty() {
@@ -530,7 +536,7 @@ fn generate_message(
         Vec::new()
     } else {
         let theirs: Vec<ChangeHash> = state.their_heads.iter().flatten().copied().collect();
-        theirs.into_iter().filter(|h| !has_change(doc, h)).collect()
+        theirs.into_iter().filter(|h| !recent.has(doc, h)).collect()
     };
     our_need.sort();
     our_need.dedup();
@@ -562,7 +568,7 @@ fn generate_message(
     let mut flags = sync::MessageFlags::new();
     flags.set(sync::MessageFlags::SUPPORTS_SYNC_RESET);
     if let Some(first) = state.their_have.as_ref().and_then(|h| h.first())
-        && !first.last_sync.iter().all(|h| has_change(doc, h))
+        && !first.last_sync.iter().all(|h| recent.has(doc, h))
     {
         // automerge's `Message::reset`.
         return Some(Some(sync::Message {
