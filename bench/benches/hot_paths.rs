@@ -159,6 +159,67 @@ fn storage(c: &mut Criterion) {
     let text = docs::read_text(&live, &answer()).unwrap_or_default();
     assert!(text.len() >= KEYSTROKES);
     let _ = live.length(&automerge::ROOT);
+    concurrent_appends(c);
+}
+
+/// Many documents persisting at once, as at 50 groups typing: 16 threads (one document each)
+/// each append 10 chunks of 100 bytes; the time is per iteration of all 160 appends.
+fn concurrent_appends(c: &mut Criterion) {
+    const DOCS: u8 = 16;
+    const EACH: usize = 10;
+    let dir = tempfile::tempdir().unwrap();
+    let storage = SqliteStorage::open(dir.path()).unwrap();
+    let ids: Vec<samtal_shared::DocumentId> = (0..DOCS)
+        .map(|i| samtal_shared::DocumentId::from_bytes([i + 10; 16]))
+        .collect();
+    storage
+        .create_workshop(&samtal_server::storage::NewWorkshopRecord {
+            workshop_id: "bench".into(),
+            title: "Bench".into(),
+            access_until: "2026-12-31".into(),
+            link_secret: vec![0; 32],
+            docs: ids
+                .iter()
+                .map(|id| {
+                    (
+                        samtal_server::storage::DocRecord {
+                            doc_id: *id,
+                            workshop_id: "bench".into(),
+                            kind: DocKind::Plenary,
+                        },
+                        vec![0; 100],
+                    )
+                })
+                .collect(),
+            capabilities: vec![],
+        })
+        .unwrap();
+    let chunk = vec![7u8; 100];
+    c.bench_function(
+        "16 documents appending at once (16 threads × 10 chunks, fsync'd)",
+        |b| {
+            b.iter_batched(
+                || {
+                    for id in &ids {
+                        storage.compact(id, &[0; 100]).unwrap();
+                    }
+                },
+                |()| {
+                    std::thread::scope(|s| {
+                        for id in &ids {
+                            let (storage, chunk) = (&storage, &chunk);
+                            s.spawn(move || {
+                                for _ in 0..EACH {
+                                    black_box(storage.append_chunk(id, chunk).unwrap());
+                                }
+                            });
+                        }
+                    });
+                },
+                BatchSize::PerIteration,
+            );
+        },
+    );
 }
 
 /// The history view of a 5,000-keystroke group document: reading its history, and scrubbing

@@ -9,7 +9,8 @@ use samtal_shared::DocumentId;
 use samtal_shared::roles::{DocKind, Role};
 use samtal_shared::session::TargetStatus;
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -23,6 +24,9 @@ pub enum StorageError {
     Corrupt(String),
     #[error("storage lock poisoned")]
     Poisoned,
+    /// The transaction this write shared with others' (group commit) failed.
+    #[error("database: {0}")]
+    Shared(String),
 }
 
 impl From<postgres::Error> for StorageError {
@@ -175,6 +179,94 @@ pub struct TargetRow {
 /// The embedded default: one SQLite file in WAL mode, `synchronous=FULL`.
 pub struct SqliteStorage {
     conn: Mutex<Connection>,
+    /// Appends waiting for the next commit (see [`SqliteStorage::append_chunk`]).
+    appends: Mutex<Vec<Arc<Append>>>,
+    /// Transactions that committed appends (each one fsync).
+    append_commits: AtomicU64,
+}
+
+/// What an append returns: the document's chunk count and bytes afterwards.
+type Appended = Result<(u64, u64), StorageError>;
+
+/// One document's chunk waiting to be committed, and then the outcome.
+struct Append {
+    doc_id: String,
+    bytes: Vec<u8>,
+    done: Mutex<Option<Appended>>,
+}
+
+impl Append {
+    fn finish(&self, outcome: Appended) {
+        if let Ok(mut done) = self.done.lock() {
+            *done = Some(outcome);
+        }
+    }
+
+    fn outcome(&self) -> Option<Appended> {
+        self.done.lock().ok().and_then(|mut d| d.take())
+    }
+}
+
+/// Insert one chunk and return the document's chunk count and bytes afterwards.
+fn insert_chunk(conn: &Connection, doc_id: &str, bytes: &[u8]) -> Appended {
+    // The hot path (every batch of edits): statements prepared once per connection.
+    conn.prepare_cached(
+        "INSERT INTO chunks (doc_id, seq, kind, bytes)
+         VALUES (?1, (SELECT coalesce(max(seq), -1) + 1 FROM chunks WHERE doc_id = ?1), 'incremental', ?2)",
+    )?
+    .execute(params![doc_id, bytes])?;
+    let (n, total): (i64, i64) = conn
+        .prepare_cached(
+            "SELECT count(*), coalesce(sum(length(bytes)), 0) FROM chunks WHERE doc_id = ?1",
+        )?
+        .query_row(params![doc_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok((
+        u64::try_from(n).unwrap_or(0),
+        u64::try_from(total).unwrap_or(0),
+    ))
+}
+
+/// Commit these appends in one transaction (one fsync). Each gets its own outcome: one that
+/// fails (its document was erased meanwhile…) is rolled back to its savepoint alone.
+/// `commits` counts the transactions committed.
+fn commit_appends(conn: &mut Connection, batch: &[Arc<Append>], commits: &AtomicU64) {
+    let outcome = (|| -> Result<Vec<Appended>, StorageError> {
+        let mut tx = conn.transaction()?;
+        let mut each = Vec::with_capacity(batch.len());
+        if let [one] = batch {
+            each.push(insert_chunk(&tx, &one.doc_id, &one.bytes));
+        } else {
+            for a in batch {
+                let sp = tx.savepoint()?;
+                match insert_chunk(&sp, &a.doc_id, &a.bytes) {
+                    Ok(r) => {
+                        sp.commit()?;
+                        each.push(Ok(r));
+                    }
+                    // Dropping the savepoint rolls it back.
+                    Err(e) => each.push(Err(e)),
+                }
+            }
+        }
+        if each.iter().any(Result::is_ok) {
+            tx.commit()?;
+            commits.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(each)
+    })();
+    match outcome {
+        Ok(each) => {
+            for (a, r) in batch.iter().zip(each) {
+                a.finish(r);
+            }
+        }
+        Err(e) => {
+            let reason = e.to_string();
+            for a in batch {
+                a.finish(Err(StorageError::Shared(reason.clone())));
+            }
+        }
+    }
 }
 
 const SCHEMA: &str = "
@@ -226,6 +318,8 @@ impl SqliteStorage {
         migrate(&conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
+            appends: Mutex::new(Vec::new()),
+            append_commits: AtomicU64::new(0),
         })
     }
 
@@ -395,26 +489,31 @@ impl Storage for SqliteStorage {
         Ok(out)
     }
 
+    /// Group commit: the append queues itself, then waits for the connection. Whoever gets the
+    /// connection first commits every queued append in one transaction — one fsync for all the
+    /// documents that were waiting — and the others find theirs done when their turn comes.
+    /// Nobody returns before its chunk is committed (or has failed).
     fn append_chunk(&self, doc_id: &DocumentId, bytes: &[u8]) -> Result<(u64, u64), StorageError> {
+        let mine = Arc::new(Append {
+            doc_id: doc_id.to_string(),
+            bytes: bytes.to_vec(),
+            done: Mutex::new(None),
+        });
+        self.appends
+            .lock()
+            .map_err(|_| StorageError::Poisoned)?
+            .push(Arc::clone(&mine));
         let mut conn = self.conn()?;
-        let tx = conn.transaction()?;
-        let id = doc_id.to_string();
-        // The hot path (every batch of edits): statements prepared once per connection.
-        tx.prepare_cached(
-            "INSERT INTO chunks (doc_id, seq, kind, bytes)
-             VALUES (?1, (SELECT coalesce(max(seq), -1) + 1 FROM chunks WHERE doc_id = ?1), 'incremental', ?2)",
-        )?
-        .execute(params![id, bytes])?;
-        let (n, total): (i64, i64) = tx
-            .prepare_cached(
-                "SELECT count(*), coalesce(sum(length(bytes)), 0) FROM chunks WHERE doc_id = ?1",
-            )?
-            .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        tx.commit()?;
-        Ok((
-            u64::try_from(n).unwrap_or(0),
-            u64::try_from(total).unwrap_or(0),
-        ))
+        if let Some(outcome) = mine.outcome() {
+            return outcome; // committed with another's batch while we waited
+        }
+        let batch = std::mem::take(&mut *self.appends.lock().map_err(|_| StorageError::Poisoned)?);
+        commit_appends(&mut conn, &batch, &self.append_commits);
+        mine.outcome().unwrap_or_else(|| {
+            Err(StorageError::Shared(
+                "the write was not in the committed batch".into(),
+            ))
+        })
     }
 
     fn compact(&self, doc_id: &DocumentId, snapshot: &[u8]) -> Result<(), StorageError> {
@@ -609,5 +708,105 @@ impl Storage for SqliteStorage {
             .query_map(params![cutoff], |r| r.get::<_, String>(0))?
             .collect::<Result<_, _>>()?;
         Ok(ids)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    fn open(name: &str, docs: u8) -> (SqliteStorage, Vec<DocumentId>, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("samtal-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let storage = SqliteStorage::open(&dir).unwrap();
+        let ids: Vec<DocumentId> = (0..docs)
+            .map(|i| DocumentId::from_bytes([i + 1; 16]))
+            .collect();
+        storage
+            .create_workshop(&NewWorkshopRecord {
+                workshop_id: "w".into(),
+                title: "W".into(),
+                access_until: "2026-12-31".into(),
+                link_secret: vec![0; 32],
+                docs: ids
+                    .iter()
+                    .map(|id| {
+                        let rec = DocRecord {
+                            doc_id: *id,
+                            workshop_id: "w".into(),
+                            kind: DocKind::Plenary,
+                        };
+                        (rec, vec![0])
+                    })
+                    .collect(),
+                capabilities: vec![],
+            })
+            .unwrap();
+        (storage, ids, dir)
+    }
+
+    /// Appends that wait for the connection together are committed together, each with its
+    /// own count and size; one that fails (a document that does not exist) fails alone.
+    #[test]
+    fn waiting_appends_share_one_commit_and_fail_alone() {
+        let (storage, ids, dir) = open("group-commit", 6);
+        let missing = DocumentId::from_bytes([99; 16]);
+        std::thread::scope(|s| {
+            // Hold the connection so that every append queues up behind it.
+            let conn = storage.conn().unwrap();
+            let handles: Vec<_> = ids
+                .iter()
+                .chain([&missing])
+                .enumerate()
+                .map(|(i, id)| {
+                    let storage = &storage;
+                    s.spawn(move || storage.append_chunk(id, &vec![7; 10 + i]))
+                })
+                .collect();
+            while storage.appends.lock().unwrap().len() < ids.len() + 1 {
+                std::thread::yield_now();
+            }
+            let commits = || storage.append_commits.load(Ordering::Relaxed);
+            let before = commits();
+            drop(conn);
+            let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+            for (i, r) in results[..ids.len()].iter().enumerate() {
+                // The first snapshot (1 byte) and this chunk.
+                assert_eq!(r.as_ref().unwrap(), &(2, 1 + 10 + i as u64), "append {i}");
+            }
+            assert!(results[ids.len()].is_err(), "an append to no document");
+            // All in one transaction (one fsync).
+            assert!(storage.appends.lock().unwrap().is_empty());
+            assert_eq!(commits() - before, 1);
+        });
+        for (i, id) in ids.iter().enumerate() {
+            let bytes = storage.load_doc(id).unwrap().unwrap();
+            assert_eq!(bytes.len(), 1 + 10 + i);
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    /// Many threads appending at once: every chunk is stored exactly once, in order.
+    #[test]
+    fn concurrent_appends_all_land() {
+        let (storage, ids, dir) = open("concurrent-appends", 8);
+        std::thread::scope(|s| {
+            for id in &ids {
+                let storage = &storage;
+                s.spawn(move || {
+                    for k in 0..25u8 {
+                        let (n, _) = storage.append_chunk(id, &[k]).unwrap();
+                        assert_eq!(n, u64::from(k) + 2);
+                    }
+                });
+            }
+        });
+        for id in &ids {
+            let mut want = vec![0u8];
+            want.extend(0..25u8);
+            assert_eq!(storage.load_doc(id).unwrap().unwrap(), want);
+        }
+        let _ = std::fs::remove_dir_all(dir);
     }
 }
