@@ -451,20 +451,22 @@ fn has_change(doc: &mut AutoCommit, hash: &ChangeHash) -> bool {
 }
 
 /// automerge's `get_hashes_to_send`: the changes a peer with this summary lacks, in the
-/// document's order, plus what it asked for.
+/// document's order, plus what it asked for. `None` when the [`Recent`] window cannot tell
+/// and `ask_automerge` is false (the caller shares automerge's answers per round).
 fn hashes_to_send(
     doc: &mut AutoCommit,
     recent: &Recent,
     have: &[sync::Have],
     need: &[ChangeHash],
-) -> Vec<ChangeHash> {
+    ask_automerge: bool,
+) -> Option<Vec<ChangeHash>> {
     let need: Vec<ChangeHash> = need
         .iter()
         .filter(|h| recent.has(doc, h))
         .copied()
         .collect();
     if have.is_empty() {
-        return need;
+        return Some(need);
     }
     let last_sync: Vec<ChangeHash> = have
         .iter()
@@ -472,12 +474,15 @@ fn hashes_to_send(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let since: Vec<(ChangeHash, Vec<ChangeHash>)> = recent.since(&last_sync).unwrap_or_else(|| {
-        doc.get_changes_meta(&last_sync)
+    let since: Vec<(ChangeHash, Vec<ChangeHash>)> = match recent.since(&last_sync) {
+        Some(since) => since,
+        None if ask_automerge => doc
+            .get_changes_meta(&last_sync)
             .into_iter()
             .map(|m| (m.hash, m.deps))
-            .collect()
-    });
+            .collect(),
+        None => return None,
+    };
     let mut dependents: HashMap<ChangeHash, Vec<ChangeHash>> = HashMap::new();
     let mut send: std::collections::HashSet<ChangeHash> = std::collections::HashSet::new();
     for (hash, deps) in &since {
@@ -498,7 +503,7 @@ fn hashes_to_send(
     }
     let mut out: Vec<ChangeHash> = need.into_iter().filter(|h| !send.contains(h)).collect();
     out.extend(since.iter().map(|(h, _)| *h).filter(|h| send.contains(h)));
-    out
+    Some(out)
 }
 
 /// automerge's `generate_sync_message`, step for step (automerge 0.12, `sync.rs`), with what
@@ -589,13 +594,20 @@ fn generate_message(
         if state.their_heads.as_deref() == Some(&[]) && v2 {
             return None; // the whole document
         }
-        let key = (have.clone(), need.clone());
-        let all = match round.to_send.get(&key) {
-            Some(all) => all.clone(),
+        // From the window when it can tell (cheap); otherwise automerge's answer, shared by
+        // the peers with the same summary this round.
+        let all = match hashes_to_send(doc, recent, have, need, false) {
+            Some(all) => all,
             None => {
-                let all = hashes_to_send(doc, recent, have, need);
-                round.to_send.insert(key, all.clone());
-                all
+                let key = (have.clone(), need.clone());
+                match round.to_send.get(&key) {
+                    Some(all) => all.clone(),
+                    None => {
+                        let all = hashes_to_send(doc, recent, have, need, true).unwrap_or_default();
+                        round.to_send.insert(key, all.clone());
+                        all
+                    }
+                }
             }
         };
         hashes = all

@@ -64,6 +64,11 @@ struct Args {
     /// as before 2026-11-25). The default is what the browser client does.
     #[arg(long, default_value_t = samtal_shared::sync::ACK_DELAY_MS)]
     ack_delay_ms: u64,
+    /// Characters the first client of each group types into the answer field (one change)
+    /// before the warm-up, so that edits land in a long-lived document (a 5,000-keystroke
+    /// answer is what a group writes in a session).
+    #[arg(long, default_value_t = 0)]
+    prefill: usize,
 }
 
 /// Nanoseconds since the generator started: every client shares this clock, so a timestamp
@@ -291,6 +296,9 @@ struct Shared {
     /// Samples count only after this (ns since epoch).
     measure_from: AtomicU64,
     ack_delay_ms: u64,
+    prefill: usize,
+    /// Edits per second per client.
+    rate: f64,
     counters: Counters,
     samples: mpsc::UnboundedSender<u64>,
 }
@@ -315,15 +323,15 @@ async fn connect(target: &GroupTarget, repo: &mut ClientRepo) -> Result<Ws> {
     Ok(ws)
 }
 
-/// One client: fetch the group document, then edit at `rate` and time every other client's
+/// One client: fetch the group document, then edit at the shared rate and time every other client's
 /// edit as it arrives. `edit` is false for idle connections.
 async fn client(
     name: String,
     phase: f64,
     target: GroupTarget,
     shared: Arc<Shared>,
-    rate: f64,
     edit: bool,
+    first: bool,
     mut stop: watch::Receiver<bool>,
 ) -> Result<()> {
     let mut repo = ClientRepo::new(PeerId::new(name.clone()));
@@ -351,10 +359,28 @@ async fn client(
             other => bail!("document never arrived: {other:?}"),
         }
     }
+    if first && edit && shared.prefill > 0 {
+        let Some(d) = repo.doc_mut(&target.doc) else {
+            bail!("document gone")
+        };
+        let Some(text) = answer_text(d) else {
+            bail!("no answer field")
+        };
+        let filler: String = "barnets bästa "
+            .chars()
+            .cycle()
+            .take(shared.prefill)
+            .collect();
+        d.splice_text(&text, 0, 0, &filler)?;
+        d.commit();
+        for f in repo.outgoing() {
+            ws.send(WsMessage::Binary(f.into())).await?;
+        }
+    }
     shared.counters.ready.fetch_add(1, Ordering::Relaxed);
     let my_key = format!("load:{name}");
     let mut last_seen: std::collections::HashMap<String, u64> = Default::default();
-    let period = Duration::from_secs_f64(1.0 / rate.max(0.001));
+    let period = Duration::from_secs_f64(1.0 / shared.rate.max(0.001));
     // Spread clients over the period so edits do not all land at once.
     let offset = period.mul_f64(phase);
     let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + offset, period);
@@ -473,6 +499,8 @@ async fn run(args: &Args, target: &'static str) -> Result<Report> {
         epoch: Instant::now(),
         measure_from: AtomicU64::new(u64::MAX),
         ack_delay_ms: args.ack_delay_ms,
+        prefill: args.prefill,
+        rate: args.rate,
         counters: Counters::default(),
         samples: tx,
     });
@@ -493,7 +521,6 @@ async fn run(args: &Args, target: &'static str) -> Result<Report> {
                     .url
                     .replacen(&format!(":{}/", server.port), &format!(":{port}/"), 1);
             }
-            let rate = args.rate;
             let first = ci == 0;
             // Where in the edit period this client types: spread evenly over all clients (the
             // golden ratio's multiples fill [0, 1) evenly for any count), as people do not type
@@ -510,7 +537,7 @@ async fn run(args: &Args, target: &'static str) -> Result<Report> {
                 } else {
                     GroupTarget { initial: None, ..g }
                 };
-                client(name, phase, g, shared, rate, !idle, stop).await
+                client(name, phase, g, shared, !idle, first, stop).await
             });
             if idle && (gi * clients_per_group + ci) % 200 == 199 {
                 // Do not open thousands of connections in the same millisecond.
