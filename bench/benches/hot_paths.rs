@@ -116,28 +116,39 @@ fn plenary_view(c: &mut Criterion) {
     });
 }
 
-fn storage(c: &mut Criterion) {
-    let (_, mut doc) = typed_group();
+/// A fresh SQLite file with one workshop holding these documents (id, first snapshot).
+fn storage_with(
+    docs: Vec<(samtal_shared::DocumentId, Vec<u8>)>,
+) -> (tempfile::TempDir, SqliteStorage) {
     let dir = tempfile::tempdir().unwrap();
     let storage = SqliteStorage::open(dir.path()).unwrap();
-    let id = samtal_shared::DocumentId::from_bytes([3; 16]);
     storage
         .create_workshop(&samtal_server::storage::NewWorkshopRecord {
             workshop_id: "bench".into(),
             title: "Bench".into(),
             access_until: "2026-12-31".into(),
             link_secret: vec![0; 32],
-            docs: vec![(
-                samtal_server::storage::DocRecord {
-                    doc_id: id,
-                    workshop_id: "bench".into(),
-                    kind: DocKind::Plenary,
-                },
-                doc.save(),
-            )],
+            docs: docs
+                .into_iter()
+                .map(|(doc_id, bytes)| {
+                    let rec = samtal_server::storage::DocRecord {
+                        doc_id,
+                        workshop_id: "bench".into(),
+                        kind: DocKind::Plenary,
+                    };
+                    (rec, bytes)
+                })
+                .collect(),
             capabilities: vec![],
         })
         .unwrap();
+    (dir, storage)
+}
+
+fn storage(c: &mut Criterion) {
+    let (_, mut doc) = typed_group();
+    let id = samtal_shared::DocumentId::from_bytes([3; 16]);
+    let (_dir, storage) = storage_with(vec![(id, doc.save())]);
     c.bench_function("load a 5,000-keystroke group doc from SQLite", |b| {
         b.iter(|| {
             let bytes = storage.load_doc(&id).unwrap().unwrap();
@@ -167,33 +178,10 @@ fn storage(c: &mut Criterion) {
 fn concurrent_appends(c: &mut Criterion) {
     const DOCS: u8 = 16;
     const EACH: usize = 10;
-    let dir = tempfile::tempdir().unwrap();
-    let storage = SqliteStorage::open(dir.path()).unwrap();
     let ids: Vec<samtal_shared::DocumentId> = (0..DOCS)
         .map(|i| samtal_shared::DocumentId::from_bytes([i + 10; 16]))
         .collect();
-    storage
-        .create_workshop(&samtal_server::storage::NewWorkshopRecord {
-            workshop_id: "bench".into(),
-            title: "Bench".into(),
-            access_until: "2026-12-31".into(),
-            link_secret: vec![0; 32],
-            docs: ids
-                .iter()
-                .map(|id| {
-                    (
-                        samtal_server::storage::DocRecord {
-                            doc_id: *id,
-                            workshop_id: "bench".into(),
-                            kind: DocKind::Plenary,
-                        },
-                        vec![0; 100],
-                    )
-                })
-                .collect(),
-            capabilities: vec![],
-        })
-        .unwrap();
+    let (_dir, storage) = storage_with(ids.iter().map(|id| (*id, vec![0; 100])).collect());
     let chunk = vec![7u8; 100];
     c.bench_function(
         "16 documents appending at once (16 threads × 10 chunks, fsync'd)",
