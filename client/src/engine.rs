@@ -261,7 +261,11 @@ impl Engine {
         }
     }
 
+    /// Send what the documents have for the server. Typing under way is signed and committed
+    /// first: generating a message commits an open transaction, unsigned (the held-back
+    /// acknowledgements' timer and the group refresh call this in the middle of a burst).
     fn flush(&mut self) {
+        self.commit_pending();
         let now_ms = now() as u64;
         for frame in self.repo.outgoing_at(now_ms) {
             self.send(&frame);

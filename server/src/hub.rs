@@ -406,7 +406,7 @@ impl Hub {
                 let outcome = if panicked {
                     Err("a sync message could not be processed".to_owned())
                 } else {
-                    let chunk = hub.doc_mut().save_after(&persisted);
+                    let chunk = hub.save_after(&persisted);
                     match self.fits(stored, &chunk) {
                         Err(reason) => Err(reason),
                         Ok(()) => {
