@@ -87,6 +87,99 @@ fn remote_change(c: &mut Criterion) {
     );
 }
 
+/// The server's share of the edits in a busy group: 100 sync messages with one keystroke each
+/// from 20 clients in turn, each received, the chunk to store worked out, and the messages for
+/// the 19 others generated. Clients apply everything and acknowledge about once a second (every
+/// 20th round, each its own), as with held acknowledgements at 20 edits a second. Every
+/// iteration starts from the same document (a 500-keystroke answer) with all clients in step;
+/// only the hub's work is timed.
+fn hub_rounds(c: &mut Criterion) {
+    use automerge::sync::{Message, State, SyncDoc};
+    use samtal_shared::PeerId;
+    use samtal_shared::roles::Access;
+    use samtal_shared::sync::DocHub;
+    const CLIENTS: usize = 20;
+    const ROUNDS: usize = 100;
+    let (_, mut groups, _) = workshop(1);
+    let mut doc = groups.remove(0);
+    type_into(&mut doc, 500, BURST);
+    let peers: Vec<PeerId> = (0..CLIENTS).map(|i| PeerId::new(format!("c{i}"))).collect();
+    let r = answer();
+    let deliver = |hub: &mut DocHub, clients: &mut [(AutoCommit, State)]| {
+        for (to, m) in hub.outgoing() {
+            let i = peers.iter().position(|p| *p == to).unwrap();
+            let (d, s) = &mut clients[i];
+            d.sync()
+                .receive_sync_message(s, Message::decode(&m).unwrap())
+                .unwrap();
+        }
+    };
+    let mut session = |timed: &mut std::time::Duration| {
+        let mut hub = DocHub::new(doc.fork());
+        let mut clients: Vec<(AutoCommit, State)> =
+            (0..CLIENTS).map(|_| (doc.fork(), State::new())).collect();
+        for p in &peers {
+            hub.attach(p.clone(), Access::Write);
+        }
+        for _ in 0..4 {
+            for (i, (d, s)) in clients.iter_mut().enumerate() {
+                if let Some(m) = d.sync().generate_sync_message(s) {
+                    hub.receive(&peers[i], &m.encode()).unwrap();
+                }
+            }
+            deliver(&mut hub, &mut clients);
+        }
+        let mut persisted = hub.heads();
+        for round in 0..ROUNDS {
+            let w = round % CLIENTS;
+            let (d, s) = &mut clients[w];
+            let obj = docs::text_obj(d, &r).unwrap();
+            let len = d.length(&obj);
+            automerge::transaction::Transactable::splice_text(d, &obj, len, 0, "x").unwrap();
+            d.commit();
+            let mut inbound = vec![(w, d.sync().generate_sync_message(s).unwrap().encode())];
+            let acking = (round * 7) % CLIENTS;
+            if acking != w {
+                let (d, s) = &mut clients[acking];
+                if let Some(m) = d.sync().generate_sync_message(s) {
+                    inbound.push((acking, m.encode()));
+                }
+            }
+            let start = std::time::Instant::now();
+            for (i, m) in &inbound {
+                hub.receive(&peers[*i], m).unwrap();
+            }
+            let chunk = hub.save_after(&persisted);
+            persisted = hub.heads();
+            let out = hub.outgoing();
+            *timed += start.elapsed();
+            black_box(chunk);
+            for (to, m) in out {
+                let i = peers.iter().position(|p| *p == to).unwrap();
+                let (d, s) = &mut clients[i];
+                d.sync()
+                    .receive_sync_message(s, Message::decode(&m).unwrap())
+                    .unwrap();
+            }
+        }
+    };
+    let mut g = c.benchmark_group("server hub");
+    g.sample_size(10);
+    g.bench_function(
+        "100 keystrokes from 20 clients in turn (receive, chunk to store, 19 messages each)",
+        |b| {
+            b.iter_custom(|iters| {
+                let mut timed = std::time::Duration::ZERO;
+                for _ in 0..iters {
+                    session(&mut timed);
+                }
+                timed
+            });
+        },
+    );
+    g.finish();
+}
+
 fn plenary_view(c: &mut Criterion) {
     let (w, mut groups, plenary_doc) = workshop(50);
     for g in &mut groups {
@@ -300,6 +393,6 @@ fn protocol_frame(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = remote_change, plenary_view, storage, history_view, protocol_frame
+    targets = remote_change, hub_rounds, plenary_view, storage, history_view, protocol_frame
 }
 criterion_main!(benches);
