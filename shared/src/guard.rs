@@ -44,30 +44,65 @@ pub const MAX_INFLATED: u64 = 64 * 1024 * 1024;
 /// Walk a sequence of Automerge chunks (a save, or a sync message's changes) and refuse what
 /// automerge would choke on: anything that is not a chunk, bundle chunks, and compressed
 /// changes that inflate past [`MAX_INFLATED`].
-pub fn check_chunks(mut bytes: &[u8]) -> Result<(), LoadError> {
-    let invalid = |m: &str| Err(LoadError::Invalid(m.to_owned()));
-    while !bytes.is_empty() {
-        if bytes.len() < 9 || bytes[..4] != MAGIC {
+pub fn check_chunks(bytes: &[u8]) -> Result<(), LoadError> {
+    for chunk in chunks(bytes) {
+        let chunk = chunk?;
+        match chunk.kind {
+            DOCUMENT | CHANGE => {}
+            COMPRESSED_CHANGE => inflated_within_cap(chunk.body)?,
+            _ => {
+                return Err(LoadError::Invalid(
+                    "only document and change chunks are accepted".into(),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One Automerge chunk in a sequence of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chunk<'a> {
+    /// 0 document, 1 change, 2 compressed change (3 bundle).
+    pub kind: u8,
+    /// The whole chunk, header included (what [`automerge::Change`] parses).
+    pub bytes: &'a [u8],
+    /// What follows the header.
+    pub body: &'a [u8],
+}
+
+/// The chunks of a sequence of Automerge chunks; an error ends it. (One byte string of a sync
+/// message's changes can hold several: automerge-repo's JS server sends them so.)
+pub fn chunks(mut bytes: &[u8]) -> impl Iterator<Item = Result<Chunk<'_>, LoadError>> {
+    let invalid = |m: &str| Some(Err(LoadError::Invalid(m.to_owned())));
+    std::iter::from_fn(move || {
+        if bytes.is_empty() {
+            return None;
+        }
+        let all = std::mem::take(&mut bytes);
+        if all.len() < 9 || all[..4] != MAGIC {
             return invalid("not an Automerge chunk");
         }
-        let kind = bytes[8];
-        let mut rest = &bytes[9..];
+        let mut rest = &all[9..];
         let Some(len) = leb128(&mut rest) else {
             return invalid("truncated chunk header");
         };
-        let len = usize::try_from(len).unwrap_or(usize::MAX);
-        if len > rest.len() {
+        let header = all.len() - rest.len();
+        let end = usize::try_from(len)
+            .ok()
+            .and_then(|len| header.checked_add(len))
+            .filter(|&end| end <= all.len());
+        let Some(end) = end else {
             return invalid("truncated chunk");
-        }
-        let (data, tail) = rest.split_at(len);
-        match kind {
-            DOCUMENT | CHANGE => {}
-            COMPRESSED_CHANGE => inflated_within_cap(data)?,
-            _ => return invalid("only document and change chunks are accepted"),
-        }
+        };
+        let (whole, tail) = all.split_at(end);
         bytes = tail;
-    }
-    Ok(())
+        Some(Ok(Chunk {
+            kind: all[8],
+            bytes: whole,
+            body: &whole[header..],
+        }))
+    })
 }
 
 /// Read one unsigned LEB128 number (as Automerge encodes lengths and counts) off the front of
@@ -130,6 +165,45 @@ mod tests {
         assert_eq!(leb128(&mut &[0xffu8; 10][..]), None, "longer than 64 bits");
         let mut max: &[u8] = &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01];
         assert_eq!(leb128(&mut max), Some(u64::MAX));
+    }
+
+    #[test]
+    fn chunks_splits_concatenated_changes_whole() {
+        let mut d = AutoCommit::new();
+        let t = d
+            .put_object(automerge::ROOT, "t", automerge::ObjType::Text)
+            .unwrap();
+        d.commit();
+        let start = d.get_heads();
+        let mut hashes = Vec::new();
+        for (i, s) in ["a", &"b".repeat(3_000), "c"].iter().enumerate() {
+            d.splice_text(&t, i, 0, s).unwrap();
+            hashes.extend(d.commit());
+        }
+        // Three changes in one byte string (the middle one compressed), as a JS peer sends them.
+        let mut joined = Vec::new();
+        for mut c in d.get_changes(&start) {
+            joined.extend_from_slice(&c.bytes());
+        }
+        let split: Vec<Chunk<'_>> = chunks(&joined).collect::<Result<_, _>>().unwrap();
+        assert_eq!(
+            split.iter().map(|c| c.kind).collect::<Vec<_>>(),
+            [CHANGE, COMPRESSED_CHANGE, CHANGE]
+        );
+        let parsed: Vec<automerge::ChangeHash> = split
+            .iter()
+            .map(|c| automerge::Change::try_from(c.bytes).unwrap().hash())
+            .collect();
+        assert_eq!(parsed, hashes);
+        assert_eq!(
+            split.iter().map(|c| c.bytes.len()).sum::<usize>(),
+            joined.len()
+        );
+        // Cut short: the whole chunks first, then an error, then nothing.
+        let cut = &joined[..joined.len() - 1];
+        let outcomes: Vec<bool> = chunks(cut).map(|c| c.is_ok()).collect();
+        assert_eq!(outcomes, [true, true, false]);
+        assert!(chunks(&[]).next().is_none());
     }
 
     #[test]
