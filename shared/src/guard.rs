@@ -167,12 +167,18 @@ mod tests {
         assert_eq!(leb128(&mut max), Some(u64::MAX));
     }
 
-    #[test]
-    fn chunks_splits_concatenated_changes_whole() {
+    /// A document with one text field.
+    fn text_doc() -> (AutoCommit, automerge::ObjId) {
         let mut d = AutoCommit::new();
         let t = d
             .put_object(automerge::ROOT, "t", automerge::ObjType::Text)
             .unwrap();
+        (d, t)
+    }
+
+    #[test]
+    fn chunks_splits_concatenated_changes_whole() {
+        let (mut d, t) = text_doc();
         d.commit();
         let start = d.get_heads();
         let mut hashes = Vec::new();
@@ -208,10 +214,7 @@ mod tests {
 
     #[test]
     fn real_saves_pass_and_bundles_and_bombs_do_not() {
-        let mut d = AutoCommit::new();
-        let t = d
-            .put_object(automerge::ROOT, "t", automerge::ObjType::Text)
-            .unwrap();
+        let (mut d, t) = text_doc();
         d.splice_text(&t, 0, 0, &"x".repeat(5_000)).unwrap();
         d.commit();
         let heads = d.get_heads();

@@ -1493,6 +1493,29 @@ mod tests {
             }
         }
 
+        /// Client `i`'s frame reaches the server; a sync (or request) frame goes to the hub.
+        /// Returns whether it was one.
+        fn deliver_to_server(&mut self, i: usize, frame: &[u8]) -> bool {
+            let ServerInbound::Doc { data, .. } = self.conns[i].receive(frame).unwrap() else {
+                return false;
+            };
+            let peer = self.conns[i].remote().unwrap().clone();
+            self.hub.receive(&peer, &data).unwrap();
+            true
+        }
+
+        /// The hub's next message for client `i`, if it has one, reaches the client. Returns
+        /// whether there was one.
+        fn deliver_to_client(&mut self, i: usize) -> bool {
+            let peer = self.conns[i].remote().unwrap().clone();
+            let Some(data) = self.hub.generate(&peer) else {
+                return false;
+            };
+            let frame = self.conns[i].sync_message(self.id, data).unwrap().encode();
+            self.clients[i].receive(&frame).unwrap();
+            true
+        }
+
         fn disconnect(&mut self, i: usize) {
             if let Some(peer) = self.conns[i].remote().cloned() {
                 self.hub.detach(&peer);
@@ -1534,10 +1557,7 @@ mod tests {
             doc.commit();
             let frames = w.clients[round].outgoing();
             for f in frames {
-                if let ServerInbound::Doc { data, .. } = w.conns[round].receive(&f).unwrap() {
-                    let peer = w.conns[round].remote().unwrap().clone();
-                    w.hub.receive(&peer, &data).unwrap();
-                }
+                w.deliver_to_server(round, &f);
             }
             // What automerge itself would send each peer now, from copies.
             let mut reference = w.hub.doc.clone();
@@ -1578,16 +1598,12 @@ mod tests {
         docs::edit_text(d, &answer("q1"), &format!("{old}{text}")).unwrap();
         d.commit();
         for f in w.clients[from].outgoing() {
-            let ServerInbound::Doc { data, .. } = w.conns[from].receive(&f).unwrap() else {
-                panic!("not a sync frame");
-            };
-            let peer = w.conns[from].remote().unwrap().clone();
-            w.hub.receive(&peer, &data).unwrap();
+            assert!(w.deliver_to_server(from, &f), "not a sync frame");
         }
-        let peer = w.conns[to].remote().unwrap().clone();
-        let data = w.hub.generate(&peer).unwrap();
-        let frame = w.conns[to].sync_message(id, data).unwrap().encode();
-        w.clients[to].receive(&frame).unwrap();
+        assert!(
+            w.deliver_to_client(to),
+            "the server has nothing for client {to}"
+        );
         // A Bloom filter's false positive (about 1 % per change; hashes carry the time) can make
         // the server hold back a change that `to` lacks: `to` then asks for it, as automerge's
         // protocol does. Finish that exchange, so `to` ends up with the server's heads.
@@ -1598,16 +1614,20 @@ mod tests {
                 return;
             }
             for f in w.clients[to].outgoing() {
-                if let ServerInbound::Doc { data, .. } = w.conns[to].receive(&f).unwrap() {
-                    w.hub.receive(&peer, &data).unwrap();
-                }
+                w.deliver_to_server(to, &f);
             }
-            if let Some(data) = w.hub.generate(&peer) {
-                let frame = w.conns[to].sync_message(id, data).unwrap().encode();
-                w.clients[to].receive(&frame).unwrap();
-            }
+            w.deliver_to_client(to);
         }
         panic!("client {to} never got the server's heads");
+    }
+
+    /// Two clients in step with the server, after client 1 typed "a" and client 0 received it.
+    fn two_in_step_after_an_edit() -> World {
+        let mut w = World::new(2, group_doc());
+        w.sync_client(0);
+        w.sync_client(1);
+        relay_edit(&mut w, 1, 0, "a");
+        w
     }
 
     #[test]
@@ -1616,10 +1636,7 @@ mod tests {
     }
 
     fn typing_under_way() {
-        let mut w = World::new(2, group_doc());
-        w.sync_client(0);
-        w.sync_client(1);
-        relay_edit(&mut w, 1, 0, "a");
+        let mut w = two_in_step_after_an_edit();
         let id = w.id;
         let c = &mut w.clients[0];
         docs::edit_text(c.doc_mut(&id).unwrap(), &answer("q2"), "skriver").unwrap();
@@ -1644,11 +1661,7 @@ mod tests {
         crate::history::commit(w.clients[0].doc_mut(&id).unwrap(), &stamp);
         let out = w.clients[0].outgoing();
         assert_eq!(out.len(), 1);
-        let peer0 = w.conns[0].remote().unwrap().clone();
-        let ServerInbound::Doc { data, .. } = w.conns[0].receive(&out[0]).unwrap() else {
-            panic!("not a sync frame");
-        };
-        w.hub.receive(&peer0, &data).unwrap();
+        assert!(w.deliver_to_server(0, &out[0]), "not a sync frame");
         w.sync_client(0);
         assert!(w.clients[0].is_synced(&id));
         assert_eq!(w.hub.doc_mut().get_changes(&[]).len(), before + 1);
@@ -1684,10 +1697,7 @@ mod tests {
     }
 
     fn held_acknowledgements() {
-        let mut w = World::new(2, group_doc());
-        w.sync_client(0);
-        w.sync_client(1);
-        relay_edit(&mut w, 1, 0, "a");
+        let mut w = two_in_step_after_an_edit();
         // Client 0 only has an acknowledgement to send: it waits.
         assert!(w.clients[0].outgoing_at(1_000).is_empty());
         assert_eq!(w.clients[0].ack_due(), Some(1_000 + ACK_DELAY_MS));
@@ -1700,11 +1710,8 @@ mod tests {
         assert_eq!(due.len(), 1);
         assert_eq!(w.clients[0].ack_due(), None);
         // It tells the server client 0 has both changes.
+        assert!(w.deliver_to_server(0, &due[0]), "not a sync frame");
         let peer0 = w.conns[0].remote().unwrap().clone();
-        let ServerInbound::Doc { data, .. } = w.conns[0].receive(&due[0]).unwrap() else {
-            panic!("not a sync frame");
-        };
-        w.hub.receive(&peer0, &data).unwrap();
         assert!(w.hub.peer_has_everything(&peer0));
 
         // Held, then replaced by the client's own edit, which says the same and more.
