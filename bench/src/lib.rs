@@ -1,4 +1,7 @@
-//! Fixtures shared by the criterion benchmarks: documents with a realistic typing history.
+//! Fixtures shared by the criterion benchmarks (documents with a realistic typing history), and
+//! the load generator's CPU sets ([`cpus`]).
+
+pub mod cpus;
 
 use automerge::{AutoCommit, ReadDoc};
 use samtal_shared::DocumentId;

@@ -11,6 +11,7 @@ use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ObjType, ReadDoc, Value};
 use clap::Parser;
 use futures_util::{SinkExt, StreamExt};
+use samtal_bench::cpus::{self, CpuList};
 use samtal_shared::docs::{GroupSpec, QuestionSpec, WorkshopSpec};
 use samtal_shared::protocol::Message;
 use samtal_shared::session::SessionInfo;
@@ -71,6 +72,13 @@ struct Args {
     /// answer is what a group writes in a session).
     #[arg(long, default_value_t = 0)]
     prefill: usize,
+    /// Run the servers under test on these CPUs only (`0`, `0-1`, `0,2`): the goals are stated
+    /// for a 2-core server, and the generator's own work then never counts as the server's.
+    #[arg(long)]
+    server_cpus: Option<CpuList>,
+    /// Run the generator on these CPUs only (the rest of a larger machine: `2-15`).
+    #[arg(long)]
+    generator_cpus: Option<CpuList>,
 }
 
 /// Nanoseconds since the generator started: every client shares this clock, so a timestamp
@@ -118,13 +126,17 @@ async fn wait_for_port(port: u16) -> Result<()> {
     Ok(())
 }
 
-/// Start a server on a free loopback port with a fresh data folder; `command` gets both.
-async fn spawn(command: impl FnOnce(u16, &std::path::Path) -> Command) -> Result<Spawned> {
+/// Start a server on a free loopback port with a fresh data folder (`command` gets both), on
+/// `cpus` when given.
+async fn spawn(
+    cpus: Option<&CpuList>,
+    command: impl FnOnce(u16, &std::path::Path) -> Command,
+) -> Result<Spawned> {
     let dir = tempfile::tempdir()?;
     let port = free_port()?;
-    let child = command(port, dir.path())
-        .stdout(Stdio::null())
-        .spawn()
+    let mut command = command(port, dir.path());
+    let child = cpus::with_cpus(cpus, || command.stdout(Stdio::null()).spawn())
+        .context("moving to the server's CPUs")?
         .context("starting the server")?;
     let s = Spawned {
         child,
@@ -136,7 +148,7 @@ async fn spawn(command: impl FnOnce(u16, &std::path::Path) -> Command) -> Result
 }
 
 async fn spawn_samtal(args: &Args) -> Result<Spawned> {
-    spawn(|port, dir| {
+    spawn(args.server_cpus.as_ref(), |port, dir| {
         let mut c = Command::new(&args.server_bin);
         c.args(["--bind", &format!("127.0.0.1:{port}")])
             .arg("--data")
@@ -152,7 +164,7 @@ async fn spawn_samtal(args: &Args) -> Result<Spawned> {
 }
 
 async fn spawn_js(args: &Args) -> Result<Spawned> {
-    spawn(|port, dir| {
+    spawn(args.server_cpus.as_ref(), |port, dir| {
         let mut c = Command::new("node");
         c.current_dir(&args.js)
             .arg("sync-server.mjs")
@@ -729,10 +741,20 @@ fn raise_open_files() {
     }
 }
 
-#[tokio::main]
-async fn main() -> Result<()> {
+fn main() -> Result<()> {
     let args = Args::parse();
     raise_open_files();
+    // Before the runtime exists, so that all of its worker threads start on these CPUs.
+    if let Some(cpus) = &args.generator_cpus {
+        cpus::pin_this_thread(cpus).context("moving to the generator's CPUs")?;
+    }
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(run_all(args))
+}
+
+async fn run_all(args: Args) -> Result<()> {
     let targets: &[&'static str] = match args.target.as_str() {
         "samtal" => &["samtal"],
         "js" => &["js"],
@@ -741,6 +763,14 @@ async fn main() -> Result<()> {
     };
     if args.instances > 1 && args.database_url.is_none() {
         bail!("several instances need a shared database: --database-url postgres://…");
+    }
+    if args.server_cpus.is_some() || args.generator_cpus.is_some() {
+        let show = |c: &Option<CpuList>| c.as_ref().map_or("any".to_owned(), |c| c.to_string());
+        println!(
+            "CPUs: servers on {}, generator on {}",
+            show(&args.server_cpus),
+            show(&args.generator_cpus)
+        );
     }
     if args.instances > 1 {
         println!(
