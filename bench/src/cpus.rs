@@ -1,8 +1,8 @@
 //! CPU sets for the load generator (`--server-cpus`, `--generator-cpus`): the server under test
-//! and the generator each get their own cores, so the generator's work is not counted as the
-//! server's and cannot starve it. On a 2-core machine that is one core each; on a larger one the
-//! server keeps the two cores the goals are stated for and the generator gets the rest (at
-//! 50 × 20 clients it needs several).
+//! and the generator each get their own cores, so neither waits for the other's work (the CPU
+//! time each reports is its own either way). On a 2-core machine that is one core each; on a
+//! larger one the server keeps the two cores the goals are stated for and the generator gets
+//! the rest (at 50 × 20 clients it needs several).
 //!
 //! A process inherits the CPUs of the thread that starts it, so [`with_cpus`] moves the calling
 //! thread onto the server's CPUs just for the spawn and back afterwards.
@@ -29,11 +29,6 @@ pub enum CpuListError {
 }
 
 impl CpuList {
-    /// The CPUs, in the order given.
-    pub fn cpus(&self) -> &[usize] {
-        &self.0
-    }
-
     fn set(&self) -> CpuSet {
         let mut set = CpuSet::new();
         for &cpu in &self.0 {
@@ -105,7 +100,7 @@ mod tests {
     use super::*;
 
     fn list(s: &str) -> Result<Vec<usize>, CpuListError> {
-        s.parse::<CpuList>().map(|l| l.cpus().to_vec())
+        s.parse::<CpuList>().map(|l| l.0)
     }
 
     #[test]

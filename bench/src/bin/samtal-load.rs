@@ -73,7 +73,7 @@ struct Args {
     #[arg(long, default_value_t = 0)]
     prefill: usize,
     /// Run the servers under test on these CPUs only (`0`, `0-1`, `0,2`): the goals are stated
-    /// for a 2-core server, and the generator's own work then never counts as the server's.
+    /// for a 2-core server, and the generator then never competes with it for a core.
     #[arg(long)]
     server_cpus: Option<CpuList>,
     /// Run the generator on these CPUs only (the rest of a larger machine: `2-15`).
@@ -135,14 +135,17 @@ async fn spawn(
     let dir = tempfile::tempdir()?;
     let port = free_port()?;
     let mut command = command(port, dir.path());
-    let child = cpus::with_cpus(cpus, || command.stdout(Stdio::null()).spawn())
-        .context("moving to the server's CPUs")?
-        .context("starting the server")?;
-    let s = Spawned {
-        child,
-        port,
-        _dir: dir,
-    };
+    // Owned by `Spawned` as soon as it runs: should moving this thread back fail, dropping it
+    // stops the server instead of leaving it behind.
+    let s = cpus::with_cpus(cpus, || {
+        command.stdout(Stdio::null()).spawn().map(|child| Spawned {
+            child,
+            port,
+            _dir: dir,
+        })
+    })
+    .context("moving to the server's CPUs")?
+    .context("starting the server")?;
     wait_for_port(port).await?;
     Ok(s)
 }
