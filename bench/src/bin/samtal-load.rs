@@ -167,7 +167,7 @@ async fn spawn_samtal(args: &Args) -> Result<Spawned> {
 }
 
 async fn spawn_js(args: &Args) -> Result<Spawned> {
-    spawn(args.server_cpus.as_ref(), |port, dir| {
+    let server = spawn(args.server_cpus.as_ref(), |port, dir| {
         let mut c = Command::new("node");
         c.current_dir(&args.js)
             .arg("sync-server.mjs")
@@ -175,7 +175,22 @@ async fn spawn_js(args: &Args) -> Result<Spawned> {
             .arg(dir);
         c
     })
-    .await
+    .await?;
+    // Its port opens before automerge-repo answers on it: a join that early is reset (seen
+    // with Node on one core, `--server-cpus 0`, in about one run of three). Samtal's clients
+    // start only after HTTP calls the server has answered.
+    let url = format!("ws://127.0.0.1:{}", server.port);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let mut probe = ClientRepo::new(PeerId::new("ready-probe".to_owned()));
+        match tokio::time::timeout(Duration::from_secs(5), connect(&url, &mut probe)).await {
+            Ok(Ok(_)) => return Ok(server),
+            failed if Instant::now() > deadline => {
+                bail!("the reference server never answered a join: {failed:?}")
+            }
+            _ => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
 }
 
 /// CPU seconds (user + system) a process has used so far.
@@ -323,16 +338,14 @@ struct Shared {
 type Ws =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn connect(target: &GroupTarget, repo: &mut ClientRepo) -> Result<Ws> {
+async fn connect(url: &str, repo: &mut ClientRepo) -> Result<Ws> {
     // TCP_NODELAY on the client side too, as browsers do for WebSockets.
     // 8 KiB buffers, as the server has: tungstenite's default 128 KiB read buffer is zeroed
     // again on every read (a few per cent of the generator's CPU).
     let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
         .read_buffer_size(8 * 1024)
         .write_buffer_size(8 * 1024);
-    let (mut ws, _) =
-        tokio_tungstenite::connect_async_with_config(target.url.as_str(), Some(config), true)
-            .await?;
+    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(url, Some(config), true).await?;
     ws.send(WsMessage::Binary(repo.join_frame().into())).await?;
     while !repo.is_connected() {
         match ws.next().await {
@@ -391,7 +404,7 @@ async fn client(
         Some(bytes) => AutoCommit::load(bytes)?,
         None => AutoCommit::new(),
     };
-    let mut ws = connect(&target, &mut repo).await?;
+    let mut ws = connect(&target.url, &mut repo).await?;
     repo.add_doc(target.doc, doc);
     for f in repo.outgoing() {
         ws.send(WsMessage::Binary(f.into())).await?;
