@@ -818,9 +818,12 @@ async fn run_all(args: Args) -> Result<()> {
         } else {
             // Percentiles of the few edits that got through say nothing about the rest.
             format!(
-                "latency not comparable (arrivals: samtal {:.0} %, js {:.0} % of expected)",
+                "latency not comparable (arrivals: samtal {:.0} %, js {:.0} % of expected; \
+                 failed clients: samtal {}, js {})",
                 100.0 * delivered_share(&args, s),
                 100.0 * delivered_share(&args, j),
+                s.errors,
+                j.errors,
             )
         };
         println!(
