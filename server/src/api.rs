@@ -90,6 +90,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/workshop/{token}", delete(erase))
         .route("/healthz", get(|| async { "ok" }))
         .fallback_service(statics)
+        .layer(axum::middleware::from_fn(no_store))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 // Paths carry capability tokens: log only the route's first segments.
@@ -114,6 +115,21 @@ pub fn router(state: Arc<AppState>) -> Router {
             csp,
         ))
         .with_state(state)
+}
+
+/// `Cache-Control: no-store` on everything a link opens: the API's answers and the pages whose
+/// address holds a token (no shared or disk cache keeps a workshop's notes or links).
+async fn no_store(req: Request<axum::body::Body>, next: axum::middleware::Next) -> Response {
+    let path = req.uri().path();
+    let secret = ["/api/", "/f/", "/g/", "/c/"]
+        .iter()
+        .any(|p| path.starts_with(p));
+    let mut resp = next.run(req).await;
+    if secret {
+        resp.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    resp
 }
 
 /// `/g/SECRET` → `/g/…`: tokens never reach the logs.
@@ -158,16 +174,26 @@ async fn create_workshop(
     headers: HeaderMap,
     body: Result<Json<WorkshopSpec>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<WorkshopLinks>), AppError> {
-    let authorised = match &state.settings.admin_token {
-        Some(expected) => headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .is_some_and(|given| auth::constant_time_eq(given.as_bytes(), expected.as_bytes())),
-        None => peer.ip().is_loopback(),
-    };
-    if !authorised {
-        return Err(AppError::NotAdmin);
+    match &state.settings.admin_token {
+        Some(expected) => {
+            let given = headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "));
+            if !given.is_some_and(|g| auth::constant_time_eq(g.as_bytes(), expected.as_bytes())) {
+                return Err(AppError::NotAdmin);
+            }
+        }
+        // No token: only a server nobody reaches from outside, and only a request made on
+        // this computer — not one a reverse proxy on this computer passes on.
+        None => {
+            let proxied = ["forwarded", "x-forwarded-for", "via"]
+                .iter()
+                .any(|h| headers.contains_key(*h));
+            if !state.local_only || !peer.ip().is_loopback() || proxied {
+                return Err(AppError::AdminClosed);
+            }
+        }
     }
     let Json(spec) = body.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let links = workshops::create(&state, spec).await?;
@@ -204,20 +230,18 @@ pub async fn session_info(state: &Arc<AppState>, cap: Capability) -> Result<Sess
     })
 }
 
-/// Origin check: browsers always send `Origin` on WebSocket upgrades; it must be this server
-/// (same host as the request) or the configured public URL. Native clients send none.
+/// Origin check: browsers always send `Origin` on WebSocket upgrades; it must be the public
+/// URL's origin, or — only on a server bound to loopback — a loopback origin. The `Host`
+/// header is never trusted for this (DNS rebinding makes it whatever the attacker's page
+/// needs). Native clients send no `Origin`.
 fn origin_allowed(state: &AppState, headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true;
     };
-    if origin == state.base_url {
+    if origin == crate::origin_of(&state.base_url) {
         return true;
     }
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    let origin_host = origin
-        .strip_prefix("http://")
-        .or_else(|| origin.strip_prefix("https://"));
-    matches!((host, origin_host), (Some(h), Some(o)) if h == o)
+    state.bound_to_loopback && crate::is_loopback_url(origin)
 }
 
 async fn sync(

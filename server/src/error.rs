@@ -15,6 +15,10 @@ pub enum AppError {
     NotFound,
     #[error("only the administrator may do this")]
     NotAdmin,
+    #[error(
+        "creating workshops needs SAMTAL_ADMIN_TOKEN on this server: without it, only a server that is bound to and published on loopback accepts requests made directly on this computer"
+    )]
+    AdminClosed,
     #[error("requests from this origin are not allowed")]
     BadOrigin,
     #[error("too many connections to this workshop; try again in a minute")]
@@ -35,7 +39,7 @@ impl AppError {
             AppError::InvalidLink | AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Expired(_) => StatusCode::GONE,
-            AppError::NotAdmin => StatusCode::UNAUTHORIZED,
+            AppError::NotAdmin | AppError::AdminClosed => StatusCode::UNAUTHORIZED,
             AppError::BadOrigin => StatusCode::FORBIDDEN,
             AppError::TooManyConnections | AppError::TooManyWorkshops => {
                 StatusCode::SERVICE_UNAVAILABLE

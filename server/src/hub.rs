@@ -2,13 +2,14 @@
 //! batches what arrives, persists new changes (one transaction, fsync'd) and only then sends
 //! sync messages — so no peer ever sees heads that are not on disk.
 
-use crate::storage::Storage;
+use crate::storage::{DocRecord, Storage};
 use automerge::AutoCommit;
 use samtal_shared::DocumentId;
 use samtal_shared::PeerId;
 use samtal_shared::docs::{self, Workshop};
 use samtal_shared::history;
-use samtal_shared::roles::Access;
+use samtal_shared::policy::WriteRules;
+use samtal_shared::roles::{Access, DocKind};
 use samtal_shared::sync::{DocHub, SyncError};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -135,6 +136,9 @@ fn deliver(
 /// A workshop document changed on disk (the reconciler mirrors it and creates structure).
 #[derive(Debug, Clone)]
 pub struct WorkshopChanged {
+    /// The workshop the document belongs to, from storage's records.
+    pub workshop_id: String,
+    /// The document's content as it is now.
     pub workshop: Workshop,
 }
 
@@ -298,8 +302,25 @@ impl Hub {
         ))
     }
 
+    /// What the document is, from storage's records.
+    async fn record(&self, doc: DocumentId) -> Result<DocRecord, String> {
+        let storage = Arc::clone(&self.storage);
+        tokio::task::spawn_blocking(move || storage.doc_record(&doc))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| "document not found in storage".to_owned())
+    }
+
     async fn run(self: Arc<Self>, doc_id: DocumentId, mut rx: mpsc::Receiver<DocCmd>) {
-        let (doc, mut stored) = match self.load(doc_id).await {
+        let loaded = match self.record(doc_id).await {
+            Ok(record) => self
+                .load(doc_id)
+                .await
+                .map(|(doc, size)| (record, doc, size)),
+            Err(e) => Err(e),
+        };
+        let (record, doc, mut stored) = match loaded {
             Ok(loaded) => loaded,
             Err(e) => {
                 tracing::error!(doc = %doc_id, error = %e, "could not load document");
@@ -315,7 +336,9 @@ impl Hub {
                 return;
             }
         };
-        let is_workshop = docs::kind_of(&doc).as_deref() == Some("workshop");
+        // What the document is comes from the server's records: its content is the writers'.
+        let is_workshop = record.kind == DocKind::Workshop;
+        let rules = WriteRules::for_kind(&record.kind);
         let mut hub = DocHub::new(doc);
         let mut conns: HashMap<PeerId, ConnHandle> = HashMap::new();
         let mut persisted = hub.heads();
@@ -371,7 +394,7 @@ impl Hub {
                         break;
                     }
                     DocCmd::Attach { peer, access, conn } => {
-                        hub.attach(peer.clone(), access);
+                        hub.attach_with_rules(peer.clone(), access, rules);
                         conns.insert(peer, conn);
                     }
                     DocCmd::Detach { peer } => {
@@ -427,8 +450,10 @@ impl Hub {
                         if is_workshop {
                             match docs::read_workshop(hub.doc()) {
                                 Ok(workshop) => {
-                                    let _ =
-                                        self.workshop_changes.send(WorkshopChanged { workshop });
+                                    let _ = self.workshop_changes.send(WorkshopChanged {
+                                        workshop_id: record.workshop_id.clone(),
+                                        workshop,
+                                    });
                                 }
                                 Err(e) => {
                                     tracing::warn!(doc = %doc_id, error = %e, "workshop document unreadable");

@@ -32,6 +32,38 @@ pub struct AppState {
     pub live: Mutex<live::Registry>,
     /// Flips to true on shutdown; connections close with "going away".
     pub shutdown: watch::Receiver<bool>,
+    /// The socket is bound to a loopback address.
+    pub bound_to_loopback: bool,
+    /// Bound to loopback *and* published on a loopback URL: nobody outside this computer can
+    /// reach it, so without an admin token local requests may create workshops.
+    pub local_only: bool,
+}
+
+/// `scheme://host[:port]` of a URL (what a browser sends as `Origin`).
+pub fn origin_of(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    match url[after_scheme..].find('/') {
+        Some(i) => &url[..after_scheme + i],
+        None => url,
+    }
+}
+
+/// Whether a URL's host is `localhost` or a loopback address.
+pub fn is_loopback_url(url: &str) -> bool {
+    let origin = origin_of(url);
+    let Some((_, authority)) = origin.split_once("://") else {
+        return false;
+    };
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
+    let host = if let Some(v6) = authority.strip_prefix('[') {
+        v6.split(']').next().unwrap_or_default()
+    } else {
+        authority.split(':').next().unwrap_or_default()
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The storage `SAMTAL_DATABASE_URL` names: Postgres, or SQLite (the default, in `SAMTAL_DATA`).
@@ -109,7 +141,24 @@ impl Server {
             settings.max_doc_bytes,
             std::time::Duration::from_secs(settings.idle_doc_secs),
         );
+        let bound_to_loopback = addr.ip().is_loopback();
+        let local_only = bound_to_loopback && is_loopback_url(&base_url);
+        if settings.admin_token.is_some() {
+            tracing::info!(
+                "workshops are created with SAMTAL_ADMIN_TOKEN (POST /api/workshops, Authorization: Bearer)"
+            );
+        } else if local_only {
+            tracing::info!(
+                "no SAMTAL_ADMIN_TOKEN: workshops can be created only from this computer, directly (not through a proxy)"
+            );
+        } else {
+            tracing::warn!(
+                "no SAMTAL_ADMIN_TOKEN on a server reachable from outside: nobody can create workshops over HTTP; set SAMTAL_ADMIN_TOKEN"
+            );
+        }
         let state = Arc::new(AppState {
+            bound_to_loopback,
+            local_only,
             hub: Arc::new(hub),
             storage,
             base_url,

@@ -10,8 +10,9 @@
 
 use crate::auth::TokenHash;
 use crate::storage::{
-    Capability, Changed, DocRecord, NewWorkshopRecord, OnChange, Storage, StorageError, TargetRow,
-    WorkshopRow, kind_columns, kind_from_columns, role_columns, role_from_columns,
+    Capability, Changed, DocRecord, MAX_OPEN_DAYS, NewWorkshopRecord, OnChange, Storage,
+    StorageError, TargetRow, WorkshopRow, kind_columns, kind_from_columns, role_columns,
+    role_from_columns,
 };
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, NoTls};
@@ -265,6 +266,24 @@ impl Storage for PostgresStorage {
                 })
             })
             .collect()
+    }
+
+    fn doc_record(&self, doc_id: &DocumentId) -> Result<Option<DocRecord>, StorageError> {
+        let rows = self.read(|c| {
+            Ok(c.query(
+                "SELECT workshop_id, kind, group_id FROM documents WHERE doc_id = $1",
+                &[&doc_id.to_string()],
+            )?)
+        })?;
+        rows.first()
+            .map(|r| {
+                Ok(DocRecord {
+                    doc_id: *doc_id,
+                    workshop_id: r.get(0),
+                    kind: kind_from_columns(r.get::<_, String>(1).as_str(), r.get(2))?,
+                })
+            })
+            .transpose()
     }
 
     fn load_doc(&self, doc_id: &DocumentId) -> Result<Option<Vec<u8>>, StorageError> {
@@ -526,6 +545,13 @@ impl Storage for PostgresStorage {
             tx.commit()?;
             Ok(())
         })?;
+        // Deleted rows stay on disk as dead tuples until VACUUM reclaims them (their bytes
+        // may stay in the files until the space is reused; see SECURITY.md).
+        if let Err(e) = self.with(|c| {
+            Ok(c.batch_execute("VACUUM chunks, documents, capabilities, link_targets, workshops")?)
+        }) {
+            tracing::warn!(error = %e, "VACUUM after an erase failed; autovacuum will reclaim the rows");
+        }
         Ok(docs.into_iter().map(|d| d.doc_id).collect())
     }
 
@@ -534,8 +560,9 @@ impl Storage for PostgresStorage {
             Ok(c.query(
                 "SELECT workshop_id FROM workshops
                  WHERE (closed_at IS NOT NULL AND closed_at < $1)
-                    OR (access_until IS NOT NULL AND access_until < $1)",
-                &[&cutoff],
+                    OR (access_until IS NOT NULL AND access_until < $1)
+                    OR created_at < $1::date - $2::integer",
+                &[&cutoff, &i32::try_from(MAX_OPEN_DAYS).unwrap_or(i32::MAX)],
             )?
             .iter()
             .map(|r| r.get(0))

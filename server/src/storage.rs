@@ -90,11 +90,18 @@ pub struct WorkshopRow {
     pub link_secret: Option<Vec<u8>>,
 }
 
+/// The longest a workshop counts as open, from its creation, whatever its phase and
+/// `access_until` say: retention's backstop, so every workshop is erased in the end.
+pub const MAX_OPEN_DAYS: u32 = 365;
+
 pub trait Storage: Send + Sync + 'static {
     fn create_workshop(&self, w: &NewWorkshopRecord) -> Result<(), StorageError>;
     fn workshop_count(&self) -> Result<usize, StorageError>;
     fn capability(&self, hash: &TokenHash) -> Result<Option<Capability>, StorageError>;
     fn workshop_docs(&self, workshop_id: &str) -> Result<Vec<DocRecord>, StorageError>;
+    /// What a document is and which workshop it belongs to, from the server's own records
+    /// (never from the document's content, which its writers can change).
+    fn doc_record(&self, doc_id: &DocumentId) -> Result<Option<DocRecord>, StorageError>;
     /// All chunks of a document in order (snapshot first), ready for `Automerge::load`.
     fn load_doc(&self, doc_id: &DocumentId) -> Result<Option<Vec<u8>>, StorageError>;
     /// Append one incremental chunk; returns (number of chunks, total bytes) afterwards.
@@ -135,7 +142,9 @@ pub trait Storage: Send + Sync + 'static {
     /// Delete the workshop: every document, chunk and capability, in one transaction.
     /// Returns the deleted documents' ids.
     fn erase_workshop(&self, workshop_id: &str) -> Result<Vec<DocumentId>, StorageError>;
-    /// Workshops closed (phase closed, or past `access_until`) more than `days` before `today`.
+    /// Workshops closed (phase closed, or past `access_until`) before `cutoff` — and, as a
+    /// backstop whatever the workshop says, every workshop created more than
+    /// [`MAX_OPEN_DAYS`] before it.
     fn closed_before(&self, cutoff: &str) -> Result<Vec<String>, StorageError>;
     /// One chunk of a document by the id another instance announced (`None`: not there any
     /// more, e.g. compacted — read the whole document instead).
@@ -313,6 +322,9 @@ impl SqliteStorage {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Deleted content is overwritten, not just unlinked (an erased workshop's notes must
+        // not stay readable in free pages).
+        conn.pragma_update(None, "secure_delete", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
         migrate(&conn)?;
@@ -475,6 +487,31 @@ impl Storage for SqliteStorage {
             });
         }
         Ok(out)
+    }
+
+    fn doc_record(&self, doc_id: &DocumentId) -> Result<Option<DocRecord>, StorageError> {
+        let conn = self.conn()?;
+        let row = conn
+            .query_row(
+                "SELECT workshop_id, kind, group_id FROM documents WHERE doc_id = ?1",
+                params![doc_id.to_string()],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                    ))
+                },
+            )
+            .optional()?;
+        row.map(|(workshop_id, kind, group)| {
+            Ok(DocRecord {
+                doc_id: *doc_id,
+                workshop_id,
+                kind: kind_from_columns(&kind, group)?,
+            })
+        })
+        .transpose()
     }
 
     fn load_doc(&self, doc_id: &DocumentId) -> Result<Option<Vec<u8>>, StorageError> {
@@ -694,6 +731,17 @@ impl Storage for SqliteStorage {
             )?;
         }
         tx.commit()?;
+        // The deleted pages still sit in the write-ahead log until a checkpoint: copy them
+        // back (zeroed, with secure_delete) and empty the log.
+        let (busy, _, _): (i64, i64, i64) =
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        if busy != 0 {
+            tracing::warn!(
+                "the write-ahead log could not be emptied after an erase; it will be at the next checkpoint"
+            );
+        }
         Ok(docs.into_iter().map(|d| d.doc_id).collect())
     }
 
@@ -702,10 +750,13 @@ impl Storage for SqliteStorage {
         let mut stmt = conn.prepare(
             "SELECT workshop_id FROM workshops
              WHERE (closed_at IS NOT NULL AND closed_at < ?1)
-                OR (access_until IS NOT NULL AND access_until < ?1)",
+                OR (access_until IS NOT NULL AND access_until < ?1)
+                OR date(created_at) < date(?1, ?2)",
         )?;
         let ids = stmt
-            .query_map(params![cutoff], |r| r.get::<_, String>(0))?
+            .query_map(params![cutoff, format!("-{MAX_OPEN_DAYS} days")], |r| {
+                r.get::<_, String>(0)
+            })?
             .collect::<Result<_, _>>()?;
         Ok(ids)
     }

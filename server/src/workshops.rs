@@ -359,7 +359,14 @@ pub async fn reconcile(
         // Only the newest state of each workshop matters.
         let mut latest: HashMap<String, Workshop> = HashMap::new();
         for c in batch.drain(..) {
-            latest.insert(c.workshop.workshop_id.clone(), c.workshop);
+            // The stored record says which workshop this is; a document whose header names
+            // another is not mirrored anywhere (writers cannot change the header, so this
+            // means a document from before that rule, or a bug).
+            if c.workshop.workshop_id != c.workshop_id {
+                tracing::warn!(workshop = %c.workshop_id, header = %c.workshop.workshop_id, "workshop document's header names another workshop; ignored");
+                continue;
+            }
+            latest.insert(c.workshop_id, c.workshop);
         }
         for (id, w) in latest {
             let sig = structure_of(&w);

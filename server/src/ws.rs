@@ -10,11 +10,13 @@ use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, close_code}
 use futures_util::{SinkExt, StreamExt};
 use samtal_shared::DocumentId;
 use samtal_shared::Message;
+use samtal_shared::PeerId;
 use samtal_shared::roles::{Access, DocKind};
 use samtal_shared::session::SessionInfo;
 use samtal_shared::sync::{ServerConnection, ServerInbound};
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::{Notify, mpsc};
 
@@ -82,6 +84,9 @@ enum End {
     Stalled,
 }
 
+/// The next connection's id (see `me` in [`serve`]).
+static NEXT_CONNECTION: AtomicU64 = AtomicU64::new(1);
+
 pub async fn serve(
     socket: WebSocket,
     state: Arc<AppState>,
@@ -93,6 +98,12 @@ pub async fn serve(
     let handle = ConnHandle::new(tx);
     let mut kinds: HashMap<DocumentId, DocKind> = info.docs.iter().cloned().collect();
     let mut conn = ServerConnection::new(state.server_peer.clone());
+    // Document actors know this connection by an id the server gives it, never by the peer id
+    // the client chose (two connections may claim the same one).
+    let me = PeerId::new(format!(
+        "connection-{}",
+        NEXT_CONNECTION.fetch_add(1, Ordering::Relaxed)
+    ));
     let mut attached: HashMap<DocumentId, mpsc::Sender<DocCmd>> = HashMap::new();
     let mut shutdown = state.shutdown.clone();
     let max_frame = state.settings.max_frame_bytes;
@@ -124,7 +135,8 @@ pub async fn serve(
                         }
                     }
                     Ok(ServerInbound::Doc { document_id, data }) => {
-                        let Some(peer) = conn.remote().cloned() else { break End::Fail(close_code::PROTOCOL, "join first".into()) };
+                        if conn.remote().is_none() { break End::Fail(close_code::PROTOCOL, "join first".into()) }
+                        let peer = me.clone();
                         slot.touch();
                         let doc = match attached.get(&document_id) {
                             Some(d) => d.clone(),
@@ -184,10 +196,8 @@ pub async fn serve(
         }
     };
 
-    if let Some(peer) = conn.remote().cloned() {
-        for doc in attached.values() {
-            let _ = doc.send(DocCmd::Detach { peer: peer.clone() }).await;
-        }
+    for doc in attached.values() {
+        let _ = doc.send(DocCmd::Detach { peer: me.clone() }).await;
     }
     if let End::Stalled = end {
         tracing::info!(

@@ -33,7 +33,8 @@ pub enum LoadError {
 }
 
 const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
-const DOCUMENT: u8 = 0;
+/// The kind byte of a whole-document chunk.
+pub const DOCUMENT: u8 = 0;
 const CHANGE: u8 = 1;
 const COMPRESSED_CHANGE: u8 = 2;
 

@@ -13,6 +13,7 @@ pub mod history;
 pub mod i18n;
 pub mod ids;
 pub mod plenary;
+pub mod policy;
 pub mod protocol;
 pub mod roles;
 pub mod session;

@@ -7,6 +7,7 @@
 
 use crate::guard;
 use crate::ids::{DocumentId, IdCache, PeerId};
+use crate::policy::{PolicyError, WriteRules};
 use crate::protocol::{Message, PROTOCOL_VERSION, PeerMetadata, ProtocolError};
 use crate::roles::Access;
 use automerge::sync::{self, SyncDoc};
@@ -22,6 +23,8 @@ pub enum SyncError {
     ReadOnly,
     #[error("peer has no sync session for this document")]
     NotAttached,
+    #[error("the changes were refused: {0}")]
+    Forbidden(PolicyError),
     #[error("changes could not be applied: {0}")]
     Apply(String),
     /// automerge panicked on the message: the document may be half-changed; reload it.
@@ -734,6 +737,9 @@ fn generate_message(
 struct PeerSync {
     state: sync::State,
     access: Access,
+    /// What this writer may change inside the document (`None`: anything, as between a client
+    /// and its own server).
+    rules: Option<WriteRules>,
 }
 
 /// One document and the sync state of every peer that shares it.
@@ -789,14 +795,25 @@ impl DocHub {
         self.doc
     }
 
-    /// Start (or restart) a sync session with `peer`.
+    /// Start (or restart) a sync session with `peer`, which may change anything it may write.
     pub fn attach(&mut self, peer: PeerId, access: Access) {
+        self.attach_peer(peer, access, None);
+    }
+
+    /// Start (or restart) a sync session with a peer whose changes must keep to `rules` (the
+    /// server's side of every link): a message breaking them is refused whole.
+    pub fn attach_with_rules(&mut self, peer: PeerId, access: Access, rules: WriteRules) {
+        self.attach_peer(peer, access, Some(rules));
+    }
+
+    fn attach_peer(&mut self, peer: PeerId, access: Access, rules: Option<WriteRules>) {
         self.dirty.insert(peer.clone());
         self.peers.insert(
             peer,
             PeerSync {
                 state: sync::State::new(),
                 access,
+                rules,
             },
         );
     }
@@ -847,6 +864,13 @@ impl DocHub {
         }
         if !msg.changes.is_empty() && p.access < Access::Write {
             return Err(SyncError::ReadOnly);
+        }
+        if let Some(rules) = p.rules
+            && !msg.changes.is_empty()
+        {
+            rules
+                .check(&mut self.doc, msg.changes.iter())
+                .map_err(SyncError::Forbidden)?;
         }
         self.dirty.insert(peer.clone());
         let before = self.doc.get_heads();

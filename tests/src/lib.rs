@@ -519,6 +519,13 @@ impl samtal_server::storage::Storage for FaultyStorage {
     ) -> Result<Vec<samtal_server::storage::DocRecord>, samtal_server::storage::StorageError> {
         self.inner.workshop_docs(workshop_id)
     }
+    fn doc_record(
+        &self,
+        doc_id: &DocumentId,
+    ) -> Result<Option<samtal_server::storage::DocRecord>, samtal_server::storage::StorageError>
+    {
+        self.inner.doc_record(doc_id)
+    }
     fn load_doc(
         &self,
         doc_id: &DocumentId,

@@ -5,11 +5,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use automerge::sync::SyncDoc;
-use automerge::{AutoCommit, ROOT, ReadDoc, transaction::Transactable};
+use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, transaction::Transactable};
 use futures_util::{SinkExt, StreamExt};
 use samtal_server::settings::Settings;
 use samtal_server::workshops::WorkshopLinks;
-use samtal_shared::docs::{WorkshopEdit, apply_workshop_edit, read_workshop};
+use samtal_shared::docs::{self, SchemaError, WorkshopEdit, apply_workshop_edit, read_workshop};
+use samtal_shared::plenary::{PlenaryEdit, apply_plenary_edit, read_plenary};
 use samtal_shared::sync::ClientRepo;
 use samtal_shared::{DocumentId, Message, PeerId};
 use samtal_tests::*;
@@ -358,6 +359,44 @@ fn sync_data(doc: &mut AutoCommit) -> Vec<u8> {
         .unwrap()
 }
 
+/// A write each document kind's rules allow (`samtal_shared::policy`), marked with `key`: the
+/// workshop's title, a follow-up in the plenary, a highlight item in a group; a root key in a
+/// document the link does not know (refused before any rule is read).
+fn probe_write(d: &mut AutoCommit, key: &str) -> Result<(), SchemaError> {
+    match docs::kind_of(d).as_deref() {
+        Some("workshop") => apply_workshop_edit(d, &WorkshopEdit::Title(key.into())),
+        Some("plenary") => apply_plenary_edit(d, &PlenaryEdit::AddFollowUp { id: key.into() }),
+        Some("group") => {
+            let Some((_, list)) = d.get(ROOT, "highlights")? else {
+                return Err(SchemaError::Field("highlights"));
+            };
+            let item = d.insert_object(&list, d.length(&list), ObjType::Map)?;
+            d.put(&item, "id", key)?;
+            Ok(())
+        }
+        _ => {
+            d.put(ROOT, key, 1)?;
+            Ok(())
+        }
+    }
+}
+
+/// Whether a stored document holds [`probe_write`]'s mark.
+fn has_probe(d: &AutoCommit, key: &str) -> bool {
+    match docs::kind_of(d).as_deref() {
+        Some("workshop") => read_workshop(d).is_ok_and(|w| w.title == key),
+        Some("plenary") => read_plenary(d).is_ok_and(|p| p.follow_up.iter().any(|f| f.id == key)),
+        Some("group") => d.get(ROOT, "highlights").ok().flatten().is_some_and(|(_, list)| {
+            (0..d.length(&list)).any(|i| {
+                d.get(&list, i).ok().flatten().is_some_and(|(_, item)| {
+                    matches!(d.get(&item, "id"), Ok(Some((automerge::Value::Scalar(s), _))) if s.as_str() == Some(key))
+                })
+            })
+        }),
+        _ => d.get(ROOT, key).ok().flatten().is_some(),
+    }
+}
+
 /// What the server does after one frame: answers `doc` (after `ping`), ignores it, closes
 /// quietly, or sends an error.
 async fn after(ws: &mut Ws, me: &PeerId, ping: DocumentId) -> Answer {
@@ -437,11 +476,7 @@ async fn protocol_answer(w: &World, role: Role, kind: Kind, n: usize) -> Answer 
                 c.repo.add_doc(doc, AutoCommit::new());
             }
             let key = format!("probe-{n}");
-            c.change(doc, |d| {
-                d.put(ROOT, key.as_str(), 1)?;
-                Ok(())
-            })
-            .unwrap();
+            c.change(doc, |d| probe_write(d, &key)).unwrap();
             let answer = match c.sync().await {
                 Ok(()) => Answer::Ok,
                 Err(e) => {
@@ -451,7 +486,7 @@ async fn protocol_answer(w: &World, role: Role, kind: Kind, n: usize) -> Answer 
             };
             // Whatever the answer, the SQLite file agrees with it.
             let stored = stored_doc(&w.server.data, doc).unwrap();
-            let has_it = stored.is_some_and(|s| s.get(ROOT, key.as_str()).unwrap().is_some());
+            let has_it = stored.is_some_and(|s| has_probe(&s, &key));
             assert_eq!(
                 has_it,
                 answer == Answer::Ok,

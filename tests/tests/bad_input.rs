@@ -192,8 +192,14 @@ fn blob(
     seed: u64,
     len: usize,
 ) -> Result<(), samtal_shared::docs::SchemaError> {
+    use automerge::ReadDoc;
     use automerge::transaction::Transactable;
-    d.put(automerge::ROOT, "blob", noise(seed, len))?;
+    // A new highlight item: the one place a group writes outside its Text fields.
+    let Some((_, list)) = d.get(automerge::ROOT, "highlights")? else {
+        return Err(samtal_shared::docs::SchemaError::Field("highlights"));
+    };
+    let item = d.insert_object(&list, d.length(&list), automerge::ObjType::Map)?;
+    d.put(&item, "source", noise(seed, len))?;
     Ok(())
 }
 

@@ -1,0 +1,206 @@
+//! What a writer may change *inside* a document — the second half of the access rules, after
+//! `roles.rs` decided that a link may write the document at all. The server checks every change
+//! a peer sends against these rules before automerge applies anything, so a refused message
+//! leaves nothing in memory or on disk.
+//!
+//! The rules, per document kind (the kind comes from the server's records, never from the
+//! document's content):
+//! - **Header**: `schema`, `kind`, `workshop_id`, `group_id`, `plenary_doc_id` and every other
+//!   top-level key belong to the server. A writer may set only the workshop's `title`, `date`,
+//!   `phase` and `access_until` (what the setup editor changes), with valid values.
+//! - **Structure the server created**: a group document's `answers` and `reflections` maps (and
+//!   each case's map inside) and the plenary's `summary` map hold the server's Text objects;
+//!   writers splice inside those Texts but never put into or delete from the maps themselves.
+//! - **Ids**: `id` and `doc_id` may only be set on an item created by the same change (a new
+//!   question, group, highlight…); an existing item's id never changes.
+
+use crate::docs::{self, Phase};
+use crate::guard::{self, Chunk};
+use crate::roles::DocKind;
+use automerge::legacy::{Key, ObjectId, OpType};
+use automerge::{AutoCommit, Change, ObjId, ObjType, ReadDoc, ScalarValue, Value};
+use std::collections::HashSet;
+
+/// Why a writer's change was refused.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum PolicyError {
+    #[error("`{0}` at the top of the document belongs to the server and cannot be changed")]
+    Header(String),
+    #[error("`{key}` must be {expected}")]
+    Value { key: String, expected: &'static str },
+    #[error("the fields the server created cannot be replaced or removed; write inside them")]
+    Structure,
+    #[error("the id of an existing item cannot be changed")]
+    Id,
+    #[error("a change in the message could not be read: {0}")]
+    Unreadable(String),
+}
+
+/// Which rules apply: one set per document kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteRules {
+    Workshop,
+    Group,
+    Plenary,
+}
+
+/// What a top-level key a writer may set must hold.
+#[derive(Clone, Copy)]
+enum Expect {
+    Title,
+    Date,
+    Phase,
+}
+
+impl WriteRules {
+    pub fn for_kind(kind: &DocKind) -> Self {
+        match kind {
+            DocKind::Workshop => Self::Workshop,
+            DocKind::Group { .. } => Self::Group,
+            DocKind::Plenary => Self::Plenary,
+        }
+    }
+
+    fn root_key(self, key: &str) -> Option<Expect> {
+        match (self, key) {
+            (Self::Workshop, "title") => Some(Expect::Title),
+            (Self::Workshop, "date" | "access_until") => Some(Expect::Date),
+            (Self::Workshop, "phase") => Some(Expect::Phase),
+            _ => None,
+        }
+    }
+
+    /// The server-made maps no writer may put into or delete from, as they are in `doc` now.
+    fn protected(self, doc: &impl ReadDoc) -> Vec<ObjId> {
+        let map_at = |parent: &ObjId, key: &str| match doc.get(parent, key) {
+            Ok(Some((Value::Object(ObjType::Map), id))) => Some(id),
+            _ => None,
+        };
+        let root = automerge::ROOT;
+        match self {
+            Self::Workshop => Vec::new(),
+            Self::Plenary => map_at(&root, "summary").into_iter().collect(),
+            Self::Group => {
+                let mut out: Vec<ObjId> = map_at(&root, "answers").into_iter().collect();
+                if let Some(refl) = map_at(&root, "reflections") {
+                    out.extend(doc.keys(&refl).filter_map(|k| map_at(&refl, &k)));
+                    out.push(refl);
+                }
+                out
+            }
+        }
+    }
+
+    /// Check every change a peer's sync message carries (`chunks`: its change bytes) against
+    /// the rules, with `doc` as the server holds it now. Changes the server has already are
+    /// skipped (a whole-document chunk repeats them).
+    pub fn check<'a>(
+        self,
+        doc: &mut AutoCommit,
+        chunks: impl IntoIterator<Item = &'a [u8]>,
+    ) -> Result<(), PolicyError> {
+        let protected: Vec<(u64, automerge::ActorId)> = self
+            .protected(doc)
+            .into_iter()
+            .filter_map(|o| match o {
+                ObjId::Id(counter, actor, _) => Some((counter, actor)),
+                ObjId::Root => None,
+            })
+            .collect();
+        let unreadable = |e: String| PolicyError::Unreadable(e);
+        for bytes in chunks {
+            for chunk in guard::chunks(bytes) {
+                let chunk: Chunk<'_> = chunk.map_err(|e| unreadable(e.to_string()))?;
+                let changes = if chunk.kind == guard::DOCUMENT {
+                    // A client that has much the server lacks may send its whole document:
+                    // check the changes in it that are new here.
+                    let mut whole =
+                        guard::load(chunk.bytes).map_err(|e| unreadable(e.to_string()))?;
+                    whole
+                        .get_changes(&[])
+                        .into_iter()
+                        .filter(|c| doc.get_change_by_hash(&c.hash()).is_none())
+                        .collect()
+                } else {
+                    let change = guard::catch(|| Change::try_from(chunk.bytes))
+                        .ok_or_else(|| unreadable("the change could not be processed".into()))?
+                        .map_err(|e| unreadable(e.to_string()))?;
+                    vec![change]
+                };
+                for change in &changes {
+                    self.check_change(change, &protected)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn check_change(
+        self,
+        change: &Change,
+        protected: &[(u64, automerge::ActorId)],
+    ) -> Result<(), PolicyError> {
+        let expanded = guard::catch(|| change.decode())
+            .ok_or_else(|| PolicyError::Unreadable("the change could not be processed".into()))?;
+        let actor = &expanded.actor_id;
+        let start = expanded.start_op.get();
+        // Objects this change creates: their ids are the creating ops' ids.
+        let created: HashSet<u64> = (start..)
+            .zip(&expanded.operations)
+            .filter(|(_, op)| matches!(op.action, OpType::Make(_)))
+            .map(|(counter, _)| counter)
+            .collect();
+        for op in &expanded.operations {
+            match &op.obj {
+                ObjectId::Root => {
+                    let key = match &op.key {
+                        Key::Map(k) => k.as_str(),
+                        Key::Seq(_) => return Err(PolicyError::Header("(a list position)".into())),
+                    };
+                    let expect = self
+                        .root_key(key)
+                        .ok_or_else(|| PolicyError::Header(key.to_owned()))?;
+                    check_value(key, expect, &op.action)?;
+                }
+                ObjectId::Id(id) => {
+                    if protected
+                        .iter()
+                        .any(|(c, a)| *c == id.counter() && a == id.actor())
+                    {
+                        return Err(PolicyError::Structure);
+                    }
+                    let new_here = id.actor() == actor && created.contains(&id.counter());
+                    if matches!(&op.key, Key::Map(k) if k == "id" || k == "doc_id") && !new_here {
+                        return Err(PolicyError::Id);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_value(key: &str, expect: Expect, action: &OpType) -> Result<(), PolicyError> {
+    let bad = |expected| {
+        Err(PolicyError::Value {
+            key: key.to_owned(),
+            expected,
+        })
+    };
+    let OpType::Put(ScalarValue::Str(s)) = action else {
+        return bad("a text value");
+    };
+    let ok = match expect {
+        Expect::Title => !s.trim().is_empty() && s.len() <= docs::MAX_TEXT,
+        Expect::Date => docs::parse_date(s).is_some(),
+        Expect::Phase => Phase::parse(s).is_some(),
+    };
+    if ok {
+        return Ok(());
+    }
+    bad(match expect {
+        Expect::Title => "1 to 20,000 characters",
+        Expect::Date => "a date written YYYY-MM-DD",
+        Expect::Phase => "one of prep, groups, plenary, followup, closed",
+    })
+}
