@@ -19,11 +19,20 @@ struct Entry {
 #[derive(Default)]
 pub struct Registry {
     next_id: u64,
+    /// Connections per workshop, the facilitator's not counted (she has her own quota).
     per_workshop: HashMap<String, usize>,
+    /// Connections per (workshop, link target).
+    per_link: HashMap<(String, String), usize>,
+    /// All connections of this instance.
+    total: usize,
     entries: HashMap<u64, Entry>,
     /// (workshop, target) → unix seconds of the last sync message received.
     last_sync: HashMap<(String, String), u64>,
 }
+
+/// The facilitator's and the catch-up link's target keys (groups: `group:ID`).
+const FACILITATOR: &str = "facilitator";
+const CATCH_UP: &str = "catch_up";
 
 /// Seconds since the Unix epoch (0 if the clock is before it).
 pub(crate) fn now_secs() -> u64 {
@@ -51,14 +60,33 @@ pub struct ConnectionSlot {
 }
 
 impl ConnectionSlot {
-    /// Take a place in the workshop's connection limit, or `None` when it is full.
+    /// Take a place, or `None` when a limit is reached: this instance's, the link's own (so
+    /// one link cannot take every place of its workshop) or, except for the facilitator, who
+    /// has places of her own, the workshop's.
     pub fn take(state: &Arc<AppState>, workshop_id: &str, target: String) -> Option<Self> {
+        let settings = &state.settings;
+        let facilitator = target == FACILITATOR;
+        let link_cap = if facilitator {
+            settings.max_facilitator_connections
+        } else if target == CATCH_UP {
+            settings.max_catch_up_connections
+        } else {
+            settings.max_connections_per_link
+        };
         let mut reg = lock(state);
-        let n = reg.per_workshop.entry(workshop_id.to_owned()).or_insert(0);
-        if *n >= state.settings.max_connections_per_workshop {
+        let key = (workshop_id.to_owned(), target.clone());
+        let in_workshop = reg.per_workshop.get(workshop_id).copied().unwrap_or(0);
+        if reg.total >= settings.max_connections
+            || reg.per_link.get(&key).copied().unwrap_or(0) >= link_cap
+            || (!facilitator && in_workshop >= settings.max_connections_per_workshop)
+        {
             return None;
         }
-        *n += 1;
+        reg.total += 1;
+        *reg.per_link.entry(key).or_insert(0) += 1;
+        if !facilitator {
+            *reg.per_workshop.entry(workshop_id.to_owned()).or_insert(0) += 1;
+        }
         reg.next_id += 1;
         let id = reg.next_id;
         let (tx, closed) = mpsc::unbounded_channel();
@@ -91,7 +119,17 @@ impl Drop for ConnectionSlot {
     fn drop(&mut self) {
         let mut reg = lock(&self.state);
         reg.entries.remove(&self.id);
-        if let Some(n) = reg.per_workshop.get_mut(&self.workshop_id) {
+        reg.total = reg.total.saturating_sub(1);
+        let key = (self.workshop_id.clone(), self.target.clone());
+        if let Some(n) = reg.per_link.get_mut(&key) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                reg.per_link.remove(&key);
+            }
+        }
+        if self.target != FACILITATOR
+            && let Some(n) = reg.per_workshop.get_mut(&self.workshop_id)
+        {
             *n = n.saturating_sub(1);
             if *n == 0 {
                 reg.per_workshop.remove(&self.workshop_id);

@@ -42,6 +42,28 @@ pub struct Settings {
         default_value_t = 200
     )]
     pub max_connections_per_workshop: usize,
+    /// Concurrent sync connections of one group link (a room's screen and phones).
+    #[arg(long, env = "SAMTAL_MAX_CONNECTIONS_PER_LINK", default_value_t = 40)]
+    pub max_connections_per_link: usize,
+    /// Concurrent sync connections of a workshop's catch-up link.
+    #[arg(long, env = "SAMTAL_MAX_CATCH_UP_CONNECTIONS", default_value_t = 50)]
+    pub max_catch_up_connections: usize,
+    /// Concurrent sync connections of the facilitator's link; they do not count towards the
+    /// workshop's limit, so no other link can lock her out.
+    #[arg(long, env = "SAMTAL_MAX_FACILITATOR_CONNECTIONS", default_value_t = 10)]
+    pub max_facilitator_connections: usize,
+    /// Concurrent sync connections of this server, all workshops together.
+    #[arg(long, env = "SAMTAL_MAX_CONNECTIONS", default_value_t = 20_000)]
+    pub max_connections: usize,
+    /// Seconds a new sync connection has to send `join`.
+    #[arg(long, env = "SAMTAL_JOIN_TIMEOUT_SECS", default_value_t = 10)]
+    pub join_timeout_secs: u64,
+    /// Seconds between WebSocket pings to an otherwise quiet connection.
+    #[arg(long, env = "SAMTAL_PING_SECS", default_value_t = 30)]
+    pub ping_secs: u64,
+    /// A connection from which nothing (not even a pong) arrives for this long is closed.
+    #[arg(long, env = "SAMTAL_IDLE_TIMEOUT_SECS", default_value_t = 90)]
+    pub idle_timeout_secs: u64,
     /// Messages one sync connection may send per second on average (bursts of 5 s worth).
     #[arg(long, env = "SAMTAL_MAX_MESSAGES_PER_SECOND", default_value_t = 200)]
     pub max_messages_per_second: u32,
@@ -74,6 +96,13 @@ impl Settings {
             max_frame_bytes: 4 * 1024 * 1024,
             max_doc_bytes: 32 * 1024 * 1024,
             max_connections_per_workshop: 200,
+            max_connections_per_link: 40,
+            max_catch_up_connections: 50,
+            max_facilitator_connections: 10,
+            max_connections: 20_000,
+            join_timeout_secs: 10,
+            ping_secs: 30,
+            idle_timeout_secs: 90,
             max_messages_per_second: 200,
             send_timeout_secs: 20,
             idle_doc_secs: 60,

@@ -393,10 +393,20 @@ async fn reconcile_one(
         w.access_until.clone(),
         crate::api::today(),
     );
+    let ended = today > until;
     blocking(state, move |s| {
         s.update_workshop_meta(&id, &title, phase, &until, &today)
     })
     .await?;
+    if ended {
+        // The window was moved into the past: open catch-up connections close now.
+        live::close(
+            state,
+            &w.workshop_id,
+            Some("catch_up"),
+            crate::ws::CATCH_UP_ENDED,
+        );
+    }
     if !structural {
         return Ok(());
     }

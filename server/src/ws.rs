@@ -84,6 +84,23 @@ enum End {
     Stalled,
 }
 
+/// Why a catch-up connection closes when its window ends.
+pub const CATCH_UP_ENDED: &str = "the catch-up window of this workshop has ended";
+
+/// Whether the workshop's catch-up window (its `access_until`, mirrored in storage) is over.
+async fn catch_up_ended(state: &Arc<AppState>, workshop_id: &str) -> bool {
+    let id = workshop_id.to_owned();
+    match blocking(state, move |s| s.workshop(&id)).await {
+        Ok(Some(row)) => row
+            .access_until
+            .is_some_and(|until| crate::api::today() > until),
+        // Erased meanwhile: the erase closes the connection itself.
+        Ok(None) => false,
+        // Storage unreachable: keep the connection; the next tick asks again.
+        Err(_) => false,
+    }
+}
+
 /// The next connection's id (see `me` in [`serve`]).
 static NEXT_CONNECTION: AtomicU64 = AtomicU64::new(1);
 
@@ -110,10 +127,36 @@ pub async fn serve(
     let send_timeout = Duration::from_secs(state.settings.send_timeout_secs.max(1));
     let mut bucket = Bucket::new(state.settings.max_messages_per_second);
     tracing::debug!(role = info.role.name(), workshop = %info.workshop_id, "sync connection opened");
+    let settings = &state.settings;
+    let join_timeout = Duration::from_secs(settings.join_timeout_secs.max(1));
+    let join_deadline = tokio::time::Instant::now() + join_timeout;
+    let idle_timeout = Duration::from_secs(settings.idle_timeout_secs.max(1));
+    let ping_every = Duration::from_secs(settings.ping_secs.max(1));
+    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + ping_every, ping_every);
+    ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_heard = Instant::now();
+    let catch_up = info.role == samtal_shared::roles::Role::CatchUp;
 
     let end = loop {
+        let joined = conn.remote().is_some();
         tokio::select! {
+            () = tokio::time::sleep_until(join_deadline), if !joined => {
+                break End::Fail(close_code::POLICY, format!("no `join` within {} seconds of connecting", join_timeout.as_secs()));
+            }
+            _ = ping.tick() => {
+                if last_heard.elapsed() >= idle_timeout {
+                    break End::Fail(close_code::AWAY, format!("nothing heard from this connection for {} seconds", idle_timeout.as_secs()));
+                }
+                // A catch-up link's window can end (or be moved earlier) while it is open.
+                if catch_up && catch_up_ended(&state, &info.workshop_id).await {
+                    break End::Fail(close_code::POLICY, CATCH_UP_ENDED.into());
+                }
+                if let Err(end) = send(&mut sink, WsMessage::Ping(Default::default()), send_timeout, &handle.kill).await {
+                    break end;
+                }
+            }
             frame = stream.next() => {
+                last_heard = Instant::now();
                 let bytes = match frame {
                     Some(Ok(WsMessage::Binary(b))) => b,
                     Some(Ok(WsMessage::Text(_))) => break End::Fail(close_code::UNSUPPORTED, "text frames are not part of the protocol; send CBOR in binary frames".into()),

@@ -830,3 +830,133 @@ async fn api_answers_and_link_pages_are_not_cached() {
     }
     server.stop().await.unwrap();
 }
+
+/// Medium 3: per-link quotas — the catch-up link has its own cap, the facilitator places of her
+/// own, so idle sockets on one link cannot lock the workshop out.
+#[tokio::test]
+async fn one_link_cannot_lock_a_workshop_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = samtal_server::settings::Settings::for_tests(dir.path().to_path_buf());
+    settings.max_catch_up_connections = 3;
+    settings.max_connections_per_link = 2;
+    settings.max_connections_per_workshop = 5;
+    let server = TestServer::start_with(settings).await.unwrap();
+    let a = server.create_workshop(&demo_spec()).await.unwrap();
+    let (catch_up, g1, g2, fac) = (
+        token_of(&a.catch_up),
+        token_of(&a.groups[0].link),
+        token_of(&a.groups[1].link),
+        token_of(&a.facilitator),
+    );
+    let mut open = Vec::new();
+    for _ in 0..3 {
+        open.push(raw_socket(server.addr, &catch_up).await.unwrap());
+    }
+    assert_eq!(
+        upgrade_status(server.addr, &catch_up).await,
+        503,
+        "catch-up cap"
+    );
+    for _ in 0..2 {
+        open.push(raw_socket(server.addr, &g1).await.unwrap());
+    }
+    assert_eq!(
+        upgrade_status(server.addr, &g1).await,
+        503,
+        "a group link's cap"
+    );
+    // The workshop's five places are taken: another group waits, the facilitator does not.
+    assert_eq!(upgrade_status(server.addr, &g2).await, 503, "workshop cap");
+    let mut f = raw_socket(server.addr, &fac).await.unwrap();
+    f.send(WsMessage::Binary(
+        ClientRepo::new(PeerId::new("fac")).join_frame().into(),
+    ))
+    .await
+    .unwrap();
+    drop(open);
+    server.stop().await.unwrap();
+}
+
+/// Medium 3: a socket that never joins is closed after the join timeout; one from which
+/// nothing arrives (no pong either) after the idle timeout.
+#[tokio::test]
+async fn silent_sockets_are_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = samtal_server::settings::Settings::for_tests(dir.path().to_path_buf());
+    settings.join_timeout_secs = 1;
+    settings.ping_secs = 1;
+    settings.idle_timeout_secs = 2;
+    let server = TestServer::start_with(settings).await.unwrap();
+    let a = server.create_workshop(&demo_spec()).await.unwrap();
+    let token = token_of(&a.catch_up);
+    let mut never_joins = raw_socket(server.addr, &token).await.unwrap();
+    let reason = expect_error(&mut never_joins).await.unwrap();
+    assert!(reason.contains("no `join`"), "{reason}");
+
+    let mut silent = raw_socket(server.addr, &token).await.unwrap();
+    silent
+        .send(WsMessage::Binary(
+            ClientRepo::new(PeerId::new("silent")).join_frame().into(),
+        ))
+        .await
+        .unwrap();
+    // Not reading means not answering the server's pings.
+    tokio::time::sleep(std::time::Duration::from_millis(3500)).await;
+    let reason = expect_error(&mut silent).await.unwrap();
+    assert!(reason.contains("nothing heard"), "{reason}");
+
+    // A client that answers pings (the native client reads, tungstenite answers) stays.
+    let mut alive = NativeClient::connect(server.addr, &token, "alive")
+        .await
+        .unwrap();
+    let start = std::time::Instant::now();
+    let still = alive
+        .wait_until(|_| start.elapsed() > std::time::Duration::from_secs(4))
+        .await;
+    // Pings arrive each second (frames the client answers); a close would be an error here.
+    still.unwrap();
+    alive.sync().await.unwrap();
+    server.stop().await.unwrap();
+}
+
+/// Low: an open catch-up connection closes when the window is moved into the past, and when
+/// it ends while the connection is open.
+#[tokio::test]
+async fn catch_up_connections_close_when_the_window_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = samtal_server::settings::Settings::for_tests(dir.path().to_path_buf());
+    settings.ping_secs = 1;
+    let server = TestServer::start_with(settings).await.unwrap();
+    let (a, b) = two_workshops(&server).await;
+    // Moved into the past by the facilitator.
+    let mut c = NativeClient::connect(server.addr, &token_of(&a.catch_up), "late")
+        .await
+        .unwrap();
+    let mut f = NativeClient::connect(server.addr, &token_of(&a.facilitator), "fac")
+        .await
+        .unwrap();
+    f.change(f.info.workshop_doc, |d| {
+        apply_workshop_edit(d, &WorkshopEdit::AccessUntil("2001-01-01".into()))
+    })
+    .unwrap();
+    f.sync().await.unwrap();
+    let reason = c.closed_reason().await.unwrap();
+    assert!(reason.contains("catch-up window"), "{reason}");
+    // Ending while open (here: the stored date changed under the server, as midnight would).
+    let mut c = NativeClient::connect(server.addr, &token_of(&b.catch_up), "late2")
+        .await
+        .unwrap();
+    let conn = rusqlite_free_update(&server.data, &b.workshop_id);
+    drop(conn);
+    let reason = c.closed_reason().await.unwrap();
+    assert!(reason.contains("catch-up window"), "{reason}");
+    server.stop().await.unwrap();
+}
+
+/// Set a workshop's mirrored `access_until` to a past day straight in the SQLite file.
+fn rusqlite_free_update(data: &Path, workshop_id: &str) {
+    let s = SqliteStorage::open(data).unwrap();
+    let r = s.workshop(workshop_id).unwrap().unwrap();
+    s.update_workshop_meta(workshop_id, &r.title, &r.phase, "2001-01-01", "2026-01-01")
+        .unwrap();
+}

@@ -157,6 +157,8 @@ async fn spawn_samtal(args: &Args) -> Result<Spawned> {
             .arg("--data")
             .arg(dir)
             .env("SAMTAL_MAX_CONNECTIONS_PER_WORKSHOP", "100000")
+            .env("SAMTAL_MAX_CONNECTIONS_PER_LINK", "100000")
+            .env("SAMTAL_MAX_CONNECTIONS", "100000")
             .env("RUST_LOG", "warn");
         if let Some(url) = &args.database_url {
             c.env("SAMTAL_DATABASE_URL", url);
