@@ -946,15 +946,14 @@ async fn catch_up_connections_close_when_the_window_ends() {
     let mut c = NativeClient::connect(server.addr, &token_of(&b.catch_up), "late2")
         .await
         .unwrap();
-    let conn = rusqlite_free_update(&server.data, &b.workshop_id);
-    drop(conn);
+    end_window_in_storage(&server.data, &b.workshop_id);
     let reason = c.closed_reason().await.unwrap();
     assert!(reason.contains("catch-up window"), "{reason}");
     server.stop().await.unwrap();
 }
 
 /// Set a workshop's mirrored `access_until` to a past day straight in the SQLite file.
-fn rusqlite_free_update(data: &Path, workshop_id: &str) {
+fn end_window_in_storage(data: &Path, workshop_id: &str) {
     let s = SqliteStorage::open(data).unwrap();
     let r = s.workshop(workshop_id).unwrap().unwrap();
     s.update_workshop_meta(workshop_id, &r.title, &r.phase, "2001-01-01", "2026-01-01")
