@@ -63,7 +63,7 @@ pub fn materials(t: &Strings, w: &Workshop) -> Html {
                 let title = if m.title.trim().is_empty() { m.url.clone() } else { m.title.clone() };
                 match samtal_shared::export::safe_url(&m.url) {
                     Some(url) => html! {
-                        <li><a href={url.to_owned()} rel="noopener noreferrer" target="_blank">{ title }</a></li>
+                        <li><a href={url} rel="noopener noreferrer" target="_blank">{ title }</a></li>
                     },
                     None => html! { <li>{ title }</li> },
                 }

@@ -412,14 +412,23 @@ async fn export(
     require(&cap, &["facilitator", "catch_up"])?;
     let lang = Lang::parse(q.lang.as_deref());
     let view = plenary_view(&state, &cap.workshop_id).await?;
-    let name = format!("samtal-{}", view.date);
+    // The date is the workshop's (validated where it enters; older documents may hold
+    // anything): only digits and dashes reach the header.
+    let date: String = view
+        .date
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '-')
+        .take(10)
+        .collect();
+    let name = format!("samtal-{date}");
     let response = match file.as_str() {
         "plenary.md" => (
             [
                 (header::CONTENT_TYPE, "text/markdown; charset=utf-8".to_owned()),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}.md\""),
+                    // RFC 6266: a plain ASCII name and the same as `filename*`.
+                    format!("attachment; filename=\"{name}.md\"; filename*=UTF-8''{name}.md"),
                 ),
             ],
             export::markdown(&view, lang),

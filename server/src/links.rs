@@ -41,7 +41,7 @@ impl LinkTarget {
             "catch_up" => Some(LinkTarget::CatchUp),
             _ => {
                 let g = s.strip_prefix("group:")?;
-                (!g.is_empty() && g.len() <= 64).then(|| LinkTarget::Group(g.to_owned()))
+                samtal_shared::ids::is_item_id(g).then(|| LinkTarget::Group(g.to_owned()))
             }
         }
     }

@@ -314,11 +314,31 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 ";
 
+/// The data folder (mode 0700 when this creates it) and the database file (created 0600;
+/// SQLite gives its `-wal` and `-shm` files the database file's mode): nobody else on the
+/// host reads the notes.
+fn private_files(dir: &Path, file: &Path) -> Result<(), StorageError> {
+    let mut folder = std::fs::DirBuilder::new();
+    folder.recursive(true);
+    let mut db = std::fs::OpenOptions::new();
+    db.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+        folder.mode(0o700);
+        db.mode(0o600);
+    }
+    folder.create(dir)?;
+    db.open(file)?;
+    Ok(())
+}
+
 impl SqliteStorage {
     /// Open (or create) `dir/samtal.sqlite3`.
     pub fn open(dir: &Path) -> Result<Self, StorageError> {
-        std::fs::create_dir_all(dir)?;
-        let conn = Connection::open(dir.join("samtal.sqlite3"))?;
+        let file = dir.join("samtal.sqlite3");
+        private_files(dir, &file)?;
+        let conn = Connection::open(&file)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;

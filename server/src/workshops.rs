@@ -422,6 +422,10 @@ async fn reconcile_one(
         let known = stored
             .iter()
             .any(|d| d.doc_id == g.doc_id && d.kind == kind);
+        if !samtal_shared::ids::is_item_id(&g.id) {
+            tracing::warn!(workshop = %w.workshop_id, "a group id that is not a valid id; ignored");
+            continue;
+        }
         if !known && g.doc_id != docs::group_doc_id(&w.workshop_id, &g.id) {
             tracing::warn!(workshop = %w.workshop_id, group = %g.id, "group document id is not the derived one; ignored");
             continue;
@@ -488,11 +492,14 @@ pub async fn ensure_demo(state: &Arc<AppState>) -> anyhow::Result<String> {
         .await
         .map_err(|e| anyhow::anyhow!("creating the demo workshop: {e}"))?;
     let text = links.render();
-    std::fs::write(&path, &text)?;
+    // Created with mode 0600 (not chmod'ed after): the links are never readable by others.
+    let mut file = std::fs::OpenOptions::new();
+    file.write(true).create_new(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+        use std::os::unix::fs::OpenOptionsExt;
+        file.mode(0o600);
     }
+    std::io::Write::write_all(&mut file.open(&path)?, text.as_bytes())?;
     Ok(text)
 }

@@ -976,6 +976,14 @@ pub fn apply_workshop_edit(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<
     let list = |doc: &AutoCommit, key: &'static str| obj_at(doc, &root, key, ObjType::List);
     let too_long = |texts: &[&str]| texts.iter().any(|t| t.len() > MAX_TEXT);
     let full = |doc: &AutoCommit, l: &ObjId| doc.length(l) >= MAX_ITEMS;
+    if let WorkshopEdit::AddQuestion { id }
+    | WorkshopEdit::AddCase { id, .. }
+    | WorkshopEdit::AddField { id }
+    | WorkshopEdit::AddGroup { id, .. } = edit
+        && !crate::ids::is_item_id(id)
+    {
+        return bad("ids are 1 to 64 letters, digits, _ or -");
+    }
     match edit {
         WorkshopEdit::Title(t) => {
             if t.trim().is_empty() || too_long(&[t]) {

@@ -95,10 +95,29 @@ pub fn html_escape(text: &str) -> String {
 }
 
 /// Only http(s) and mailto links become links; anything else (javascript:, data:) is text.
-pub fn safe_url(url: &str) -> Option<&str> {
-    let lower = url.trim().to_ascii_lowercase();
-    (lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:"))
-        .then_some(url.trim())
+pub fn safe_url(url: &str) -> Option<String> {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("https://")
+        || lower.starts_with("http://")
+        || lower.starts_with("mailto:"))
+    {
+        return None;
+    }
+    // Control characters and white space (a newline would end a Markdown autolink and start
+    // new markup), and the characters that delimit links, are percent-encoded.
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        if c.is_control() || c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | '\\') {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Some(out)
 }
 
 fn md_answers(out: &mut String, l: &Labels, answers: &[GroupText]) {
@@ -132,13 +151,9 @@ pub fn markdown(v: &PlenaryView, lang: Lang) -> String {
         for m in &v.materials {
             match safe_url(&m.url) {
                 // Angle-bracket autolinks cannot carry markup; `>` and spaces are encoded.
-                Some(url) => out.push_str(&format!(
-                    "- {} <{}>\n",
-                    md_escape(&m.title),
-                    url.replace('>', "%3E")
-                        .replace(' ', "%20")
-                        .replace('<', "%3C")
-                )),
+                // Angle-bracket autolinks cannot carry markup; safe_url encoded `<`, `>` and
+                // every space and control character.
+                Some(url) => out.push_str(&format!("- {} <{url}>\n", md_escape(&m.title))),
                 None => out.push_str(&format!(
                     "- {} ({})\n",
                     md_escape(&m.title),
@@ -257,7 +272,7 @@ pub fn html(v: &PlenaryView, lang: Lang) -> String {
             match safe_url(&m.url) {
                 Some(url) => out.push_str(&format!(
                     "<li><a href=\"{}\" rel=\"noopener noreferrer\">{}</a></li>\n",
-                    html_escape(url),
+                    html_escape(&url),
                     html_escape(&m.title)
                 )),
                 None => out.push_str(&format!(
@@ -447,6 +462,12 @@ mod tests {
         assert_eq!(md_escape("1. först"), "1\\. först");
         assert_eq!(html_escape("a&b\"'"), "a&amp;b&quot;&#39;");
         assert_eq!(safe_url(" JavaScript:alert(1)"), None);
-        assert_eq!(safe_url("https://x.se"), Some("https://x.se"));
+        assert_eq!(safe_url("https://x.se").as_deref(), Some("https://x.se"));
+        // A newline cannot end the autolink and start a `javascript:` link.
+        let evil = "https://x.se\n[klicka](javascript:alert(1))";
+        assert_eq!(
+            safe_url(evil).as_deref(),
+            Some("https://x.se%0A[klicka](javascript:alert(1))")
+        );
     }
 }

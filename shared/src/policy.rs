@@ -16,6 +16,7 @@
 
 use crate::docs::{self, Phase};
 use crate::guard::{self, Chunk};
+use crate::ids::{DocumentId, is_item_id};
 use crate::roles::DocKind;
 use automerge::legacy::{Key, ObjectId, OpType};
 use automerge::{AutoCommit, Change, ObjId, ObjType, ReadDoc, ScalarValue, Value};
@@ -169,9 +170,31 @@ impl WriteRules {
                     {
                         return Err(PolicyError::Structure);
                     }
-                    let new_here = id.actor() == actor && created.contains(&id.counter());
-                    if matches!(&op.key, Key::Map(k) if k == "id" || k == "doc_id") && !new_here {
+                    let Key::Map(key) = &op.key else { continue };
+                    if key != "id" && key != "doc_id" {
+                        continue;
+                    }
+                    if !(id.actor() == actor && created.contains(&id.counter())) {
                         return Err(PolicyError::Id);
+                    }
+                    // In the workshop, ids name groups, questions, cases and fields: they
+                    // travel in links and database rows.
+                    if self == Self::Workshop {
+                        let ok = match &op.action {
+                            OpType::Put(ScalarValue::Str(s)) if key == "id" => is_item_id(s),
+                            OpType::Put(ScalarValue::Str(s)) => s.parse::<DocumentId>().is_ok(),
+                            _ => false,
+                        };
+                        if !ok {
+                            return Err(PolicyError::Value {
+                                key: key.to_string(),
+                                expected: if key == "id" {
+                                    "1 to 64 letters, digits, _ or -"
+                                } else {
+                                    "a document id"
+                                },
+                            });
+                        }
                     }
                 }
             }

@@ -959,3 +959,125 @@ fn end_window_in_storage(data: &Path, workshop_id: &str) {
     s.update_workshop_meta(workshop_id, &r.title, &r.phase, "2001-01-01", "2026-01-01")
         .unwrap();
 }
+
+/// Low: the data folder, the database (and its log) and the demo's links are the server's
+/// alone on the host.
+#[cfg(unix)]
+#[tokio::test]
+async fn the_data_folder_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let parent = tempfile::tempdir().unwrap();
+    let data = parent.path().join("data");
+    let mut settings = samtal_server::settings::Settings::for_tests(data.clone());
+    settings.demo = true;
+    let server = TestServer::start_with(settings).await.unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    for f in ["samtal.sqlite3", "samtal.sqlite3-wal", "demo-links.txt"] {
+        assert_eq!(mode(&data.join(f)), 0o600, "{f}");
+    }
+    server.stop().await.unwrap();
+}
+
+/// Low: a material URL cannot inject markup into the Markdown export, and the file name is
+/// built from a validated date (RFC 6266 `filename*` too).
+#[tokio::test]
+async fn exports_carry_no_injected_links_and_a_clean_file_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await.unwrap();
+    let a = server.create_workshop(&demo_spec()).await.unwrap();
+    let fac = token_of(&a.facilitator);
+    let mut f = NativeClient::connect(server.addr, &fac, "fac")
+        .await
+        .unwrap();
+    f.change(f.info.workshop_doc, |d| {
+        apply_workshop_edit(d, &WorkshopEdit::AddMaterial)?;
+        apply_workshop_edit(
+            d,
+            &WorkshopEdit::Material {
+                index: 0,
+                title: "Film".into(),
+                url: "https://x.se/film\n[Klicka här](javascript:alert(1))".into(),
+            },
+        )
+    })
+    .unwrap();
+    f.sync().await.unwrap();
+    let (status, text) = raw_http(
+        server.addr,
+        &format!("GET /api/export/{fac}/plenary.md HTTP/1.1\r\nHost: localhost"),
+        "",
+    )
+    .await;
+    assert_eq!(status, 200);
+    // The whole URL stays inside one autolink, its newline encoded: no second link.
+    let with_script: Vec<&str> = text.lines().filter(|l| l.contains("javascript")).collect();
+    assert_eq!(
+        with_script,
+        ["- Film <https://x.se/film%0A[Klicka%20här](javascript:alert(1))>"],
+        "{text}"
+    );
+    let disposition = text
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("content-disposition"))
+        .unwrap()
+        .to_owned();
+    let date = demo_spec().date;
+    assert_eq!(
+        disposition,
+        format!(
+            "content-disposition: attachment; filename=\"samtal-{date}.md\"; filename*=UTF-8''samtal-{date}.md"
+        )
+    );
+    server.stop().await.unwrap();
+}
+
+/// Low: ids are `[A-Za-z0-9_-]{1,64}` wherever they enter — a setup change over sync and a
+/// rotation request alike.
+#[tokio::test]
+async fn ids_are_validated_where_they_enter() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await.unwrap();
+    let a = server.create_workshop(&demo_spec()).await.unwrap();
+    let fac = token_of(&a.facilitator);
+    let wdoc = NativeClient::connect(server.addr, &fac, "fac")
+        .await
+        .unwrap()
+        .info
+        .workshop_doc;
+    let long = "g".repeat(65);
+    for (i, bad) in ["a group", long.as_str(), "grupp/1", ""]
+        .into_iter()
+        .enumerate()
+    {
+        // The shared editor refuses it…
+        let mut local = stored_doc(&server.data, wdoc).unwrap().unwrap();
+        let edit = WorkshopEdit::AddGroup {
+            id: bad.into(),
+            name: "Ny".into(),
+            area: "Skola".into(),
+        };
+        assert!(apply_workshop_edit(&mut local, &edit).is_err(), "{bad:?}");
+        // …and a hand-made change with it is refused by the server.
+        let err = try_change(&server, &fac, &format!("r{i}"), wdoc, |d| {
+            let (_, groups) = d.get(ROOT, "groups")?.unwrap();
+            let item = d.insert_object(&groups, 0, ObjType::Map)?;
+            d.put(&item, "id", bad)?;
+            d.put(&item, "name", "Ny")?;
+            Ok(())
+        })
+        .await
+        .unwrap_err();
+        assert!(err.contains("letters, digits"), "{bad:?}: {err}");
+    }
+    let (status, _) = server
+        .request(
+            "POST",
+            &format!("/api/links/{fac}/rotate"),
+            Some(serde_json::json!({ "target": "group:a group" })),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 400);
+    server.stop().await.unwrap();
+}
