@@ -106,6 +106,12 @@ pub enum DocCmd {
     Close {
         reason: String,
     },
+    /// A workshop was erased (on another instance): if this document is one of its, tell
+    /// every peer and stop.
+    CloseWorkshop {
+        workshop_id: Arc<str>,
+        reason: Arc<str>,
+    },
     /// Another server instance committed these chunks (or, `whole`, this is the whole stored
     /// document): merge them and pass them on. They are durable already.
     Merge {
@@ -229,6 +235,26 @@ impl Hub {
         let hub = Arc::clone(self);
         tokio::spawn(async move { hub.run(doc, rx).await });
         tx
+    }
+
+    /// A workshop was erased elsewhere: every open document of it leaves memory now (their
+    /// peers are told why). Storage no longer knows which documents were its, so each actor
+    /// checks its own record.
+    pub fn close_workshop(&self, workshop_id: &str, reason: &str) {
+        let (workshop_id, reason): (Arc<str>, Arc<str>) = (workshop_id.into(), reason.into());
+        let open: Vec<mpsc::Sender<DocCmd>> = self.open().values().cloned().collect();
+        for tx in open {
+            // A full queue: that actor is busy; the command waits in a task of its own.
+            let cmd = DocCmd::CloseWorkshop {
+                workshop_id: Arc::clone(&workshop_id),
+                reason: Arc::clone(&reason),
+            };
+            if let Err(mpsc::error::TrySendError::Full(cmd)) = tx.try_send(cmd) {
+                tokio::spawn(async move {
+                    let _ = tx.send(cmd).await;
+                });
+            }
+        }
     }
 
     /// Another instance committed a change (several instances on one Postgres): the document
@@ -392,6 +418,16 @@ impl Hub {
                     DocCmd::Close { reason } => {
                         closing = Some(reason);
                         break;
+                    }
+                    DocCmd::CloseWorkshop {
+                        workshop_id,
+                        reason,
+                    } => {
+                        if *workshop_id == *record.workshop_id {
+                            self.forget(&doc_id);
+                            closing = Some(reason.to_string());
+                            break;
+                        }
                     }
                     DocCmd::Attach { peer, access, conn } => {
                         hub.attach_with_rules(peer.clone(), access, rules);

@@ -98,6 +98,7 @@ fn changed_elsewhere(state: &Arc<AppState>, c: storage::Changed) {
             live::close(state, &workshop_id, Some(&target), workshops::ROTATED);
         }
         Changed::Erased { workshop_id } => {
+            state.hub.close_workshop(&workshop_id, workshops::ERASED);
             live::close(state, &workshop_id, None, workshops::ERASED);
             live::forget(state, &workshop_id);
         }

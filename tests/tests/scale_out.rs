@@ -298,6 +298,11 @@ async fn a_link_revoked_or_a_workshop_erased_on_one_instance_closes_connections_
     assert_eq!(status, 204);
     let reason = on_b2.closed_reason().await.unwrap();
     assert!(reason.contains("erased"), "{reason}");
+    // …and B holds none of its documents in memory any more (not only after the idle time).
+    eventually("B dropped the erased workshop's documents", || async {
+        b.state.hub.open_docs() == 0
+    })
+    .await;
     a.stop().await.unwrap();
     b.stop().await.unwrap();
 }

@@ -8,7 +8,7 @@
 use samtal_server::auth::hash_token;
 use samtal_server::pg::PostgresStorage;
 use samtal_server::storage::{
-    Capability, DocRecord, NewWorkshopRecord, SqliteStorage, Storage, StorageError,
+    Capability, DocRecord, MAX_OPEN_DAYS, NewWorkshopRecord, SqliteStorage, Storage, StorageError,
 };
 use samtal_shared::DocumentId;
 use samtal_shared::roles::{DocKind, Role};
@@ -101,6 +101,12 @@ fn conformance(s: &dyn Storage) -> Result<(), StorageError> {
     let mut kinds: Vec<DocKind> = s.workshop_docs("w1")?.into_iter().map(|d| d.kind).collect();
     kinds.sort_by_key(|k| format!("{k:?}"));
     assert_eq!(kinds, vec![group.clone(), DocKind::Workshop]);
+    // What a document is, from the records alone.
+    assert_eq!(
+        s.doc_record(&doc(1))?.map(|r| (r.workshop_id, r.kind)),
+        Some(("w1".to_owned(), DocKind::Workshop))
+    );
+    assert_eq!(s.doc_record(&doc(9))?, None);
 
     // Chunks: append, load in order, compact.
     let (n, total) = s.append_chunk(&doc(2), &more)?;
@@ -181,6 +187,22 @@ fn conformance(s: &dyn Storage) -> Result<(), StorageError> {
     // Retention and erase.
     assert_eq!(s.closed_before("2026-11-30")?, Vec::<String>::new());
     assert_eq!(s.closed_before("2026-12-01")?, vec!["w1".to_owned()]);
+    // The backstop: a workshop whose window never ends is erased a year after its creation.
+    let today = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            / 86_400,
+    )
+    .unwrap();
+    let day = |d: i64| samtal_shared::docs::format_date(today + d);
+    s.update_workshop_meta("w1", "Titel", "groups", "2099-01-01", &day(0))?;
+    assert_eq!(s.closed_before(&day(300))?, Vec::<String>::new());
+    assert_eq!(
+        s.closed_before(&day(i64::from(MAX_OPEN_DAYS) + 2))?,
+        vec!["w1".to_owned()]
+    );
     let mut erased = s.erase_workshop("w1")?;
     erased.sort();
     assert_eq!(erased, vec![doc(1), doc(2), doc(3)]);
