@@ -15,7 +15,6 @@ pub mod ws;
 use crate::hub::Hub;
 use crate::settings::Settings;
 use crate::storage::{SqliteStorage, Storage};
-use axum::serve::ListenerExt;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -233,22 +232,73 @@ impl Server {
     ) -> anyhow::Result<()> {
         let app = api::router(Arc::clone(&self.state));
         let tx = self.shutdown_tx;
-        // Sync frames are small and latency-bound: send them now, not after Nagle's delay
-        // (which, against a delayed ACK, adds ~40 ms to an edit's trip to the other clients).
-        let listener = self.listener.tap_io(|tcp| {
+        let header_timeout =
+            std::time::Duration::from_secs(self.state.settings.header_read_timeout_secs.max(1));
+        let mut http = hyper::server::conn::http1::Builder::new();
+        // A client must send a request's whole head within the timeout (also the next one on
+        // a kept-alive connection), or the connection closes: trickled headers hold nothing.
+        http.timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(header_timeout)
+            .keep_alive(true);
+        let mut connections = tokio::task::JoinSet::new();
+        let (stop_conns, _) = watch::channel(false);
+        let mut signal = std::pin::pin!(signal);
+        loop {
+            let (tcp, peer) = tokio::select! {
+                () = &mut signal => break,
+                accepted = self.listener.accept() => match accepted {
+                    Ok(a) => a,
+                    Err(e) => {
+                        // Out of file descriptors and the like: wait a moment, go on.
+                        tracing::warn!(error = %e, "accept failed");
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        continue;
+                    }
+                },
+            };
+            while connections.try_join_next().is_some() {}
+            // Sync frames are small and latency-bound: send them now, not after Nagle's
+            // delay (which, against a delayed ACK, adds ~40 ms to an edit's trip).
             if let Err(e) = tcp.set_nodelay(true) {
                 tracing::debug!(error = %e, "could not set TCP_NODELAY");
             }
-        });
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            signal.await;
-            let _ = tx.send(true);
+            let router = app.clone();
+            let service = hyper::service::service_fn(
+                move |mut req: hyper::Request<hyper::body::Incoming>| {
+                    req.extensions_mut()
+                        .insert(axum::extract::ConnectInfo(peer));
+                    let mut router = router.clone();
+                    async move { tower_service::Service::call(&mut router, req).await }
+                },
+            );
+            let conn = http
+                .serve_connection(hyper_util::rt::TokioIo::new(tcp), service)
+                .with_upgrades();
+            let mut stop = stop_conns.subscribe();
+            connections.spawn(async move {
+                let mut conn = std::pin::pin!(conn);
+                tokio::select! {
+                    res = conn.as_mut() => {
+                        if let Err(e) = res {
+                            tracing::debug!(error = %e, "connection ended");
+                        }
+                        return;
+                    }
+                    _ = stop.changed() => conn.as_mut().graceful_shutdown(),
+                }
+                let _ = conn.await;
+            });
+        }
+        // Shutting down: WebSockets close with "going away", requests under way finish.
+        let _ = tx.send(true);
+        let _ = stop_conns.send(true);
+        let drained = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+            while connections.join_next().await.is_some() {}
         })
-        .await?;
+        .await;
+        if drained.is_err() {
+            tracing::warn!("connections still open after 10 s; closing them");
+        }
         Ok(())
     }
 

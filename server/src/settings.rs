@@ -64,6 +64,9 @@ pub struct Settings {
     /// A connection from which nothing (not even a pong) arrives for this long is closed.
     #[arg(long, env = "SAMTAL_IDLE_TIMEOUT_SECS", default_value_t = 90)]
     pub idle_timeout_secs: u64,
+    /// Seconds a client has to send a request's headers (slowly trickled headers are cut off).
+    #[arg(long, env = "SAMTAL_HEADER_READ_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_read_timeout_secs: u64,
     /// Messages one sync connection may send per second on average (bursts of 5 s worth).
     #[arg(long, env = "SAMTAL_MAX_MESSAGES_PER_SECOND", default_value_t = 200)]
     pub max_messages_per_second: u32,
@@ -103,6 +106,7 @@ impl Settings {
             join_timeout_secs: 10,
             ping_secs: 30,
             idle_timeout_secs: 90,
+            header_read_timeout_secs: 10,
             max_messages_per_second: 200,
             send_timeout_secs: 20,
             idle_doc_secs: 60,

@@ -1081,3 +1081,45 @@ async fn ids_are_validated_where_they_enter() {
     assert_eq!(status, 400);
     server.stop().await.unwrap();
 }
+
+/// Medium 3: request headers trickled slowly do not hold a connection open.
+#[tokio::test]
+async fn trickled_headers_are_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = samtal_server::settings::Settings::for_tests(dir.path().to_path_buf());
+    settings.header_read_timeout_secs = 1;
+    let server = TestServer::start_with(settings).await.unwrap();
+    let mut s = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n")
+        .await
+        .unwrap();
+    let start = std::time::Instant::now();
+    let mut closed = false;
+    // Trickle a header line every 200 ms for up to 6 s; the server must hang up first.
+    while start.elapsed() < std::time::Duration::from_secs(6) {
+        if s.write_all(b"X-Slow: 1\r\n").await.is_err() {
+            closed = true;
+            break;
+        }
+        let mut buf = [0u8; 512];
+        match tokio::time::timeout(std::time::Duration::from_millis(200), s.read(&mut buf)).await {
+            Ok(Ok(0) | Err(_)) => {
+                closed = true;
+                break;
+            }
+            // The server's answer to a timed-out head (408), then the close.
+            Ok(Ok(_)) => {}
+            Err(_) => {}
+        }
+    }
+    assert!(
+        closed,
+        "the connection was still open after 6 s of trickled headers"
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(4));
+    // A normal request on a fresh connection is answered.
+    let (status, _) = raw_http(server.addr, "GET /healthz HTTP/1.1\r\nHost: localhost", "").await;
+    assert_eq!(status, 200);
+    server.stop().await.unwrap();
+}
