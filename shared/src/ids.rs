@@ -141,6 +141,15 @@ impl fmt::Display for PeerId {
     }
 }
 
+/// Whether `s` may be an item id (a group, question, case or field): 1 to 64 of
+/// `A-Z a-z 0-9 _ -`. Ids travel in link targets, database rows and `NOTIFY` payloads, so
+/// nothing else is accepted where they enter.
+pub fn is_item_id(s: &str) -> bool {
+    (1..=64).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,13 +219,4 @@ mod tests {
         assert!(cache.parse(&bad).is_err());
         assert!(cache.parse(&bad).is_err());
     }
-}
-
-/// Whether `s` may be an item id (a group, question, case or field): 1 to 64 of
-/// `A-Z a-z 0-9 _ -`. Ids travel in link targets, database rows and `NOTIFY` payloads, so
-/// nothing else is accepted where they enter.
-pub fn is_item_id(s: &str) -> bool {
-    (1..=64).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
