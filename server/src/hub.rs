@@ -40,6 +40,11 @@ pub enum Outbound {
     Fail {
         reason: String,
     },
+    /// The connection's sync message was refused (a rule or its role forbids it): like
+    /// `Fail`, and its device waits before it may join again.
+    Refused {
+        reason: String,
+    },
 }
 
 /// A connection as seen by document actors.
@@ -64,7 +69,7 @@ impl ConnHandle {
     fn send(&self, msg: Outbound) -> bool {
         let bytes = match &msg {
             Outbound::Sync { data, .. } => data.len(),
-            Outbound::Fail { .. } => 0,
+            Outbound::Fail { .. } | Outbound::Refused { .. } => 0,
         };
         let before = self.queued.fetch_add(bytes, Ordering::Relaxed);
         if before.saturating_add(bytes) > CONNECTION_QUEUE_BYTES || self.tx.try_send(msg).is_err() {
@@ -446,7 +451,7 @@ impl Hub {
                             }
                             tracing::info!(doc = %doc_id, error = %e, "sync message refused");
                             if let Some(c) = conns.remove(&peer) {
-                                c.send(Outbound::Fail {
+                                c.send(Outbound::Refused {
                                     reason: e.to_string(),
                                 });
                             }

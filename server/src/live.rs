@@ -28,6 +28,44 @@ pub struct Registry {
     entries: HashMap<u64, Entry>,
     /// (workshop, target) → unix seconds of the last sync message received.
     last_sync: HashMap<(String, String), u64>,
+    /// (workshop, target, peer id) → (refusals so far, unix seconds until it may join again).
+    refused: HashMap<(String, String, String), (u32, u64)>,
+}
+
+/// Most devices remembered as refused; the oldest entries go first.
+const MAX_REFUSED: usize = 10_000;
+/// The longest a refused device waits, in seconds.
+const MAX_REFUSED_WAIT: u64 = 300;
+
+/// A device (peer id) of this link sent something it may not: it waits 2 s before it may
+/// join again, twice as long after each further refusal, up to five minutes. Other devices on
+/// the same link are not held back.
+pub fn refused(state: &AppState, workshop_id: &str, target: &str, peer: &str) {
+    let now = now_secs();
+    let mut reg = lock(state);
+    if reg.refused.len() >= MAX_REFUSED {
+        reg.refused
+            .retain(|_, (_, until)| *until + MAX_REFUSED_WAIT > now);
+        if reg.refused.len() >= MAX_REFUSED {
+            reg.refused.clear();
+        }
+    }
+    let e = reg
+        .refused
+        .entry((workshop_id.to_owned(), target.to_owned(), peer.to_owned()))
+        .or_insert((0, 0));
+    e.0 = e.0.saturating_add(1);
+    e.1 = now + (1u64 << e.0.min(9)).min(MAX_REFUSED_WAIT);
+}
+
+/// Seconds this device still has to wait after a refusal, if any.
+pub fn refused_wait(state: &AppState, workshop_id: &str, target: &str, peer: &str) -> Option<u64> {
+    let now = now_secs();
+    let reg = lock(state);
+    let (_, until) =
+        reg.refused
+            .get(&(workshop_id.to_owned(), target.to_owned(), peer.to_owned()))?;
+    (*until > now).then(|| until - now)
 }
 
 /// The facilitator's and the catch-up link's target keys (groups: `group:ID`).
@@ -105,6 +143,11 @@ impl ConnectionSlot {
             target,
             closed,
         })
+    }
+
+    /// The link target this connection counts against.
+    pub fn target(&self) -> &str {
+        &self.target
     }
 
     /// Record that this link just synced.

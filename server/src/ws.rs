@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::hub::{CONNECTION_QUEUE, ConnHandle, DocCmd, Outbound};
-use crate::live::ConnectionSlot;
+use crate::live::{self, ConnectionSlot};
 use crate::workshops::blocking;
 use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, close_code};
 use futures_util::{SinkExt, StreamExt};
@@ -82,7 +82,13 @@ enum End {
     Fail(u16, String),
     /// The client stopped reading; nothing more can be sent.
     Stalled,
+    /// What the client sent was refused: close like `Fail` (policy) and make its device wait
+    /// before it may join again.
+    Refused(String),
 }
+
+/// How a device refused a moment ago is told to wait.
+pub const REFUSED_WAIT: &str = "this device's changes were refused a moment ago";
 
 /// Why a catch-up connection closes when its window ends.
 pub const CATCH_UP_ENDED: &str = "the catch-up window of this workshop has ended";
@@ -173,6 +179,14 @@ pub async fn serve(
                 match conn.receive(&bytes) {
                     Err(e) => break End::Fail(close_code::PROTOCOL, e.to_string()),
                     Ok(ServerInbound::Reply(m)) => {
+                        // Just joined: a device refused a moment ago waits before it is served
+                        // again (stock clients reconnect every second and resend the same).
+                        if !joined
+                            && let Some(peer) = conn.remote()
+                            && let Some(wait) = live::refused_wait(&state, &info.workshop_id, slot.target(), peer.as_str())
+                        {
+                            break End::Fail(close_code::POLICY, format!("{REFUSED_WAIT}; wait {wait} s before reconnecting"));
+                        }
                         if let Err(end) = send(&mut sink, WsMessage::Binary(conn.encode(&m).into()), send_timeout, &handle.kill).await {
                             break end;
                         }
@@ -192,11 +206,11 @@ pub async fn serve(
                                     }
                                 }
                                 let Some(kind) = kinds.get(&document_id) else {
-                                    break End::Fail(close_code::POLICY, format!("document {document_id} is not part of this link's workshop"));
+                                    break End::Refused(format!("document {document_id} is not part of this link's workshop"));
                                 };
                                 let access = info.role.access(kind);
                                 if access == Access::None {
-                                    break End::Fail(close_code::POLICY, format!("this link may not open document {document_id}"));
+                                    break End::Refused(format!("this link may not open document {document_id}"));
                                 }
                                 let d = state.hub.handle(document_id);
                                 if d.send(DocCmd::Attach { peer: peer.clone(), access, conn: handle.clone() }).await.is_err() {
@@ -224,6 +238,7 @@ pub async fn serve(
                         }
                     }
                     Some(Outbound::Fail { reason }) => break End::Fail(close_code::POLICY, reason),
+                    Some(Outbound::Refused { reason }) => break End::Refused(reason),
                     None => break End::Gone,
                 }
             }
@@ -242,6 +257,15 @@ pub async fn serve(
     for doc in attached.values() {
         let _ = doc.send(DocCmd::Detach { peer: me.clone() }).await;
     }
+    let end = match end {
+        End::Refused(reason) => {
+            if let Some(peer) = conn.remote() {
+                live::refused(&state, &info.workshop_id, slot.target(), peer.as_str());
+            }
+            End::Fail(close_code::POLICY, reason)
+        }
+        other => other,
+    };
     if let End::Stalled = end {
         tracing::info!(
             role = info.role.name(),

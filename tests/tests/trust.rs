@@ -1123,3 +1123,32 @@ async fn trickled_headers_are_cut_off() {
     assert_eq!(status, 200);
     server.stop().await.unwrap();
 }
+
+/// Low: a device whose changes were refused is not served again at once (stock clients
+/// reconnect every second and resend the same); other devices of the link are not held back.
+#[tokio::test]
+async fn a_refused_device_waits_before_it_may_join_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await.unwrap();
+    let a = server.create_workshop(&demo_spec()).await.unwrap();
+    let group = token_of(&a.groups[0].link);
+    let doc = docs::group_doc_id(&a.workshop_id, &a.groups[0].group_id);
+    let err = try_change(&server, &group, "stubborn", doc, |d| {
+        d.put(ROOT, "kind", "workshop")?;
+        Ok(())
+    })
+    .await
+    .unwrap_err();
+    assert!(err.contains("belongs to the server"), "{err}");
+    let again = NativeClient::connect(server.addr, &group, "stubborn").await;
+    let err = again.err().expect("served again at once").to_string();
+    assert!(err.contains("refused a moment ago"), "{err}");
+    NativeClient::connect(server.addr, &group, "another-device")
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    NativeClient::connect(server.addr, &group, "stubborn")
+        .await
+        .unwrap();
+    server.stop().await.unwrap();
+}
