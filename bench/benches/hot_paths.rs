@@ -85,6 +85,26 @@ fn remote_change(c: &mut Criterion) {
             );
         },
     );
+    // The same, with the write rules the server attaches every peer with (issue 21): what
+    // checking each change before it is applied costs.
+    c.bench_function(
+        "server hub: receive a sync message with one typing burst, write rules checked",
+        |b| {
+            b.iter_batched(
+                || {
+                    let mut h = samtal_shared::sync::DocHub::new(hub.doc().clone());
+                    h.attach_with_rules(
+                        peer.clone(),
+                        samtal_shared::roles::Access::Write,
+                        samtal_shared::policy::WriteRules::Group,
+                    );
+                    h
+                },
+                |mut h| black_box(h.receive(&peer, &msg).unwrap()),
+                BatchSize::LargeInput,
+            );
+        },
+    );
 }
 
 /// The server's share of the edits in a busy group: 100 sync messages with one keystroke each

@@ -9,7 +9,7 @@ use samtal_shared::PeerId;
 use samtal_shared::docs::{self, SchemaError, TextRef};
 use samtal_shared::history;
 use samtal_shared::roles::Role;
-use samtal_shared::session::SessionInfo;
+use samtal_shared::session::{ERASED_REASON, SessionInfo};
 use samtal_shared::sync::ClientRepo;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -39,6 +39,8 @@ pub enum Net {
     Syncing,
     Synced,
     Refused,
+    /// The server erased the workshop: the local copies are deleted, nothing reconnects.
+    Erased,
 }
 
 pub struct Engine {
@@ -333,6 +335,7 @@ impl Engine {
                     self.ensure_group_docs();
                 }
             }
+            Err(err) if err.to_string().contains(ERASED_REASON) => self.erased(),
             Err(err) => {
                 self.last_error = Some(err.to_string());
                 self.net = Net::Refused;
@@ -344,10 +347,20 @@ impl Engine {
         self.notify();
     }
 
+    /// The workshop is gone from the server: so are its copies here (documents, cached
+    /// session, last-seen marks), and nothing reconnects.
+    fn erased(&mut self) {
+        self.stop();
+        self.repo.disconnected();
+        let ids: Vec<DocumentId> = self.repo.doc_ids().copied().collect();
+        store::forget(&self.token, &ids);
+        self.net = Net::Erased;
+    }
+
     fn on_close(&mut self) {
         self.ws = None;
         self.repo.disconnected();
-        if self.net != Net::Refused {
+        if !matches!(self.net, Net::Refused | Net::Erased) {
             self.net = Net::Offline;
         }
         self.schedule_reconnect();

@@ -12,6 +12,7 @@ mod store;
 mod views;
 
 use engine::{Engine, Shared};
+use samtal_shared::roles::Role;
 use samtal_shared::session::SessionInfo;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -95,8 +96,25 @@ fn app() -> Html {
                             store::save_session(&token, &info);
                             Some(info)
                         }
-                        Err(404) => return load.set(Load::Failed(i18n::strings().invalid_link)),
-                        Err(410) => return load.set(Load::Failed(i18n::strings().expired_link)),
+                        // Gone for good: an expired catch-up link (410), or a catch-up link
+                        // the server no longer knows (erased, replaced) — its copies here go
+                        // too. A writer's copies stay on 404: a replaced link may hold notes
+                        // not yet sent, which the new link will send.
+                        Err(status @ (404 | 410)) => {
+                            if let Some(cached) = store::load_session(&token)
+                                && (status == 410 || cached.role == Role::CatchUp)
+                            {
+                                let ids: Vec<_> = cached.docs.iter().map(|(id, _)| *id).collect();
+                                store::forget(&token, &ids);
+                            }
+                            let t = i18n::strings();
+                            let msg = if status == 410 {
+                                t.expired_link
+                            } else {
+                                t.invalid_link
+                            };
+                            return load.set(Load::Failed(msg));
+                        }
                         // Offline (or server trouble): use the copy from the last visit.
                         Err(_) => store::load_session(&token),
                     };

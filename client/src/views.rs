@@ -24,6 +24,7 @@ pub struct ViewProps {
 fn status_line(t: &Strings, local: Local, net: Net, error: Option<&str>, corrupt: bool) -> Html {
     let (text, class, detail) = match (local, net) {
         (Local::StorageFull, _) => (t.storage_full, "problem", None),
+        (_, Net::Erased) => (t.erased, "problem", None),
         (_, Net::Refused) => (t.server_problem, "problem", error),
         (Local::Pending, _) => (t.saving, "busy", None),
         (_, Net::Synced) => (t.synced, "ok", None),

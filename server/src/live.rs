@@ -37,10 +37,14 @@ const MAX_REFUSED: usize = 10_000;
 /// The longest a refused device waits, in seconds.
 const MAX_REFUSED_WAIT: u64 = 300;
 
-/// A device (peer id) of this link sent something it may not: it waits 2 s before it may
-/// join again, twice as long after each further refusal, up to five minutes. Other devices on
-/// the same link are not held back.
+/// A device (peer id) of this link sent something it may not: it waits
+/// `SAMTAL_REFUSED_WAIT_SECS` (2) before it may join again, twice as long after each further
+/// refusal, up to five minutes. Other devices on the same link are not held back.
 pub fn refused(state: &AppState, workshop_id: &str, target: &str, peer: &str) {
+    let base = state.settings.refused_wait_secs;
+    if base == 0 {
+        return;
+    }
     let now = now_secs();
     let mut reg = lock(state);
     if reg.refused.len() >= MAX_REFUSED {
@@ -54,8 +58,11 @@ pub fn refused(state: &AppState, workshop_id: &str, target: &str, peer: &str) {
         .refused
         .entry((workshop_id.to_owned(), target.to_owned(), peer.to_owned()))
         .or_insert((0, 0));
+    e.1 = now
+        + base
+            .saturating_mul(1u64 << e.0.min(9))
+            .min(MAX_REFUSED_WAIT);
     e.0 = e.0.saturating_add(1);
-    e.1 = now + (1u64 << e.0.min(9)).min(MAX_REFUSED_WAIT);
 }
 
 /// Seconds this device still has to wait after a refusal, if any.

@@ -67,6 +67,10 @@ pub struct Settings {
     /// Seconds a client has to send a request's headers (slowly trickled headers are cut off).
     #[arg(long, env = "SAMTAL_HEADER_READ_TIMEOUT_SECS", default_value_t = 10)]
     pub header_read_timeout_secs: u64,
+    /// Seconds a device (link and peer id) whose sync message was refused waits before it
+    /// is served again; doubled after each further refusal, at most 300. 0: no wait.
+    #[arg(long, env = "SAMTAL_REFUSED_WAIT_SECS", default_value_t = 2)]
+    pub refused_wait_secs: u64,
     /// Messages one sync connection may send per second on average (bursts of 5 s worth).
     #[arg(long, env = "SAMTAL_MAX_MESSAGES_PER_SECOND", default_value_t = 200)]
     pub max_messages_per_second: u32,
@@ -107,6 +111,7 @@ impl Settings {
             ping_secs: 30,
             idle_timeout_secs: 90,
             header_read_timeout_secs: 10,
+            refused_wait_secs: 2,
             max_messages_per_second: 200,
             send_timeout_secs: 20,
             idle_doc_secs: 60,

@@ -284,7 +284,7 @@ pub async fn rotate(
 pub const ROTATED: &str =
     "this link was replaced by a new one; ask the facilitator for the new link";
 /// Why an erased workshop's connections close.
-pub const ERASED: &str = "this workshop was erased by its facilitator";
+pub const ERASED: &str = samtal_shared::session::ERASED_REASON;
 
 /// Delete a workshop with everything in it and disconnect everyone.
 pub async fn erase(state: &Arc<AppState>, workshop_id: &str) -> Result<(), AppError> {

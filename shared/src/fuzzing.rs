@@ -10,6 +10,7 @@ use crate::docs::{self, TextRef};
 use crate::guard;
 use crate::ids::{DocumentId, PeerId};
 use crate::plenary;
+use crate::policy::WriteRules;
 use crate::protocol::Message;
 use crate::roles::Access;
 use crate::sync::{DocHub, ServerConnection, ServerInbound, SyncError};
@@ -107,7 +108,8 @@ pub fn protocol(data: &[u8]) {
 /// Target `server`: the server's whole message path for one connection, sans-IO — the
 /// connection state machine, access control and the document's sync hub — fed a sequence of
 /// frames. The first byte picks the access the link has. Invariants: no panic; a read-only
-/// peer never changes the document; every frame the server sends decodes; the document still
+/// peer never changes the document; no writer changes its header (the rules of
+/// `policy.rs`); every frame the server sends decodes; the document still
 /// saves and loads.
 pub fn server(data: &[u8]) {
     let Some((&mode, rest)) = data.split_first() else {
@@ -121,6 +123,14 @@ pub fn server(data: &[u8]) {
     let mut conn = ServerConnection::new(PeerId::new("server"));
     let mut hub = DocHub::new(seed_group_doc());
     let before = hub.heads();
+    let header: std::collections::HashMap<&str, Option<String>> =
+        ["schema", "kind", "workshop_id", "group_id"]
+            .into_iter()
+            .map(|k| {
+                let v = hub.doc().get(automerge::ROOT, k).ok().flatten();
+                (k, v.map(|(v, _)| v.to_string()))
+            })
+            .collect();
     for frame in frames(rest) {
         let inbound = match conn.receive(frame) {
             Ok(i) => i,
@@ -143,7 +153,8 @@ pub fn server(data: &[u8]) {
                     break;
                 }
                 if !hub.is_attached(&peer) {
-                    hub.attach(peer.clone(), access);
+                    // As the server does: a group document's rules.
+                    hub.attach_with_rules(peer.clone(), access, WriteRules::Group);
                 }
                 match hub.receive(&peer, &data) {
                     Ok(_) => {}
@@ -170,6 +181,17 @@ pub fn server(data: &[u8]) {
     }
     if access != Access::Write {
         assert_eq!(hub.heads(), before, "a read-only link changed the document");
+    }
+    for key in ["schema", "kind", "workshop_id", "group_id"] {
+        assert_eq!(
+            hub.doc()
+                .get(automerge::ROOT, key)
+                .ok()
+                .flatten()
+                .map(|(v, _)| v.to_string()),
+            header.get(key).cloned().flatten(),
+            "a writer changed the header field {key}"
+        );
     }
     let saved = hub.doc_mut().save();
     assert!(

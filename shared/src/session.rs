@@ -84,3 +84,7 @@ pub struct TargetStatus {
     /// Unix seconds of the last sync message from this link since the server started.
     pub last_sync: Option<u64>,
 }
+
+/// The reason the server gives when it closes connections to an erased workshop; a client
+/// that reads it deletes its copies of that workshop and stops reconnecting.
+pub const ERASED_REASON: &str = "this workshop was erased by its facilitator";

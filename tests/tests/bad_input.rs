@@ -62,6 +62,9 @@ async fn hostile_frames_close_only_their_connection() {
     let dir = tempfile::tempdir().unwrap();
     let mut settings = Settings::for_tests(dir.path().to_path_buf());
     settings.max_frame_bytes = FRAME_LIMIT;
+    // One hostile peer id probes one thing after another here: no wait between refusals
+    // (the wait itself: `trust::a_refused_device_waits_before_it_may_join_again`).
+    settings.refused_wait_secs = 0;
     let server = TestServer::start_with(settings).await.unwrap();
     let links = server.create_workshop(&demo_spec()).await.unwrap();
     let other = server.create_workshop(&demo_spec()).await.unwrap();
@@ -221,6 +224,7 @@ async fn hostile_input_corpus() {
     let mut settings = Settings::for_tests(dir.path().to_path_buf());
     settings.max_doc_bytes = 512 * 1024;
     settings.max_messages_per_second = 50;
+    settings.refused_wait_secs = 0;
     let server = TestServer::start_with(settings).await.unwrap();
     let links = server.create_workshop(&demo_spec()).await.unwrap();
     let token = token_of(&links.groups[0].link);

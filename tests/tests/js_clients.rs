@@ -489,3 +489,24 @@ async fn every_view_passes_axe_and_works_by_keyboard() {
     assert!(out.contains("BROWSER-OK"), "{out}");
     server.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built client (dist/), chromium and tests/js/node_modules; run by `cargo xtask test`"]
+async fn browsers_forget_an_erased_workshop() {
+    let (dir, server) = browser_server().await;
+    let links = server.create_workshop(&demo_spec()).await.unwrap();
+    let out = node(
+        &[
+            "erase.mjs",
+            &server.addr.port().to_string(),
+            &token_of(&links.groups[0].link),
+            &token_of(&links.catch_up),
+            &token_of(&links.facilitator),
+            &screenshots(&dir),
+        ],
+        Duration::from_secs(130),
+    )
+    .await;
+    assert!(out.contains("ERASE-OK"), "{out}");
+    server.stop().await.unwrap();
+}

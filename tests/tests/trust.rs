@@ -607,7 +607,7 @@ async fn random_changes_from_a_group_link_never_reach_beyond_its_own_fields() {
             Ok(()) => accepted += 1,
             Err(_) => {
                 refused += 1;
-                c = NativeClient::connect(server.addr, &group, &format!("fuzz-{round}"))
+                c = NativeClient::connect(server.addr, &group, &format!("fuzz-after-{round}"))
                     .await
                     .unwrap();
             }
