@@ -1152,3 +1152,31 @@ async fn a_refused_device_waits_before_it_may_join_again() {
         .unwrap();
     server.stop().await.unwrap();
 }
+
+/// Medium 3: a kept-alive HTTP connection that sends no next request is closed too.
+#[tokio::test]
+async fn idle_kept_alive_connections_are_closed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = samtal_server::settings::Settings::for_tests(dir.path().to_path_buf());
+    settings.header_read_timeout_secs = 1;
+    let server = TestServer::start_with(settings).await.unwrap();
+    let mut s = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    s.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await
+        .unwrap();
+    let start = std::time::Instant::now();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    let closed = loop {
+        match tokio::time::timeout(std::time::Duration::from_secs(6), s.read(&mut buf)).await {
+            Ok(Ok(0) | Err(_)) => break true,
+            Ok(Ok(n)) => got.extend_from_slice(&buf[..n]),
+            Err(_) => break false,
+        }
+    };
+    assert!(String::from_utf8_lossy(&got).starts_with("HTTP/1.1 200"));
+    assert!(closed, "an idle kept-alive connection stayed open");
+    assert!(start.elapsed() < std::time::Duration::from_secs(4));
+    server.stop().await.unwrap();
+}
