@@ -257,6 +257,16 @@ impl Server {
                 },
             };
             while connections.try_join_next().is_some() {}
+            // HTTP connections (WebSockets leave this set once upgraded and count against the
+            // sync limits): past the server's limit a new one is closed at once.
+            if connections.len() >= self.state.settings.max_connections {
+                tracing::warn!(
+                    limit = self.state.settings.max_connections,
+                    "too many HTTP connections; closing a new one"
+                );
+                drop(tcp);
+                continue;
+            }
             // Sync frames are small and latency-bound: send them now, not after Nagle's
             // delay (which, against a delayed ACK, adds ~40 ms to an edit's trip).
             if let Err(e) = tcp.set_nodelay(true) {

@@ -25,20 +25,24 @@ pub enum LinkTarget {
     Group(String),
 }
 
+/// The facilitator's and the catch-up link's keys ([`LinkTarget::key`]).
+pub const FACILITATOR_KEY: &str = "facilitator";
+pub const CATCH_UP_KEY: &str = "catch_up";
+
 impl LinkTarget {
     /// The storage key: `facilitator`, `catch_up`, `group:ID`.
     pub fn key(&self) -> String {
         match self {
-            LinkTarget::Facilitator => "facilitator".into(),
-            LinkTarget::CatchUp => "catch_up".into(),
+            LinkTarget::Facilitator => FACILITATOR_KEY.into(),
+            LinkTarget::CatchUp => CATCH_UP_KEY.into(),
             LinkTarget::Group(g) => format!("group:{g}"),
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
         match s {
-            "facilitator" => Some(LinkTarget::Facilitator),
-            "catch_up" => Some(LinkTarget::CatchUp),
+            FACILITATOR_KEY => Some(LinkTarget::Facilitator),
+            CATCH_UP_KEY => Some(LinkTarget::CatchUp),
             _ => {
                 let g = s.strip_prefix("group:")?;
                 samtal_shared::ids::is_item_id(g).then(|| LinkTarget::Group(g.to_owned()))

@@ -3,6 +3,7 @@
 //! rotated or their workshop erased.
 
 use crate::AppState;
+use crate::links::{CATCH_UP_KEY as CATCH_UP, FACILITATOR_KEY as FACILITATOR};
 pub use samtal_shared::session::TargetStatus;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, MutexGuard};
@@ -32,7 +33,8 @@ pub struct Registry {
     refused: HashMap<(String, String, String), (u32, u64)>,
 }
 
-/// Most devices remembered as refused; the oldest entries go first.
+/// Most devices remembered as refused (past that, the entries whose wait is long over go,
+/// then all).
 const MAX_REFUSED: usize = 10_000;
 /// The longest a refused device waits, in seconds.
 const MAX_REFUSED_WAIT: u64 = 300;
@@ -74,10 +76,6 @@ pub fn refused_wait(state: &AppState, workshop_id: &str, target: &str, peer: &st
             .get(&(workshop_id.to_owned(), target.to_owned(), peer.to_owned()))?;
     (*until > now).then(|| until - now)
 }
-
-/// The facilitator's and the catch-up link's target keys (groups: `group:ID`).
-const FACILITATOR: &str = "facilitator";
-const CATCH_UP: &str = "catch_up";
 
 /// Seconds since the Unix epoch (0 if the clock is before it).
 pub(crate) fn now_secs() -> u64 {

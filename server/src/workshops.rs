@@ -403,7 +403,7 @@ async fn reconcile_one(
         live::close(
             state,
             &w.workshop_id,
-            Some("catch_up"),
+            Some(links::CATCH_UP_KEY),
             crate::ws::CATCH_UP_ENDED,
         );
     }

@@ -135,6 +135,81 @@ fn inflated_within_cap(data: &[u8]) -> Result<(), LoadError> {
     Ok(())
 }
 
+/// Like [`check_chunks`], for bytes from a peer (a sync message's changes): a whole-document
+/// chunk's deflated columns are inflated too, with a cap on their total — automerge would
+/// inflate them without one. (Stored documents are the server's own saves and are loaded
+/// without this walk, so a wrong reading here can only fail to protect, never lose a stored
+/// document: a layout this walk cannot read is left to automerge, which refuses it.)
+pub fn check_incoming(bytes: &[u8]) -> Result<(), LoadError> {
+    check_chunks(bytes)?;
+    for chunk in chunks(bytes) {
+        let chunk = chunk?;
+        if chunk.kind == DOCUMENT {
+            document_columns_within(chunk.body, MAX_INFLATED)?;
+        }
+    }
+    Ok(())
+}
+
+/// A document chunk's body: actors, heads, the change and op column specs (each a LEB128
+/// spec whose bit 3 marks a deflated column, and a length), then the columns' data in that
+/// order. Refuse when the deflated columns inflate past `cap` bytes in total.
+fn document_columns_within(body: &[u8], cap: u64) -> Result<(), LoadError> {
+    use std::io::Read;
+    let mut rest = body;
+    let skip = |rest: &mut &[u8], n: u64| -> Option<()> {
+        let n = usize::try_from(n).ok().filter(|&n| n <= rest.len())?;
+        *rest = &rest[n..];
+        Some(())
+    };
+    let columns = |rest: &mut &[u8]| -> Option<Vec<(u64, u64)>> {
+        let count = leb128(rest)?;
+        let mut out = Vec::new();
+        for _ in 0..count {
+            // Each entry takes at least two bytes, so a false count runs out of input.
+            out.push((leb128(rest)?, leb128(rest)?));
+        }
+        Some(out)
+    };
+    let layout = (|| {
+        let actors = leb128(&mut rest)?;
+        for _ in 0..actors {
+            let len = leb128(&mut rest)?;
+            skip(&mut rest, len)?;
+        }
+        let heads = leb128(&mut rest)?;
+        skip(&mut rest, heads.checked_mul(32)?)?;
+        let mut all = columns(&mut rest)?;
+        all.extend(columns(&mut rest)?);
+        Some(all)
+    })();
+    let Some(columns) = layout else {
+        return Ok(());
+    };
+    let mut inflated = 0u64;
+    for (spec, len) in columns {
+        let Some(n) = usize::try_from(len).ok().filter(|&n| n <= rest.len()) else {
+            return Ok(());
+        };
+        let (data, tail) = rest.split_at(n);
+        rest = tail;
+        if spec & 0b1000 == 0 {
+            continue;
+        }
+        let left = cap.saturating_sub(inflated);
+        let mut limited = flate2::read::DeflateDecoder::new(data).take(left.saturating_add(1));
+        let got = std::io::copy(&mut limited, &mut std::io::sink())
+            .map_err(|_| LoadError::Invalid("a compressed column does not inflate".into()))?;
+        inflated = inflated.saturating_add(got);
+        if inflated > cap {
+            return Err(LoadError::Invalid(format!(
+                "a whole document's compressed columns inflate past {cap} bytes"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Load a whole document from bytes (storage, a saved copy).
 pub fn load(bytes: &[u8]) -> Result<AutoCommit, LoadError> {
     check_chunks(bytes)?;
@@ -166,6 +241,25 @@ mod tests {
         assert_eq!(leb128(&mut &[0xffu8; 10][..]), None, "longer than 64 bits");
         let mut max: &[u8] = &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01];
         assert_eq!(leb128(&mut max), Some(u64::MAX));
+    }
+
+    #[test]
+    fn a_whole_documents_deflated_columns_are_inflated_with_a_cap() {
+        let (mut d, t) = text_doc();
+        // Compressible text: automerge deflates the columns that hold it when it saves.
+        d.splice_text(&t, 0, 0, &"Barnets bästa först. ".repeat(20_000))
+            .unwrap();
+        let saved = d.save();
+        let doc: Vec<Chunk<'_>> = chunks(&saved).collect::<Result<_, _>>().unwrap();
+        assert_eq!(doc[0].kind, DOCUMENT);
+        // What the walk inflates is far more than the chunk: it found the deflated columns.
+        assert!(saved.len() < 100_000, "{} bytes", saved.len());
+        assert!(document_columns_within(doc[0].body, 400_000).is_err());
+        document_columns_within(doc[0].body, MAX_INFLATED).unwrap();
+        check_incoming(&saved).unwrap();
+        // A layout the walk cannot read is left to automerge (which refuses it).
+        document_columns_within(&doc[0].body[..5], 10).unwrap();
+        document_columns_within(&[0xff; 3], 10).unwrap();
     }
 
     /// A document with one text field.

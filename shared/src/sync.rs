@@ -860,7 +860,7 @@ impl DocHub {
             .map_err(|e| SyncError::Decode(e.to_string()))?;
         check_blooms(&msg)?;
         for chunk in msg.changes.iter() {
-            guard::check_chunks(chunk).map_err(|e| SyncError::Decode(e.to_string()))?;
+            guard::check_incoming(chunk).map_err(|e| SyncError::Decode(e.to_string()))?;
         }
         if !msg.changes.is_empty() && p.access < Access::Write {
             return Err(SyncError::ReadOnly);

@@ -1180,3 +1180,35 @@ async fn idle_kept_alive_connections_are_closed() {
     assert!(start.elapsed() < std::time::Duration::from_secs(4));
     server.stop().await.unwrap();
 }
+
+/// Medium 3: the server's connection cap holds for plain HTTP connections too.
+#[tokio::test]
+async fn the_server_takes_no_more_connections_than_its_limit() {
+    use tokio::io::AsyncReadExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = samtal_server::settings::Settings::for_tests(dir.path().to_path_buf());
+    settings.max_connections = 2;
+    let server = TestServer::start_with(settings).await.unwrap();
+    // Two connections that have not sent their request yet hold both places.
+    let held = [
+        tokio::net::TcpStream::connect(server.addr).await.unwrap(),
+        tokio::net::TcpStream::connect(server.addr).await.unwrap(),
+    ];
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let mut third = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+    let mut buf = [0u8; 16];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(5), third.read(&mut buf))
+        .await
+        .expect("the third connection was neither served nor closed");
+    assert!(matches!(n, Ok(0) | Err(_)), "closed at once");
+    drop(held);
+    // Places free again: served.
+    eventually("a request is served once the places are free", || async {
+        raw_http(server.addr, "GET /healthz HTTP/1.1\r\nHost: localhost", "")
+            .await
+            .0
+            == 200
+    })
+    .await;
+    server.stop().await.unwrap();
+}
