@@ -493,6 +493,11 @@ impl Engine {
         self.drop_socket();
     }
 
+    /// Stopped for good (erased, or local data cleared): nothing reconnects or is saved.
+    pub fn is_stopped(&self) -> bool {
+        self.stopped
+    }
+
     pub fn token(&self) -> &str {
         &self.token
     }

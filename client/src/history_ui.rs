@@ -405,6 +405,10 @@ pub fn news(e: &mut Engine, w: &Workshop, last: &LastVisit) -> (News, Vec<(Strin
 
 /// Remember what this visit has shown, for the next one.
 pub fn remember_seen(e: &mut Engine, w: &Workshop) {
+    // Stopped (erased, or local data cleared): nothing more is written here.
+    if e.is_stopped() {
+        return;
+    }
     for g in &w.groups {
         if let Some(d) = e.repo.doc_mut(&g.doc_id) {
             let heads = d.get_heads();

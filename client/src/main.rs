@@ -11,7 +11,7 @@ mod plenary_ui;
 mod store;
 mod views;
 
-use engine::{Engine, Shared};
+use engine::{Engine, Net, Shared};
 use samtal_shared::roles::Role;
 use samtal_shared::session::SessionInfo;
 use std::rc::Rc;
@@ -211,6 +211,12 @@ fn app() -> Html {
         (Route::Link { .. }, Load::Failed(msg)) => html! {
             <main id="main"><p class="error" role="alert">{ *msg }</p></main>
         },
+        // Erased on the server: its copies here are gone too; nothing of it is shown.
+        (Route::Link { .. }, Load::Ready(engine)) if engine.0.borrow().net == Net::Erased => {
+            html! {
+                <main id="main"><p class="error" role="alert">{ t.erased }</p></main>
+            }
+        }
         (Route::Link { kind, .. }, Load::Ready(engine)) => match kind {
             'g' => html! { <views::GroupView engine={engine.clone()} tick={*tick} /> },
             'f' => html! { <facilitator::FacilitatorView engine={engine.clone()} tick={*tick} /> },

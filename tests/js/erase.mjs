@@ -41,7 +41,9 @@ if (r.status !== 204) throw new Error(`erase answered ${r.status}`);
 
 s.step("open pages say so, keep nothing and stop reconnecting");
 for (const g of groupPages) {
-  await g.page.locator(".status").getByText("Workshopen är raderad från servern.").waitFor({ timeout: 20_000 });
+  await g.page.getByRole("alert").getByText("Workshopen är raderad från servern.").waitFor({ timeout: 20_000 });
+  // Nothing of the workshop is shown any more.
+  if (await g.page.locator("textarea").count()) throw new Error("the notes are still on screen");
   const left = await samtalKeys(g.page);
   if (left.length) throw new Error(`left in localStorage: ${left}`);
   await s.shot(g.page, `erased-${g.name}`);
@@ -51,7 +53,8 @@ await groupPages[0].page.waitForTimeout(4000);
 const after = groupPages.map((g) => g.sockets());
 if (after.some((n, i) => n !== before[i])) throw new Error(`reconnected after the erase: ${before} -> ${after}`);
 
-s.step("a catch-up link opened again on a server that no longer knows it forgets too");
+s.step("the open catch-up page forgets too, also after a reload");
+await reader.getByRole("alert").getByText("Workshopen är raderad från servern.").waitFor({ timeout: 20_000 });
 await reader.reload();
 await reader.locator("p.error").waitFor({ timeout: 20_000 });
 const left = await samtalKeys(reader);
