@@ -423,13 +423,14 @@ impl Engine {
         };
     }
 
-    /// The textarea for `field` now holds `value`: splice it into the document. The change is
-    /// committed when the typing burst ends.
-    pub fn edit(&mut self, doc: DocumentId, field: &TextRef, value: &str) {
+    /// The textarea for `field` went from `seen` to `typed`: splice that edit into the
+    /// document, over any remote edit the screen has not shown yet. The change is committed
+    /// when the typing burst ends.
+    pub fn edit(&mut self, doc: DocumentId, field: &TextRef, seen: &str, typed: &str) {
         let Some(d) = self.repo.doc_mut(&doc) else {
             return;
         };
-        match docs::edit_text(d, field, value) {
+        match docs::type_into(d, field, seen, typed) {
             Ok(Some(_)) => {}
             Ok(None) => return,
             Err(e) => {

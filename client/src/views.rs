@@ -235,12 +235,16 @@ pub struct TextFieldProps {
 }
 
 /// A textarea bound to one Automerge Text. The DOM keeps its own value while the user types;
-/// remote changes are spliced in with the caret and selection moved along.
+/// remote changes are spliced in with the caret and selection moved along. `shown` is what the
+/// textarea held after we last wrote or read it, so an input is the user's own edit
+/// (`shown` → new value) even when a remote change reached the document and not yet the screen.
 #[function_component(TextField)]
 pub fn text_field(props: &TextFieldProps) -> Html {
     let node = use_node_ref();
+    let shown = use_mut_ref(String::new);
     {
         let node = node.clone();
+        let shown = shown.clone();
         use_effect_with(props.value.clone(), move |value| {
             if let Some(el) = node.cast::<HtmlTextAreaElement>() {
                 let current = el.value();
@@ -259,6 +263,7 @@ pub fn text_field(props: &TextFieldProps) -> Html {
                         let _ = el.set_selection_range(s, e);
                     }
                 }
+                *shown.borrow_mut() = value.clone();
             }
             || ()
         });
@@ -269,7 +274,9 @@ pub fn text_field(props: &TextFieldProps) -> Html {
         let doc = props.doc;
         Callback::from(move |ev: InputEvent| {
             if let Some(el) = ev.target_dyn_into::<HtmlTextAreaElement>() {
-                engine.0.borrow_mut().edit(doc, &field, &el.value());
+                let typed = el.value();
+                let seen = std::mem::replace(&mut *shown.borrow_mut(), typed.clone());
+                engine.0.borrow_mut().edit(doc, &field, &seen, &typed);
             }
         })
     };

@@ -870,6 +870,38 @@ pub fn edit_text(
     Ok(Some(splice))
 }
 
+/// The user changed a textarea from `seen` to `typed`. The document may already hold remote
+/// edits the screen has not shown (`seen` is older than the document): the user's edit is
+/// moved over them instead of the textarea's whole value replacing the document's text, which
+/// would undo those edits and, merged with the other device's typing, duplicate text.
+/// Returns the splice applied to the document.
+pub fn type_into(
+    doc: &mut AutoCommit,
+    r: &TextRef,
+    seen: &str,
+    typed: &str,
+) -> Result<Option<Splice>, SchemaError> {
+    let enc = doc.text_encoding();
+    let Some(edit) = text::diff(seen, typed, enc) else {
+        return Ok(None);
+    };
+    let obj = text_obj(doc, r)?;
+    let now = doc.text(&obj)?;
+    let edit = match text::diff(seen, &now, enc) {
+        None => edit,
+        Some(remote) => edit.rebase(&remote, enc),
+    };
+    let after = edit.apply(&now, enc).ok_or(SchemaError::NoSuchText)?;
+    if after.len() > MAX_NOTE {
+        return Err(SchemaError::InvalidSpec(format!(
+            "a text may be at most {MAX_NOTE} bytes"
+        )));
+    }
+    let delete = isize::try_from(edit.delete).map_err(|_| SchemaError::NoSuchText)?;
+    doc.splice_text(&obj, edit.pos, delete, &edit.insert)?;
+    Ok(Some(edit))
+}
+
 /// Longest text one field may hold (a generous page count of notes).
 pub const MAX_NOTE: usize = 200_000;
 
@@ -1257,6 +1289,50 @@ pub(crate) mod tests {
             edit_text(doc, &missing, "x"),
             Err(SchemaError::NoSuchText)
         ));
+    }
+
+    /// Two devices type at once; each screen lags its document by the other's last edit (the
+    /// state in which the browser test once lost and doubled text). Both edits survive, once.
+    #[test]
+    fn typing_on_a_stale_screen_neither_undoes_nor_doubles_remote_text() {
+        let spec = demo::spec("2026-11-24");
+        let mut new = build_workshop(&spec, "w1", ids()).unwrap();
+        let r = TextRef::Answer {
+            question_id: "q1".into(),
+        };
+        let base = "Från flik ett. Mitt.";
+        let mut a = new.groups.remove(0).1;
+        edit_text(&mut a, &r, base).unwrap();
+        a.commit();
+        let mut b = a.fork();
+        for round in 0..5 {
+            // B types at the start and A receives it, but A's screen still shows `seen`.
+            let seen_a = read_group(&a)
+                .unwrap()
+                .text(&r)
+                .unwrap_or_default()
+                .to_owned();
+            let seen_b = read_group(&b)
+                .unwrap()
+                .text(&r)
+                .unwrap_or_default()
+                .to_owned();
+            type_into(&mut b, &r, &seen_b, &format!("{round}{seen_b}")).unwrap();
+            b.commit();
+            a.merge(&mut b).unwrap();
+            type_into(&mut a, &r, &seen_a, &format!("{seen_a}{round}")).unwrap();
+            a.commit();
+            b.merge(&mut a).unwrap();
+        }
+        let got = read_group(&a)
+            .unwrap()
+            .text(&r)
+            .unwrap_or_default()
+            .to_owned();
+        assert_eq!(Some(got.as_str()), read_group(&b).unwrap().text(&r));
+        // (With the textarea's whole value set over the document, A's first edit would already
+        // have removed B's "0".)
+        assert_eq!(got, format!("43210{base}01234"));
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! Turning a textarea's new value into one minimal Automerge splice, and keeping a caret in
-//! place when a remote splice arrives.
+//! Turning a textarea's new value into one minimal Automerge splice, keeping a caret in place
+//! when a remote splice arrives, and moving a local edit over a remote one the screen has not
+//! shown yet.
 
 use automerge::TextEncoding;
 
@@ -68,6 +69,20 @@ impl Splice {
             index - self.delete + self.insert_width(enc)
         } else {
             self.pos + self.insert_width(enc)
+        }
+    }
+
+    /// This edit was made on a text that `over` has changed since (a remote edit that reached
+    /// the document but not yet the screen): the same edit where it now belongs. Both ends move
+    /// like carets, so typing lands where the user typed and remote text beside it is kept; a
+    /// deletion keeps only what is still there of the range the user selected.
+    pub fn rebase(&self, over: &Splice, enc: TextEncoding) -> Splice {
+        let pos = over.transform(self.pos, enc);
+        let end = over.transform(self.pos + self.delete, enc).max(pos);
+        Splice {
+            pos,
+            delete: end - pos,
+            insert: self.insert.clone(),
         }
     }
 
@@ -161,7 +176,63 @@ mod tests {
         assert_eq!(after.transform(20, enc), 19);
     }
 
+    #[test]
+    fn an_edit_on_a_stale_screen_keeps_the_remote_text() {
+        let enc = TextEncoding::Utf16CodeUnit;
+        // The screen shows "Från flik ett." and the user types " E" at the end, while the
+        // document already holds a remote "Först: " at the start.
+        let seen = "Från flik ett.";
+        let typed = diff(seen, "Från flik ett. E", enc).unwrap();
+        let remote = diff(seen, "Först: Från flik ett.", enc).unwrap();
+        let got = typed
+            .rebase(&remote, enc)
+            .apply("Först: Från flik ett.", enc);
+        assert_eq!(got.as_deref(), Some("Först: Från flik ett. E"));
+        // A deletion across text that was replaced remotely keeps what is still there.
+        let cut = diff("abcdef", "af", enc).unwrap();
+        let remote = diff("abcdef", "abXYef", enc).unwrap();
+        let got = cut.rebase(&remote, enc).apply("abXYef", enc);
+        assert_eq!(got.as_deref(), Some("af"));
+    }
+
     proptest! {
+        /// Typing at one place while a remote edit lands at another, disjoint place: the
+        /// rebased edit gives exactly both edits, whatever the screen showed.
+        #[test]
+        fn rebased_typing_keeps_both_edits(
+            // Inserted letters never occur in the text, so each diff is the one splice typed.
+            text in "[a-m ]{0,30}",
+            a in 0usize..31, b in 0usize..31,
+            mine in "[n-zåäö😀]{1,5}", theirs in "[n-zåäö😀]{1,5}",
+        ) {
+            let chars: Vec<char> = text.chars().collect();
+            let (a, b) = (a.min(chars.len()), b.min(chars.len()));
+            prop_assume!(a != b);
+            let at = |i: usize, ins: &str, base: &[char]| -> String {
+                let mut s: String = base[..i].iter().collect();
+                s.push_str(ins);
+                s.extend(&base[i..]);
+                s
+            };
+            let enc = TextEncoding::UnicodeCodePoint;
+            let typed = diff(&text, &at(a, &mine, &chars), enc).unwrap();
+            let remote = diff(&text, &at(b, &theirs, &chars), enc).unwrap();
+            let doc = at(b, &theirs, &chars);
+            let got = typed.rebase(&remote, enc).apply(&doc, enc).unwrap();
+            // Both insertions are there, and everything of the original text.
+            prop_assert_eq!(got.chars().count(), chars.len() + mine.chars().count() + theirs.chars().count());
+            prop_assert!(got.contains(theirs.as_str()));
+            let expected = if a < b {
+                let first = at(a, &mine, &chars);
+                let shifted: Vec<char> = first.chars().collect();
+                at(b + mine.chars().count(), &theirs, &shifted)
+            } else {
+                let first: Vec<char> = doc.chars().collect();
+                at(a + theirs.chars().count(), &mine, &first)
+            };
+            prop_assert_eq!(got, expected);
+        }
+
         #[test]
         fn diff_then_apply_gives_new_text(old in "\\PC{0,40}", new in "\\PC{0,40}") {
             for enc in ENCODINGS {
