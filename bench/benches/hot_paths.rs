@@ -6,16 +6,17 @@ use automerge::{AutoCommit, ReadDoc};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use samtal_bench::{answer, type_into, workshop};
 use samtal_server::storage::{SqliteStorage, Storage};
-use samtal_shared::docs;
+use samtal_shared::doc;
 use samtal_shared::history::{self, History};
-use samtal_shared::plenary::{self, PlenaryNotes};
+use samtal_shared::doc::PlenaryNotes;
+use samtal_shared::view;
 use samtal_shared::roles::DocKind;
 use std::hint::black_box;
 
 const KEYSTROKES: usize = 5_000;
 const BURST: usize = 5;
 
-fn typed_group() -> (docs::Workshop, AutoCommit) {
+fn typed_group() -> (doc::Workshop, AutoCommit) {
     let (w, mut groups, _) = workshop(1);
     let mut g = groups.remove(0);
     type_into(&mut g, KEYSTROKES, BURST);
@@ -154,7 +155,7 @@ fn hub_rounds(c: &mut Criterion) {
         for round in 0..ROUNDS {
             let w = round % CLIENTS;
             let (d, s) = &mut clients[w];
-            let obj = docs::text_obj(d, &r).unwrap();
+            let obj = doc::text_obj(d, &r).unwrap();
             let len = d.length(&obj);
             automerge::transaction::Transactable::splice_text(d, &obj, len, 0, "x").unwrap();
             d.commit();
@@ -200,26 +201,20 @@ fn plenary_view(c: &mut Criterion) {
     for g in &mut groups {
         type_into(g, KEYSTROKES, BURST);
     }
-    let plenary = plenary::read_plenary(&plenary_doc).unwrap_or_else(|_| PlenaryNotes::default());
+    let plenary = doc::read_plenary(&plenary_doc).unwrap_or_else(|_| PlenaryNotes::default());
     c.bench_function("plenary view cold: 50 groups × 5,000 keystrokes", |b| {
         b.iter(|| {
-            let notes: Vec<_> = groups
-                .iter()
-                .map(|g| docs::read_group(g).unwrap())
-                .collect();
-            black_box(plenary::plenary_view(&w, &notes, &plenary))
+            let notes: Vec<_> = groups.iter().map(|g| doc::read_group(g).unwrap()).collect();
+            black_box(view::plenary_view(&w, &notes, &plenary))
         });
     });
     // After one group's edit only that group is read again (the client keeps the others).
-    let mut notes: Vec<_> = groups
-        .iter()
-        .map(|g| docs::read_group(g).unwrap())
-        .collect();
+    let mut notes: Vec<_> = groups.iter().map(|g| doc::read_group(g).unwrap()).collect();
     c.bench_function("plenary view after one group's edit (incremental)", |b| {
         b.iter(|| {
             type_into(&mut groups[7], 1, 1);
-            notes[7] = docs::read_group(&groups[7]).unwrap();
-            black_box(plenary::plenary_view(&w, &notes, &plenary))
+            notes[7] = doc::read_group(&groups[7]).unwrap();
+            black_box(view::plenary_view(&w, &notes, &plenary))
         });
     });
 }
@@ -275,7 +270,7 @@ fn storage(c: &mut Criterion) {
             });
         },
     );
-    let text = docs::read_text(&live, &answer()).unwrap_or_default();
+    let text = doc::read_text(&live, &answer()).unwrap_or_default();
     assert!(text.len() >= KEYSTROKES);
     let _ = live.length(&automerge::ROOT);
     concurrent_appends(c);

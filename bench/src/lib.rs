@@ -5,20 +5,20 @@ pub mod cpus;
 
 use automerge::{AutoCommit, ReadDoc};
 use samtal_shared::DocumentId;
-use samtal_shared::docs::{self, TextRef, Workshop, WorkshopSpec};
+use samtal_shared::doc::{self, TextRef, Workshop, WorkshopSpec};
 
 /// A workshop of `groups` groups (demo questions and cases), its documents built.
 pub fn workshop(groups: usize) -> (Workshop, Vec<AutoCommit>, AutoCommit) {
     let mut spec: WorkshopSpec = samtal_shared::demo::spec("2026-11-24");
     let template = spec.groups[0].clone();
     spec.groups = (0..groups)
-        .map(|i| docs::GroupSpec {
+        .map(|i| doc::GroupSpec {
             name: format!("Grupp {}", i + 1),
             ..template.clone()
         })
         .collect();
     let mut n = 0u32;
-    let built = docs::build_workshop(&spec, "bench", || {
+    let built = doc::build_workshop(&spec, "bench", || {
         n += 1;
         let mut id = [0u8; 16];
         id[..4].copy_from_slice(&n.to_le_bytes());
@@ -26,7 +26,7 @@ pub fn workshop(groups: usize) -> (Workshop, Vec<AutoCommit>, AutoCommit) {
     });
     match built {
         Ok(w) => {
-            let workshop = docs::read_workshop(&w.workshop).ok();
+            let workshop = doc::read_workshop(&w.workshop).ok();
             let groups = w.groups.into_iter().map(|(_, d)| d).collect();
             match workshop {
                 Some(ws) => (ws, groups, w.plenary),
@@ -48,7 +48,7 @@ pub fn answer() -> TextRef {
 /// (the browser commits a burst after 300 ms idle or 1 s), with a new sentence every 60.
 pub fn type_into(doc: &mut AutoCommit, keystrokes: usize, burst: usize) {
     let r = answer();
-    let Ok(obj) = docs::text_obj(doc, &r) else {
+    let Ok(obj) = doc::text_obj(doc, &r) else {
         panic!("the group document has no answer field");
     };
     let words = b"barnet behover fa komma till tals i alla beslut som ror det ";

@@ -6,8 +6,8 @@ use automerge::AutoCommit;
 use gloo_timers::callback::Timeout;
 use samtal_shared::DocumentId;
 use samtal_shared::PeerId;
-use samtal_shared::docs::{self, SchemaError, TextRef};
-use samtal_shared::history;
+use samtal_shared::doc::{self, SchemaError, TextRef};
+use samtal_shared::stamp::{self as signing};
 use samtal_shared::roles::Role;
 use samtal_shared::session::{ERASED_REASON, SessionInfo};
 use samtal_shared::sync::ClientRepo;
@@ -79,8 +79,8 @@ fn now() -> f64 {
 }
 
 /// How this device signs its changes right now: its label, and the time in seconds.
-pub fn stamp() -> history::Stamp {
-    history::Stamp {
+pub fn stamp() -> signing::Stamp {
+    signing::Stamp {
         device: store::device_label(),
         time: (now() / 1000.0) as i64,
     }
@@ -308,7 +308,7 @@ impl Engine {
             let ids: Vec<DocumentId> = self.repo.doc_ids().copied().collect();
             for id in ids {
                 if let Some(d) = self.repo.doc_mut(&id) {
-                    history::commit(d, &stamp);
+                    signing::commit(d, &stamp);
                 }
             }
         }
@@ -430,7 +430,7 @@ impl Engine {
         let Some(d) = self.repo.doc_mut(&doc) else {
             return;
         };
-        match docs::type_into(d, field, seen, typed) {
+        match doc::type_into(d, field, seen, typed) {
             Ok(Some(_)) => {}
             Ok(None) => return,
             Err(e) => {
@@ -471,7 +471,7 @@ impl Engine {
             d.rollback();
             return Err(e.to_string());
         }
-        history::commit(d, &stamp());
+        signing::commit(d, &stamp());
         self.save(doc);
         self.flush();
         if doc == self.info.workshop_doc {
@@ -507,7 +507,7 @@ impl Engine {
     fn missing_group_docs(&self) -> bool {
         self.repo
             .doc(&self.info.workshop_doc)
-            .and_then(|d| docs::read_workshop(d).ok())
+            .and_then(|d| doc::read_workshop(d).ok())
             .is_some_and(|w| w.groups.iter().any(|g| self.repo.doc(&g.doc_id).is_none()))
     }
 
@@ -558,7 +558,7 @@ impl Engine {
         self.burst_timer = None;
         self.burst_started = None;
         if let Some(d) = self.repo.doc_mut(&doc) {
-            history::commit(d, &stamp());
+            signing::commit(d, &stamp());
         }
         self.save(doc);
         self.flush();

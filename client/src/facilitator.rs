@@ -12,7 +12,7 @@ use crate::plenary_ui::{PlenaryPanel, Presentation};
 use crate::store;
 use crate::views::{Input, TextField, status_of, value_of};
 use gloo_timers::callback::Interval;
-use samtal_shared::docs::{self, Phase, TextRef, Workshop, WorkshopEdit};
+use samtal_shared::doc::{self, Phase, TextRef, Workshop, WorkshopEdit};
 use samtal_shared::session::{LiveStatus, WorkshopLinks};
 use yew::prelude::*;
 
@@ -73,7 +73,7 @@ pub fn facilitator_view(props: &crate::views::ViewProps) -> Html {
             let res = engine
                 .0
                 .borrow_mut()
-                .change(workshop_doc, |d| docs::apply_workshop_edit(d, &edit));
+                .change(workshop_doc, |d| doc::apply_workshop_edit(d, &edit));
             notice.set(res.err());
         })
     };
@@ -205,7 +205,7 @@ fn groups_now(props: &LiveProps) -> Html {
                     Some((now, at)) if now.saturating_sub(at) < 60 => t.just_now.to_owned(),
                     Some((now, at)) => fill(t.minutes_ago, &[("n", &(now.saturating_sub(at) / 60).to_string())]),
                 };
-                let notes = e.repo.doc(&g.doc_id).and_then(|d| docs::read_group(d).ok()).unwrap_or_default();
+                let notes = e.repo.doc(&g.doc_id).and_then(|d| doc::read_group(d).ok()).unwrap_or_default();
                 let (answered, cases) = notes.filled();
                 let q_total = w.questions_for(&g.area).count();
                 let c_total = w.cases_for(&g.area).count();
@@ -516,7 +516,7 @@ fn links_tab(props: &LinksProps) -> Html {
                 .borrow()
                 .repo
                 .doc(&props.engine.0.borrow().info.workshop_doc)
-                .and_then(|d| docs::read_workshop(d).ok())
+                .and_then(|d| doc::read_workshop(d).ok())
                 .map(|w| w.date)
                 .unwrap_or_default();
             html! {

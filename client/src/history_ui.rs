@@ -9,8 +9,9 @@ use crate::store;
 use crate::views::value_of;
 use automerge::ChangeHash;
 use samtal_shared::DocumentId;
-use samtal_shared::docs::{self, Phase, Workshop};
+use samtal_shared::doc::{self, Phase, Workshop};
 use samtal_shared::history::{self, FieldNews, History, Passage};
+use samtal_shared::stamp;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -94,7 +95,7 @@ pub fn device_label() -> Html {
             <form class="device-prompt" onsubmit={save}>
                 <p>{ t.device_prompt }</p>
                 <label for="device-label">{ t.device_label }</label>
-                <input id="device-label" type="text" maxlength={history::MAX_LABEL_CHARS.to_string()}
+                <input id="device-label" type="text" maxlength={stamp::MAX_LABEL_CHARS.to_string()}
                     value={(*draft).clone()} oninput={{ let draft = draft.clone(); Callback::from(move |ev: InputEvent| draft.set(value_of(&ev.into()))) }} />
                 <button type="submit" class="primary">{ t.device_save }</button>
                 <button type="button" onclick={skip}>{ t.device_skip }</button>
@@ -152,7 +153,7 @@ pub fn history_panel(props: &HistoryProps) -> Html {
     let Some(w) = e
         .repo
         .doc(&workshop_doc)
-        .and_then(|d| docs::read_workshop(d).ok())
+        .and_then(|d| doc::read_workshop(d).ok())
     else {
         return html! { <p>{ t.loading }</p> };
     };
@@ -202,7 +203,7 @@ pub fn history_panel(props: &HistoryProps) -> Html {
             let passages: Vec<Passage> =
                 history::passages_at(doc, r, (!now).then_some(heads.as_slice()), &h);
             let then: String = passages.iter().map(|p| p.text.as_str()).collect();
-            let current = docs::read_text(doc, r).unwrap_or_default();
+            let current = doc::read_text(doc, r).unwrap_or_default();
             let restore = (props.can_restore && !now && then != current).then(|| {
                 let engine = props.engine.clone();
                 let (r, heads, notice, pos) =

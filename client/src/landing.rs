@@ -4,7 +4,7 @@
 use crate::api;
 use crate::i18n;
 use crate::views::value_of;
-use samtal_shared::docs::{GroupSpec, WorkshopSpec};
+use samtal_shared::doc::{GroupSpec, WorkshopSpec};
 use samtal_shared::session::WorkshopLinks;
 use yew::prelude::*;
 

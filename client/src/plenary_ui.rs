@@ -8,8 +8,9 @@ use crate::engine::Engine;
 use crate::history_ui::{self, HistoryPanel, LastVisit, News};
 use crate::i18n::{self, Strings, fill};
 use crate::views::{Input, TextField, status_of};
-use samtal_shared::docs::{self, GroupNotes, TextRef, Workshop};
-use samtal_shared::plenary::{self, FollowUp, GroupText, PlenaryEdit, PlenaryView};
+use samtal_shared::doc::{self, GroupNotes, TextRef, Workshop};
+use samtal_shared::doc::{FollowUp, PlenaryEdit};
+use samtal_shared::view::{self, GroupText, PlenaryView};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -17,18 +18,18 @@ use yew::prelude::*;
 
 /// The workshop and its plenary view from what this browser holds now.
 pub fn compute(e: &Engine) -> Option<(Workshop, PlenaryView)> {
-    let w = docs::read_workshop(e.repo.doc(&e.info.workshop_doc)?).ok()?;
+    let w = doc::read_workshop(e.repo.doc(&e.info.workshop_doc)?).ok()?;
     let groups: Vec<GroupNotes> = w
         .groups
         .iter()
-        .filter_map(|g| docs::read_group(e.repo.doc(&g.doc_id)?).ok())
+        .filter_map(|g| doc::read_group(e.repo.doc(&g.doc_id)?).ok())
         .collect();
     let notes = e
         .repo
         .doc(&w.plenary_doc_id)
-        .and_then(|d| plenary::read_plenary(d).ok())
+        .and_then(|d| doc::read_plenary(d).ok())
         .unwrap_or_default();
-    let view = plenary::plenary_view(&w, &groups, &notes);
+    let view = view::plenary_view(&w, &groups, &notes);
     Some((w, view))
 }
 
@@ -96,7 +97,7 @@ pub fn plenary_panel(props: &PanelProps) -> Html {
         .iter()
         .map(|q| {
             e.repo.doc(&plenary_doc).is_some_and(|d| {
-                docs::read_text(
+                doc::read_text(
                     d,
                     &TextRef::Summary {
                         question_id: q.id.clone(),
@@ -113,7 +114,7 @@ pub fn plenary_panel(props: &PanelProps) -> Html {
             let _ = engine
                 .0
                 .borrow_mut()
-                .change(plenary_doc, |d| plenary::apply_plenary_edit(d, &edit));
+                .change(plenary_doc, |d| doc::apply_plenary_edit(d, &edit));
         }
     };
     html! {

@@ -8,7 +8,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use gloo_storage::{LocalStorage, Storage, errors::StorageError};
 use samtal_shared::DocumentId;
-use samtal_shared::history;
+use samtal_shared::stamp;
 use samtal_shared::session::SessionInfo;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -116,12 +116,12 @@ const DEVICE_ASKED_KEY: &str = "samtal:device-asked";
 pub fn device_label() -> Option<String> {
     LocalStorage::get::<String>(DEVICE_KEY)
         .ok()
-        .and_then(|l| history::clean_label(&l))
+        .and_then(|l| stamp::clean_label(&l))
 }
 
 /// Choose (or, with `None`, forget) this device's label. Either way it has been asked.
 pub fn set_device_label(label: Option<&str>) {
-    match label.and_then(history::clean_label) {
+    match label.and_then(stamp::clean_label) {
         Some(l) => {
             let _ = LocalStorage::set(DEVICE_KEY, l);
         }

@@ -6,7 +6,7 @@ use crate::engine::{Local, Net};
 use crate::i18n::{self, Strings};
 use crate::store::ENCODING;
 use samtal_shared::DocumentId;
-use samtal_shared::docs::{self, TextRef, Workshop};
+use samtal_shared::doc::{self, TextRef, Workshop};
 use samtal_shared::text;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
@@ -48,7 +48,7 @@ pub fn status_of(engine: &EngineRef, t: &Strings) -> (Html, Option<Workshop>) {
     let workshop = e
         .repo
         .doc(&e.info.workshop_doc)
-        .and_then(|d| docs::read_workshop(d).ok());
+        .and_then(|d| doc::read_workshop(d).ok());
     (status, workshop)
 }
 
@@ -145,7 +145,7 @@ pub fn group_view(props: &ViewProps) -> Html {
     let group_doc = e.info.own_group_doc();
     let notes = group_doc
         .and_then(|id| e.repo.doc(&id))
-        .and_then(|d| docs::read_group(d).ok());
+        .and_then(|d| doc::read_group(d).ok());
     drop(e);
     let (Some(w), Some(doc), Some(notes)) = (workshop, group_doc, notes) else {
         return html! { <main id="main">{ status }<p>{ t.loading }</p></main> };
@@ -168,7 +168,7 @@ pub fn group_view(props: &ViewProps) -> Html {
                 let _ = engine
                     .0
                     .borrow_mut()
-                    .change(doc, |d| docs::set_highlight(d, &r, !lifted));
+                    .change(doc, |d| doc::set_highlight(d, &r, !lifted));
             })
         };
         html! {

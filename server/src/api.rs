@@ -13,9 +13,9 @@ use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use samtal_shared::docs::{self, WorkshopSpec};
+use samtal_shared::doc::{self, WorkshopSpec};
 use samtal_shared::export::{self, Lang};
-use samtal_shared::plenary::{self, PlenaryView};
+use samtal_shared::view::{self, PlenaryView};
 use samtal_shared::roles::Access;
 use samtal_shared::roles::DocKind;
 use samtal_shared::session::LiveStatus;
@@ -148,7 +148,7 @@ pub fn redact(path: &str) -> String {
 
 pub fn today() -> String {
     let days = live::now_secs() / 86_400;
-    docs::format_date(i64::try_from(days).unwrap_or(0))
+    doc::format_date(i64::try_from(days).unwrap_or(0))
 }
 
 /// Look a token up; refuse unknown, malformed and expired links.
@@ -358,14 +358,14 @@ async fn plenary_view(state: &Arc<AppState>, workshop_id: &str) -> Result<Plenar
         .ok_or(AppError::InvalidLink)?;
     let w = workshops::read_workshop_doc(state, workshop_doc).await?;
     let mut groups = Vec::new();
-    let mut notes = plenary::PlenaryNotes::default();
+    let mut notes = doc::PlenaryNotes::default();
     for d in docs {
         match d.kind {
             DocKind::Group { .. } => {
                 if let Ok(Ok(g)) = state
                     .hub
                     .read(d.doc_id, |doc| {
-                        docs::read_group(doc).map_err(|e| e.to_string())
+                        doc::read_group(doc).map_err(|e| e.to_string())
                     })
                     .await
                 {
@@ -376,7 +376,7 @@ async fn plenary_view(state: &Arc<AppState>, workshop_id: &str) -> Result<Plenar
                 if let Ok(Ok(p)) = state
                     .hub
                     .read(d.doc_id, |doc| {
-                        plenary::read_plenary(doc).map_err(|e| e.to_string())
+                        doc::read_plenary(doc).map_err(|e| e.to_string())
                     })
                     .await
                 {
@@ -386,7 +386,7 @@ async fn plenary_view(state: &Arc<AppState>, workshop_id: &str) -> Result<Plenar
             _ => {}
         }
     }
-    Ok(plenary::plenary_view(&w, &groups, &notes))
+    Ok(view::plenary_view(&w, &groups, &notes))
 }
 
 async fn plenary(

@@ -6,8 +6,8 @@ use crate::storage::{DocRecord, Storage};
 use automerge::AutoCommit;
 use samtal_shared::DocumentId;
 use samtal_shared::PeerId;
-use samtal_shared::docs::{self, Workshop};
-use samtal_shared::history;
+use samtal_shared::doc::{self, Workshop};
+use samtal_shared::stamp;
 use samtal_shared::policy::WriteRules;
 use samtal_shared::roles::{Access, DocKind};
 use samtal_shared::sync::{DocHub, SyncError};
@@ -410,11 +410,11 @@ impl Hub {
                     DocCmd::Apply { change, done } => {
                         if change(hub.doc_mut()) {
                             // The server's own changes (structure) carry the time, no label.
-                            let stamp = history::Stamp {
+                            let stamp = stamp::Stamp {
                                 device: None,
                                 time: i64::try_from(crate::live::now_secs()).unwrap_or(0),
                             };
-                            history::commit(hub.doc_mut(), &stamp);
+                            stamp::commit(hub.doc_mut(), &stamp);
                         }
                         applied.push(done);
                     }
@@ -489,7 +489,7 @@ impl Hub {
                     Ok(()) => {
                         persisted = heads;
                         if is_workshop {
-                            match docs::read_workshop(hub.doc()) {
+                            match doc::read_workshop(hub.doc()) {
                                 Ok(workshop) => {
                                     let _ = self.workshop_changes.send(WorkshopChanged {
                                         workshop_id: record.workshop_id.clone(),

@@ -9,7 +9,7 @@ use crate::live;
 use crate::storage::{Capability, DocRecord, NewWorkshopRecord, Storage, StorageError};
 use automerge::AutoCommit;
 use samtal_shared::DocumentId;
-use samtal_shared::docs::{self, Workshop, WorkshopSpec};
+use samtal_shared::doc::{self, Workshop, WorkshopSpec};
 use samtal_shared::roles::{DocKind, Role};
 pub use samtal_shared::session::{GroupLink, WorkshopLinks};
 use std::collections::HashMap;
@@ -45,7 +45,7 @@ fn qr(url: &str) -> String {
     links::qr_data_url(url).unwrap_or_default()
 }
 
-fn group_link(state: &AppState, g: &docs::Group, token: &str) -> GroupLink {
+fn group_link(state: &AppState, g: &doc::Group, token: &str) -> GroupLink {
     let url = link(state, 'g', token);
     GroupLink {
         group_id: g.id.clone(),
@@ -73,7 +73,7 @@ pub async fn create(state: &Arc<AppState>, spec: WorkshopSpec) -> Result<Worksho
     .into_iter();
     let mut fallback = 0u8;
     let now = i64::try_from(crate::live::now_secs()).unwrap_or(0);
-    let new = docs::build_workshop_at(
+    let new = doc::build_workshop_at(
         &spec,
         &workshop_id,
         || {
@@ -86,7 +86,7 @@ pub async fn create(state: &Arc<AppState>, spec: WorkshopSpec) -> Result<Worksho
     )
     .map_err(|e| AppError::BadRequest(e.to_string()))?;
     let workshop =
-        docs::read_workshop(&new.workshop).map_err(|e| AppError::Internal(e.to_string()))?;
+        doc::read_workshop(&new.workshop).map_err(|e| AppError::Internal(e.to_string()))?;
 
     let mut docs_out: Vec<(DocRecord, Vec<u8>)> = Vec::new();
     let mut save = |doc_id: DocumentId, kind: DocKind, mut doc: AutoCommit| {
@@ -171,7 +171,7 @@ pub async fn read_workshop_doc(
 ) -> Result<Workshop, AppError> {
     state
         .hub
-        .read(doc, |d| docs::read_workshop(d).map_err(|e| e.to_string()))
+        .read(doc, |d| doc::read_workshop(d).map_err(|e| e.to_string()))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(AppError::Internal)
@@ -303,8 +303,8 @@ pub async fn erase(state: &Arc<AppState>, workshop_id: &str) -> Result<(), AppEr
 /// Erase every workshop closed more than the retention period before `today`.
 pub async fn purge_expired(state: &Arc<AppState>, today: &str) -> Result<usize, AppError> {
     let days =
-        docs::parse_date(today).ok_or_else(|| AppError::Internal(format!("bad date {today}")))?;
-    let cutoff = docs::format_date(days - i64::from(state.settings.retention_days));
+        doc::parse_date(today).ok_or_else(|| AppError::Internal(format!("bad date {today}")))?;
+    let cutoff = doc::format_date(days - i64::from(state.settings.retention_days));
     let ids = blocking(state, move |s| s.closed_before(&cutoff)).await?;
     for id in &ids {
         erase(state, id).await?;
@@ -426,12 +426,12 @@ async fn reconcile_one(
             tracing::warn!(workshop = %w.workshop_id, "a group id that is not a valid id; ignored");
             continue;
         }
-        if !known && g.doc_id != docs::group_doc_id(&w.workshop_id, &g.id) {
+        if !known && g.doc_id != doc::group_doc_id(&w.workshop_id, &g.id) {
             tracing::warn!(workshop = %w.workshop_id, group = %g.id, "group document id is not the derived one; ignored");
             continue;
         }
         if !known {
-            let doc = docs::new_group_doc(&w.workshop_id, &g.id)
+            let doc = doc::new_group_doc(&w.workshop_id, &g.id)
                 .map_err(|e| AppError::Internal(e.to_string()))?
                 .save();
             let rec = DocRecord {
@@ -447,7 +447,7 @@ async fn reconcile_one(
         let saved = state
             .hub
             .apply(g.doc_id, move |d| {
-                docs::ensure_group_structure(d, &wk, &group).unwrap_or(false)
+                doc::ensure_group_structure(d, &wk, &group).unwrap_or(false)
             })
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -463,7 +463,7 @@ async fn reconcile_one(
         state
             .hub
             .apply(p.doc_id, move |d| {
-                docs::ensure_plenary_structure(d, &wk).unwrap_or(false)
+                doc::ensure_plenary_structure(d, &wk).unwrap_or(false)
             })
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -482,7 +482,7 @@ pub async fn ensure_demo(state: &Arc<AppState>) -> anyhow::Result<String> {
     if let Ok(text) = std::fs::read_to_string(&path) {
         return Ok(text);
     }
-    let today = docs::format_date(i64::try_from(
+    let today = doc::format_date(i64::try_from(
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)?
             .as_secs()

@@ -1,6 +1,6 @@
 //! The demo workshop `cargo xtask serve` creates on first start. Invented cases, no real people.
 
-use crate::docs::{CaseSpec, GroupSpec, Material, QuestionSpec, WorkshopSpec};
+use crate::doc::{CaseSpec, GroupSpec, Material, QuestionSpec, WorkshopSpec};
 
 pub const DEMO_TITLE: &str = "Barnkonventionen i praktiken";
 

@@ -2,7 +2,7 @@
 //! through [`md_escape`] or [`html_escape`]; nothing a group typed can become markup.
 
 use crate::i18n::{EXPORT_EN, EXPORT_SV, ExportLabels as Labels};
-use crate::plenary::{GroupText, PlenaryView};
+use crate::view::{GroupText, PlenaryView};
 
 /// Language of an export's headings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -344,8 +344,9 @@ pub fn html(v: &PlenaryView, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::docs::{Material, Phase};
-    use crate::plenary::{FieldView, FollowUp, QuestionView};
+    use crate::doc::FollowUp;
+    use crate::doc::{Material, Phase};
+    use crate::view::{FieldView, QuestionView};
 
     const EVIL: &str = "<script>alert(1)</script> <img src=x onerror=alert(2)> [klick](javascript:alert(3)) **fet** \n# rubrik\n- lista\n1. ett";
 
@@ -378,7 +379,7 @@ mod tests {
                 summary: EVIL.into(),
                 answers: vec![a(EVIL, true), a("", false)],
             }],
-            cases: vec![crate::plenary::CaseView {
+            cases: vec![crate::view::CaseView {
                 id: "c1".into(),
                 title: EVIL.into(),
                 area: "Vuxen".into(),

@@ -6,15 +6,15 @@
 //! Inputs are split into parts by [`frames`]: a 2-byte little-endian length before each part.
 
 use crate::demo;
-use crate::docs::{self, TextRef};
+use crate::doc::{self, TextRef};
 use crate::guard;
 use crate::ids::{DocumentId, PeerId};
-use crate::plenary;
 use crate::policy::WriteRules;
 use crate::protocol::Message;
 use crate::roles::Access;
 use crate::sync::{DocHub, ServerConnection, ServerInbound, SyncError};
 use crate::text;
+use crate::view;
 use automerge::sync::SyncDoc;
 use automerge::{AutoCommit, ReadDoc, TextEncoding};
 use std::sync::OnceLock;
@@ -46,7 +46,7 @@ pub fn join_frames(parts: &[&[u8]]) -> Vec<u8> {
 
 /// A workshop and one group document with structure, as the server holds them (built once).
 struct Seed {
-    workshop: Option<docs::Workshop>,
+    workshop: Option<doc::Workshop>,
     group: Vec<u8>,
     group_id: DocumentId,
 }
@@ -55,14 +55,14 @@ fn seed() -> &'static Seed {
     static SEED: OnceLock<Seed> = OnceLock::new();
     SEED.get_or_init(|| {
         let mut n = 0u8;
-        let built = docs::build_workshop(&demo::spec("2026-11-24"), "fuzz", || {
+        let built = doc::build_workshop(&demo::spec("2026-11-24"), "fuzz", || {
             n = n.wrapping_add(1);
             DocumentId::from_bytes([n; 16])
         });
         // The demo spec is valid; should that ever change, fuzzing a bare doc still works.
         match built {
             Ok(mut w) => {
-                let workshop = docs::read_workshop(&w.workshop).ok();
+                let workshop = doc::read_workshop(&w.workshop).ok();
                 match (workshop, w.groups.first_mut()) {
                     (Some(workshop), Some((g, doc))) => Seed {
                         group_id: g.doc_id,
@@ -198,7 +198,7 @@ pub fn server(data: &[u8]) {
         AutoCommit::load(&saved).is_ok(),
         "the document no longer loads after a session"
     );
-    let _ = docs::read_group(hub.doc());
+    let _ = doc::read_group(hub.doc());
 }
 
 /// Target `load`: bytes from storage (or a peer) loaded as a document. Loading, reading it as
@@ -207,11 +207,11 @@ pub fn server(data: &[u8]) {
 pub fn load(data: &[u8]) {
     let s = seed();
     if let Ok(mut d) = guard::load(data) {
-        let _ = docs::kind_of(&d);
-        let _ = docs::read_workshop(&d);
-        let _ = plenary::read_plenary(&d);
-        if let (Ok(notes), Some(w)) = (docs::read_group(&d), &s.workshop) {
-            let view = plenary::plenary_view(w, &[notes], &Default::default());
+        let _ = doc::kind_of(&d);
+        let _ = doc::read_workshop(&d);
+        let _ = doc::read_plenary(&d);
+        if let (Ok(notes), Some(w)) = (doc::read_group(&d), &s.workshop) {
+            let view = view::plenary_view(w, &[notes], &Default::default());
             let _ = view.questions.len();
         }
         let heads = d.get_heads();
@@ -224,7 +224,7 @@ pub fn load(data: &[u8]) {
     // The same bytes as an incremental chunk on top of a real group document.
     let mut group = seed_group_doc();
     if guard::load_incremental(&mut group, data).is_ok() {
-        let _ = docs::read_group(&group);
+        let _ = doc::read_group(&group);
         let saved = group.save();
         assert!(
             AutoCommit::load(&saved).is_ok(),
@@ -278,20 +278,20 @@ pub fn splice(data: &[u8]) {
         question_id: "q1".into(),
     };
     let mut doc = seed_group_doc();
-    let Ok(obj) = docs::text_obj(&doc, &field) else {
+    let Ok(obj) = doc::text_obj(&doc, &field) else {
         return;
     };
-    if docs::edit_text(&mut doc, &field, &old).is_err() {
-        assert!(old.len() > docs::MAX_NOTE, "edit refused for a valid text");
+    if doc::edit_text(&mut doc, &field, &old).is_err() {
+        assert!(old.len() > doc::MAX_NOTE, "edit refused for a valid text");
         return;
     }
-    match docs::edit_text(&mut doc, &field, &new) {
+    match doc::edit_text(&mut doc, &field, &new) {
         Ok(_) => assert_eq!(
             doc.text(&obj).ok().as_deref(),
             Some(new.as_str()),
             "the document text differs from the textarea"
         ),
-        Err(_) => assert!(new.len() > docs::MAX_NOTE, "edit refused for a valid text"),
+        Err(_) => assert!(new.len() > doc::MAX_NOTE, "edit refused for a valid text"),
     }
 }
 
@@ -323,7 +323,7 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
     let field = TextRef::Answer {
         question_id: "q1".into(),
     };
-    let _ = docs::edit_text(&mut client, &field, "Hej från fuzz");
+    let _ = doc::edit_text(&mut client, &field, "Hej från fuzz");
     let mut state = automerge::sync::State::new();
     let first = client
         .sync()
@@ -387,7 +387,7 @@ pub fn seeds(target: &str) -> Vec<Vec<u8>> {
         "load" => {
             let mut d = seed_group_doc();
             let base = d.get_heads();
-            let _ = docs::edit_text(&mut d, &field, "Ändrad text");
+            let _ = doc::edit_text(&mut d, &field, "Ändrad text");
             vec![d.save(), d.save_after(&base), seed().group.clone()]
         }
         "splice" => vec![

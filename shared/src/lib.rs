@@ -5,20 +5,21 @@
 //! one implementation of the sync protocol, the document layout and the access rules.
 
 pub mod demo;
-pub mod docs;
+pub mod doc;
 pub mod export;
 pub mod fuzzing;
 pub mod guard;
 pub mod history;
 pub mod i18n;
 pub mod ids;
-pub mod plenary;
 pub mod policy;
 pub mod protocol;
 pub mod roles;
 pub mod session;
+pub mod stamp;
 pub mod sync;
 pub mod text;
+pub mod view;
 
 pub use ids::{DocumentId, PeerId};
 pub use protocol::Message;

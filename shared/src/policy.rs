@@ -14,7 +14,7 @@
 //! - **Ids**: `id` and `doc_id` may only be set on an item created by the same change (a new
 //!   question, group, highlight…); an existing item's id never changes.
 
-use crate::docs::{self, Phase};
+use crate::doc::{self, Phase};
 use crate::guard::{self, Chunk};
 use crate::ids::{DocumentId, is_item_id};
 use crate::roles::DocKind;
@@ -214,8 +214,8 @@ fn check_value(key: &str, expect: Expect, action: &OpType) -> Result<(), PolicyE
         return bad("a text value");
     };
     let ok = match expect {
-        Expect::Title => !s.trim().is_empty() && s.len() <= docs::MAX_TEXT,
-        Expect::Date => docs::parse_date(s).is_some(),
+        Expect::Title => !s.trim().is_empty() && s.len() <= doc::MAX_TEXT,
+        Expect::Date => doc::parse_date(s).is_some(),
         Expect::Phase => Phase::parse(s).is_some(),
     };
     if ok {

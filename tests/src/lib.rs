@@ -8,7 +8,7 @@ use futures_util::{SinkExt, StreamExt};
 use samtal_server::Server;
 use samtal_server::settings::Settings;
 use samtal_server::workshops::WorkshopLinks;
-use samtal_shared::docs::{self, GroupNotes, TextRef, WorkshopSpec};
+use samtal_shared::doc::{self, GroupNotes, TextRef, WorkshopSpec};
 use samtal_shared::session::SessionInfo;
 use samtal_shared::sync::ClientRepo;
 use samtal_shared::{DocumentId, Message, PeerId};
@@ -182,7 +182,7 @@ pub struct NativeClient {
     pub repo: ClientRepo,
     pub info: SessionInfo,
     /// How this client signs what it commits (no label, time 0 unless a test sets them).
-    pub stamp: samtal_shared::history::Stamp,
+    pub stamp: samtal_shared::stamp::Stamp,
     ws: Option<Ws>,
     addr: SocketAddr,
     token: String,
@@ -203,7 +203,7 @@ impl NativeClient {
         let mut c = Self {
             repo,
             info,
-            stamp: samtal_shared::history::Stamp::default(),
+            stamp: samtal_shared::stamp::Stamp::default(),
             ws: None,
             addr,
             token: token.to_owned(),
@@ -332,8 +332,8 @@ impl NativeClient {
             .repo
             .doc_mut(&doc)
             .ok_or_else(|| anyhow!("no such doc"))?;
-        docs::edit_text(d, field, text)?;
-        samtal_shared::history::commit(d, &self.stamp);
+        doc::edit_text(d, field, text)?;
+        samtal_shared::stamp::commit(d, &self.stamp);
         Ok(())
     }
 
@@ -347,14 +347,14 @@ impl NativeClient {
     pub fn change(
         &mut self,
         doc: DocumentId,
-        f: impl FnOnce(&mut AutoCommit) -> Result<(), docs::SchemaError>,
+        f: impl FnOnce(&mut AutoCommit) -> Result<(), doc::SchemaError>,
     ) -> Result<()> {
         let d = self
             .repo
             .doc_mut(&doc)
             .ok_or_else(|| anyhow!("no such doc"))?;
         f(d)?;
-        samtal_shared::history::commit(d, &self.stamp);
+        samtal_shared::stamp::commit(d, &self.stamp);
         Ok(())
     }
 
@@ -384,7 +384,7 @@ impl NativeClient {
     }
 
     pub fn notes(&self, doc: DocumentId) -> Result<GroupNotes> {
-        Ok(docs::read_group(
+        Ok(doc::read_group(
             self.repo.doc(&doc).ok_or_else(|| anyhow!("no such doc"))?,
         )?)
     }
@@ -469,7 +469,7 @@ pub fn stored_group_notes(data: &Path, doc: DocumentId) -> Result<GroupNotes> {
     let bytes = storage
         .load_doc(&doc)?
         .ok_or_else(|| anyhow!("document not stored"))?;
-    Ok(docs::read_group(&AutoCommit::load(&bytes)?)?)
+    Ok(doc::read_group(&AutoCommit::load(&bytes)?)?)
 }
 
 /// SQLite with a switch: while `failing` is on, every write fails as if the disk (or fsync)

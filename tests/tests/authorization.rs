@@ -9,8 +9,8 @@ use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, transaction::Transactable};
 use futures_util::{SinkExt, StreamExt};
 use samtal_server::settings::Settings;
 use samtal_server::workshops::WorkshopLinks;
-use samtal_shared::docs::{self, SchemaError, WorkshopEdit, apply_workshop_edit, read_workshop};
-use samtal_shared::plenary::{PlenaryEdit, apply_plenary_edit, read_plenary};
+use samtal_shared::doc::{self, SchemaError, WorkshopEdit, apply_workshop_edit, read_workshop};
+use samtal_shared::doc::{PlenaryEdit, apply_plenary_edit, read_plenary};
 use samtal_shared::sync::ClientRepo;
 use samtal_shared::{DocumentId, Message, PeerId};
 use samtal_tests::*;
@@ -363,7 +363,7 @@ fn sync_data(doc: &mut AutoCommit) -> Vec<u8> {
 /// workshop's title, a follow-up in the plenary, a highlight item in a group; a root key in a
 /// document the link does not know (refused before any rule is read).
 fn probe_write(d: &mut AutoCommit, key: &str) -> Result<(), SchemaError> {
-    match docs::kind_of(d).as_deref() {
+    match doc::kind_of(d).as_deref() {
         Some("workshop") => apply_workshop_edit(d, &WorkshopEdit::Title(key.into())),
         Some("plenary") => apply_plenary_edit(d, &PlenaryEdit::AddFollowUp { id: key.into() }),
         Some("group") => {
@@ -383,7 +383,7 @@ fn probe_write(d: &mut AutoCommit, key: &str) -> Result<(), SchemaError> {
 
 /// Whether a stored document holds [`probe_write`]'s mark.
 fn has_probe(d: &AutoCommit, key: &str) -> bool {
-    match docs::kind_of(d).as_deref() {
+    match doc::kind_of(d).as_deref() {
         Some("workshop") => read_workshop(d).is_ok_and(|w| w.title == key),
         Some("plenary") => read_plenary(d).is_ok_and(|p| p.follow_up.iter().any(|f| f.id == key)),
         Some("group") => d.get(ROOT, "highlights").ok().flatten().is_some_and(|(_, list)| {

@@ -4,7 +4,7 @@
 
 use futures_util::{SinkExt, StreamExt};
 use samtal_server::settings::Settings;
-use samtal_shared::docs::TextRef;
+use samtal_shared::doc::TextRef;
 use samtal_shared::sync::ClientRepo;
 use samtal_shared::{Message, PeerId};
 use samtal_tests::*;
@@ -194,12 +194,12 @@ fn blob(
     d: &mut automerge::AutoCommit,
     seed: u64,
     len: usize,
-) -> Result<(), samtal_shared::docs::SchemaError> {
+) -> Result<(), samtal_shared::doc::SchemaError> {
     use automerge::ReadDoc;
     use automerge::transaction::Transactable;
     // A new highlight item: the one place a group writes outside its Text fields.
     let Some((_, list)) = d.get(automerge::ROOT, "highlights")? else {
-        return Err(samtal_shared::docs::SchemaError::Field("highlights"));
+        return Err(samtal_shared::doc::SchemaError::Field("highlights"));
     };
     let item = d.insert_object(&list, d.length(&list), automerge::ObjType::Map)?;
     d.put(&item, "source", noise(seed, len))?;

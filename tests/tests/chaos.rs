@@ -8,7 +8,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use samtal_shared::docs::TextRef;
+use samtal_shared::doc::TextRef;
 use samtal_tests::{NativeClient, TIMEOUT, demo_spec, token_of};
 use std::collections::BTreeSet;
 use std::net::SocketAddr;

@@ -7,9 +7,9 @@
 
 use samtal_server::storage::{SqliteStorage, Storage};
 use samtal_server::workshops::{self, WorkshopLinks};
-use samtal_shared::docs::{self, Phase, TextRef, WorkshopEdit};
-use samtal_shared::plenary::PlenaryView;
-use samtal_shared::{DocumentId, docs::read_workshop};
+use samtal_shared::doc::{self, Phase, TextRef, WorkshopEdit};
+use samtal_shared::view::PlenaryView;
+use samtal_shared::{DocumentId, doc::read_workshop};
 use samtal_tests::{
     NativeClient, TestServer, demo_spec, eventually, raw_socket, stored_doc, token_of,
 };
@@ -142,8 +142,8 @@ async fn questions_and_groups_added_later_get_fields_and_links() {
         .unwrap();
     let workshop_doc = fac.info.workshop_doc;
     fac.change(workshop_doc, |d| {
-        docs::apply_workshop_edit(d, &WorkshopEdit::AddQuestion { id: "q-new".into() })?;
-        docs::apply_workshop_edit(
+        doc::apply_workshop_edit(d, &WorkshopEdit::AddQuestion { id: "q-new".into() })?;
+        doc::apply_workshop_edit(
             d,
             &WorkshopEdit::Question {
                 id: "q-new".into(),
@@ -151,7 +151,7 @@ async fn questions_and_groups_added_later_get_fields_and_links() {
                 area: None,
             },
         )?;
-        docs::apply_workshop_edit(
+        doc::apply_workshop_edit(
             d,
             &WorkshopEdit::AddGroup {
                 id: "g-new".into(),
@@ -177,7 +177,7 @@ async fn questions_and_groups_added_later_get_fields_and_links() {
     g1.sync().await.unwrap();
 
     // …and a document for the new group, which the facilitator opens after a session refresh.
-    let new_doc = docs::group_doc_id(&links.workshop_id, "g-new");
+    let new_doc = doc::group_doc_id(&links.workshop_id, "g-new");
     let mut tries = 0;
     while fac.refresh_docs().await.unwrap() == 0 {
         tries += 1;
@@ -226,7 +226,7 @@ async fn questions_and_groups_added_later_get_fields_and_links() {
     while fac
         .repo
         .doc(&plenary)
-        .and_then(|d| docs::read_text(d, &summary))
+        .and_then(|d| doc::read_text(d, &summary))
         .is_none()
     {
         tries += 1;
@@ -235,7 +235,7 @@ async fn questions_and_groups_added_later_get_fields_and_links() {
         fac.sync().await.unwrap();
     }
     fac.change(plenary, |d| {
-        docs::edit_text(d, &summary, "Sammanfattat").map(|_| ())
+        doc::edit_text(d, &summary, "Sammanfattat").map(|_| ())
     })
     .unwrap();
     fac.sync().await.unwrap();
@@ -251,7 +251,7 @@ async fn questions_and_groups_added_later_get_fields_and_links() {
         .unwrap()
         .unwrap();
     assert_eq!(
-        docs::read_group(&stored).unwrap().text(&answer("q-new")),
+        doc::read_group(&stored).unwrap().text(&answer("q-new")),
         Some("Äldreomsorgens svar")
     );
 }
@@ -319,7 +319,7 @@ async fn rotated_and_expired_links_are_refused() {
         .unwrap();
     let wdoc = f.info.workshop_doc;
     f.change(wdoc, |d| {
-        docs::apply_workshop_edit(d, &WorkshopEdit::AccessUntil("2020-01-01".into()))
+        doc::apply_workshop_edit(d, &WorkshopEdit::AccessUntil("2020-01-01".into()))
     })
     .unwrap();
     f.sync().await.unwrap();
@@ -418,7 +418,7 @@ async fn retention_purges_workshops_closed_long_ago() {
         .unwrap();
     let wdoc = f.info.workshop_doc;
     f.change(wdoc, |d| {
-        docs::apply_workshop_edit(d, &WorkshopEdit::Phase(Phase::Closed))
+        doc::apply_workshop_edit(d, &WorkshopEdit::Phase(Phase::Closed))
     })
     .unwrap();
     f.sync().await.unwrap();
@@ -430,7 +430,7 @@ async fn retention_purges_workshops_closed_long_ago() {
     })
     .await;
     let today = samtal_server::api::today();
-    let day = |n: i64| docs::format_date(docs::parse_date(&today).unwrap() + n);
+    let day = |n: i64| doc::format_date(doc::parse_date(&today).unwrap() + n);
     // Within the 90 days nothing goes.
     assert_eq!(
         workshops::purge_expired(&server.state, &day(90))

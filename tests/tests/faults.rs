@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use samtal_server::settings::Settings;
-use samtal_shared::docs::{self, TextRef};
+use samtal_shared::doc::{self, TextRef};
 use samtal_tests::{FaultyStorage, NativeClient, TestServer, demo_spec, stored_doc, token_of};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -46,7 +46,7 @@ async fn failed_writes_are_never_acknowledged_and_the_server_recovers() {
     assert_eq!(reader.notes(doc).unwrap().text(&q1), Some("Sparat."));
     let on_disk = stored_doc(&data, doc).unwrap().unwrap();
     assert_eq!(
-        docs::read_group(&on_disk).unwrap().text(&q1),
+        doc::read_group(&on_disk).unwrap().text(&q1),
         Some("Sparat.")
     );
 
@@ -58,7 +58,7 @@ async fn failed_writes_are_never_acknowledged_and_the_server_recovers() {
     server.stop().await.unwrap();
     let on_disk = stored_doc(&data, doc).unwrap().unwrap();
     assert_eq!(
-        docs::read_group(&on_disk).unwrap().text(&q1),
+        doc::read_group(&on_disk).unwrap().text(&q1),
         Some("Sparat. Inte sparat än.")
     );
 }

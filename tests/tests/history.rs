@@ -6,8 +6,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use samtal_shared::DocumentId;
-use samtal_shared::docs::{self, Phase, TextRef, WorkshopEdit};
-use samtal_shared::history::{self, History, Stamp};
+use samtal_shared::doc::{self, Phase, TextRef, WorkshopEdit};
+use samtal_shared::history::{self, History};
+use samtal_shared::stamp::Stamp;
 use samtal_tests::{NativeClient, TestServer, demo_spec, stored_doc, token_of};
 
 fn q1() -> TextRef {
@@ -85,7 +86,7 @@ async fn who_wrote_what_phases_news_and_restore_through_the_server() {
     // … and moves the workshop on to the plenary.
     let workshop = fac.info.workshop_doc;
     fac.change(workshop, |d| {
-        docs::apply_workshop_edit(d, &WorkshopEdit::Phase(Phase::Plenary))
+        doc::apply_workshop_edit(d, &WorkshopEdit::Phase(Phase::Plenary))
     })
     .unwrap();
     fac.sync().await.unwrap();
@@ -161,7 +162,7 @@ async fn who_wrote_what_phases_news_and_restore_through_the_server() {
 
     // On disk: the restored text on top of a history that still holds the wipe.
     let mut stored = stored_doc(&data, doc).unwrap().unwrap();
-    assert_eq!(docs::read_text(&stored, &q1()).as_deref(), Some(merged));
+    assert_eq!(doc::read_text(&stored, &q1()).as_deref(), Some(merged));
     let d = stored.document();
     let h = History::of(d);
     let times: Vec<(Option<&str>, i64)> = h

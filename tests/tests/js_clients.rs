@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use samtal_server::settings::Settings;
-use samtal_shared::docs::TextRef;
+use samtal_shared::doc::TextRef;
 use samtal_tests::*;
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -177,7 +177,7 @@ async fn facilitator_creates_a_workshop_and_sees_the_plenary_in_the_browser() {
         .to_owned();
 
     // What the browser did is on the server: the plenary JSON and the Markdown export.
-    let view: samtal_shared::plenary::PlenaryView = server
+    let view: samtal_shared::view::PlenaryView = server
         .get_json(&format!("/api/plenary/{fac}"))
         .await
         .unwrap();
@@ -227,7 +227,7 @@ async fn browser_client_survives_a_shared_conference_pc() {
     assert!(out.contains("BROWSER-OK"), "{out}");
     // The script checked the server after each step; check the disk once more.
     server.stop().await.unwrap();
-    let doc = samtal_shared::docs::group_doc_id(&links.workshop_id, "g1");
+    let doc = samtal_shared::doc::group_doc_id(&links.workshop_id, "g1");
     let notes = stored_group_notes(&dir.path().join("data"), doc).unwrap();
     let q1 = notes.text(&q1()).unwrap_or_default();
     assert!(
@@ -289,7 +289,7 @@ async fn browser_keeps_typing_through_a_server_restart() {
     assert!(child.wait().await.unwrap().success(), "{log}");
     assert!(log.contains("BROWSER-OK"), "{log}");
     server.take().unwrap().stop().await.unwrap();
-    let doc = samtal_shared::docs::group_doc_id(&links.workshop_id, "g1");
+    let doc = samtal_shared::doc::group_doc_id(&links.workshop_id, "g1");
     let notes = stored_group_notes(&dir.path().join("data"), doc).unwrap();
     assert_eq!(
         notes.text(&q1()),
@@ -324,13 +324,13 @@ async fn facilitator_restores_a_wiped_field_from_the_history() {
 
     // On disk: the restored text, the restore signed by the facilitator's device, and the
     // wipe still in the history (a restore adds a change, it removes none).
-    let doc_id = samtal_shared::docs::group_doc_id(&links.workshop_id, "g1");
+    let doc_id = samtal_shared::doc::group_doc_id(&links.workshop_id, "g1");
     let mut doc = stored_doc(&dir.path().join("data"), doc_id)
         .unwrap()
         .expect("the group document is stored");
     let text = "Barnets bästa först. Vi frågar barnet.";
     assert_eq!(
-        samtal_shared::docs::read_text(&doc, &q1()).as_deref(),
+        samtal_shared::doc::read_text(&doc, &q1()).as_deref(),
         Some(text)
     );
     let doc = doc.document();
@@ -375,7 +375,7 @@ async fn measure_cold_load_and_local_storage() {
             (b'a' + (i % 26) as u8) as char
         });
         let d = g1.repo.doc_mut(&doc).unwrap();
-        samtal_shared::docs::edit_text(d, &q1(), &text).unwrap();
+        samtal_shared::doc::edit_text(d, &q1(), &text).unwrap();
         if i % 5 == 4 {
             d.commit();
         }
@@ -471,7 +471,7 @@ async fn every_view_passes_axe_and_works_by_keyboard() {
         .unwrap();
     let doc = g.group_doc().unwrap();
     g.edit(doc, &q1(), "Vi pratar med barnen direkt.").unwrap();
-    g.change(doc, |d| samtal_shared::docs::set_highlight(d, &q1(), true))
+    g.change(doc, |d| samtal_shared::doc::set_highlight(d, &q1(), true))
         .unwrap();
     g.sync().await.unwrap();
     let out = node(

@@ -45,7 +45,7 @@ async fn no_token_appears_in_the_logs() {
     let doc = g.group_doc().unwrap();
     g.edit(
         doc,
-        &samtal_shared::docs::TextRef::Answer {
+        &samtal_shared::doc::TextRef::Answer {
             question_id: "q1".into(),
         },
         "x",

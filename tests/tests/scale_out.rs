@@ -9,7 +9,7 @@
 
 use samtal_server::settings::Settings;
 use samtal_shared::DocumentId;
-use samtal_shared::docs::TextRef;
+use samtal_shared::doc::TextRef;
 use samtal_shared::session::LiveStatus;
 use samtal_tests::pg::PgCluster;
 use samtal_tests::{NativeClient, TIMEOUT, TestServer, demo_spec, eventually, token_of};

@@ -196,7 +196,7 @@ fn conformance(s: &dyn Storage) -> Result<(), StorageError> {
             / 86_400,
     )
     .unwrap();
-    let day = |d: i64| samtal_shared::docs::format_date(today + d);
+    let day = |d: i64| samtal_shared::doc::format_date(today + d);
     s.update_workshop_meta("w1", "Titel", "groups", "2099-01-01", &day(0))?;
     assert_eq!(s.closed_before(&day(300))?, Vec::<String>::new());
     assert_eq!(

@@ -2,7 +2,7 @@
 //! file; then a restart on the same file.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use samtal_shared::docs::TextRef;
+use samtal_shared::doc::TextRef;
 use samtal_tests::*;
 
 fn answer(q: &str) -> TextRef {
@@ -106,7 +106,7 @@ async fn group_link_sees_only_its_workshop_and_reads_the_workshop_doc() {
     let c = NativeClient::connect(server.addr, &token_of(&links.groups[0].link), "g")
         .await
         .unwrap();
-    let w = samtal_shared::docs::read_workshop(c.repo.doc(&c.info.workshop_doc).unwrap()).unwrap();
+    let w = samtal_shared::doc::read_workshop(c.repo.doc(&c.info.workshop_doc).unwrap()).unwrap();
     assert_eq!(w.title, samtal_shared::demo::DEMO_TITLE);
     // Own group doc and workshop + plenary, never the other groups' documents.
     assert_eq!(c.info.docs.len(), 3);

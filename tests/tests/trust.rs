@@ -8,7 +8,7 @@ use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, ScalarValue, Value};
 use futures_util::SinkExt;
 use samtal_server::storage::{SqliteStorage, Storage, WorkshopRow};
 use samtal_server::workshops::{self, WorkshopLinks};
-use samtal_shared::docs::{self, Phase, SchemaError, WorkshopEdit, apply_workshop_edit};
+use samtal_shared::doc::{self, Phase, SchemaError, WorkshopEdit, apply_workshop_edit};
 use samtal_shared::sync::ClientRepo;
 use samtal_shared::{DocumentId, Message, PeerId};
 use samtal_tests::*;
@@ -246,7 +246,7 @@ async fn the_facilitator_changes_only_what_the_setup_editor_can() {
             .0,
     );
     let group_doc = a.groups[0].group_id.clone();
-    let group_doc = docs::group_doc_id(&a.workshop_id, &group_doc);
+    let group_doc = doc::group_doc_id(&a.workshop_id, &group_doc);
     let before = stored_bytes(&server.data, &a.workshop_id);
     let refused: Vec<(&str, DocumentId, Edit<'_>, &str)> = vec![
         (
@@ -463,7 +463,7 @@ async fn a_catch_up_link_gains_nothing_by_taking_the_facilitators_peer_id() {
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::start(dir.path()).await.unwrap();
     let (a, _) = two_workshops(&server).await;
-    let doc = docs::group_doc_id(&a.workshop_id, &a.groups[0].group_id);
+    let doc = doc::group_doc_id(&a.workshop_id, &a.groups[0].group_id);
     // Same name, same process: the same peer id on both connections; the catch-up joins first.
     let mut catch_up = NativeClient::connect(server.addr, &token_of(&a.catch_up), "victim-peer")
         .await
@@ -628,7 +628,7 @@ async fn random_changes_from_a_group_link_never_reach_beyond_its_own_fields() {
         str_of(&stored, "group_id"),
         Some(a.groups[0].group_id.clone())
     );
-    docs::read_group(&stored).unwrap();
+    doc::read_group(&stored).unwrap();
     server.stop().await.unwrap();
 }
 
@@ -1132,7 +1132,7 @@ async fn a_refused_device_waits_before_it_may_join_again() {
     let server = TestServer::start(dir.path()).await.unwrap();
     let a = server.create_workshop(&demo_spec()).await.unwrap();
     let group = token_of(&a.groups[0].link);
-    let doc = docs::group_doc_id(&a.workshop_id, &a.groups[0].group_id);
+    let doc = doc::group_doc_id(&a.workshop_id, &a.groups[0].group_id);
     let err = try_change(&server, &group, "stubborn", doc, |d| {
         d.put(ROOT, "kind", "workshop")?;
         Ok(())

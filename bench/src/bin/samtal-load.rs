@@ -12,7 +12,7 @@ use automerge::{AutoCommit, ObjType, ReadDoc, Value};
 use clap::Parser;
 use futures_util::{SinkExt, StreamExt};
 use samtal_bench::cpus::{self, CpuList};
-use samtal_shared::docs::{GroupSpec, QuestionSpec, WorkshopSpec};
+use samtal_shared::doc::{GroupSpec, QuestionSpec, WorkshopSpec};
 use samtal_shared::protocol::Message;
 use samtal_shared::session::SessionInfo;
 use samtal_shared::sync::ClientRepo;

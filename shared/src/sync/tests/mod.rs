@@ -10,7 +10,7 @@ use super::automerge_port::{remove_ancestors, to_send_from_meta};
 use super::recent::{RECENT_CHANGES, Recent};
 use super::*;
 use crate::demo;
-use crate::docs::{self, TextRef};
+use crate::doc::{self, TextRef};
 use crate::ids::{DocumentId, PeerId};
 use crate::protocol::Message;
 use crate::roles::Access;
@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 fn group_doc() -> AutoCommit {
     let mut n = 0u8;
-    let mut new = docs::build_workshop(&demo::spec("2026-11-24"), "w", || {
+    let mut new = doc::build_workshop(&demo::spec("2026-11-24"), "w", || {
         n += 1;
         DocumentId::from_bytes([n; 16])
     })
@@ -126,7 +126,7 @@ impl World {
     }
 
     fn text(&mut self, i: usize, r: &TextRef) -> String {
-        docs::read_group(self.clients[i].doc(&self.id).unwrap())
+        doc::read_group(self.clients[i].doc(&self.id).unwrap())
             .unwrap()
             .text(r)
             .unwrap()
@@ -145,8 +145,8 @@ fn answer(q: &str) -> TextRef {
 fn relay_edit(w: &mut World, from: usize, to: usize, text: &str) {
     let id = w.id;
     let d = w.clients[from].doc_mut(&id).unwrap();
-    let old = docs::read_text(d, &answer("q1")).unwrap();
-    docs::edit_text(d, &answer("q1"), &format!("{old}{text}")).unwrap();
+    let old = doc::read_text(d, &answer("q1")).unwrap();
+    doc::edit_text(d, &answer("q1"), &format!("{old}{text}")).unwrap();
     d.commit();
     for f in w.clients[from].outgoing() {
         assert!(w.deliver_to_server(from, &f), "not a sync frame");

@@ -17,7 +17,7 @@ fn shared_replies_are_exactly_what_automerge_sends() {
         let _ = w.hub.outgoing();
         let id = w.id;
         let doc = w.clients[round].doc_mut(&id).unwrap();
-        docs::edit_text(doc, &answer("q1"), &format!("Runda {round}")).unwrap();
+        doc::edit_text(doc, &answer("q1"), &format!("Runda {round}")).unwrap();
         doc.commit();
         let frames = w.clients[round].outgoing();
         for f in frames {
@@ -63,7 +63,7 @@ fn acknowledgements_match_automerge() {
     let mut fast = 0;
     for round in 0..3 {
         let doc = w.clients[round].doc_mut(&id).unwrap();
-        docs::edit_text(doc, &answer("q1"), &format!("Kvittens {round}")).unwrap();
+        doc::edit_text(doc, &answer("q1"), &format!("Kvittens {round}")).unwrap();
         doc.commit();
         for i in 0..4 {
             // Every frame this client sends is checked: through the hub and through
@@ -317,7 +317,7 @@ proptest! {
         for s in steps {
             match s {
                 Step::Edit(i, text) => {
-                    if i < 2 && docs::edit_text(&mut docs[i], &answer("q1"), &text).is_ok() {
+                    if i < 2 && doc::edit_text(&mut docs[i], &answer("q1"), &text).is_ok() {
                         docs[i].commit();
                     }
                 }
@@ -383,7 +383,7 @@ proptest! {
 fn remove_ancestors_is_exact_on_branches() {
     let mut doc = group_doc();
     for i in 0..200 {
-        docs::edit_text(&mut doc, &answer("q1"), &"x".repeat(i % 7 + 1)).unwrap();
+        doc::edit_text(&mut doc, &answer("q1"), &"x".repeat(i % 7 + 1)).unwrap();
         doc.commit();
     }
     let base = doc.get_heads();
@@ -392,9 +392,9 @@ fn remove_ancestors_is_exact_on_branches() {
     let mut a_hashes = Vec::new();
     let mut b_hashes = Vec::new();
     for i in 0..5 {
-        docs::edit_text(&mut a, &answer("q1"), &format!("a{i}")).unwrap();
+        doc::edit_text(&mut a, &answer("q1"), &format!("a{i}")).unwrap();
         a_hashes.push(a.commit().unwrap());
-        docs::edit_text(&mut b, &answer("q2"), &format!("b{i}")).unwrap();
+        doc::edit_text(&mut b, &answer("q2"), &format!("b{i}")).unwrap();
         b_hashes.push(b.commit().unwrap());
     }
     doc.merge(&mut a).unwrap();

@@ -11,7 +11,7 @@ fn typing_under_way() {
     let mut w = two_in_step_after_an_edit();
     let id = w.id;
     let c = &mut w.clients[0];
-    docs::edit_text(c.doc_mut(&id).unwrap(), &answer("q2"), "skriver").unwrap();
+    doc::edit_text(c.doc_mut(&id).unwrap(), &answer("q2"), "skriver").unwrap();
     // Nothing the repo does on its own commits the open transaction (automerge would,
     // unsigned: no device, no time in the history).
     assert!(!c.is_synced(&id));
@@ -25,12 +25,12 @@ fn typing_under_way() {
         "the typing is still uncommitted"
     );
     // The editor signs it; then it goes.
-    let stamp = crate::history::Stamp {
+    let stamp = crate::stamp::Stamp {
         device: Some("Konferensrum 3".into()),
         time: 1_700_000_000,
     };
     let before = w.hub.doc_mut().get_changes(&[]).len();
-    crate::history::commit(w.clients[0].doc_mut(&id).unwrap(), &stamp);
+    crate::stamp::commit(w.clients[0].doc_mut(&id).unwrap(), &stamp);
     let out = w.clients[0].outgoing();
     assert_eq!(out.len(), 1);
     assert!(w.deliver_to_server(0, &out[0]), "not a sync frame");
@@ -73,7 +73,7 @@ fn held_acknowledgements() {
     relay_edit(&mut w, 1, 0, "c");
     assert!(w.clients[0].outgoing_at(5_000).is_empty());
     let d = w.clients[0].doc_mut(&w.id).unwrap();
-    docs::edit_text(d, &answer("q2"), "egen text").unwrap();
+    doc::edit_text(d, &answer("q2"), "egen text").unwrap();
     d.commit();
     let out = w.clients[0].outgoing_at(5_001);
     assert_eq!(out.len(), 1);
@@ -120,7 +120,7 @@ fn client_fetches_edits_and_server_acknowledges() {
     let id = w.id;
     assert!(w.clients[0].is_synced(&id));
     let doc = w.clients[0].doc_mut(&id).unwrap();
-    docs::edit_text(doc, &answer("q1"), "Barnets röst").unwrap();
+    doc::edit_text(doc, &answer("q1"), "Barnets röst").unwrap();
     doc.commit();
     assert!(
         !w.clients[0].is_synced(&id),
@@ -165,10 +165,10 @@ fn a_writer_always_hears_that_its_change_arrived() {
         }
     }
     // C writes (message 1); meanwhile D's change reaches the hub and is sent on to C.
-    docs::edit_text(&mut cdoc, &answer("q1"), "från C").unwrap();
+    doc::edit_text(&mut cdoc, &answer("q1"), "från C").unwrap();
     cdoc.commit();
     let m1 = cdoc.sync().generate_sync_message(&mut cs).unwrap();
-    docs::edit_text(&mut ddoc, &answer("q2"), "från D").unwrap();
+    doc::edit_text(&mut ddoc, &answer("q2"), "från D").unwrap();
     ddoc.commit();
     let md = ddoc.sync().generate_sync_message(&mut ds).unwrap();
     hub.receive(&d, &md.encode()).unwrap();
@@ -199,7 +199,7 @@ fn a_writer_always_hears_that_its_change_arrived() {
 fn read_only_peer_cannot_write() {
     let mut hub = DocHub::new(group_doc());
     let mut sneaky = hub.doc().clone();
-    docs::edit_text(&mut sneaky, &answer("q1"), "intrång").unwrap();
+    doc::edit_text(&mut sneaky, &answer("q1"), "intrång").unwrap();
     sneaky.commit();
     let reader = PeerId::new("reader");
     hub.attach(reader.clone(), Access::Read);
@@ -224,7 +224,7 @@ fn read_only_peer_cannot_write() {
     }
     assert_eq!(refused, Some(SyncError::ReadOnly));
     assert_eq!(
-        docs::read_group(hub.doc()).unwrap().text(&answer("q1")),
+        doc::read_group(hub.doc()).unwrap().text(&answer("q1")),
         Some("")
     );
 }
@@ -329,7 +329,7 @@ proptest! {
                 }
             };
             let doc = w.clients[client].doc_mut(&id).unwrap();
-            docs::edit_text(doc, &r, &new).unwrap();
+            doc::edit_text(doc, &r, &new).unwrap();
             doc.commit();
         }
         for _ in 0..rounds {
@@ -337,12 +337,12 @@ proptest! {
         }
         // One more pass so the first clients see the later ones' changes.
         for &i in &order { w.sync_client(i); }
-        let server_notes = docs::read_group(w.hub.doc()).unwrap();
+        let server_notes = doc::read_group(w.hub.doc()).unwrap();
         let server_heads = w.hub.heads();
         for i in 0..3 {
             let doc = w.clients[i].doc_mut(&id).unwrap();
             prop_assert_eq!(doc.get_heads(), server_heads.clone());
-            prop_assert_eq!(&docs::read_group(doc).unwrap(), &server_notes);
+            prop_assert_eq!(&doc::read_group(doc).unwrap(), &server_notes);
             prop_assert!(w.clients[i].is_synced(&id));
         }
     }

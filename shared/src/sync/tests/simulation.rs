@@ -104,7 +104,7 @@ impl Net {
 
     fn text(&self, i: usize) -> String {
         let d = self.clients[i].doc(&self.id).unwrap();
-        let n = docs::read_group(d).unwrap();
+        let n = doc::read_group(d).unwrap();
         format!("{:?}", n.answers)
     }
 }
@@ -150,7 +150,7 @@ fn run(seed: u64) -> (usize, usize) {
             0..=3 => {
                 let r = answer(&format!("q{}", 1 + rng.below(3)));
                 let doc = net.clients[i].doc_mut(&id).unwrap();
-                let old: Vec<char> = docs::read_text(doc, &r).unwrap().chars().collect();
+                let old: Vec<char> = doc::read_text(doc, &r).unwrap().chars().collect();
                 let at = rng.below(old.len() + 1);
                 let new: String = if rng.below(4) == 0 && !old.is_empty() {
                     let end = (at + 1 + rng.below(4)).min(old.len());
@@ -164,7 +164,7 @@ fn run(seed: u64) -> (usize, usize) {
                         .chain(old[at..].iter().copied())
                         .collect()
                 };
-                docs::edit_text(doc, &r, &new).unwrap();
+                doc::edit_text(doc, &r, &new).unwrap();
                 doc.commit();
                 if net.online[i] {
                     let out = net.clients[i].outgoing_at(net.now);
@@ -210,7 +210,7 @@ fn run(seed: u64) -> (usize, usize) {
         }
     }
     heal(&mut net);
-    let server = format!("{:?}", docs::read_group(net.hub.doc()).unwrap().answers);
+    let server = format!("{:?}", doc::read_group(net.hub.doc()).unwrap().answers);
     for i in 0..n {
         assert_eq!(
             net.text(i),

@@ -1,0 +1,109 @@
+//! The three document kinds and their typed accessors. No other code reads or writes
+//! document paths: the server and client call these functions.
+//!
+//! Layout (schema version [`SCHEMA_VERSION`]):
+//! - workshop: `schema, kind="workshop", workshop_id, title, date, phase, access_until,
+//!   materials[{title,url}], areas[], questions[{id,text,area?}], reflection_fields[{id,label}],
+//!   cases[{id,title,area,body: Text}], groups[{id,name,area,doc_id}], plenary_doc_id`
+//! - group: `schema, kind="group", workshop_id, group_id, answers{qid → Text},
+//!   reflections{case_id → {field_id → Text}}, highlights[], present`
+//! - plenary: `schema, kind="plenary", workshop_id, summary{qid → Text}, follow_up[], pinned[]`
+//!
+//! Invariant: every `Text` object is created by the server when the document is built, never by
+//! a client. Two offline clients creating the same field would each make their own object and
+//! one of them would lose its text on merge; splicing into a shared object always merges.
+//!
+//! One file per concern: [`schema`] (paths, headers), [`spec`] (what a new workshop is made of,
+//! building its documents), [`workshop`], [`workshop_edit`] (the setup editor), [`group`],
+//! [`plenary`], [`text_field`] (every Text field, however it is reached), [`date`].
+
+mod date;
+mod group;
+mod plenary;
+mod schema;
+mod spec;
+#[cfg(test)]
+pub(crate) mod tests;
+mod text_field;
+mod workshop;
+mod workshop_edit;
+
+pub use date::{format_date, parse_date};
+pub use group::{
+    GroupNotes, ensure_group_structure, group_doc_id, new_group_doc, read_group, set_highlight,
+};
+pub use plenary::{
+    FollowUp, PlenaryEdit, PlenaryNotes, apply_plenary_edit, ensure_plenary_structure,
+    new_plenary_doc, read_plenary,
+};
+pub use schema::kind_of;
+pub(crate) use schema::{check_header, find_by_id, list_items, obj_at, req_str, str_at, text_map};
+pub use spec::{
+    CaseSpec, GroupSpec, Material, NewWorkshop, QuestionSpec, WorkshopSpec, build_workshop,
+    build_workshop_at, default_reflection_fields,
+};
+pub use text_field::{MAX_NOTE, TextRef, edit_text, read_text, text_obj, type_into};
+pub use workshop::{Case, Field, Group, Question, Workshop, read_workshop};
+pub use workshop_edit::{WorkshopEdit, apply_workshop_edit};
+
+use serde::{Deserialize, Serialize};
+
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// Days a catch-up link stays open after the workshop date unless the spec says otherwise.
+pub const DEFAULT_ACCESS_DAYS: i64 = 14;
+
+/// Why a document does not have the expected shape.
+#[derive(Debug, thiserror::Error)]
+pub enum SchemaError {
+    #[error("the document is not a {expected} document")]
+    WrongKind { expected: &'static str },
+    #[error("the document has schema version {found}, this version reads up to {SCHEMA_VERSION}")]
+    UnsupportedSchema { found: u64 },
+    #[error("field `{0}` is missing or has the wrong type")]
+    Field(&'static str),
+    #[error("no such text field")]
+    NoSuchText,
+    #[error("invalid workshop: {0}")]
+    InvalidSpec(String),
+    #[error(transparent)]
+    Automerge(#[from] automerge::AutomergeError),
+}
+
+/// The workshop's phase.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Prep,
+    Groups,
+    Plenary,
+    Followup,
+    Closed,
+}
+
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Prep => "prep",
+            Phase::Groups => "groups",
+            Phase::Plenary => "plenary",
+            Phase::Followup => "followup",
+            Phase::Closed => "closed",
+        }
+    }
+
+    pub(crate) fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "prep" => Phase::Prep,
+            "groups" => Phase::Groups,
+            "plenary" => Phase::Plenary,
+            "followup" => Phase::Followup,
+            "closed" => Phase::Closed,
+            _ => return None,
+        })
+    }
+}
+
+/// Limits on what one workshop spec may contain (bounds the documents' size).
+pub const MAX_ITEMS: usize = 200;
+pub const MAX_TEXT: usize = 20_000;

@@ -1,0 +1,276 @@
+//! The document kinds: built, read, edited, validated.
+
+use super::*;
+use crate::demo;
+use crate::ids::DocumentId;
+use automerge::AutoCommit;
+
+/// Predictable document ids for tests.
+pub(crate) fn ids() -> impl FnMut() -> DocumentId {
+    let mut n = 0u8;
+    move || {
+        n += 1;
+        DocumentId::from_bytes([n; 16])
+    }
+}
+
+#[test]
+fn dates_round_trip() {
+    assert_eq!(parse_date("1970-01-01"), Some(0));
+    let d = parse_date("2026-11-24").unwrap();
+    assert_eq!(format_date(d + 14), "2026-12-08");
+    assert_eq!(
+        format_date(parse_date("2024-02-28").unwrap() + 1),
+        "2024-02-29"
+    );
+    assert_eq!(parse_date("2026-02-30"), None);
+    assert_eq!(parse_date("not a date"), None);
+}
+
+#[test]
+fn built_workshop_reads_back() {
+    let spec = demo::spec("2026-11-24");
+    let new = build_workshop(&spec, "w1", ids()).unwrap();
+    let w = read_workshop(&new.workshop).unwrap();
+    assert_eq!(w.title, spec.title);
+    assert_eq!(w.groups.len(), spec.groups.len());
+    assert_eq!(w.access_until, "2026-12-08");
+    assert_eq!(w.plenary_doc_id, new.plenary_doc_id);
+    assert_eq!(w.reflection_fields.len(), 4);
+    for (g, doc) in &new.groups {
+        let notes = read_group(doc).unwrap();
+        assert_eq!(notes.group_id, g.id);
+        // Every question for the group's area and every case field exists, empty.
+        assert_eq!(notes.answers.len(), w.questions_for(&g.area).count());
+        assert_eq!(notes.reflections.len(), w.cases_for(&g.area).count());
+        assert!(notes.answers.values().all(String::is_empty));
+    }
+    assert!(read_group(&new.workshop).is_err(), "kind is checked");
+}
+
+#[test]
+fn edit_text_splices_into_the_existing_object() {
+    let spec = demo::spec("2026-11-24");
+    let mut new = build_workshop(&spec, "w1", ids()).unwrap();
+    let doc = &mut new.groups[0].1;
+    let r = TextRef::Answer {
+        question_id: "q1".into(),
+    };
+    edit_text(doc, &r, "Hej").unwrap();
+    let s = edit_text(doc, &r, "Hej då").unwrap().unwrap();
+    assert_eq!((s.pos, s.delete, s.insert.as_str()), (3, 0, " då"));
+    assert_eq!(read_group(doc).unwrap().text(&r), Some("Hej då"));
+    let missing = TextRef::Answer {
+        question_id: "nope".into(),
+    };
+    assert!(matches!(
+        edit_text(doc, &missing, "x"),
+        Err(SchemaError::NoSuchText)
+    ));
+}
+
+/// Two devices type at once; each screen lags its document by the other's last edit (the
+/// state in which the browser test once lost and doubled text). Both edits survive, once.
+#[test]
+fn typing_on_a_stale_screen_neither_undoes_nor_doubles_remote_text() {
+    let spec = demo::spec("2026-11-24");
+    let mut new = build_workshop(&spec, "w1", ids()).unwrap();
+    let r = TextRef::Answer {
+        question_id: "q1".into(),
+    };
+    let base = "Från flik ett. Mitt.";
+    let mut a = new.groups.remove(0).1;
+    edit_text(&mut a, &r, base).unwrap();
+    a.commit();
+    let mut b = a.fork();
+    for round in 0..5 {
+        // B types at the start and A receives it, but A's screen still shows `seen`.
+        let seen_a = read_group(&a)
+            .unwrap()
+            .text(&r)
+            .unwrap_or_default()
+            .to_owned();
+        let seen_b = read_group(&b)
+            .unwrap()
+            .text(&r)
+            .unwrap_or_default()
+            .to_owned();
+        type_into(&mut b, &r, &seen_b, &format!("{round}{seen_b}")).unwrap();
+        b.commit();
+        a.merge(&mut b).unwrap();
+        type_into(&mut a, &r, &seen_a, &format!("{seen_a}{round}")).unwrap();
+        a.commit();
+        b.merge(&mut a).unwrap();
+    }
+    let got = read_group(&a)
+        .unwrap()
+        .text(&r)
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(Some(got.as_str()), read_group(&b).unwrap().text(&r));
+    // (With the textarea's whole value set over the document, A's first edit would already
+    // have removed B's "0".)
+    assert_eq!(got, format!("43210{base}01234"));
+}
+
+#[test]
+fn setup_edits_then_server_structure_make_new_fields_writable() {
+    let spec = demo::spec("2026-11-24");
+    let mut new = build_workshop(&spec, "w1", ids()).unwrap();
+    let w = &mut new.workshop;
+    apply_workshop_edit(w, &WorkshopEdit::AddQuestion { id: "q-x".into() }).unwrap();
+    apply_workshop_edit(
+        w,
+        &WorkshopEdit::Question {
+            id: "q-x".into(),
+            text: "Ny fråga".into(),
+            area: None,
+        },
+    )
+    .unwrap();
+    apply_workshop_edit(
+        w,
+        &WorkshopEdit::AddGroup {
+            id: "g-new".into(),
+            name: "Extra".into(),
+            area: "Vuxen".into(),
+        },
+    )
+    .unwrap();
+    apply_workshop_edit(w, &WorkshopEdit::Phase(Phase::Plenary)).unwrap();
+    assert!(apply_workshop_edit(w, &WorkshopEdit::Date("igår".into())).is_err());
+    assert!(apply_workshop_edit(w, &WorkshopEdit::Title(" ".into())).is_err());
+    let read = read_workshop(w).unwrap();
+    assert_eq!(read.phase, Phase::Plenary);
+    let added = read.group("g-new").unwrap();
+    assert_eq!(added.doc_id, group_doc_id("w1", "g-new"));
+    assert!(read.questions.iter().any(|q| q.text == "Ny fråga"));
+
+    // A group's document gets the new question's text only once the server ensures it.
+    let (g, doc) = &mut new.groups[0];
+    let r = TextRef::Answer {
+        question_id: "q-x".into(),
+    };
+    assert!(edit_text(doc, &r, "svar").is_err());
+    assert!(ensure_group_structure(doc, &read, g).unwrap());
+    assert!(
+        !ensure_group_structure(doc, &read, g).unwrap(),
+        "idempotent"
+    );
+    edit_text(doc, &r, "svar").unwrap();
+    assert!(ensure_plenary_structure(&mut new.plenary, &read).unwrap());
+
+    // The case body is a text in the workshop document.
+    let body = TextRef::CaseBody {
+        case_id: read.cases[0].id.clone(),
+    };
+    edit_text(&mut new.workshop, &body, "Ny beskrivning").unwrap();
+    assert_eq!(
+        read_workshop(&new.workshop).unwrap().cases[0].body,
+        "Ny beskrivning"
+    );
+}
+
+/// 5,000 keystrokes typed at ~5 per second with a pause after each sentence, committed
+/// the way the browser client does (a burst ends after 300 ms idle or 1 s) versus once
+/// per keystroke. Prints the numbers reported in BENCHMARKS.md.
+#[test]
+fn typing_bursts_keep_history_small() {
+    let r = TextRef::Answer {
+        question_id: "q1".into(),
+    };
+    let fresh = || {
+        let spec = demo::spec("2026-11-24");
+        build_workshop(&spec, "w1", ids())
+            .unwrap()
+            .groups
+            .remove(0)
+            .1
+    };
+    let (mut bursts, mut per_key) = (fresh(), fresh());
+    let base_changes = bursts.get_changes(&[]).len();
+    // Varied words (a fixed pseudo-random sequence), a full stop every ten words.
+    let words = [
+        "barnet",
+        "behöver",
+        "få",
+        "komma",
+        "till",
+        "tals",
+        "i",
+        "alla",
+        "beslut",
+        "som",
+        "rör",
+        "det",
+        "vi",
+        "frågar",
+        "oftare",
+        "föräldrarna",
+        "skolan",
+        "samtal",
+        "hemma",
+    ];
+    let mut seed = 7u32;
+    let mut keys = String::new();
+    for n in 0.. {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        keys.push_str(words[(seed >> 16) as usize % words.len()]);
+        keys.push_str(if n % 10 == 9 { ". " } else { " " });
+        if keys.chars().count() >= 5_000 {
+            break;
+        }
+    }
+    let mut text = String::new();
+    let (mut t, mut burst_start, mut last) = (0u64, None::<u64>, 0u64);
+    let mut prev = ' ';
+    for c in keys.chars().take(5_000) {
+        // 200 ms between keys; 1.5 s pause after each sentence.
+        t += if prev == '.' { 1_500 } else { 200 };
+        prev = c;
+        if let Some(start) = burst_start
+            && (t - last >= 300 || t - start >= 1_000)
+        {
+            bursts.commit();
+            burst_start = None;
+        }
+        text.push(c);
+        edit_text(&mut bursts, &r, &text).unwrap();
+        edit_text(&mut per_key, &r, &text).unwrap();
+        per_key.commit();
+        burst_start.get_or_insert(t);
+        last = t;
+    }
+    bursts.commit();
+    let changes = |d: &mut AutoCommit| {
+        let all = d.get_changes(&[]);
+        let bytes: usize = all[base_changes..]
+            .iter()
+            .map(|c| c.raw_bytes().len())
+            .sum();
+        (all.len() - base_changes, bytes)
+    };
+    let ((nb, cb), (nk, ck)) = (changes(&mut bursts), changes(&mut per_key));
+    let (sb, sk) = (bursts.save().len(), per_key.save().len());
+    println!(
+        "5000 keystrokes, bursts: {nb} changes, {cb} bytes of changes, save() {sb} bytes; \
+         per keystroke: {nk} changes, {ck} bytes of changes, save() {sk} bytes"
+    );
+    assert_eq!(nk, 5_000);
+    assert!(nb * 4 <= nk, "bursts should cut changes at least 4x: {nb}");
+    assert!(
+        cb * 2 <= ck,
+        "and the bytes of changes at least 2x: {cb} vs {ck}"
+    );
+    assert_eq!(read_group(&bursts).unwrap().text(&r), Some(text.as_str()));
+}
+
+#[test]
+fn invalid_specs_are_refused() {
+    let mut spec = demo::spec("2026-11-24");
+    spec.groups.clear();
+    assert!(build_workshop(&spec, "w", ids()).is_err());
+    let mut spec = demo::spec("2026-11-24");
+    spec.date = "24/11/2026".into();
+    assert!(spec.validate().is_err());
+}

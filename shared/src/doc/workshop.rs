@@ -1,0 +1,230 @@
+//! The workshop document: its items and reading it.
+
+use super::*;
+use crate::ids::DocumentId;
+use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, Value, transaction::Transactable};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    pub id: String,
+    pub text: String,
+    pub area: Option<String>,
+}
+
+impl Question {
+    /// A question without an area is for every group.
+    pub fn applies_to(&self, area: &str) -> bool {
+        self.area.as_deref().is_none_or(|a| a == area)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Field {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Case {
+    pub id: String,
+    pub title: String,
+    pub area: String,
+    pub body: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    pub area: String,
+    pub doc_id: DocumentId,
+}
+
+/// A workshop document, read into plain data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Workshop {
+    pub workshop_id: String,
+    pub title: String,
+    pub date: String,
+    pub phase: Phase,
+    pub access_until: String,
+    pub materials: Vec<Material>,
+    pub areas: Vec<String>,
+    pub questions: Vec<Question>,
+    pub reflection_fields: Vec<Field>,
+    pub cases: Vec<Case>,
+    pub groups: Vec<Group>,
+    pub plenary_doc_id: DocumentId,
+}
+
+impl Workshop {
+    pub fn group(&self, group_id: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.id == group_id)
+    }
+
+    pub fn questions_for<'a>(&'a self, area: &'a str) -> impl Iterator<Item = &'a Question> {
+        self.questions.iter().filter(move |q| q.applies_to(area))
+    }
+
+    pub fn cases_for<'a>(&'a self, area: &'a str) -> impl Iterator<Item = &'a Case> {
+        self.cases.iter().filter(move |c| c.area == area)
+    }
+
+    /// Every text field of a group in this area, in the order the group sees them, with a
+    /// heading: the answers (by question), then each case's reflection fields.
+    pub fn text_fields_for(&self, area: &str) -> Vec<(TextRef, String)> {
+        let answers = self.questions_for(area).enumerate().map(|(i, q)| {
+            let r = TextRef::Answer {
+                question_id: q.id.clone(),
+            };
+            (r, format!("{}. {}", i + 1, q.text))
+        });
+        let reflections = self.cases_for(area).flat_map(|c| {
+            self.reflection_fields.iter().map(move |f| {
+                let r = TextRef::Reflection {
+                    case_id: c.id.clone(),
+                    field_id: f.id.clone(),
+                };
+                (r, format!("{} – {}", c.title, f.label))
+            })
+        });
+        answers.chain(reflections).collect()
+    }
+}
+
+/// Read a workshop document.
+pub fn read_workshop(doc: &impl ReadDoc) -> Result<Workshop, SchemaError> {
+    check_header(doc, "workshop")?;
+    let root = automerge::ROOT;
+    let materials = obj_at(doc, &root, "materials", ObjType::List)?;
+    let areas = obj_at(doc, &root, "areas", ObjType::List)?;
+    let questions = obj_at(doc, &root, "questions", ObjType::List)?;
+    let fields = obj_at(doc, &root, "reflection_fields", ObjType::List)?;
+    let cases = obj_at(doc, &root, "cases", ObjType::List)?;
+    let groups = obj_at(doc, &root, "groups", ObjType::List)?;
+    Ok(Workshop {
+        workshop_id: req_str(doc, &root, "workshop_id")?,
+        title: req_str(doc, &root, "title")?,
+        date: req_str(doc, &root, "date")?,
+        phase: Phase::parse(&req_str(doc, &root, "phase")?).ok_or(SchemaError::Field("phase"))?,
+        access_until: req_str(doc, &root, "access_until")?,
+        materials: list_items(doc, &materials)
+            .iter()
+            .map(|o| {
+                Ok(Material {
+                    title: req_str(doc, o, "title")?,
+                    url: req_str(doc, o, "url")?,
+                })
+            })
+            .collect::<Result<_, SchemaError>>()?,
+        areas: (0..doc.length(&areas))
+            .filter_map(|i| match doc.get(&areas, i).ok()?? {
+                (Value::Scalar(s), _) => s.as_str().map(str::to_owned),
+                _ => None,
+            })
+            .collect(),
+        questions: list_items(doc, &questions)
+            .iter()
+            .map(|o| {
+                Ok(Question {
+                    id: req_str(doc, o, "id")?,
+                    text: req_str(doc, o, "text")?,
+                    area: str_at(doc, o, "area"),
+                })
+            })
+            .collect::<Result<_, SchemaError>>()?,
+        reflection_fields: list_items(doc, &fields)
+            .iter()
+            .map(|o| {
+                Ok(Field {
+                    id: req_str(doc, o, "id")?,
+                    label: req_str(doc, o, "label")?,
+                })
+            })
+            .collect::<Result<_, SchemaError>>()?,
+        cases: list_items(doc, &cases)
+            .iter()
+            .map(|o| {
+                Ok(Case {
+                    id: req_str(doc, o, "id")?,
+                    title: req_str(doc, o, "title")?,
+                    area: req_str(doc, o, "area")?,
+                    body: req_str(doc, o, "body")?,
+                })
+            })
+            .collect::<Result<_, SchemaError>>()?,
+        groups: list_items(doc, &groups)
+            .iter()
+            .map(|o| {
+                Ok(Group {
+                    id: req_str(doc, o, "id")?,
+                    name: req_str(doc, o, "name")?,
+                    area: req_str(doc, o, "area")?,
+                    doc_id: req_str(doc, o, "doc_id")?
+                        .parse()
+                        .map_err(|_| SchemaError::Field("doc_id"))?,
+                })
+            })
+            .collect::<Result<_, SchemaError>>()?,
+        plenary_doc_id: req_str(doc, &root, "plenary_doc_id")?
+            .parse()
+            .map_err(|_| SchemaError::Field("plenary_doc_id"))?,
+    })
+}
+
+pub(super) fn insert_question(
+    w: &mut AutoCommit,
+    list: &ObjId,
+    at: usize,
+    q: &Question,
+) -> Result<(), SchemaError> {
+    let o = w.insert_object(list, at, ObjType::Map)?;
+    w.put(&o, "id", q.id.as_str())?;
+    w.put(&o, "text", q.text.as_str())?;
+    if let Some(area) = &q.area {
+        w.put(&o, "area", area.as_str())?;
+    }
+    Ok(())
+}
+
+pub(super) fn insert_field(
+    w: &mut AutoCommit,
+    list: &ObjId,
+    at: usize,
+    f: &Field,
+) -> Result<(), SchemaError> {
+    let o = w.insert_object(list, at, ObjType::Map)?;
+    w.put(&o, "id", f.id.as_str())?;
+    w.put(&o, "label", f.label.as_str())?;
+    Ok(())
+}
+
+pub(super) fn insert_case(
+    w: &mut AutoCommit,
+    list: &ObjId,
+    at: usize,
+    c: &Case,
+) -> Result<(), SchemaError> {
+    let o = w.insert_object(list, at, ObjType::Map)?;
+    w.put(&o, "id", c.id.as_str())?;
+    w.put(&o, "title", c.title.as_str())?;
+    w.put(&o, "area", c.area.as_str())?;
+    let body = w.put_object(&o, "body", ObjType::Text)?;
+    w.splice_text(&body, 0, 0, &c.body)?;
+    Ok(())
+}
+
+pub(super) fn insert_group(
+    w: &mut AutoCommit,
+    list: &ObjId,
+    at: usize,
+    g: &Group,
+) -> Result<(), SchemaError> {
+    let o = w.insert_object(list, at, ObjType::Map)?;
+    w.put(&o, "id", g.id.as_str())?;
+    w.put(&o, "name", g.name.as_str())?;
+    w.put(&o, "area", g.area.as_str())?;
+    w.put(&o, "doc_id", g.doc_id.to_string())?;
+    Ok(())
+}

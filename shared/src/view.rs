@@ -1,0 +1,148 @@
+//! The plenary view: one function that merges the workshop, every group's notes and the plenary
+//! document into what the big screen, the catch-up page and the exports show. The same for
+//! server and client.
+
+use crate::doc::{FollowUp, GroupNotes, Material, Phase, PlenaryNotes, TextRef, Workshop};
+use serde::{Deserialize, Serialize};
+
+/// One group's text for a question or case field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupText {
+    pub group_id: String,
+    pub group_name: String,
+    pub text: String,
+    /// The group lifted this to the plenary.
+    pub highlighted: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionView {
+    pub id: String,
+    pub text: String,
+    pub area: Option<String>,
+    /// The facilitator's curated summary.
+    pub summary: String,
+    /// Every group the question is for; highlighted answers first, then workshop order.
+    pub answers: Vec<GroupText>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldView {
+    pub field_id: String,
+    pub label: String,
+    /// Groups of the case's area; highlighted first.
+    pub answers: Vec<GroupText>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseView {
+    pub id: String,
+    pub title: String,
+    pub area: String,
+    pub body: String,
+    pub fields: Vec<FieldView>,
+}
+
+/// Everything the plenary shows, in order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlenaryView {
+    pub title: String,
+    pub date: String,
+    pub phase: Phase,
+    pub access_until: String,
+    pub materials: Vec<Material>,
+    pub questions: Vec<QuestionView>,
+    pub cases: Vec<CaseView>,
+    pub follow_up: Vec<FollowUp>,
+}
+
+impl PlenaryView {
+    /// Total number of group texts with content (for "nothing yet" states and tests).
+    pub fn filled_count(&self) -> usize {
+        let q = self.questions.iter().flat_map(|q| &q.answers);
+        let c = self
+            .cases
+            .iter()
+            .flat_map(|c| &c.fields)
+            .flat_map(|f| &f.answers);
+        q.chain(c).filter(|a| !a.text.trim().is_empty()).count()
+    }
+}
+
+/// Merge the workshop, the groups' notes (any order; unknown groups are ignored) and the
+/// plenary document into the plenary view. The server serves it as JSON and exports it; the
+/// client renders it live from its own copies — the same function on both sides.
+pub fn plenary_view(w: &Workshop, groups: &[GroupNotes], plenary: &PlenaryNotes) -> PlenaryView {
+    let notes_of = |gid: &str| groups.iter().find(|n| n.group_id == gid);
+    let collect = |area: Option<&str>, r: &TextRef| -> Vec<GroupText> {
+        let mut out: Vec<GroupText> = w
+            .groups
+            .iter()
+            .filter(|g| area.is_none_or(|a| a == g.area))
+            .map(|g| {
+                let notes = notes_of(&g.id);
+                GroupText {
+                    group_id: g.id.clone(),
+                    group_name: g.name.clone(),
+                    text: notes.and_then(|n| n.text(r)).unwrap_or_default().to_owned(),
+                    highlighted: notes.is_some_and(|n| n.is_highlighted(r)),
+                }
+            })
+            .collect();
+        // Stable: highlighted first, otherwise the workshop's group order.
+        out.sort_by_key(|a| !a.highlighted);
+        out
+    };
+    PlenaryView {
+        title: w.title.clone(),
+        date: w.date.clone(),
+        phase: w.phase,
+        access_until: w.access_until.clone(),
+        materials: w.materials.clone(),
+        questions: w
+            .questions
+            .iter()
+            .map(|q| QuestionView {
+                id: q.id.clone(),
+                text: q.text.clone(),
+                area: q.area.clone(),
+                summary: plenary.summary.get(&q.id).cloned().unwrap_or_default(),
+                answers: collect(
+                    q.area.as_deref(),
+                    &TextRef::Answer {
+                        question_id: q.id.clone(),
+                    },
+                ),
+            })
+            .collect(),
+        cases: w
+            .cases
+            .iter()
+            .map(|c| CaseView {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                area: c.area.clone(),
+                body: c.body.clone(),
+                fields: w
+                    .reflection_fields
+                    .iter()
+                    .map(|f| FieldView {
+                        field_id: f.id.clone(),
+                        label: f.label.clone(),
+                        answers: collect(
+                            Some(&c.area),
+                            &TextRef::Reflection {
+                                case_id: c.id.clone(),
+                                field_id: f.id.clone(),
+                            },
+                        ),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        follow_up: plenary.follow_up.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests;
