@@ -7,10 +7,10 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use samtal_bench::{answer, type_into, workshop};
 use samtal_server::storage::{SqliteStorage, Storage};
 use samtal_shared::doc;
-use samtal_shared::history::{self, History};
 use samtal_shared::doc::PlenaryNotes;
-use samtal_shared::view;
+use samtal_shared::history::{self, History};
 use samtal_shared::roles::DocKind;
+use samtal_shared::view;
 use std::hint::black_box;
 
 const KEYSTROKES: usize = 5_000;

@@ -1,5 +1,7 @@
 //! Small JSON-over-fetch helpers for the HTTP API (links, status, rotate, erase, create).
 
+use samtal_shared::i18n::Strings;
+use samtal_shared::session::ErrorBody;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
@@ -7,18 +9,28 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
 
-/// Why a call failed: the HTTP status (0 when the network failed) and the server's message.
+/// Why a call failed: the HTTP status (0 when the network failed) and what the server said.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApiError {
     pub status: u16,
-    pub message: String,
+    /// `None` when the server could not be reached or did not say.
+    pub body: Option<ErrorBody>,
 }
 
 impl ApiError {
     fn network() -> Self {
         Self {
             status: 0,
-            message: String::new(),
+            body: None,
+        }
+    }
+
+    /// What went wrong, in the user's language.
+    pub fn text(&self, t: &Strings) -> &'static str {
+        match &self.body {
+            Some(b) => t.error(b.code, b.invalid),
+            None if self.status == 0 => t.no_server_first_time,
+            None => t.error_server,
         }
     }
 }
@@ -56,23 +68,16 @@ async fn call(
         Err(_) => String::new(),
     };
     if !resp.ok() {
-        let message = serde_json::from_str::<serde_json::Value>(&text)
-            .ok()
-            .and_then(|v| v.get("error")?.as_str().map(str::to_owned))
-            .unwrap_or_default();
         return Err(ApiError {
             status: resp.status(),
-            message,
+            body: serde_json::from_str(&text).ok(),
         });
     }
     Ok(text)
 }
 
 fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
-    serde_json::from_str(text).map_err(|e| ApiError {
-        status: 0,
-        message: e.to_string(),
-    })
+    serde_json::from_str(text).map_err(|_| ApiError::network())
 }
 
 pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
@@ -84,10 +89,7 @@ pub async fn post_json<T: DeserializeOwned>(
     body: &impl Serialize,
     bearer: Option<&str>,
 ) -> Result<T, ApiError> {
-    let body = serde_json::to_string(body).map_err(|e| ApiError {
-        status: 0,
-        message: e.to_string(),
-    })?;
+    let body = serde_json::to_string(body).map_err(|_| ApiError::network())?;
     parse(&call("POST", url, Some(body), bearer).await?)
 }
 

@@ -7,9 +7,9 @@ use gloo_timers::callback::Timeout;
 use samtal_shared::DocumentId;
 use samtal_shared::PeerId;
 use samtal_shared::doc::{self, SchemaError, TextRef};
-use samtal_shared::stamp::{self as signing};
 use samtal_shared::roles::Role;
 use samtal_shared::session::{ERASED_REASON, SessionInfo};
+use samtal_shared::stamp::{self as signing};
 use samtal_shared::sync::ClientRepo;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -434,7 +434,7 @@ impl Engine {
             Ok(Some(_)) => {}
             Ok(None) => return,
             Err(e) => {
-                self.last_error = Some(e.to_string());
+                self.last_error = Some(crate::i18n::strings().schema_error(&e).to_owned());
                 return;
             }
         }
@@ -465,11 +465,11 @@ impl Engine {
         // Typing under way is committed first, so a refused change rolls back only itself.
         self.commit_pending();
         let Some(d) = self.repo.doc_mut(&doc) else {
-            return Err("document not loaded".into());
+            return Err(crate::i18n::strings().change_failed.to_owned());
         };
         if let Err(e) = f(d) {
             d.rollback();
-            return Err(e.to_string());
+            return Err(crate::i18n::strings().schema_error(&e).to_owned());
         }
         signing::commit(d, &stamp());
         self.save(doc);

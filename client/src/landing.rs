@@ -77,12 +77,7 @@ pub fn landing() -> Html {
                     }
                     Err(e) => {
                         busy.set(false);
-                        let detail = if e.message.is_empty() {
-                            i18n::strings().no_server_first_time.to_owned()
-                        } else {
-                            e.message
-                        };
-                        error.set(Some(detail));
+                        error.set(Some(e.text(i18n::strings()).to_owned()));
                     }
                 }
             });

@@ -8,8 +8,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use gloo_storage::{LocalStorage, Storage, errors::StorageError};
 use samtal_shared::DocumentId;
-use samtal_shared::stamp;
 use samtal_shared::session::SessionInfo;
+use samtal_shared::stamp;
 use std::cell::RefCell;
 use std::collections::HashMap;
 

@@ -2,6 +2,8 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use samtal_shared::doc::{Invalid, SchemaError};
+use samtal_shared::session::{ErrorBody, ErrorCode};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -27,6 +29,10 @@ pub enum AppError {
     TooManyWorkshops,
     #[error("invalid request: {0}")]
     BadRequest(String),
+    /// A workshop spec or edit that breaks a rule (the client says which in the user's
+    /// language).
+    #[error("invalid workshop: {0}")]
+    Invalid(#[from] Invalid),
     #[error("storage error")]
     Storage(#[from] crate::storage::StorageError),
     #[error("internal error")]
@@ -44,8 +50,35 @@ impl AppError {
             AppError::TooManyConnections | AppError::TooManyWorkshops => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) | AppError::Invalid(_) => StatusCode::BAD_REQUEST,
             AppError::Storage(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl AppError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            AppError::InvalidLink => ErrorCode::InvalidLink,
+            AppError::Expired(_) => ErrorCode::Expired,
+            AppError::Forbidden => ErrorCode::Forbidden,
+            AppError::NotFound => ErrorCode::NotFound,
+            AppError::NotAdmin => ErrorCode::NotAdmin,
+            AppError::AdminClosed => ErrorCode::AdminClosed,
+            AppError::BadOrigin => ErrorCode::BadOrigin,
+            AppError::TooManyConnections => ErrorCode::TooManyConnections,
+            AppError::TooManyWorkshops => ErrorCode::TooManyWorkshops,
+            AppError::BadRequest(_) => ErrorCode::BadRequest,
+            AppError::Invalid(_) => ErrorCode::Invalid,
+            AppError::Storage(_) | AppError::Internal(_) => ErrorCode::Server,
+        }
+    }
+
+    /// A spec the documents refused: the rule it broke, or (anything else) a bad request.
+    pub fn from_schema(e: SchemaError) -> Self {
+        match e {
+            SchemaError::Invalid(why) => AppError::Invalid(why),
+            other => AppError::BadRequest(other.to_string()),
         }
     }
 }
@@ -56,7 +89,14 @@ impl IntoResponse for AppError {
         if status.is_server_error() {
             tracing::error!(error = ?self, "request failed");
         }
-        let body = serde_json::json!({ "error": self.to_string() });
+        let body = ErrorBody {
+            error: self.to_string(),
+            code: self.code(),
+            invalid: match &self {
+                AppError::Invalid(why) => Some(*why),
+                _ => None,
+            },
+        };
         (status, axum::Json(body)).into_response()
     }
 }

@@ -58,8 +58,7 @@ fn group_link(state: &AppState, g: &doc::Group, token: &str) -> GroupLink {
 
 /// Build and store a workshop; returns its links.
 pub async fn create(state: &Arc<AppState>, spec: WorkshopSpec) -> Result<WorkshopLinks, AppError> {
-    spec.validate()
-        .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    spec.validate().map_err(AppError::from_schema)?;
     let count = blocking(state, |s| s.workshop_count()).await?;
     if count >= state.settings.max_workshops {
         return Err(AppError::TooManyWorkshops);
@@ -84,7 +83,7 @@ pub async fn create(state: &Arc<AppState>, spec: WorkshopSpec) -> Result<Worksho
         },
         now,
     )
-    .map_err(|e| AppError::BadRequest(e.to_string()))?;
+    .map_err(AppError::from_schema)?;
     let workshop =
         doc::read_workshop(&new.workshop).map_err(|e| AppError::Internal(e.to_string()))?;
 

@@ -1,31 +1,9 @@
 //! Exports of the plenary view: Markdown and printable HTML. Every piece of user text goes
 //! through [`md_escape`] or [`html_escape`]; nothing a group typed can become markup.
 
-use crate::i18n::{EXPORT_EN, EXPORT_SV, ExportLabels as Labels};
+pub use crate::i18n::Lang;
+use crate::i18n::Strings;
 use crate::view::{GroupText, PlenaryView};
-
-/// Language of an export's headings.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Lang {
-    Sv,
-    En,
-}
-
-impl Lang {
-    pub fn parse(s: Option<&str>) -> Self {
-        match s {
-            Some("en") => Lang::En,
-            _ => Lang::Sv,
-        }
-    }
-}
-
-fn labels(lang: Lang) -> &'static Labels {
-    match lang {
-        Lang::Sv => &EXPORT_SV,
-        Lang::En => &EXPORT_EN,
-    }
-}
 
 /// Escape text so Markdown renders it literally: inline markup, raw HTML, links and
 /// line-start block markers are all backslash-escaped.
@@ -120,16 +98,16 @@ pub fn safe_url(url: &str) -> Option<String> {
     Some(out)
 }
 
-fn md_answers(out: &mut String, l: &Labels, answers: &[GroupText]) {
+fn md_answers(out: &mut String, l: &Strings, answers: &[GroupText]) {
     for a in answers {
         let lifted = if a.highlighted {
-            format!(" ({})", l.lifted)
+            format!(" ({})", l.export_lifted)
         } else {
             String::new()
         };
         out.push_str(&format!("#### {}{lifted}\n\n", md_escape(&a.group_name)));
         if a.text.trim().is_empty() {
-            out.push_str(&format!("{}\n\n", l.nothing));
+            out.push_str(&format!("{}\n\n", l.export_nothing));
         } else {
             out.push_str(&format!("{}\n\n", md_escape(&a.text)));
         }
@@ -138,16 +116,16 @@ fn md_answers(out: &mut String, l: &Labels, answers: &[GroupText]) {
 
 /// The plenary view as Markdown.
 pub fn markdown(v: &PlenaryView, lang: Lang) -> String {
-    let l = labels(lang);
+    let l = lang.strings();
     let mut out = format!("# {}\n\n", md_escape(&v.title));
-    out.push_str(&format!("{}: {}  \n", l.date, md_escape(&v.date)));
+    out.push_str(&format!("{}: {}  \n", l.export_date, md_escape(&v.date)));
     out.push_str(&format!(
         "{}: {}\n\n",
-        l.open_until,
+        l.export_open_until,
         md_escape(&v.access_until)
     ));
     if !v.materials.is_empty() {
-        out.push_str(&format!("## {}\n\n", l.material));
+        out.push_str(&format!("## {}\n\n", l.export_material));
         for m in &v.materials {
             match safe_url(&m.url) {
                 // Angle-bracket autolinks cannot carry markup; `>` and spaces are encoded.
@@ -163,22 +141,26 @@ pub fn markdown(v: &PlenaryView, lang: Lang) -> String {
         }
         out.push('\n');
     }
-    out.push_str(&format!("## {}\n\n", l.questions));
+    out.push_str(&format!("## {}\n\n", l.export_questions));
     for (i, q) in v.questions.iter().enumerate() {
         out.push_str(&format!("### {}. {}\n\n", i + 1, md_escape(&q.text)));
         if !q.summary.trim().is_empty() {
-            out.push_str(&format!("**{}:** {}\n\n", l.summary, md_escape(&q.summary)));
+            out.push_str(&format!(
+                "**{}:** {}\n\n",
+                l.export_summary,
+                md_escape(&q.summary)
+            ));
         }
-        out.push_str(&format!("{}:\n\n", l.groups_answers));
+        out.push_str(&format!("{}:\n\n", l.export_groups_answers));
         md_answers(&mut out, l, &q.answers);
     }
     if !v.cases.is_empty() {
-        out.push_str(&format!("## {}\n\n", l.cases));
+        out.push_str(&format!("## {}\n\n", l.export_cases));
         for c in &v.cases {
             out.push_str(&format!(
                 "### {}\n\n{}: {}\n\n{}\n\n",
                 md_escape(&c.title),
-                l.area,
+                l.export_area,
                 md_escape(&c.area),
                 md_escape(&c.body)
             ));
@@ -189,21 +171,21 @@ pub fn markdown(v: &PlenaryView, lang: Lang) -> String {
         }
     }
     if !v.follow_up.is_empty() {
-        out.push_str(&format!("## {}\n\n", l.follow_up));
+        out.push_str(&format!("## {}\n\n", l.export_follow_up));
         for f in &v.follow_up {
             out.push_str(&format!(
                 "- [{}] {} — {}: {}, {}: {}\n",
                 if f.done { "x" } else { " " },
                 md_escape(&f.text),
-                l.owner,
+                l.export_owner,
                 md_escape(&f.owner),
-                l.due,
+                l.export_due,
                 md_escape(&f.due)
             ));
         }
         out.push('\n');
     }
-    out.push_str(&format!("---\n{}\n", l.generated));
+    out.push_str(&format!("---\n{}\n", l.export_generated));
     out
 }
 
@@ -223,18 +205,18 @@ td, th { border: 1px solid #999; padding: .3rem .5rem; text-align: left; vertica
 }
 ";
 
-fn html_answers(out: &mut String, l: &Labels, answers: &[GroupText]) {
+fn html_answers(out: &mut String, l: &Strings, answers: &[GroupText]) {
     for a in answers {
         let (class, lifted) = if a.highlighted {
             (
                 " lifted",
-                format!(" <span class=\"muted\">({})</span>", l.lifted),
+                format!(" <span class=\"muted\">({})</span>", l.export_lifted),
             )
         } else {
             ("", String::new())
         };
         let text = if a.text.trim().is_empty() {
-            format!("<p class=\"muted\">{}</p>", l.nothing)
+            format!("<p class=\"muted\">{}</p>", l.export_nothing)
         } else {
             format!("<p class=\"text\">{}</p>", html_escape(&a.text))
         };
@@ -247,11 +229,8 @@ fn html_answers(out: &mut String, l: &Labels, answers: &[GroupText]) {
 
 /// The plenary view as a standalone, printable HTML page (no scripts, inline styles only).
 pub fn html(v: &PlenaryView, lang: Lang) -> String {
-    let l = labels(lang);
-    let code = match lang {
-        Lang::Sv => "sv",
-        Lang::En => "en",
-    };
+    let l = lang.strings();
+    let code = lang.code();
     let mut out = format!(
         "<!doctype html>\n<html lang=\"{code}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
@@ -261,13 +240,13 @@ pub fn html(v: &PlenaryView, lang: Lang) -> String {
     out.push_str(&format!(
         "<h1>{}</h1>\n<p>{}: {}<br>{}: {}</p>\n",
         html_escape(&v.title),
-        l.date,
+        l.export_date,
         html_escape(&v.date),
-        l.open_until,
+        l.export_open_until,
         html_escape(&v.access_until)
     ));
     if !v.materials.is_empty() {
-        out.push_str(&format!("<h2>{}</h2>\n<ul>\n", l.material));
+        out.push_str(&format!("<h2>{}</h2>\n<ul>\n", l.export_material));
         for m in &v.materials {
             match safe_url(&m.url) {
                 Some(url) => out.push_str(&format!(
@@ -284,7 +263,7 @@ pub fn html(v: &PlenaryView, lang: Lang) -> String {
         }
         out.push_str("</ul>\n");
     }
-    out.push_str(&format!("<h2>{}</h2>\n", l.questions));
+    out.push_str(&format!("<h2>{}</h2>\n", l.export_questions));
     for (i, q) in v.questions.iter().enumerate() {
         out.push_str(&format!(
             "<section><h3>{}. {}</h3>\n",
@@ -294,7 +273,7 @@ pub fn html(v: &PlenaryView, lang: Lang) -> String {
         if !q.summary.trim().is_empty() {
             out.push_str(&format!(
                 "<p><strong>{}</strong></p><div class=\"summary\">{}</div>\n",
-                l.summary,
+                l.export_summary,
                 html_escape(&q.summary)
             ));
         }
@@ -302,12 +281,12 @@ pub fn html(v: &PlenaryView, lang: Lang) -> String {
         out.push_str("</section>\n");
     }
     if !v.cases.is_empty() {
-        out.push_str(&format!("<h2>{}</h2>\n", l.cases));
+        out.push_str(&format!("<h2>{}</h2>\n", l.export_cases));
         for c in &v.cases {
             out.push_str(&format!(
                 "<section><h3>{}</h3><p class=\"muted\">{}: {}</p><p class=\"text\">{}</p>\n",
                 html_escape(&c.title),
-                l.area,
+                l.export_area,
                 html_escape(&c.area),
                 html_escape(&c.body)
             ));
@@ -321,13 +300,13 @@ pub fn html(v: &PlenaryView, lang: Lang) -> String {
     if !v.follow_up.is_empty() {
         out.push_str(&format!(
             "<h2>{}</h2>\n<table><tr><th></th><th>{}</th><th>{}</th></tr>\n",
-            l.follow_up, l.owner, l.due
+            l.export_follow_up, l.export_owner, l.export_due
         ));
         for f in &v.follow_up {
             out.push_str(&format!(
                 "<tr><td>{} ({})</td><td>{}</td><td>{}</td></tr>\n",
                 html_escape(&f.text),
-                if f.done { l.done } else { l.open },
+                if f.done { l.export_done } else { l.export_open },
                 html_escape(&f.owner),
                 html_escape(&f.due)
             ));
@@ -336,7 +315,7 @@ pub fn html(v: &PlenaryView, lang: Lang) -> String {
     }
     out.push_str(&format!(
         "<p class=\"muted\">{}</p>\n</body></html>\n",
-        l.generated
+        l.export_generated
     ));
     out
 }

@@ -1,741 +1,417 @@
-//! Every string the user sees, in Swedish (default, plain language) and English, in one
-//! table. The client picks one; `entries` lets a test check that both are complete.
+//! Every string the user sees, in Swedish (default, plain language) and English, in one table:
+//! one row per key, both languages side by side. The macro makes the `Strings` struct, the two
+//! tables and the key list from it, so a key cannot be missing in one language.
 
-#[derive(Debug)]
-pub struct Strings {
-    pub skip_to_content: &'static str,
-    pub landing_title: &'static str,
-    pub landing_text: &'static str,
-    pub loading: &'static str,
-    pub invalid_link: &'static str,
-    pub expired_link: &'static str,
-    pub no_server_first_time: &'static str,
-    pub group: &'static str,
-    pub questions: &'static str,
-    pub cases: &'static str,
-    pub your_answer: &'static str,
-    pub no_names_hint: &'static str,
-    pub material: &'static str,
-    pub saved_here: &'static str,
-    pub saving: &'static str,
-    pub storage_full: &'static str,
-    pub synced: &'static str,
-    pub offline: &'static str,
-    pub server_problem: &'static str,
-    pub no_notes_yet: &'static str,
-    pub language_switch: &'static str,
-    pub a11y_link: &'static str,
-    pub privacy_link: &'static str,
-    pub a11y_title: &'static str,
-    pub a11y_body: &'static str,
-    pub privacy_title: &'static str,
-    pub privacy_body: &'static str,
-    pub back_to_start: &'static str,
-    pub saved_sending: &'static str,
-    pub corrupt_data: &'static str,
-    pub clear_local: &'static str,
-    pub clear_confirm: &'static str,
-    pub clear_unsynced: &'static str,
-    pub update_available: &'static str,
-    pub update_reload: &'static str,
-    pub crashed: &'static str,
-    pub reload: &'static str,
-    pub create_title: &'static str,
-    pub create_intro: &'static str,
-    pub field_title: &'static str,
-    pub field_date: &'static str,
-    pub field_groups: &'static str,
-    pub field_groups_hint: &'static str,
-    pub field_admin: &'static str,
-    pub create_button: &'static str,
-    pub create_failed: &'static str,
-    pub facilitator: &'static str,
-    pub tab_live: &'static str,
-    pub tab_plenary: &'static str,
-    pub tab_setup: &'static str,
-    pub tab_links: &'static str,
-    pub phase_label: &'static str,
-    pub phase_prep: &'static str,
-    pub phase_groups: &'static str,
-    pub phase_plenary: &'static str,
-    pub phase_followup: &'static str,
-    pub phase_closed: &'static str,
-    pub connected: &'static str,
-    pub not_connected: &'static str,
-    pub last_sync: &'static str,
-    pub never: &'static str,
-    pub just_now: &'static str,
-    pub minutes_ago: &'static str,
-    pub answers_count: &'static str,
-    pub cases_count: &'static str,
-    pub setup_title: &'static str,
-    pub setup_date: &'static str,
-    pub setup_access_until: &'static str,
-    pub setup_materials: &'static str,
-    pub setup_material_title: &'static str,
-    pub setup_material_url: &'static str,
-    pub setup_add_material: &'static str,
-    pub remove: &'static str,
-    pub setup_areas: &'static str,
-    pub setup_add_area: &'static str,
-    pub setup_questions: &'static str,
-    pub setup_question: &'static str,
-    pub setup_question_area: &'static str,
-    pub all_groups: &'static str,
-    pub setup_add_question: &'static str,
-    pub setup_fields: &'static str,
-    pub setup_field: &'static str,
-    pub setup_add_field: &'static str,
-    pub setup_cases: &'static str,
-    pub setup_case_title: &'static str,
-    pub setup_area: &'static str,
-    pub setup_case_body: &'static str,
-    pub setup_add_case: &'static str,
-    pub setup_groups: &'static str,
-    pub setup_group_name: &'static str,
-    pub setup_add_group: &'static str,
-    pub setup_saved_hint: &'static str,
-    pub erase_title: &'static str,
-    pub erase_text: &'static str,
-    pub erase_button: &'static str,
-    pub erase_confirm: &'static str,
-    pub erased: &'static str,
-    pub erase_failed: &'static str,
-    pub links_intro: &'static str,
-    pub group_link: &'static str,
-    pub catch_up_link: &'static str,
-    pub facilitator_link: &'static str,
-    pub copy: &'static str,
-    pub rotate: &'static str,
-    pub rotate_confirm: &'static str,
-    pub rotated: &'static str,
-    pub email_heading: &'static str,
-    pub email_template: &'static str,
-    pub links_need_network: &'static str,
-    pub qr_alt: &'static str,
-    pub summary: &'static str,
-    pub summary_label: &'static str,
-    pub lifted: &'static str,
-    pub lift: &'static str,
-    pub follow_up: &'static str,
-    pub fu_what: &'static str,
-    pub fu_who: &'static str,
-    pub fu_when: &'static str,
-    pub fu_done: &'static str,
-    pub add_follow_up: &'static str,
-    pub present: &'static str,
-    pub present_hint: &'static str,
-    pub exit_present: &'static str,
-    pub prev: &'static str,
-    pub next: &'static str,
-    pub question_n_of: &'static str,
-    pub export_md: &'static str,
-    pub export_html: &'static str,
-    pub waiting_for_server: &'static str,
-    pub catchup_title: &'static str,
-    pub catchup_intro: &'static str,
-    pub open_until: &'static str,
-    pub no_summary_yet: &'static str,
-    pub nothing_to_follow_up: &'static str,
-    pub no_questions_yet: &'static str,
-    pub tab_history: &'static str,
-    pub history_intro: &'static str,
-    pub history_moment: &'static str,
-    pub history_step: &'static str,
-    pub history_start: &'static str,
-    pub history_now: &'static str,
-    pub history_empty: &'static str,
-    pub history_jump: &'static str,
-    pub history_legend: &'static str,
-    pub history_not_yet: &'static str,
-    pub unnamed_device: &'static str,
-    pub restore: &'static str,
-    pub restore_confirm: &'static str,
-    pub restored: &'static str,
-    pub same_as_now: &'static str,
-    pub show_history: &'static str,
-    pub hide_history: &'static str,
-    pub device_prompt: &'static str,
-    pub device_label: &'static str,
-    pub device_save: &'static str,
-    pub device_skip: &'static str,
-    pub device_is: &'static str,
-    pub device_rename: &'static str,
-    pub device_name_it: &'static str,
-    pub news_heading: &'static str,
-    pub news_first_visit: &'static str,
-    pub news_none: &'static str,
-    pub news_count: &'static str,
-    pub news_badge: &'static str,
-    pub news_removed: &'static str,
+use crate::doc::Invalid;
+use crate::session::ErrorCode;
+
+/// The user's language. Swedish unless English was chosen.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    #[default]
+    Sv,
+    En,
 }
 
-pub const SV: Strings = Strings {
-    skip_to_content: "Hoppa till innehållet",
-    landing_title: "Samtal – anteckningar från gruppsamtal",
-    landing_text: "Öppna länken du har fått av den som leder utbildningsdagen. Länken leder till din grupps frågor och anteckningar.",
-    loading: "Laddar…",
-    invalid_link: "Länken fungerar inte. Den kan ha bytts ut mot en ny. Fråga den som leder dagen efter en ny länk.",
-    expired_link: "Den här workshopen är stängd. Länken fungerar inte längre.",
-    no_server_first_time: "Kan inte nå servern. Första gången du öppnar en länk behöver datorn vara uppkopplad. Försök igen om en stund.",
-    group: "Grupp",
-    questions: "Frågor att diskutera",
-    cases: "Fall att reflektera kring",
-    your_answer: "Gruppens svar",
-    no_names_hint: "Skriv inte namn, personnummer eller annat som kan peka ut en person.",
-    material: "Material",
-    saved_here: "Sparat på den här datorn",
-    saving: "Sparar…",
-    storage_full: "Datorns lagring är full. Anteckningarna finns kvar så länge sidan är öppen och skickas till servern när den går att nå. Stäng inte sidan.",
-    synced: "Synkat med servern",
-    offline: "Offline – sparat på den här datorn",
-    server_problem: "Servern tog inte emot ändringarna. De finns kvar på den här datorn; Samtal försöker igen av sig själv. Hjälper det inte: kontakta den som leder dagen.",
-    no_notes_yet: "Inget skrivet ännu.",
-    language_switch: "In English",
-    a11y_link: "Tillgänglighet",
-    privacy_link: "Integritet och lagring",
-    a11y_title: "Tillgänglighetsredogörelse för Samtal",
-    a11y_body: "Samtal ska kunna användas av alla. Här beskriver vi hur Samtal uppfyller lagen om tillgänglighet till digital offentlig service (2018:1937) och kraven i WCAG 2.1 nivå AA.\n\nDu kan använda Samtal med bara tangentbordet och med skärmläsare. Du kan förstora texten till 200 procent utan att något försvinner. En skärmläsare läser upp när anteckningarna är sparade eller om något är fel. Varje ny version testas automatiskt med verktyget axe och med ett test som bara använder tangentbordet.\n\nKända brister: QR-koderna går inte att läsa för den som inte ser dem. Därför står länken alltid som text bredvid. I presentationsläget kan det bli mycket text när många grupper har skrivit långa svar.\n\nHittar du en brist? Kontakta den som leder utbildningsdagen eller den organisation som driver tjänsten. Du kan också anmäla till Myndigheten för digital förvaltning (Digg), som har tillsyn över lagen.\n\nRedogörelsen uppdaterades den 24 november 2026.",
-    privacy_title: "Integritet och lagring",
-    privacy_body: "Vad sparas? Det som grupperna skriver, samtalsledarens sammanfattning och uppföljning, och dagens material och frågor. Du behöver inget konto och vi sparar inga namn. Skriv inte namn, personnummer eller annat som kan peka ut en person i anteckningarna.\n\nVarje ändring sparas med tidpunkt, så att samtalsledaren kan se hur texten såg ut tidigare och ta tillbaka text som har försvunnit. Om ni ger enheten ett namn (till exempel ”Konferensrum 3”) sparas namnet med ändringarna som görs på den. Namnet finns bara i den här workshopens anteckningar och raderas med dem.\n\nVar sparas det? På servern som din organisation driver, i en databas. Och i webbläsaren på den dator eller telefon där du öppnar länken, så att anteckningarna finns kvar även utan nätverk.\n\nHur länge? Länken för den som inte var med fungerar till det datum som samtalsledaren har valt, normalt 14 dagar efter utbildningsdagen. Servern raderar workshopen automatiskt när den har varit stängd i 90 dagar (organisationen kan ändra tiden), om den inte raderas tidigare.\n\nHur raderar man? Samtalsledaren kan radera hela workshopen när som helst: Förbered, sedan Radera allt. På en delad dator tar du bort det som är sparat med knappen Rensa sparade data på den här datorn längst ned på sidan.\n\nSamtal använder inga kakor och ingen spårning. Länken är nyckeln till anteckningarna, så dela den bara med din grupp. Servern sparar inte själva länkarna, bara ett kontrollvärde.",
-    back_to_start: "Till startsidan",
-    saved_sending: "Sparat på den här datorn – skickar till servern…",
-    corrupt_data: "Sparade data på den här datorn gick inte att läsa och hoppades över. Anteckningarna hämtas från servern.",
-    clear_local: "Rensa sparade data på den här datorn",
-    clear_confirm: "Allt som Samtal har sparat på den här datorn tas bort. Det som redan är synkat finns kvar på servern. Fortsätt?",
-    clear_unsynced: "Varning: allt är inte skickat till servern än. Det som inte har skickats försvinner om du rensar nu. Vill du ändå rensa?",
-    update_available: "Det finns en ny version av Samtal. Dina anteckningar är sparade; ladda om när det passar.",
-    update_reload: "Ladda om nu",
-    crashed: "Något gick fel i Samtal. Det som visades som sparat finns kvar på den här datorn. Ladda om sidan.",
-    reload: "Ladda om sidan",
-    create_title: "Skapa en ny workshop",
-    create_intro: "Fyll i namn, datum och grupper. Frågor, fall och material lägger du till i nästa steg.",
-    field_title: "Namn på dagen",
-    field_date: "Datum",
-    field_groups: "Grupper, en per rad",
-    field_groups_hint: "Till exempel: Barn och unga, Vuxen, Funktionsstöd. Varje grupp får ett eget område med samma namn.",
-    field_admin: "Administratörskod (bara om servern kräver det)",
-    create_button: "Skapa workshop",
-    create_failed: "Det gick inte att skapa workshopen:",
-    facilitator: "Samtalsledare",
-    tab_live: "Grupperna nu",
-    tab_plenary: "Storgrupp",
-    tab_setup: "Förbered",
-    tab_links: "Länkar",
-    phase_label: "Fas",
-    phase_prep: "Förberedelse",
-    phase_groups: "Gruppsamtal",
-    phase_plenary: "Storgrupp",
-    phase_followup: "Uppföljning",
-    phase_closed: "Stängd",
-    connected: "Ansluten",
-    not_connected: "Inte ansluten",
-    last_sync: "Senast synkad:",
-    never: "inte sedan servern startade",
-    just_now: "nyss",
-    minutes_ago: "för {n} min sedan",
-    answers_count: "Frågor med anteckningar: {n} av {m}",
-    cases_count: "Fall med anteckningar: {n} av {m}",
-    setup_title: "Namn på dagen",
-    setup_date: "Datum",
-    setup_access_until: "Efterhandslänken fungerar till och med",
-    setup_materials: "Material (länkar till film och bilder)",
-    setup_material_title: "Titel",
-    setup_material_url: "Adress (https://…)",
-    setup_add_material: "Lägg till material",
-    remove: "Ta bort",
-    setup_areas: "Verksamhetsområden",
-    setup_add_area: "Lägg till område",
-    setup_questions: "Diskussionsfrågor",
-    setup_question: "Fråga",
-    setup_question_area: "Gäller",
-    all_groups: "Alla grupper",
-    setup_add_question: "Lägg till fråga",
-    setup_fields: "Reflektionsfrågor för fallen",
-    setup_field: "Rubrik",
-    setup_add_field: "Lägg till reflektionsfråga",
-    setup_cases: "Fallbeskrivningar",
-    setup_case_title: "Rubrik",
-    setup_area: "Område",
-    setup_case_body: "Beskrivning",
-    setup_add_case: "Lägg till fall",
-    setup_groups: "Grupper",
-    setup_group_name: "Namn",
-    setup_add_group: "Lägg till grupp",
-    setup_saved_hint: "Ändringar sparas direkt när du lämnar ett fält, även utan nätverk.",
-    erase_title: "Radera workshopen",
-    erase_text: "Allt raderas från servern: gruppernas anteckningar, sammanfattningen och alla länkar. Det går inte att ångra.",
-    erase_button: "Radera allt",
-    erase_confirm: "Vill du radera «{title}» med alla anteckningar? Det går inte att ångra.",
-    erased: "Workshopen är raderad från servern.",
-    erase_failed: "Det gick inte att radera. Kontrollera nätverket och försök igen.",
-    links_intro: "Ge varje grupp sin länk eller QR-kod. Den som inte var med får efterhandslänken.",
-    group_link: "Länk för gruppen",
-    catch_up_link: "Efterhandslänk (för den som inte var med)",
-    facilitator_link: "Din egen länk (dela den inte)",
-    copy: "Kopiera",
-    rotate: "Byt länk",
-    rotate_confirm: "Den gamla länken slutar fungera direkt och de som använder den kopplas bort. Fortsätt?",
-    rotated: "Länken är utbytt.",
-    email_heading: "E-post till gruppledarna",
-    email_template: "Hej!\n\nDen {date} har vi utbildningsdagen «{title}». Här är länken till er grupps anteckningar ({group}):\n{link}\n\nÖppna länken på datorn i konferensrummet. Anteckningarna sparas på datorn även om nätverket försvinner och skickas till servern när det går.\n\nVälkomna!",
-    links_need_network: "Länkarna hämtas från servern. Anslut till nätverket för att se dem.",
-    qr_alt: "QR-kod med länken för {name}",
-    summary: "Sammanfattning",
-    summary_label: "Sammanfattning av frågan (syns för alla efteråt)",
-    lifted: "Lyft till storgruppen",
-    lift: "Lyft till storgruppen",
-    follow_up: "Uppföljning",
-    fu_what: "Vad ska göras",
-    fu_who: "Vem",
-    fu_when: "När",
-    fu_done: "Klart",
-    add_follow_up: "Lägg till åtgärd",
-    present: "Visa på storskärm",
-    present_hint: "Piltangenterna byter fråga. Esc avslutar.",
-    exit_present: "Avsluta",
-    prev: "Föregående",
-    next: "Nästa",
-    question_n_of: "Fråga {n} av {m}",
-    export_md: "Ladda ner som Markdown",
-    export_html: "Utskriftsvänlig version",
-    waiting_for_server: "Fältet går att skriva i när datorn har haft kontakt med servern.",
-    catchup_title: "Till dig som inte var med",
-    catchup_intro: "Här finns allt från dagen: material, frågor, gruppernas anteckningar, sammanfattningen och vad som ska följas upp.",
-    open_until: "Sidan är öppen till och med {date}.",
-    no_summary_yet: "Ingen sammanfattning ännu.",
-    nothing_to_follow_up: "Inga åtgärder ännu.",
-    no_questions_yet: "Inga frågor ännu. Lägg till dem under Förbered.",
-    tab_history: "Historik",
-    history_intro: "Dra i reglaget för att se hur anteckningarna såg ut vid en viss tidpunkt. Färgerna visar vilken enhet som skrev vad.",
-    history_moment: "Tidpunkt",
-    history_step: "Ändring {n} av {m} · {time} · {device}",
-    history_start: "Före första ändringen",
-    history_now: "Nu",
-    history_empty: "Inga ändringar ännu.",
-    history_jump: "Hoppa till:",
-    history_legend: "Skrivet av:",
-    history_not_yet: "Fältet fanns inte ännu, eller var tomt.",
-    unnamed_device: "enhet utan namn",
-    restore: "Återställ den här texten",
-    restore_confirm: "Ersätta den nuvarande texten i ”{field}” med texten från {time}? Den nuvarande texten finns kvar i historiken.",
-    restored: "Texten är återställd och skickas till alla.",
-    same_as_now: "Samma som nu.",
-    show_history: "Visa historiken",
-    hide_history: "Dölj historiken",
-    device_prompt: "Vill ni ge den här enheten ett namn, till exempel ”Konferensrum 3”? Namnet visas i historiken bredvid det som skrivs här. Skriv inga personnamn.",
-    device_label: "Enhetens namn",
-    device_save: "Spara namnet",
-    device_skip: "Inte nu",
-    device_is: "Den här enheten: {name}",
-    device_rename: "Byt namn",
-    device_name_it: "Ge enheten ett namn",
-    news_heading: "Nytt sedan ditt senaste besök",
-    news_first_visit: "Första besöket på den här datorn. Nästa gång du öppnar sidan markeras det som har skrivits sedan nu.",
-    news_none: "Inget nytt sedan ditt senaste besök.",
-    news_count: "{group}: {n} nya eller ändrade fält",
-    news_badge: "Nytt",
-    news_removed: "{n} tecken har tagits bort.",
-};
+impl Lang {
+    /// `"en"` is English; anything else (or nothing) is Swedish.
+    pub fn parse(code: Option<&str>) -> Self {
+        match code {
+            Some("en") => Lang::En,
+            _ => Lang::Sv,
+        }
+    }
 
-pub const EN: Strings = Strings {
-    skip_to_content: "Skip to content",
-    landing_title: "Samtal – notes from group discussions",
-    landing_text: "Open the link you got from the person leading the training day. It takes you to your group's questions and notes.",
-    loading: "Loading…",
-    invalid_link: "This link does not work. It may have been replaced. Ask the person leading the day for a new link.",
-    expired_link: "This workshop is closed. The link no longer works.",
-    no_server_first_time: "Cannot reach the server. The first time you open a link this computer must be online. Try again in a moment.",
-    group: "Group",
-    questions: "Questions to discuss",
-    cases: "Cases to reflect on",
-    your_answer: "The group's answer",
-    no_names_hint: "Do not write names, personal identity numbers or anything else that could identify a person.",
-    material: "Material",
-    saved_here: "Saved on this computer",
-    saving: "Saving…",
-    storage_full: "This computer's storage is full. Your notes stay while this page is open and are sent to the server when it can be reached. Do not close the page.",
-    synced: "Synced with the server",
-    offline: "Offline – saved on this computer",
-    server_problem: "The server did not accept the changes. They are kept on this computer and Samtal retries by itself. If that does not help, contact the person leading the day.",
-    no_notes_yet: "Nothing written yet.",
-    language_switch: "På svenska",
-    a11y_link: "Accessibility",
-    privacy_link: "Privacy and storage",
-    a11y_title: "Accessibility statement for Samtal",
-    a11y_body: "Samtal should be usable by everyone. This statement describes how Samtal meets the Swedish act on accessibility to digital public services (2018:1937) and WCAG 2.1 level AA.\n\nYou can use Samtal with only a keyboard and with a screen reader. You can zoom text to 200 percent without losing content. A screen reader announces when notes are saved or when something is wrong. Every new version is tested automatically with the axe tool and with a keyboard-only test.\n\nKnown issues: QR codes cannot be read by people who cannot see them, so the link is always shown as text next to them. In presentation mode there can be a lot of text when many groups have written long answers.\n\nFound a problem? Contact the person leading the training day or the organisation running the service. You can also report it to the Agency for Digital Government (Digg), which supervises the act.\n\nThis statement was updated on 24 November 2026.",
-    privacy_title: "Privacy and storage",
-    privacy_body: "What is stored? What the groups write, the facilitator's summary and follow-up, and the day's material and questions. You need no account and no names are stored. Do not write names, personal identity numbers or anything else that could identify a person in the notes.\n\nEvery change is saved with its time, so that the facilitator can see earlier versions of a text and bring back text that was lost. If you name the device (for example “Conference room 3”), the name is saved with the changes made on it. The name exists only in this workshop's notes and is erased with them.\n\nWhere is it stored? On the server your organisation runs, in a database. And in the browser of the computer or phone where you open the link, so the notes are there even without a network.\n\nFor how long? The catch-up link works until the date the facilitator chose, normally 14 days after the training day. The server erases the workshop automatically when it has been closed for 90 days (the organisation can change this), unless it is erased earlier.\n\nHow do I erase it? The facilitator can erase the whole workshop at any time: Prepare, then Erase everything. On a shared computer, remove what is saved with the button Clear data saved on this computer at the bottom of the page.\n\nSamtal uses no cookies and no tracking. The link is the key to the notes, so share it only with your group. The server does not store the links themselves, only a check value.",
-    back_to_start: "To the start page",
-    saved_sending: "Saved on this computer – sending to the server…",
-    corrupt_data: "Data saved on this computer could not be read and was skipped. The notes are fetched from the server.",
-    clear_local: "Clear data saved on this computer",
-    clear_confirm: "Everything Samtal saved on this computer is removed. What is already synced stays on the server. Continue?",
-    clear_unsynced: "Warning: not everything has reached the server yet. What has not been sent is lost if you clear now. Clear anyway?",
-    update_available: "A new version of Samtal is available. Your notes are saved; reload when it suits you.",
-    update_reload: "Reload now",
-    crashed: "Something went wrong in Samtal. What was shown as saved is still on this computer. Reload the page.",
-    reload: "Reload the page",
-    create_title: "Create a new workshop",
-    create_intro: "Fill in the name, date and groups. You add questions, cases and material in the next step.",
-    field_title: "Name of the day",
-    field_date: "Date",
-    field_groups: "Groups, one per line",
-    field_groups_hint: "For example: Children and youth, Adults, Disability support. Each group gets an area with the same name.",
-    field_admin: "Administrator code (only if the server asks for it)",
-    create_button: "Create workshop",
-    create_failed: "The workshop could not be created:",
-    facilitator: "Facilitator",
-    tab_live: "Groups now",
-    tab_plenary: "Plenary",
-    tab_setup: "Prepare",
-    tab_links: "Links",
-    phase_label: "Phase",
-    phase_prep: "Preparation",
-    phase_groups: "Group work",
-    phase_plenary: "Plenary",
-    phase_followup: "Follow-up",
-    phase_closed: "Closed",
-    connected: "Connected",
-    not_connected: "Not connected",
-    last_sync: "Last synced:",
-    never: "not since the server started",
-    just_now: "just now",
-    minutes_ago: "{n} min ago",
-    answers_count: "Questions with notes: {n} of {m}",
-    cases_count: "Cases with notes: {n} of {m}",
-    setup_title: "Name of the day",
-    setup_date: "Date",
-    setup_access_until: "The catch-up link works until",
-    setup_materials: "Material (links to film and slides)",
-    setup_material_title: "Title",
-    setup_material_url: "Address (https://…)",
-    setup_add_material: "Add material",
-    remove: "Remove",
-    setup_areas: "Areas of work",
-    setup_add_area: "Add area",
-    setup_questions: "Discussion questions",
-    setup_question: "Question",
-    setup_question_area: "For",
-    all_groups: "All groups",
-    setup_add_question: "Add question",
-    setup_fields: "Reflection fields for the cases",
-    setup_field: "Heading",
-    setup_add_field: "Add reflection field",
-    setup_cases: "Case descriptions",
-    setup_case_title: "Title",
-    setup_area: "Area",
-    setup_case_body: "Description",
-    setup_add_case: "Add case",
-    setup_groups: "Groups",
-    setup_group_name: "Name",
-    setup_add_group: "Add group",
-    setup_saved_hint: "Changes are saved as soon as you leave a field, even without a network.",
-    erase_title: "Erase the workshop",
-    erase_text: "Everything is deleted from the server: the groups' notes, the summary and every link. This cannot be undone.",
-    erase_button: "Erase everything",
-    erase_confirm: "Erase «{title}» with all its notes? This cannot be undone.",
-    erased: "The workshop has been erased from the server.",
-    erase_failed: "Could not erase. Check the network and try again.",
-    links_intro: "Give each group its link or QR code. People who missed the day get the catch-up link.",
-    group_link: "The group's link",
-    catch_up_link: "Catch-up link (for those who missed the day)",
-    facilitator_link: "Your own link (do not share it)",
-    copy: "Copy",
-    rotate: "Replace link",
-    rotate_confirm: "The old link stops working at once and anyone using it is disconnected. Continue?",
-    rotated: "The link has been replaced.",
-    email_heading: "E-mail to the group leaders",
-    email_template: "Hello,\n\nOn {date} we have the training day «{title}». Here is the link to your group's notes ({group}):\n{link}\n\nOpen the link on the conference-room computer. Notes are saved on the computer even if the network drops and are sent to the server when it can be reached.\n\nWelcome!",
-    links_need_network: "Links come from the server. Connect to the network to see them.",
-    qr_alt: "QR code with the link for {name}",
-    summary: "Summary",
-    summary_label: "Summary of the question (everyone sees it afterwards)",
-    lifted: "Lifted to the plenary",
-    lift: "Lift to the plenary",
-    follow_up: "Follow-up",
-    fu_what: "What to do",
-    fu_who: "Who",
-    fu_when: "When",
-    fu_done: "Done",
-    add_follow_up: "Add action",
-    present: "Show on the big screen",
-    present_hint: "Arrow keys change question. Esc leaves.",
-    exit_present: "Leave",
-    prev: "Previous",
-    next: "Next",
-    question_n_of: "Question {n} of {m}",
-    export_md: "Download as Markdown",
-    export_html: "Printable version",
-    waiting_for_server: "You can write here once this computer has been in touch with the server.",
-    catchup_title: "For those who missed the day",
-    catchup_intro: "Everything from the day is here: material, questions, the groups' notes, the summary and what will be followed up.",
-    open_until: "This page is open until {date}.",
-    no_summary_yet: "No summary yet.",
-    nothing_to_follow_up: "No actions yet.",
-    no_questions_yet: "No questions yet. Add them under Prepare.",
-    tab_history: "History",
-    history_intro: "Drag the slider to see the notes as they were at a moment. The colours show which device wrote what.",
-    history_moment: "Moment",
-    history_step: "Change {n} of {m} · {time} · {device}",
-    history_start: "Before the first change",
-    history_now: "Now",
-    history_empty: "No changes yet.",
-    history_jump: "Jump to:",
-    history_legend: "Written by:",
-    history_not_yet: "The field did not exist yet, or was empty.",
-    unnamed_device: "unnamed device",
-    restore: "Restore this text",
-    restore_confirm: "Replace the current text of “{field}” with the text from {time}? The current text stays in the history.",
-    restored: "The text is restored and sent to everyone.",
-    same_as_now: "Same as now.",
-    show_history: "Show the history",
-    hide_history: "Hide the history",
-    device_prompt: "Would you like to name this device, for example “Conference room 3”? The name shows in the history next to what is written here. No personal names, please.",
-    device_label: "Device name",
-    device_save: "Save the name",
-    device_skip: "Not now",
-    device_is: "This device: {name}",
-    device_rename: "Rename",
-    device_name_it: "Name this device",
-    news_heading: "New since your last visit",
-    news_first_visit: "Your first visit on this computer. Next time you open this page, what has been written since now will be marked.",
-    news_none: "Nothing new since your last visit.",
-    news_count: "{group}: {n} new or changed fields",
-    news_badge: "New",
-    news_removed: "{n} characters were removed.",
-};
+    /// The code for `lang=` attributes, query strings and storage.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Sv => "sv",
+            Lang::En => "en",
+        }
+    }
 
-impl Strings {
-    /// Every (key, text) pair, for checks.
-    pub fn entries(&self) -> Vec<(&'static str, &'static str)> {
-        vec![
-            ("skip_to_content", self.skip_to_content),
-            ("landing_title", self.landing_title),
-            ("landing_text", self.landing_text),
-            ("loading", self.loading),
-            ("invalid_link", self.invalid_link),
-            ("expired_link", self.expired_link),
-            ("no_server_first_time", self.no_server_first_time),
-            ("group", self.group),
-            ("questions", self.questions),
-            ("cases", self.cases),
-            ("your_answer", self.your_answer),
-            ("no_names_hint", self.no_names_hint),
-            ("material", self.material),
-            ("saved_here", self.saved_here),
-            ("saving", self.saving),
-            ("storage_full", self.storage_full),
-            ("synced", self.synced),
-            ("offline", self.offline),
-            ("server_problem", self.server_problem),
-            ("no_notes_yet", self.no_notes_yet),
-            ("language_switch", self.language_switch),
-            ("a11y_link", self.a11y_link),
-            ("privacy_link", self.privacy_link),
-            ("a11y_title", self.a11y_title),
-            ("a11y_body", self.a11y_body),
-            ("privacy_title", self.privacy_title),
-            ("privacy_body", self.privacy_body),
-            ("back_to_start", self.back_to_start),
-            ("saved_sending", self.saved_sending),
-            ("corrupt_data", self.corrupt_data),
-            ("clear_local", self.clear_local),
-            ("clear_confirm", self.clear_confirm),
-            ("clear_unsynced", self.clear_unsynced),
-            ("update_available", self.update_available),
-            ("update_reload", self.update_reload),
-            ("crashed", self.crashed),
-            ("reload", self.reload),
-            ("create_title", self.create_title),
-            ("create_intro", self.create_intro),
-            ("field_title", self.field_title),
-            ("field_date", self.field_date),
-            ("field_groups", self.field_groups),
-            ("field_groups_hint", self.field_groups_hint),
-            ("field_admin", self.field_admin),
-            ("create_button", self.create_button),
-            ("create_failed", self.create_failed),
-            ("facilitator", self.facilitator),
-            ("tab_live", self.tab_live),
-            ("tab_plenary", self.tab_plenary),
-            ("tab_setup", self.tab_setup),
-            ("tab_links", self.tab_links),
-            ("phase_label", self.phase_label),
-            ("phase_prep", self.phase_prep),
-            ("phase_groups", self.phase_groups),
-            ("phase_plenary", self.phase_plenary),
-            ("phase_followup", self.phase_followup),
-            ("phase_closed", self.phase_closed),
-            ("connected", self.connected),
-            ("not_connected", self.not_connected),
-            ("last_sync", self.last_sync),
-            ("never", self.never),
-            ("just_now", self.just_now),
-            ("minutes_ago", self.minutes_ago),
-            ("answers_count", self.answers_count),
-            ("cases_count", self.cases_count),
-            ("setup_title", self.setup_title),
-            ("setup_date", self.setup_date),
-            ("setup_access_until", self.setup_access_until),
-            ("setup_materials", self.setup_materials),
-            ("setup_material_title", self.setup_material_title),
-            ("setup_material_url", self.setup_material_url),
-            ("setup_add_material", self.setup_add_material),
-            ("remove", self.remove),
-            ("setup_areas", self.setup_areas),
-            ("setup_add_area", self.setup_add_area),
-            ("setup_questions", self.setup_questions),
-            ("setup_question", self.setup_question),
-            ("setup_question_area", self.setup_question_area),
-            ("all_groups", self.all_groups),
-            ("setup_add_question", self.setup_add_question),
-            ("setup_fields", self.setup_fields),
-            ("setup_field", self.setup_field),
-            ("setup_add_field", self.setup_add_field),
-            ("setup_cases", self.setup_cases),
-            ("setup_case_title", self.setup_case_title),
-            ("setup_area", self.setup_area),
-            ("setup_case_body", self.setup_case_body),
-            ("setup_add_case", self.setup_add_case),
-            ("setup_groups", self.setup_groups),
-            ("setup_group_name", self.setup_group_name),
-            ("setup_add_group", self.setup_add_group),
-            ("setup_saved_hint", self.setup_saved_hint),
-            ("erase_title", self.erase_title),
-            ("erase_text", self.erase_text),
-            ("erase_button", self.erase_button),
-            ("erase_confirm", self.erase_confirm),
-            ("erased", self.erased),
-            ("erase_failed", self.erase_failed),
-            ("links_intro", self.links_intro),
-            ("group_link", self.group_link),
-            ("catch_up_link", self.catch_up_link),
-            ("facilitator_link", self.facilitator_link),
-            ("copy", self.copy),
-            ("rotate", self.rotate),
-            ("rotate_confirm", self.rotate_confirm),
-            ("rotated", self.rotated),
-            ("email_heading", self.email_heading),
-            ("email_template", self.email_template),
-            ("links_need_network", self.links_need_network),
-            ("qr_alt", self.qr_alt),
-            ("summary", self.summary),
-            ("summary_label", self.summary_label),
-            ("lifted", self.lifted),
-            ("lift", self.lift),
-            ("follow_up", self.follow_up),
-            ("fu_what", self.fu_what),
-            ("fu_who", self.fu_who),
-            ("fu_when", self.fu_when),
-            ("fu_done", self.fu_done),
-            ("add_follow_up", self.add_follow_up),
-            ("present", self.present),
-            ("present_hint", self.present_hint),
-            ("exit_present", self.exit_present),
-            ("prev", self.prev),
-            ("next", self.next),
-            ("question_n_of", self.question_n_of),
-            ("export_md", self.export_md),
-            ("export_html", self.export_html),
-            ("waiting_for_server", self.waiting_for_server),
-            ("catchup_title", self.catchup_title),
-            ("catchup_intro", self.catchup_intro),
-            ("open_until", self.open_until),
-            ("no_summary_yet", self.no_summary_yet),
-            ("nothing_to_follow_up", self.nothing_to_follow_up),
-            ("no_questions_yet", self.no_questions_yet),
-            ("tab_history", self.tab_history),
-            ("history_intro", self.history_intro),
-            ("history_moment", self.history_moment),
-            ("history_step", self.history_step),
-            ("history_start", self.history_start),
-            ("history_now", self.history_now),
-            ("history_empty", self.history_empty),
-            ("history_jump", self.history_jump),
-            ("history_legend", self.history_legend),
-            ("history_not_yet", self.history_not_yet),
-            ("unnamed_device", self.unnamed_device),
-            ("restore", self.restore),
-            ("restore_confirm", self.restore_confirm),
-            ("restored", self.restored),
-            ("same_as_now", self.same_as_now),
-            ("show_history", self.show_history),
-            ("hide_history", self.hide_history),
-            ("device_prompt", self.device_prompt),
-            ("device_label", self.device_label),
-            ("device_save", self.device_save),
-            ("device_skip", self.device_skip),
-            ("device_is", self.device_is),
-            ("device_rename", self.device_rename),
-            ("device_name_it", self.device_name_it),
-            ("news_heading", self.news_heading),
-            ("news_first_visit", self.news_first_visit),
-            ("news_none", self.news_none),
-            ("news_count", self.news_count),
-            ("news_badge", self.news_badge),
-            ("news_removed", self.news_removed),
-        ]
+    pub fn other(self) -> Self {
+        match self {
+            Lang::Sv => Lang::En,
+            Lang::En => Lang::Sv,
+        }
+    }
+
+    pub fn strings(self) -> &'static Strings {
+        match self {
+            Lang::Sv => &SV,
+            Lang::En => &EN,
+        }
     }
 }
 
-/// The fixed texts of the Markdown and HTML exports.
-pub struct ExportLabels {
-    pub date: &'static str,
-    pub open_until: &'static str,
-    pub material: &'static str,
-    pub questions: &'static str,
-    pub summary: &'static str,
-    pub groups_answers: &'static str,
-    pub lifted: &'static str,
-    pub nothing: &'static str,
-    pub cases: &'static str,
-    pub area: &'static str,
-    pub follow_up: &'static str,
-    pub owner: &'static str,
-    pub due: &'static str,
-    pub done: &'static str,
-    pub open: &'static str,
-    pub generated: &'static str,
+macro_rules! table {
+    ($($key:ident: $sv:literal, $en:literal;)*) => {
+        /// One language's texts (see [`Lang::strings`]).
+        #[derive(Debug)]
+        pub struct Strings {
+            $(pub $key: &'static str,)*
+        }
+
+        pub const SV: Strings = Strings { $($key: $sv,)* };
+        pub const EN: Strings = Strings { $($key: $en,)* };
+
+        impl Strings {
+            /// Every (key, text) pair, for checks.
+            pub fn entries(&self) -> Vec<(&'static str, &'static str)> {
+                vec![$((stringify!($key), self.$key),)*]
+            }
+        }
+    };
 }
 
-pub const EXPORT_SV: ExportLabels = ExportLabels {
-    date: "Datum",
-    open_until: "Öppen för efterhandstittare till",
-    material: "Material",
-    questions: "Frågor",
-    summary: "Sammanfattning",
-    groups_answers: "Gruppernas svar",
-    lifted: "lyft till storgruppen",
-    nothing: "(inget skrivet)",
-    cases: "Fall",
-    area: "Område",
-    follow_up: "Uppföljning",
-    owner: "Vem",
-    due: "När",
-    done: "klart",
-    open: "pågår",
-    generated: "Exporterat från Samtal",
-};
+table! {
+    skip_to_content: "Hoppa till innehållet", "Skip to content";
+    landing_title:
+        "Samtal – anteckningar från gruppsamtal",
+        "Samtal – notes from group discussions";
+    landing_text:
+        "Öppna länken du har fått av den som leder utbildningsdagen. Länken leder till din grupps frågor och anteckningar.",
+        "Open the link you got from the person leading the training day. It takes you to your group's questions and notes.";
+    loading: "Laddar…", "Loading…";
+    invalid_link:
+        "Länken fungerar inte. Den kan ha bytts ut mot en ny. Fråga den som leder dagen efter en ny länk.",
+        "This link does not work. It may have been replaced. Ask the person leading the day for a new link.";
+    expired_link:
+        "Den här workshopen är stängd. Länken fungerar inte längre.",
+        "This workshop is closed. The link no longer works.";
+    no_server_first_time:
+        "Kan inte nå servern. Första gången du öppnar en länk behöver datorn vara uppkopplad. Försök igen om en stund.",
+        "Cannot reach the server. The first time you open a link this computer must be online. Try again in a moment.";
+    group: "Grupp", "Group";
+    questions: "Frågor att diskutera", "Questions to discuss";
+    cases: "Fall att reflektera kring", "Cases to reflect on";
+    your_answer: "Gruppens svar", "The group's answer";
+    no_names_hint:
+        "Skriv inte namn, personnummer eller annat som kan peka ut en person.",
+        "Do not write names, personal identity numbers or anything else that could identify a person.";
+    material: "Material", "Material";
+    saved_here: "Sparat på den här datorn", "Saved on this computer";
+    saving: "Sparar…", "Saving…";
+    storage_full:
+        "Datorns lagring är full. Anteckningarna finns kvar så länge sidan är öppen och skickas till servern när den går att nå. Stäng inte sidan.",
+        "This computer's storage is full. Your notes stay while this page is open and are sent to the server when it can be reached. Do not close the page.";
+    synced: "Synkat med servern", "Synced with the server";
+    offline: "Offline – sparat på den här datorn", "Offline – saved on this computer";
+    server_problem:
+        "Servern tog inte emot ändringarna. De finns kvar på den här datorn; Samtal försöker igen av sig själv. Hjälper det inte: kontakta den som leder dagen.",
+        "The server did not accept the changes. They are kept on this computer and Samtal retries by itself. If that does not help, contact the person leading the day.";
+    no_notes_yet: "Inget skrivet ännu.", "Nothing written yet.";
+    language_switch: "In English", "På svenska";
+    a11y_link: "Tillgänglighet", "Accessibility";
+    privacy_link: "Integritet och lagring", "Privacy and storage";
+    a11y_title: "Tillgänglighetsredogörelse för Samtal", "Accessibility statement for Samtal";
+    a11y_body:
+        "Samtal ska kunna användas av alla. Här beskriver vi hur Samtal uppfyller lagen om tillgänglighet till digital offentlig service (2018:1937) och kraven i WCAG 2.1 nivå AA.\n\nDu kan använda Samtal med bara tangentbordet och med skärmläsare. Du kan förstora texten till 200 procent utan att något försvinner. En skärmläsare läser upp när anteckningarna är sparade eller om något är fel. Varje ny version testas automatiskt med verktyget axe och med ett test som bara använder tangentbordet.\n\nKända brister: QR-koderna går inte att läsa för den som inte ser dem. Därför står länken alltid som text bredvid. I presentationsläget kan det bli mycket text när många grupper har skrivit långa svar.\n\nHittar du en brist? Kontakta den som leder utbildningsdagen eller den organisation som driver tjänsten. Du kan också anmäla till Myndigheten för digital förvaltning (Digg), som har tillsyn över lagen.\n\nRedogörelsen uppdaterades den 24 november 2026.",
+        "Samtal should be usable by everyone. This statement describes how Samtal meets the Swedish act on accessibility to digital public services (2018:1937) and WCAG 2.1 level AA.\n\nYou can use Samtal with only a keyboard and with a screen reader. You can zoom text to 200 percent without losing content. A screen reader announces when notes are saved or when something is wrong. Every new version is tested automatically with the axe tool and with a keyboard-only test.\n\nKnown issues: QR codes cannot be read by people who cannot see them, so the link is always shown as text next to them. In presentation mode there can be a lot of text when many groups have written long answers.\n\nFound a problem? Contact the person leading the training day or the organisation running the service. You can also report it to the Agency for Digital Government (Digg), which supervises the act.\n\nThis statement was updated on 24 November 2026.";
+    privacy_title: "Integritet och lagring", "Privacy and storage";
+    privacy_body:
+        "Vad sparas? Det som grupperna skriver, samtalsledarens sammanfattning och uppföljning, och dagens material och frågor. Du behöver inget konto och vi sparar inga namn. Skriv inte namn, personnummer eller annat som kan peka ut en person i anteckningarna.\n\nVarje ändring sparas med tidpunkt, så att samtalsledaren kan se hur texten såg ut tidigare och ta tillbaka text som har försvunnit. Om ni ger enheten ett namn (till exempel ”Konferensrum 3”) sparas namnet med ändringarna som görs på den. Namnet finns bara i den här workshopens anteckningar och raderas med dem.\n\nVar sparas det? På servern som din organisation driver, i en databas. Och i webbläsaren på den dator eller telefon där du öppnar länken, så att anteckningarna finns kvar även utan nätverk.\n\nHur länge? Länken för den som inte var med fungerar till det datum som samtalsledaren har valt, normalt 14 dagar efter utbildningsdagen. Servern raderar workshopen automatiskt när den har varit stängd i 90 dagar (organisationen kan ändra tiden), om den inte raderas tidigare.\n\nHur raderar man? Samtalsledaren kan radera hela workshopen när som helst: Förbered, sedan Radera allt. På en delad dator tar du bort det som är sparat med knappen Rensa sparade data på den här datorn längst ned på sidan.\n\nSamtal använder inga kakor och ingen spårning. Länken är nyckeln till anteckningarna, så dela den bara med din grupp. Servern sparar inte själva länkarna, bara ett kontrollvärde.",
+        "What is stored? What the groups write, the facilitator's summary and follow-up, and the day's material and questions. You need no account and no names are stored. Do not write names, personal identity numbers or anything else that could identify a person in the notes.\n\nEvery change is saved with its time, so that the facilitator can see earlier versions of a text and bring back text that was lost. If you name the device (for example “Conference room 3”), the name is saved with the changes made on it. The name exists only in this workshop's notes and is erased with them.\n\nWhere is it stored? On the server your organisation runs, in a database. And in the browser of the computer or phone where you open the link, so the notes are there even without a network.\n\nFor how long? The catch-up link works until the date the facilitator chose, normally 14 days after the training day. The server erases the workshop automatically when it has been closed for 90 days (the organisation can change this), unless it is erased earlier.\n\nHow do I erase it? The facilitator can erase the whole workshop at any time: Prepare, then Erase everything. On a shared computer, remove what is saved with the button Clear data saved on this computer at the bottom of the page.\n\nSamtal uses no cookies and no tracking. The link is the key to the notes, so share it only with your group. The server does not store the links themselves, only a check value.";
+    back_to_start: "Till startsidan", "To the start page";
+    saved_sending:
+        "Sparat på den här datorn – skickar till servern…",
+        "Saved on this computer – sending to the server…";
+    corrupt_data:
+        "Sparade data på den här datorn gick inte att läsa och hoppades över. Anteckningarna hämtas från servern.",
+        "Data saved on this computer could not be read and was skipped. The notes are fetched from the server.";
+    clear_local: "Rensa sparade data på den här datorn", "Clear data saved on this computer";
+    clear_confirm:
+        "Allt som Samtal har sparat på den här datorn tas bort. Det som redan är synkat finns kvar på servern. Fortsätt?",
+        "Everything Samtal saved on this computer is removed. What is already synced stays on the server. Continue?";
+    clear_unsynced:
+        "Varning: allt är inte skickat till servern än. Det som inte har skickats försvinner om du rensar nu. Vill du ändå rensa?",
+        "Warning: not everything has reached the server yet. What has not been sent is lost if you clear now. Clear anyway?";
+    update_available:
+        "Det finns en ny version av Samtal. Dina anteckningar är sparade; ladda om när det passar.",
+        "A new version of Samtal is available. Your notes are saved; reload when it suits you.";
+    update_reload: "Ladda om nu", "Reload now";
+    crashed:
+        "Något gick fel i Samtal. Det som visades som sparat finns kvar på den här datorn. Ladda om sidan.",
+        "Something went wrong in Samtal. What was shown as saved is still on this computer. Reload the page.";
+    reload: "Ladda om sidan", "Reload the page";
+    create_title: "Skapa en ny workshop", "Create a new workshop";
+    create_intro:
+        "Fyll i namn, datum och grupper. Frågor, fall och material lägger du till i nästa steg.",
+        "Fill in the name, date and groups. You add questions, cases and material in the next step.";
+    field_title: "Namn på dagen", "Name of the day";
+    field_date: "Datum", "Date";
+    field_groups: "Grupper, en per rad", "Groups, one per line";
+    field_groups_hint:
+        "Till exempel: Barn och unga, Vuxen, Funktionsstöd. Varje grupp får ett eget område med samma namn.",
+        "For example: Children and youth, Adults, Disability support. Each group gets an area with the same name.";
+    field_admin:
+        "Administratörskod (bara om servern kräver det)",
+        "Administrator code (only if the server asks for it)";
+    create_button: "Skapa workshop", "Create workshop";
+    create_failed: "Det gick inte att skapa workshopen:", "The workshop could not be created:";
+    facilitator: "Samtalsledare", "Facilitator";
+    tab_live: "Grupperna nu", "Groups now";
+    tab_plenary: "Storgrupp", "Plenary";
+    tab_setup: "Förbered", "Prepare";
+    tab_links: "Länkar", "Links";
+    phase_label: "Fas", "Phase";
+    phase_prep: "Förberedelse", "Preparation";
+    phase_groups: "Gruppsamtal", "Group work";
+    phase_plenary: "Storgrupp", "Plenary";
+    phase_followup: "Uppföljning", "Follow-up";
+    phase_closed: "Stängd", "Closed";
+    connected: "Ansluten", "Connected";
+    not_connected: "Inte ansluten", "Not connected";
+    last_sync: "Senast synkad:", "Last synced:";
+    never: "inte sedan servern startade", "not since the server started";
+    just_now: "nyss", "just now";
+    minutes_ago: "för {n} min sedan", "{n} min ago";
+    answers_count: "Frågor med anteckningar: {n} av {m}", "Questions with notes: {n} of {m}";
+    cases_count: "Fall med anteckningar: {n} av {m}", "Cases with notes: {n} of {m}";
+    setup_title: "Namn på dagen", "Name of the day";
+    setup_date: "Datum", "Date";
+    setup_access_until: "Efterhandslänken fungerar till och med", "The catch-up link works until";
+    setup_materials:
+        "Material (länkar till film och bilder)",
+        "Material (links to film and slides)";
+    setup_material_title: "Titel", "Title";
+    setup_material_url: "Adress (https://…)", "Address (https://…)";
+    setup_add_material: "Lägg till material", "Add material";
+    remove: "Ta bort", "Remove";
+    setup_areas: "Verksamhetsområden", "Areas of work";
+    setup_add_area: "Lägg till område", "Add area";
+    setup_questions: "Diskussionsfrågor", "Discussion questions";
+    setup_question: "Fråga", "Question";
+    setup_question_area: "Gäller", "For";
+    all_groups: "Alla grupper", "All groups";
+    setup_add_question: "Lägg till fråga", "Add question";
+    setup_fields: "Reflektionsfrågor för fallen", "Reflection fields for the cases";
+    setup_field: "Rubrik", "Heading";
+    setup_add_field: "Lägg till reflektionsfråga", "Add reflection field";
+    setup_cases: "Fallbeskrivningar", "Case descriptions";
+    setup_case_title: "Rubrik", "Title";
+    setup_area: "Område", "Area";
+    setup_case_body: "Beskrivning", "Description";
+    setup_add_case: "Lägg till fall", "Add case";
+    setup_groups: "Grupper", "Groups";
+    setup_group_name: "Namn", "Name";
+    setup_add_group: "Lägg till grupp", "Add group";
+    setup_saved_hint:
+        "Ändringar sparas direkt när du lämnar ett fält, även utan nätverk.",
+        "Changes are saved as soon as you leave a field, even without a network.";
+    erase_title: "Radera workshopen", "Erase the workshop";
+    erase_text:
+        "Allt raderas från servern: gruppernas anteckningar, sammanfattningen och alla länkar. Det går inte att ångra.",
+        "Everything is deleted from the server: the groups' notes, the summary and every link. This cannot be undone.";
+    erase_button: "Radera allt", "Erase everything";
+    erase_confirm:
+        "Vill du radera «{title}» med alla anteckningar? Det går inte att ångra.",
+        "Erase «{title}» with all its notes? This cannot be undone.";
+    erased: "Workshopen är raderad från servern.", "The workshop has been erased from the server.";
+    erase_failed:
+        "Det gick inte att radera. Kontrollera nätverket och försök igen.",
+        "Could not erase. Check the network and try again.";
+    links_intro:
+        "Ge varje grupp sin länk eller QR-kod. Den som inte var med får efterhandslänken.",
+        "Give each group its link or QR code. People who missed the day get the catch-up link.";
+    group_link: "Länk för gruppen", "The group's link";
+    catch_up_link:
+        "Efterhandslänk (för den som inte var med)",
+        "Catch-up link (for those who missed the day)";
+    facilitator_link: "Din egen länk (dela den inte)", "Your own link (do not share it)";
+    copy: "Kopiera", "Copy";
+    rotate: "Byt länk", "Replace link";
+    rotate_confirm:
+        "Den gamla länken slutar fungera direkt och de som använder den kopplas bort. Fortsätt?",
+        "The old link stops working at once and anyone using it is disconnected. Continue?";
+    rotated: "Länken är utbytt.", "The link has been replaced.";
+    email_heading: "E-post till gruppledarna", "E-mail to the group leaders";
+    email_template:
+        "Hej!\n\nDen {date} har vi utbildningsdagen «{title}». Här är länken till er grupps anteckningar ({group}):\n{link}\n\nÖppna länken på datorn i konferensrummet. Anteckningarna sparas på datorn även om nätverket försvinner och skickas till servern när det går.\n\nVälkomna!",
+        "Hello,\n\nOn {date} we have the training day «{title}». Here is the link to your group's notes ({group}):\n{link}\n\nOpen the link on the conference-room computer. Notes are saved on the computer even if the network drops and are sent to the server when it can be reached.\n\nWelcome!";
+    links_need_network:
+        "Länkarna hämtas från servern. Anslut till nätverket för att se dem.",
+        "Links come from the server. Connect to the network to see them.";
+    qr_alt: "QR-kod med länken för {name}", "QR code with the link for {name}";
+    summary: "Sammanfattning", "Summary";
+    summary_label:
+        "Sammanfattning av frågan (syns för alla efteråt)",
+        "Summary of the question (everyone sees it afterwards)";
+    lifted: "Lyft till storgruppen", "Lifted to the plenary";
+    lift: "Lyft till storgruppen", "Lift to the plenary";
+    follow_up: "Uppföljning", "Follow-up";
+    fu_what: "Vad ska göras", "What to do";
+    fu_who: "Vem", "Who";
+    fu_when: "När", "When";
+    fu_done: "Klart", "Done";
+    add_follow_up: "Lägg till åtgärd", "Add action";
+    present: "Visa på storskärm", "Show on the big screen";
+    present_hint:
+        "Piltangenterna byter fråga. Esc avslutar.",
+        "Arrow keys change question. Esc leaves.";
+    exit_present: "Avsluta", "Leave";
+    prev: "Föregående", "Previous";
+    next: "Nästa", "Next";
+    question_n_of: "Fråga {n} av {m}", "Question {n} of {m}";
+    export_md: "Ladda ner som Markdown", "Download as Markdown";
+    export_html: "Utskriftsvänlig version", "Printable version";
+    waiting_for_server:
+        "Fältet går att skriva i när datorn har haft kontakt med servern.",
+        "You can write here once this computer has been in touch with the server.";
+    catchup_title: "Till dig som inte var med", "For those who missed the day";
+    catchup_intro:
+        "Här finns allt från dagen: material, frågor, gruppernas anteckningar, sammanfattningen och vad som ska följas upp.",
+        "Everything from the day is here: material, questions, the groups' notes, the summary and what will be followed up.";
+    open_until: "Sidan är öppen till och med {date}.", "This page is open until {date}.";
+    no_summary_yet: "Ingen sammanfattning ännu.", "No summary yet.";
+    nothing_to_follow_up: "Inga åtgärder ännu.", "No actions yet.";
+    no_questions_yet:
+        "Inga frågor ännu. Lägg till dem under Förbered.",
+        "No questions yet. Add them under Prepare.";
+    tab_history: "Historik", "History";
+    history_intro:
+        "Dra i reglaget för att se hur anteckningarna såg ut vid en viss tidpunkt. Färgerna visar vilken enhet som skrev vad.",
+        "Drag the slider to see the notes as they were at a moment. The colours show which device wrote what.";
+    history_moment: "Tidpunkt", "Moment";
+    history_step: "Ändring {n} av {m} · {time} · {device}", "Change {n} of {m} · {time} · {device}";
+    history_start: "Före första ändringen", "Before the first change";
+    history_now: "Nu", "Now";
+    history_empty: "Inga ändringar ännu.", "No changes yet.";
+    history_jump: "Hoppa till:", "Jump to:";
+    history_legend: "Skrivet av:", "Written by:";
+    history_not_yet:
+        "Fältet fanns inte ännu, eller var tomt.",
+        "The field did not exist yet, or was empty.";
+    unnamed_device: "enhet utan namn", "unnamed device";
+    restore: "Återställ den här texten", "Restore this text";
+    restore_confirm:
+        "Ersätta den nuvarande texten i ”{field}” med texten från {time}? Den nuvarande texten finns kvar i historiken.",
+        "Replace the current text of “{field}” with the text from {time}? The current text stays in the history.";
+    restored:
+        "Texten är återställd och skickas till alla.",
+        "The text is restored and sent to everyone.";
+    same_as_now: "Samma som nu.", "Same as now.";
+    show_history: "Visa historiken", "Show the history";
+    hide_history: "Dölj historiken", "Hide the history";
+    device_prompt:
+        "Vill ni ge den här enheten ett namn, till exempel ”Konferensrum 3”? Namnet visas i historiken bredvid det som skrivs här. Skriv inga personnamn.",
+        "Would you like to name this device, for example “Conference room 3”? The name shows in the history next to what is written here. No personal names, please.";
+    device_label: "Enhetens namn", "Device name";
+    device_save: "Spara namnet", "Save the name";
+    device_skip: "Inte nu", "Not now";
+    device_is: "Den här enheten: {name}", "This device: {name}";
+    device_rename: "Byt namn", "Rename";
+    device_name_it: "Ge enheten ett namn", "Name this device";
+    news_heading: "Nytt sedan ditt senaste besök", "New since your last visit";
+    news_first_visit:
+        "Första besöket på den här datorn. Nästa gång du öppnar sidan markeras det som har skrivits sedan nu.",
+        "Your first visit on this computer. Next time you open this page, what has been written since now will be marked.";
+    news_none: "Inget nytt sedan ditt senaste besök.", "Nothing new since your last visit.";
+    news_count: "{group}: {n} nya eller ändrade fält", "{group}: {n} new or changed fields";
+    news_badge: "Nytt", "New";
+    news_removed: "{n} tecken har tagits bort.", "{n} characters were removed.";
+    // Why a spec or an edit was refused (`Strings::invalid`).
+    invalid_empty_title: "Dagen behöver ett namn.", "The day needs a name.";
+    invalid_bad_date: "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-11-24.",
+        "Write the date as YYYY-MM-DD, for example 2026-11-24.";
+    invalid_no_groups: "Skriv minst en grupp.", "Add at least one group.";
+    invalid_too_many_items: "Det får inte plats fler här (högst 200).",
+        "There is no room for more here (200 at most).";
+    invalid_too_long: "Texten är för lång.", "The text is too long.";
+    invalid_access_days:
+        "Efterhandslänken kan vara öppen i högst 3650 dagar.",
+        "The catch-up link can stay open for at most 3650 days.";
+    invalid_bad_id: "Det gick inte att lägga till (ogiltig id).", "This could not be added (invalid id).";
+    invalid_duplicate_id: "Det finns redan en sådan.", "There is already one like it.";
+    invalid_no_such_item: "Den finns inte längre. Någon kan ha tagit bort den.",
+        "It is no longer there. Someone may have removed it.";
+    invalid_empty_area: "Området behöver ett namn.", "The area needs a name.";
+    invalid_empty_group_name: "Gruppen behöver ett namn.", "The group needs a name.";
+    // Why a request failed (`Strings::error`); the link errors are above.
+    error_forbidden: "Den här länken får inte göra det.", "This link may not do this.";
+    error_not_found: "Det finns inte (längre).", "It is not there (any more).";
+    error_not_admin: "Administratörskoden stämmer inte.", "The administrator code is not right.";
+    error_admin_closed:
+        "Den här servern skapar bara workshoppar med administratörskod.",
+        "This server creates workshops only with the administrator code.";
+    error_bad_origin:
+        "Förfrågan kom från en annan webbplats och stoppades.",
+        "The request came from another website and was stopped.";
+    error_busy:
+        "Det är för många uppkopplade just nu. Försök igen om en minut.",
+        "Too many are connected right now. Try again in a minute.";
+    error_full:
+        "Servern har inte plats för fler workshoppar. Kontakta den som sköter servern.",
+        "The server has no room for more workshops. Contact whoever runs the server.";
+    error_bad_request: "Servern förstod inte förfrågan.", "The server did not understand the request.";
+    error_server:
+        "Något gick fel på servern. Försök igen om en stund.",
+        "Something went wrong on the server. Try again in a moment.";
+    change_failed: "Ändringen gick inte att göra.", "The change could not be made.";
+    // The fixed texts of the Markdown and HTML exports.
+    export_date: "Datum", "Date";
+    export_open_until: "Öppen för efterhandstittare till", "Open for catch-up until";
+    export_material: "Material", "Material";
+    export_questions: "Frågor", "Questions";
+    export_summary: "Sammanfattning", "Summary";
+    export_groups_answers: "Gruppernas svar", "The groups' answers";
+    export_lifted: "lyft till storgruppen", "lifted to the plenary";
+    export_nothing: "(inget skrivet)", "(nothing written)";
+    export_cases: "Fall", "Cases";
+    export_area: "Område", "Area";
+    export_follow_up: "Uppföljning", "Follow-up";
+    export_owner: "Vem", "Who";
+    export_due: "När", "When";
+    export_done: "klart", "done";
+    export_open: "pågår", "open";
+    export_generated: "Exporterat från Samtal", "Exported from Samtal";
+}
 
-pub const EXPORT_EN: ExportLabels = ExportLabels {
-    date: "Date",
-    open_until: "Open for catch-up until",
-    material: "Material",
-    questions: "Questions",
-    summary: "Summary",
-    groups_answers: "The groups' answers",
-    lifted: "lifted to the plenary",
-    nothing: "(nothing written)",
-    cases: "Cases",
-    area: "Area",
-    follow_up: "Follow-up",
-    owner: "Who",
-    due: "When",
-    done: "done",
-    open: "open",
-    generated: "Exported from Samtal",
-};
+impl Strings {
+    /// Why a request failed, in this language.
+    pub fn error(&self, code: ErrorCode, invalid: Option<Invalid>) -> &'static str {
+        match (code, invalid) {
+            (_, Some(why)) => self.invalid(why),
+            (ErrorCode::InvalidLink, _) => self.invalid_link,
+            (ErrorCode::Expired, _) => self.expired_link,
+            (ErrorCode::Forbidden, _) => self.error_forbidden,
+            (ErrorCode::NotFound, _) => self.error_not_found,
+            (ErrorCode::NotAdmin, _) => self.error_not_admin,
+            (ErrorCode::AdminClosed, _) => self.error_admin_closed,
+            (ErrorCode::BadOrigin, _) => self.error_bad_origin,
+            (ErrorCode::TooManyConnections, _) => self.error_busy,
+            (ErrorCode::TooManyWorkshops, _) => self.error_full,
+            (ErrorCode::BadRequest | ErrorCode::Invalid, _) => self.error_bad_request,
+            (ErrorCode::Server, _) => self.error_server,
+        }
+    }
+
+    /// Why a change to a document was not made, in this language.
+    pub fn schema_error(&self, e: &crate::doc::SchemaError) -> &'static str {
+        match e {
+            crate::doc::SchemaError::Invalid(why) => self.invalid(*why),
+            _ => self.change_failed,
+        }
+    }
+
+    /// Why a spec or an edit was refused, in this language.
+    pub fn invalid(&self, why: Invalid) -> &'static str {
+        match why {
+            Invalid::EmptyTitle => self.invalid_empty_title,
+            Invalid::BadDate => self.invalid_bad_date,
+            Invalid::NoGroups => self.invalid_no_groups,
+            Invalid::TooManyItems => self.invalid_too_many_items,
+            Invalid::TooLong => self.invalid_too_long,
+            Invalid::AccessDays => self.invalid_access_days,
+            Invalid::BadId => self.invalid_bad_id,
+            Invalid::DuplicateId => self.invalid_duplicate_id,
+            Invalid::NoSuchItem => self.invalid_no_such_item,
+            Invalid::EmptyArea => self.invalid_empty_area,
+            Invalid::EmptyGroupName => self.invalid_empty_group_name,
+        }
+    }
+}
 
 /// Fill `{name}` placeholders in a string.
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {

@@ -88,3 +88,31 @@ pub struct TargetStatus {
 /// The reason the server gives when it closes connections to an erased workshop; a client
 /// that reads it deletes its copies of that workshop and stops reconnecting.
 pub const ERASED_REASON: &str = "this workshop was erased by its facilitator";
+
+/// What the server answers when a request fails: `error` in English for logs and scripts,
+/// `code` (and `invalid`, for a refused spec) for the client to say in the user's language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: String,
+    pub code: ErrorCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invalid: Option<crate::doc::Invalid>,
+}
+
+/// The kinds of failed request (one per `AppError` variant in the server).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    InvalidLink,
+    Expired,
+    Forbidden,
+    NotFound,
+    NotAdmin,
+    AdminClosed,
+    BadOrigin,
+    TooManyConnections,
+    TooManyWorkshops,
+    BadRequest,
+    Invalid,
+    Server,
+}

@@ -457,3 +457,52 @@ async fn retention_purges_workshops_closed_long_ago() {
     assert!(storage.workshop(&open.workshop_id).unwrap().is_none());
     server.stop().await.unwrap();
 }
+
+/// A refused spec says which rule it broke as a code the client shows in the user's language
+/// (no English text reaches a Swedish user); every other failure has a code too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_requests_say_why_as_a_code() {
+    use samtal_shared::doc::Invalid;
+    use samtal_shared::i18n::Lang;
+    use samtal_shared::session::{ErrorBody, ErrorCode};
+    let (_dir, server, links) = setup().await;
+    let cases = [
+        (
+            serde_json::json!({"title": "Dag", "date": "24/11/2026", "groups": [{"name": "A", "area": "A"}]}),
+            Invalid::BadDate,
+        ),
+        (
+            serde_json::json!({"title": " ", "date": "2026-11-24", "groups": [{"name": "A", "area": "A"}]}),
+            Invalid::EmptyTitle,
+        ),
+        (
+            serde_json::json!({"title": "Dag", "date": "2026-11-24", "groups": []}),
+            Invalid::NoGroups,
+        ),
+    ];
+    for (spec, why) in cases {
+        let (status, body) = server
+            .request("POST", "/api/workshops", Some(spec))
+            .await
+            .unwrap();
+        assert_eq!(status, 400, "{body}");
+        let body: ErrorBody = serde_json::from_str(&body).unwrap();
+        assert_eq!((body.code, body.invalid), (ErrorCode::Invalid, Some(why)));
+        let sv = Lang::Sv.strings().error(body.code, body.invalid);
+        assert_ne!(sv, Lang::En.strings().error(body.code, body.invalid));
+        assert!(
+            !sv.contains(&why.to_string()),
+            "the Swedish text is not the log text"
+        );
+    }
+    // A link that does not exist: its own code.
+    let (status, body) = server
+        .request("GET", "/api/session/not-a-token", None)
+        .await
+        .unwrap();
+    assert_eq!(status, 404);
+    let body: ErrorBody = serde_json::from_str(&body).unwrap();
+    assert_eq!(body.code, ErrorCode::InvalidLink);
+    drop(links);
+    server.stop().await.unwrap();
+}

@@ -65,9 +65,38 @@ pub enum SchemaError {
     #[error("no such text field")]
     NoSuchText,
     #[error("invalid workshop: {0}")]
-    InvalidSpec(String),
+    Invalid(#[from] Invalid),
     #[error(transparent)]
     Automerge(#[from] automerge::AutomergeError),
+}
+
+/// Why a spec or an edit was refused. The text here is for logs and the API; users read it in
+/// their language through `i18n::Strings::invalid`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Invalid {
+    #[error("the title is empty")]
+    EmptyTitle,
+    #[error("dates are written YYYY-MM-DD")]
+    BadDate,
+    #[error("at least one group is needed")]
+    NoGroups,
+    #[error("too many items")]
+    TooManyItems,
+    #[error("a text is too long")]
+    TooLong,
+    #[error("access_days must be between 0 and 3650")]
+    AccessDays,
+    #[error("ids are 1 to 64 letters, digits, _ or -")]
+    BadId,
+    #[error("an item with this id is already there")]
+    DuplicateId,
+    #[error("no such item")]
+    NoSuchItem,
+    #[error("an area needs a name")]
+    EmptyArea,
+    #[error("a group needs a name")]
+    EmptyGroupName,
 }
 
 /// The workshop's phase.

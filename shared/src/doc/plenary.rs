@@ -90,9 +90,7 @@ pub fn apply_plenary_edit(doc: &mut AutoCommit, edit: &PlenaryEdit) -> Result<()
     match edit {
         PlenaryEdit::AddFollowUp { id } => {
             if doc.length(&list) >= MAX_ITEMS {
-                return Err(SchemaError::InvalidSpec(
-                    "too many follow-up actions".into(),
-                ));
+                return Err(Invalid::TooManyItems.into());
             }
             let o = doc.insert_object(&list, doc.length(&list), ObjType::Map)?;
             doc.put(&o, "id", id.as_str())?;
@@ -106,7 +104,7 @@ pub fn apply_plenary_edit(doc: &mut AutoCommit, edit: &PlenaryEdit) -> Result<()
                 .iter()
                 .any(|t| t.len() > MAX_TEXT)
             {
-                return Err(SchemaError::InvalidSpec("a text is too long".into()));
+                return Err(Invalid::TooLong.into());
             }
             let (_, o) = find_by_id(doc, &list, &f.id).ok_or(SchemaError::NoSuchText)?;
             doc.put(&o, "text", f.text.as_str())?;

@@ -76,15 +76,15 @@ pub fn default_reflection_fields() -> Vec<Field> {
 impl WorkshopSpec {
     /// Check the spec before anything is built from it.
     pub fn validate(&self) -> Result<(), SchemaError> {
-        let bad = |m: &str| Err(SchemaError::InvalidSpec(m.to_owned()));
+        let bad = |why: Invalid| Err(SchemaError::Invalid(why));
         if self.title.trim().is_empty() {
-            return bad("title is empty");
+            return bad(Invalid::EmptyTitle);
         }
         if parse_date(&self.date).is_none() {
-            return bad("date must be YYYY-MM-DD");
+            return bad(Invalid::BadDate);
         }
         if self.groups.is_empty() {
-            return bad("at least one group is needed");
+            return bad(Invalid::NoGroups);
         }
         let counts = [
             self.materials.len(),
@@ -95,19 +95,19 @@ impl WorkshopSpec {
             self.groups.len(),
         ];
         if counts.iter().any(|&n| n > MAX_ITEMS) {
-            return bad("too many items");
+            return bad(Invalid::TooManyItems);
         }
         let texts = std::iter::once(&self.title)
             .chain(self.questions.iter().map(|q| &q.text))
             .chain(self.cases.iter().map(|c| &c.body))
             .chain(self.groups.iter().map(|g| &g.name));
         if texts.into_iter().any(|t| t.len() > MAX_TEXT) {
-            return bad("a text is too long");
+            return bad(Invalid::TooLong);
         }
         if let Some(d) = self.access_days
             && !(0..=3650).contains(&d)
         {
-            return bad("access_days must be between 0 and 3650");
+            return bad(Invalid::AccessDays);
         }
         Ok(())
     }
@@ -194,7 +194,7 @@ pub fn build_workshop_at(
     let access_days = spec.access_days.unwrap_or(DEFAULT_ACCESS_DAYS);
     let access_until = parse_date(&spec.date)
         .map(|d| format_date(d + access_days))
-        .ok_or_else(|| SchemaError::InvalidSpec("date".into()))?;
+        .ok_or(SchemaError::Invalid(Invalid::BadDate))?;
 
     let mut w = AutoCommit::new();
     let root = automerge::ROOT;

@@ -72,9 +72,7 @@ pub fn edit_text(
     new_value: &str,
 ) -> Result<Option<Splice>, SchemaError> {
     if new_value.len() > MAX_NOTE {
-        return Err(SchemaError::InvalidSpec(format!(
-            "a text may be at most {MAX_NOTE} bytes"
-        )));
+        return Err(Invalid::TooLong.into());
     }
     let obj = text_obj(doc, r)?;
     let old = doc.text(&obj)?;
@@ -109,9 +107,7 @@ pub fn type_into(
     };
     let after = edit.apply(&now, enc).ok_or(SchemaError::NoSuchText)?;
     if after.len() > MAX_NOTE {
-        return Err(SchemaError::InvalidSpec(format!(
-            "a text may be at most {MAX_NOTE} bytes"
-        )));
+        return Err(Invalid::TooLong.into());
     }
     let delete = isize::try_from(edit.delete).map_err(|_| SchemaError::NoSuchText)?;
     doc.splice_text(&obj, edit.pos, delete, &edit.insert)?;

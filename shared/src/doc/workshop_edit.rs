@@ -74,29 +74,79 @@ pub enum WorkshopEdit {
 /// Apply one setup edit to a workshop document (not committed; the caller commits).
 pub fn apply_workshop_edit(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<(), SchemaError> {
     check_header(doc, "workshop")?;
-    let bad = |m: &str| Err(SchemaError::InvalidSpec(m.to_owned()));
-    let root = automerge::ROOT;
-    let list = |doc: &AutoCommit, key: &'static str| obj_at(doc, &root, key, ObjType::List);
-    let too_long = |texts: &[&str]| texts.iter().any(|t| t.len() > MAX_TEXT);
-    let full = |doc: &AutoCommit, l: &ObjId| doc.length(l) >= MAX_ITEMS;
     if let WorkshopEdit::AddQuestion { id }
     | WorkshopEdit::AddCase { id, .. }
     | WorkshopEdit::AddField { id }
     | WorkshopEdit::AddGroup { id, .. } = edit
         && !crate::ids::is_item_id(id)
     {
-        return bad("ids are 1 to 64 letters, digits, _ or -");
+        return Err(Invalid::BadId.into());
     }
+    use WorkshopEdit as E;
+    match edit {
+        E::Title(_) | E::Date(_) | E::Phase(_) | E::AccessUntil(_) => day(doc, edit),
+        E::AddMaterial | E::Material { .. } | E::RemoveMaterial { .. } => material(doc, edit),
+        E::AddArea(_) | E::RemoveArea { .. } => area(doc, edit),
+        E::AddQuestion { .. } | E::Question { .. } | E::RemoveQuestion { .. } => {
+            question(doc, edit)
+        }
+        E::AddCase { .. } | E::Case { .. } | E::RemoveCase { .. } => case(doc, edit),
+        E::AddField { .. } | E::Field { .. } | E::RemoveField { .. } => field(doc, edit),
+        E::AddGroup { .. } | E::Group { .. } => group(doc, edit),
+    }
+}
+
+fn too_long(texts: &[&str]) -> bool {
+    texts.iter().any(|t| t.len() > MAX_TEXT)
+}
+
+fn list(doc: &AutoCommit, key: &'static str) -> Result<ObjId, SchemaError> {
+    obj_at(doc, &automerge::ROOT, key, ObjType::List)
+}
+
+/// A list that may take one more item with this id: not full, the id not taken.
+fn room_for(doc: &AutoCommit, key: &'static str, id: &str) -> Result<ObjId, SchemaError> {
+    let l = list(doc, key)?;
+    if doc.length(&l) >= MAX_ITEMS {
+        return Err(Invalid::TooManyItems.into());
+    }
+    if find_by_id(doc, &l, id).is_some() {
+        return Err(Invalid::DuplicateId.into());
+    }
+    Ok(l)
+}
+
+/// The list item with this id.
+fn item(doc: &AutoCommit, key: &'static str, id: &str) -> Result<ObjId, SchemaError> {
+    let l = list(doc, key)?;
+    Ok(find_by_id(doc, &l, id).ok_or(SchemaError::NoSuchText)?.1)
+}
+
+/// Delete the list item with this id, if it is still there (another editor may have).
+fn remove(doc: &mut AutoCommit, key: &'static str, id: &str) -> Result<(), SchemaError> {
+    let l = list(doc, key)?;
+    if let Some((i, _)) = find_by_id(doc, &l, id) {
+        doc.delete(&l, i)?;
+    }
+    Ok(())
+}
+
+/// Title, date, phase, how long the catch-up link stays open.
+fn day(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<(), SchemaError> {
+    let root = automerge::ROOT;
     match edit {
         WorkshopEdit::Title(t) => {
-            if t.trim().is_empty() || too_long(&[t]) {
-                return bad("the title must be 1 to 20,000 characters");
+            if t.trim().is_empty() {
+                return Err(Invalid::EmptyTitle.into());
+            }
+            if too_long(&[t]) {
+                return Err(Invalid::TooLong.into());
             }
             doc.put(&root, "title", t.as_str())?;
         }
         WorkshopEdit::Date(d) | WorkshopEdit::AccessUntil(d) => {
             if parse_date(d).is_none() {
-                return bad("dates are written YYYY-MM-DD");
+                return Err(Invalid::BadDate.into());
             }
             let key = if matches!(edit, WorkshopEdit::Date(_)) {
                 "date"
@@ -106,10 +156,17 @@ pub fn apply_workshop_edit(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<
             doc.put(&root, key, d.as_str())?;
         }
         WorkshopEdit::Phase(p) => doc.put(&root, "phase", p.as_str())?,
+        _ => {}
+    }
+    Ok(())
+}
+
+fn material(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<(), SchemaError> {
+    let l = list(doc, "materials")?;
+    match edit {
         WorkshopEdit::AddMaterial => {
-            let l = list(doc, "materials")?;
-            if full(doc, &l) {
-                return bad("too many items");
+            if doc.length(&l) >= MAX_ITEMS {
+                return Err(Invalid::TooManyItems.into());
             }
             let o = doc.insert_object(&l, doc.length(&l), ObjType::Map)?;
             doc.put(&o, "title", "")?;
@@ -117,38 +174,49 @@ pub fn apply_workshop_edit(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<
         }
         WorkshopEdit::Material { index, title, url } => {
             if too_long(&[title, url]) {
-                return bad("a text is too long");
+                return Err(Invalid::TooLong.into());
             }
-            let l = list(doc, "materials")?;
             let Some(o) = list_items(doc, &l).get(*index).cloned() else {
-                return bad("no such material");
+                return Err(Invalid::NoSuchItem.into());
             };
             doc.put(&o, "title", title.as_str())?;
             doc.put(&o, "url", url.as_str())?;
         }
-        WorkshopEdit::RemoveMaterial { index } | WorkshopEdit::RemoveArea { index } => {
-            let key = if matches!(edit, WorkshopEdit::RemoveArea { .. }) {
-                "areas"
-            } else {
-                "materials"
-            };
-            let l = list(doc, key)?;
-            if *index < doc.length(&l) {
-                doc.delete(&l, *index)?;
-            }
+        WorkshopEdit::RemoveMaterial { index } if *index < doc.length(&l) => {
+            doc.delete(&l, *index)?;
         }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn area(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<(), SchemaError> {
+    let l = list(doc, "areas")?;
+    match edit {
         WorkshopEdit::AddArea(a) => {
-            let l = list(doc, "areas")?;
-            if a.trim().is_empty() || too_long(&[a]) || full(doc, &l) {
-                return bad("an area needs a name");
+            if a.trim().is_empty() {
+                return Err(Invalid::EmptyArea.into());
+            }
+            if too_long(&[a]) {
+                return Err(Invalid::TooLong.into());
+            }
+            if doc.length(&l) >= MAX_ITEMS {
+                return Err(Invalid::TooManyItems.into());
             }
             doc.insert(&l, doc.length(&l), a.as_str())?;
         }
+        WorkshopEdit::RemoveArea { index } if *index < doc.length(&l) => {
+            doc.delete(&l, *index)?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn question(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<(), SchemaError> {
+    match edit {
         WorkshopEdit::AddQuestion { id } => {
-            let l = list(doc, "questions")?;
-            if full(doc, &l) || find_by_id(doc, &l, id).is_some() {
-                return bad("cannot add the question");
-            }
+            let l = room_for(doc, "questions", id)?;
             let q = Question {
                 id: id.clone(),
                 text: String::new(),
@@ -158,10 +226,9 @@ pub fn apply_workshop_edit(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<
         }
         WorkshopEdit::Question { id, text, area } => {
             if too_long(&[text]) {
-                return bad("a text is too long");
+                return Err(Invalid::TooLong.into());
             }
-            let l = list(doc, "questions")?;
-            let (_, o) = find_by_id(doc, &l, id).ok_or(SchemaError::NoSuchText)?;
+            let o = item(doc, "questions", id)?;
             doc.put(&o, "text", text.as_str())?;
             match area.as_deref().filter(|a| !a.is_empty()) {
                 Some(a) => doc.put(&o, "area", a)?,
@@ -172,11 +239,16 @@ pub fn apply_workshop_edit(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<
                 }
             }
         }
+        WorkshopEdit::RemoveQuestion { id } => remove(doc, "questions", id)?,
+        _ => {}
+    }
+    Ok(())
+}
+
+fn case(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<(), SchemaError> {
+    match edit {
         WorkshopEdit::AddCase { id, area } => {
-            let l = list(doc, "cases")?;
-            if full(doc, &l) || find_by_id(doc, &l, id).is_some() {
-                return bad("cannot add the case");
-            }
+            let l = room_for(doc, "cases", id)?;
             let c = Case {
                 id: id.clone(),
                 title: String::new(),
@@ -187,18 +259,23 @@ pub fn apply_workshop_edit(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<
         }
         WorkshopEdit::Case { id, title, area } => {
             if too_long(&[title, area]) {
-                return bad("a text is too long");
+                return Err(Invalid::TooLong.into());
             }
-            let l = list(doc, "cases")?;
-            let (_, o) = find_by_id(doc, &l, id).ok_or(SchemaError::NoSuchText)?;
+            let o = item(doc, "cases", id)?;
             doc.put(&o, "title", title.as_str())?;
             doc.put(&o, "area", area.as_str())?;
         }
+        WorkshopEdit::RemoveCase { id } => remove(doc, "cases", id)?,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The reflection fields every case has.
+fn field(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<(), SchemaError> {
+    match edit {
         WorkshopEdit::AddField { id } => {
-            let l = list(doc, "reflection_fields")?;
-            if full(doc, &l) || find_by_id(doc, &l, id).is_some() {
-                return bad("cannot add the field");
-            }
+            let l = room_for(doc, "reflection_fields", id)?;
             let f = Field {
                 id: id.clone(),
                 label: String::new(),
@@ -207,51 +284,42 @@ pub fn apply_workshop_edit(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<
         }
         WorkshopEdit::Field { id, label } => {
             if too_long(&[label]) {
-                return bad("a text is too long");
+                return Err(Invalid::TooLong.into());
             }
-            let l = list(doc, "reflection_fields")?;
-            let (_, o) = find_by_id(doc, &l, id).ok_or(SchemaError::NoSuchText)?;
+            let o = item(doc, "reflection_fields", id)?;
             doc.put(&o, "label", label.as_str())?;
         }
-        WorkshopEdit::RemoveQuestion { id }
-        | WorkshopEdit::RemoveCase { id }
-        | WorkshopEdit::RemoveField { id } => {
-            let key = match edit {
-                WorkshopEdit::RemoveQuestion { .. } => "questions",
-                WorkshopEdit::RemoveCase { .. } => "cases",
-                _ => "reflection_fields",
-            };
-            let l = list(doc, key)?;
-            if let Some((i, _)) = find_by_id(doc, &l, id) {
-                doc.delete(&l, i)?;
-            }
-        }
-        WorkshopEdit::AddGroup { id, name, area } => {
-            let l = list(doc, "groups")?;
-            if name.trim().is_empty() || too_long(&[name, area]) {
-                return bad("a group needs a name");
-            }
-            if full(doc, &l) || find_by_id(doc, &l, id).is_some() {
-                return bad("cannot add the group");
-            }
-            let workshop_id = req_str(doc, &root, "workshop_id")?;
-            let g = Group {
-                doc_id: group_doc_id(&workshop_id, id),
-                id: id.clone(),
-                name: name.clone(),
-                area: area.clone(),
-            };
-            insert_group(doc, &l, doc.length(&l), &g)?;
-        }
-        WorkshopEdit::Group { id, name, area } => {
-            if name.trim().is_empty() || too_long(&[name, area]) {
-                return bad("a group needs a name");
-            }
-            let l = list(doc, "groups")?;
-            let (_, o) = find_by_id(doc, &l, id).ok_or(SchemaError::NoSuchText)?;
-            doc.put(&o, "name", name.as_str())?;
-            doc.put(&o, "area", area.as_str())?;
-        }
+        WorkshopEdit::RemoveField { id } => remove(doc, "reflection_fields", id)?,
+        _ => {}
+    }
+    Ok(())
+}
+
+fn group(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<(), SchemaError> {
+    let (WorkshopEdit::AddGroup { id, name, area } | WorkshopEdit::Group { id, name, area }) = edit
+    else {
+        return Ok(());
+    };
+    if name.trim().is_empty() {
+        return Err(Invalid::EmptyGroupName.into());
+    }
+    if too_long(&[name, area]) {
+        return Err(Invalid::TooLong.into());
+    }
+    if matches!(edit, WorkshopEdit::AddGroup { .. }) {
+        let l = room_for(doc, "groups", id)?;
+        let workshop_id = req_str(doc, &automerge::ROOT, "workshop_id")?;
+        let g = Group {
+            doc_id: group_doc_id(&workshop_id, id),
+            id: id.clone(),
+            name: name.clone(),
+            area: area.clone(),
+        };
+        insert_group(doc, &l, doc.length(&l), &g)?;
+    } else {
+        let o = item(doc, "groups", id)?;
+        doc.put(&o, "name", name.as_str())?;
+        doc.put(&o, "area", area.as_str())?;
     }
     Ok(())
 }
