@@ -1,7 +1,11 @@
 //! A group's document: its id, its structure (made by the server), reading it, highlights.
 
-use super::schema::{ensure_text, header};
-use super::*;
+use super::SchemaError;
+use super::schema::{
+    check_header, ensure_text, header, list_items, obj_at, req_str, str_at, text_map,
+};
+use super::text_field::TextRef;
+use super::workshop::{Group, Workshop};
 use crate::ids::DocumentId;
 use automerge::{AutoCommit, ObjType, ReadDoc, ScalarValue, Value, transaction::Transactable};
 use serde::{Deserialize, Serialize};

@@ -37,13 +37,12 @@ pub use plenary::{
     new_plenary_doc, read_plenary,
 };
 pub use schema::kind_of;
-pub(crate) use schema::{check_header, find_by_id, list_items, obj_at, req_str, str_at, text_map};
 pub use spec::{
-    CaseSpec, GroupSpec, Material, NewWorkshop, QuestionSpec, WorkshopSpec, build_workshop,
+    CaseSpec, GroupSpec, NewWorkshop, QuestionSpec, WorkshopSpec, build_workshop,
     build_workshop_at, default_reflection_fields,
 };
 pub use text_field::{MAX_NOTE, TextRef, edit_text, read_text, text_obj, type_into};
-pub use workshop::{Case, Field, Group, Question, Workshop, read_workshop};
+pub use workshop::{Case, Field, Group, Material, Question, Workshop, read_workshop};
 pub use workshop_edit::{WorkshopEdit, apply_workshop_edit};
 
 use serde::{Deserialize, Serialize};

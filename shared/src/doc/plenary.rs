@@ -1,7 +1,10 @@
 //! The plenary document: the facilitator's summary per question and the follow-up actions.
 
-use super::schema::{ensure_text, header};
-use super::*;
+use super::schema::{
+    check_header, ensure_text, find_by_id, header, list_items, obj_at, str_at, text_map,
+};
+use super::workshop::Workshop;
+use super::{Invalid, MAX_ITEMS, MAX_TEXT, SchemaError};
 use automerge::{AutoCommit, ObjType, ReadDoc, ScalarValue, Value, transaction::Transactable};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

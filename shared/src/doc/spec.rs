@@ -1,9 +1,15 @@
 //! What a new workshop is made of (the admin API's and the create form's spec) and building
 //! every document of it.
 
+use super::date::{format_date, parse_date};
+use super::group::{ensure_group_structure, group_doc_id, new_group_doc};
+use super::plenary::{ensure_plenary_structure, new_plenary_doc};
 use super::schema::header;
-use super::workshop::{insert_case, insert_field, insert_group, insert_question};
-use super::*;
+use super::workshop::{
+    Case, Field, Group, Material, Question, insert_case, insert_field, insert_group,
+    insert_question, read_workshop,
+};
+use super::{DEFAULT_ACCESS_DAYS, Invalid, MAX_ITEMS, MAX_TEXT, Phase, SchemaError};
 use crate::ids::DocumentId;
 use automerge::{AutoCommit, ObjType, transaction::Transactable};
 use serde::{Deserialize, Serialize};
@@ -29,12 +35,6 @@ pub struct WorkshopSpec {
     /// Days after `date` the catch-up link stays open.
     #[serde(default)]
     pub access_days: Option<i64>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Material {
-    pub title: String,
-    pub url: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,7 +1,8 @@
 //! Every Text field, however it is reached: a group's answer or reflection, the plenary
 //! summary, a case description. Reading and splicing into one.
 
-use super::*;
+use super::schema::{find_by_id, obj_at};
+use super::{Invalid, SchemaError};
 use crate::text::{self, Splice};
 use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, Value, transaction::Transactable};
 use serde::{Deserialize, Serialize};

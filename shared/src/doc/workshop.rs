@@ -1,9 +1,18 @@
 //! The workshop document: its items and reading it.
 
-use super::*;
+use super::schema::{check_header, list_items, obj_at, req_str, str_at};
+use super::text_field::TextRef;
+use super::{Phase, SchemaError};
 use crate::ids::DocumentId;
 use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, Value, transaction::Transactable};
 use serde::{Deserialize, Serialize};
+
+/// A film, a text or a page to read before or during the day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Material {
+    pub title: String,
+    pub url: String,
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Question {

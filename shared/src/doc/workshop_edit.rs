@@ -1,7 +1,12 @@
 //! The setup editor's changes to a workshop document (facilitator, online or offline).
 
-use super::workshop::{insert_case, insert_field, insert_group, insert_question};
-use super::*;
+use super::date::parse_date;
+use super::group::group_doc_id;
+use super::schema::{check_header, find_by_id, list_items, obj_at, req_str};
+use super::workshop::{
+    Case, Field, Group, Question, insert_case, insert_field, insert_group, insert_question,
+};
+use super::{Invalid, MAX_ITEMS, MAX_TEXT, Phase, SchemaError};
 use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, transaction::Transactable};
 use serde::{Deserialize, Serialize};
 

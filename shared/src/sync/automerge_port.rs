@@ -12,7 +12,7 @@
 //! `automerge = "=0.12.0"`; the test `the_port_matches_the_locked_automerge` fails when
 //! `Cargo.lock` names another version than [`PORTED_FROM`].
 
-use super::recent::Recent;
+use super::recent::{Recent, has_change};
 use automerge::sync;
 use automerge::{AutoCommit, ChangeHash};
 use std::collections::{BTreeSet, HashMap};
@@ -156,10 +156,6 @@ pub(super) struct Round {
 
 /// Most encoded changes kept for sending to more peers (the recent ones are what peers lack).
 const CHANGE_CACHE: usize = 4096;
-
-pub(super) fn has_change(doc: &mut AutoCommit, hash: &ChangeHash) -> bool {
-    doc.get_change_meta_by_hash(hash).is_some()
-}
 
 /// automerge's `get_hashes_to_send`: the changes a peer with this summary lacks, in the
 /// document's order, plus what it asked for. `None` when the [`Recent`] window cannot tell

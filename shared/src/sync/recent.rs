@@ -1,7 +1,6 @@
 //! The document's latest changes, to answer "what is new since these heads" without
 //! automerge's clock walks.
 
-use super::automerge_port::has_change;
 use automerge::sync;
 use automerge::{AutoCommit, ChangeHash};
 use std::collections::HashMap;
@@ -222,4 +221,9 @@ impl Recent {
         );
         out
     }
+}
+
+/// Whether the document has this change (automerge allocates its metadata to say).
+pub(super) fn has_change(doc: &mut AutoCommit, hash: &ChangeHash) -> bool {
+    doc.get_change_meta_by_hash(hash).is_some()
 }
