@@ -1,12 +1,13 @@
 //! HTTP routes: the admin API, the session lookup, the sync upgrade and the static client.
 
-use crate::AppState;
 use crate::auth;
+use crate::clock::today;
 use crate::error::AppError;
 use crate::links::LinkTarget;
 use crate::live::{self, ConnectionSlot};
 use crate::storage::Capability;
 use crate::workshops::{self, WorkshopLinks};
+use crate::{AppState, blocking};
 use axum::extract::Query;
 use axum::extract::{ConnectInfo, Path, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
@@ -146,18 +147,13 @@ pub fn redact(path: &str) -> String {
     parts.join("/")
 }
 
-pub fn today() -> String {
-    let days = live::now_secs() / 86_400;
-    doc::format_date(i64::try_from(days).unwrap_or(0))
-}
-
 /// Look a token up; refuse unknown, malformed and expired links.
 pub async fn resolve(state: &Arc<AppState>, token: &str) -> Result<Capability, AppError> {
     if !auth::looks_like_token(token) {
         return Err(AppError::InvalidLink);
     }
     let hash = auth::hash_token(token);
-    let cap = workshops::blocking(state, move |s| s.capability(&hash))
+    let cap = blocking(state, move |s| s.capability(&hash))
         .await?
         .ok_or(AppError::InvalidLink)?;
     if let Some(until) = &cap.expires_at
@@ -211,7 +207,7 @@ async fn session(
 /// The documents a capability may read.
 pub async fn session_info(state: &Arc<AppState>, cap: Capability) -> Result<SessionInfo, AppError> {
     let workshop_id = cap.workshop_id.clone();
-    let docs = workshops::blocking(state, move |s| s.workshop_docs(&workshop_id)).await?;
+    let docs = blocking(state, move |s| s.workshop_docs(&workshop_id)).await?;
     let workshop_doc = docs
         .iter()
         .find(|d| d.kind == DocKind::Workshop)
@@ -258,7 +254,7 @@ async fn sync(
         Err(e) => return e.into_response(),
     };
     let target = LinkTarget::of_role(&cap.role).key();
-    let Some(slot) = ConnectionSlot::take(&state, &cap.workshop_id, target) else {
+    let Some(slot) = ConnectionSlot::take(&state.live, &cap.workshop_id, target) else {
         return AppError::TooManyConnections.into_response();
     };
     // A rotation between the lookup and the registration would miss this connection: look
@@ -335,11 +331,11 @@ async fn status(
 ) -> Result<Json<LiveStatus>, AppError> {
     let cap = resolve(&state, &token).await?;
     require(&cap, &["facilitator"])?;
-    let now = live::now_secs();
-    let mine = live::status(&state, &cap.workshop_id);
+    let now = crate::clock::now_secs();
+    let mine = state.live.status(&cap.workshop_id);
     // Several instances: the others' connections count too.
     let id = cap.workshop_id.clone();
-    let theirs = workshops::blocking(&state, move |s| s.live_elsewhere(&id)).await?;
+    let theirs = blocking(&state, move |s| s.live_elsewhere(&id)).await?;
     Ok(Json(LiveStatus {
         now,
         targets: live::merge(mine, theirs),
@@ -350,7 +346,7 @@ async fn status(
 async fn plenary_view(state: &Arc<AppState>, workshop_id: &str) -> Result<PlenaryView, AppError> {
     // One lookup of the workshop's documents serves the workshop, groups and plenary.
     let id = workshop_id.to_owned();
-    let docs = workshops::blocking(state, move |s| s.workshop_docs(&id)).await?;
+    let docs = blocking(state, move |s| s.workshop_docs(&id)).await?;
     let workshop_doc = docs
         .iter()
         .find(|d| d.kind == DocKind::Workshop)
@@ -462,25 +458,4 @@ async fn erase(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csp_allows_the_inline_loader_by_hash_only() {
-        let html = "<head><script type=\"module\">import init from '/a.js';</script>\
-                    <script src=\"/x.js\"></script></head>";
-        let csp = content_security_policy(Some(html));
-        assert!(!csp.contains("unsafe-inline"), "{csp}");
-        assert_eq!(csp.matches("'sha256-").count(), 1, "{csp}");
-        assert!(csp.contains("frame-ancestors 'none'"));
-        assert!(content_security_policy(None).contains("script-src 'self' 'wasm-unsafe-eval';"));
-    }
-
-    #[test]
-    fn tokens_are_redacted() {
-        assert_eq!(redact("/g/abcdef"), "/g/…");
-        assert_eq!(redact("/api/sync/abc"), "/api/sync/…");
-        assert_eq!(redact("/api/session/abc"), "/api/session/…");
-        assert_eq!(redact("/index.html"), "/index.html");
-    }
-}
+mod tests;

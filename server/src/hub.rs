@@ -412,7 +412,7 @@ impl Hub {
                             // The server's own changes (structure) carry the time, no label.
                             let stamp = stamp::Stamp {
                                 device: None,
-                                time: i64::try_from(crate::live::now_secs()).unwrap_or(0),
+                                time: i64::try_from(crate::clock::now_secs()).unwrap_or(0),
                             };
                             stamp::commit(hub.doc_mut(), &stamp);
                         }

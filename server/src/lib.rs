@@ -2,67 +2,45 @@
 
 pub mod api;
 pub mod auth;
+pub mod clock;
 pub mod error;
 pub mod hub;
 pub mod links;
 pub mod live;
-pub mod pg;
 pub mod settings;
+pub mod state;
 pub mod storage;
 pub mod workshops;
 pub mod ws;
 
 use crate::hub::Hub;
 use crate::settings::Settings;
+pub use crate::state::{AppState, blocking, is_loopback_url, origin_of};
 use crate::storage::{SqliteStorage, Storage};
 use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tokio::sync::watch;
 
-/// Shared by every request handler.
-pub struct AppState {
-    pub settings: Settings,
-    pub storage: Arc<dyn Storage>,
-    pub hub: Arc<Hub>,
-    pub base_url: String,
-    pub server_peer: samtal_shared::PeerId,
-    /// Open sync connections (limits, live overview, closing on rotate/erase).
-    pub live: Mutex<live::Registry>,
-    /// Flips to true on shutdown; connections close with "going away".
-    pub shutdown: watch::Receiver<bool>,
-    /// The socket is bound to a loopback address.
-    pub bound_to_loopback: bool,
-    /// Bound to loopback *and* published on a loopback URL: nobody outside this computer can
-    /// reach it, so without an admin token local requests may create workshops.
-    pub local_only: bool,
-}
-
-/// `scheme://host[:port]` of a URL (what a browser sends as `Origin`).
-pub fn origin_of(url: &str) -> &str {
-    let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    match url[after_scheme..].find('/') {
-        Some(i) => &url[..after_scheme + i],
-        None => url,
+/// Several instances: publish this one's connections every few seconds, until shutdown.
+async fn publish_live(state: Arc<AppState>) {
+    if !state.storage.shared() {
+        return;
     }
-}
-
-/// Whether a URL's host is `localhost` or a loopback address.
-pub fn is_loopback_url(url: &str) -> bool {
-    let origin = origin_of(url);
-    let Some((_, authority)) = origin.split_once("://") else {
-        return false;
-    };
-    let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
-    let host = if let Some(v6) = authority.strip_prefix('[') {
-        v6.split(']').next().unwrap_or_default()
-    } else {
-        authority.split(':').next().unwrap_or_default()
-    };
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+    let mut shutdown = state.shutdown.clone();
+    loop {
+        let rows = state.live.snapshot();
+        let storage = Arc::clone(&state.storage);
+        match tokio::task::spawn_blocking(move || storage.publish_live(&rows)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "could not publish live connections"),
+            Err(e) => tracing::warn!(error = %e, "publish task failed"),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(std::time::Duration::from_secs(2)) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
 }
 
 /// The storage `SAMTAL_DATABASE_URL` names: Postgres, or SQLite (the default, in `SAMTAL_DATA`).
@@ -70,7 +48,9 @@ async fn open_storage(settings: &Settings) -> anyhow::Result<Arc<dyn Storage>> {
     let url = settings.database_url.clone().unwrap_or_default();
     Ok(
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Arc::new(tokio::task::spawn_blocking(move || pg::PostgresStorage::open(&url)).await??)
+            Arc::new(
+                tokio::task::spawn_blocking(move || storage::PostgresStorage::open(&url)).await??,
+            )
         } else {
             let dir = match url.strip_prefix("sqlite://") {
                 Some(dir) if !dir.is_empty() => std::path::PathBuf::from(dir),
@@ -94,12 +74,14 @@ fn changed_elsewhere(state: &Arc<AppState>, c: storage::Changed) {
             workshop_id,
             target,
         } => {
-            live::close(state, &workshop_id, Some(&target), workshops::ROTATED);
+            state
+                .live
+                .close(&workshop_id, Some(&target), workshops::ROTATED);
         }
         Changed::Erased { workshop_id } => {
             state.hub.close_workshop(&workshop_id, workshops::ERASED);
-            live::close(state, &workshop_id, None, workshops::ERASED);
-            live::forget(state, &workshop_id);
+            state.live.close(&workshop_id, None, workshops::ERASED);
+            state.live.forget(&workshop_id);
         }
         Changed::Doc { doc, chunk } => state.hub.changed_elsewhere(Some((doc, chunk))),
         Changed::All => state.hub.changed_elsewhere(None),
@@ -166,7 +148,7 @@ impl Server {
                 "samtal-server-{}",
                 peer.iter().map(|b| format!("{b:02x}")).collect::<String>()
             )),
-            live: Mutex::new(live::Registry::default()),
+            live: Arc::new(live::Live::new(&settings)),
             shutdown,
             settings,
         });
@@ -195,7 +177,7 @@ impl Server {
             }
         });
         tokio::spawn(workshops::retention(Arc::clone(&state)));
-        tokio::spawn(live::publish(Arc::clone(&state)));
+        tokio::spawn(publish_live(Arc::clone(&state)));
         let demo_links = if state.settings.demo {
             Some(workshops::ensure_demo(&state).await?)
         } else {

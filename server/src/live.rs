@@ -2,11 +2,12 @@
 //! overview (connections and last sync per group) and closing connections when their link is
 //! rotated or their workshop erased.
 
-use crate::AppState;
+use crate::clock::now_secs;
 use crate::links::{CATCH_UP_KEY as CATCH_UP, FACILITATOR_KEY as FACILITATOR};
+use crate::settings::Settings;
 pub use samtal_shared::session::TargetStatus;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::mpsc;
 
 struct Entry {
@@ -16,9 +17,25 @@ struct Entry {
     close: mpsc::UnboundedSender<String>,
 }
 
-/// Open sync connections.
+/// This instance's open sync connections and the limits they keep to.
+pub struct Live {
+    reg: Mutex<Registry>,
+    limits: Limits,
+}
+
+/// The connection limits from the settings.
+struct Limits {
+    total: usize,
+    per_workshop: usize,
+    per_link: usize,
+    catch_up: usize,
+    facilitator: usize,
+    /// Seconds a refused device first waits (0: never).
+    refused_wait: u64,
+}
+
 #[derive(Default)]
-pub struct Registry {
+struct Registry {
     next_id: u64,
     /// Connections per workshop, the facilitator's not counted (she has her own quota).
     per_workshop: HashMap<String, usize>,
@@ -33,68 +50,115 @@ pub struct Registry {
     refused: HashMap<(String, String, String), (u32, u64)>,
 }
 
+/// Why a catch-up connection closes when its window ends.
+pub const CATCH_UP_ENDED: &str = "the catch-up window of this workshop has ended";
+
 /// Most devices remembered as refused (past that, the entries whose wait is long over go,
 /// then all).
 const MAX_REFUSED: usize = 10_000;
 /// The longest a refused device waits, in seconds.
 const MAX_REFUSED_WAIT: u64 = 300;
 
-/// A device (peer id) of this link sent something it may not: it waits
-/// `SAMTAL_REFUSED_WAIT_SECS` (2) before it may join again, twice as long after each further
-/// refusal, up to five minutes. Other devices on the same link are not held back.
-pub fn refused(state: &AppState, workshop_id: &str, target: &str, peer: &str) {
-    let base = state.settings.refused_wait_secs;
-    if base == 0 {
-        return;
-    }
-    let now = now_secs();
-    let mut reg = lock(state);
-    if reg.refused.len() >= MAX_REFUSED {
-        reg.refused
-            .retain(|_, (_, until)| *until + MAX_REFUSED_WAIT > now);
-        if reg.refused.len() >= MAX_REFUSED {
-            reg.refused.clear();
+impl Live {
+    pub fn new(settings: &Settings) -> Self {
+        Self {
+            reg: Mutex::default(),
+            limits: Limits {
+                total: settings.max_connections,
+                per_workshop: settings.max_connections_per_workshop,
+                per_link: settings.max_connections_per_link,
+                catch_up: settings.max_catch_up_connections,
+                facilitator: settings.max_facilitator_connections,
+                refused_wait: settings.refused_wait_secs,
+            },
         }
     }
-    let e = reg
-        .refused
-        .entry((workshop_id.to_owned(), target.to_owned(), peer.to_owned()))
-        .or_insert((0, 0));
-    e.1 = now
-        + base
-            .saturating_mul(1u64 << e.0.min(9))
-            .min(MAX_REFUSED_WAIT);
-    e.0 = e.0.saturating_add(1);
-}
 
-/// Seconds this device still has to wait after a refusal, if any.
-pub fn refused_wait(state: &AppState, workshop_id: &str, target: &str, peer: &str) -> Option<u64> {
-    let now = now_secs();
-    let reg = lock(state);
-    let (_, until) =
-        reg.refused
-            .get(&(workshop_id.to_owned(), target.to_owned(), peer.to_owned()))?;
-    (*until > now).then(|| until - now)
-}
+    fn lock(&self) -> MutexGuard<'_, Registry> {
+        match self.reg.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
 
-/// Seconds since the Unix epoch (0 if the clock is before it).
-pub(crate) fn now_secs() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
+    /// A device (peer id) of this link sent something it may not: it waits
+    /// `SAMTAL_REFUSED_WAIT_SECS` (2) before it may join again, twice as long after each further
+    /// refusal, up to five minutes. Other devices on the same link are not held back.
+    pub fn refused(&self, workshop_id: &str, target: &str, peer: &str) {
+        let base = self.limits.refused_wait;
+        if base == 0 {
+            return;
+        }
+        let now = now_secs();
+        let mut reg = self.lock();
+        if reg.refused.len() >= MAX_REFUSED {
+            reg.refused
+                .retain(|_, (_, until)| *until + MAX_REFUSED_WAIT > now);
+            if reg.refused.len() >= MAX_REFUSED {
+                reg.refused.clear();
+            }
+        }
+        let e = reg
+            .refused
+            .entry((workshop_id.to_owned(), target.to_owned(), peer.to_owned()))
+            .or_insert((0, 0));
+        e.1 = now
+            + base
+                .saturating_mul(1u64 << e.0.min(9))
+                .min(MAX_REFUSED_WAIT);
+        e.0 = e.0.saturating_add(1);
+    }
 
-fn lock(state: &AppState) -> MutexGuard<'_, Registry> {
-    match state.live.lock() {
-        Ok(g) => g,
-        Err(poisoned) => poisoned.into_inner(),
+    /// Seconds this device still has to wait after a refusal, if any.
+    pub fn refused_wait(&self, workshop_id: &str, target: &str, peer: &str) -> Option<u64> {
+        let now = now_secs();
+        let reg = self.lock();
+        let (_, until) =
+            reg.refused
+                .get(&(workshop_id.to_owned(), target.to_owned(), peer.to_owned()))?;
+        (*until > now).then(|| until - now)
+    }
+
+    /// Close every connection of a workshop whose target matches (all of them for `None`).
+    pub fn close(&self, workshop_id: &str, target: Option<&str>, reason: &str) -> usize {
+        let reg = self.lock();
+        let mut n = 0;
+        for e in reg.entries.values() {
+            if e.workshop_id == workshop_id && target.is_none_or(|t| t == e.target) {
+                let _ = e.close.send(reason.to_owned());
+                n += 1;
+            }
+        }
+        n
+    }
+
+    /// Forget an erased workshop's sync times.
+    pub fn forget(&self, workshop_id: &str) {
+        self.lock().last_sync.retain(|(w, _), _| w != workshop_id);
+    }
+
+    /// What this instance has, for every workshop (published for the other instances).
+    pub fn snapshot(&self) -> Vec<crate::storage::TargetRow> {
+        tally(&self.lock(), |_| true)
+            .into_iter()
+            .map(|((workshop_id, _), status)| crate::storage::TargetRow {
+                workshop_id,
+                status,
+            })
+            .collect()
+    }
+
+    /// Connections and last sync per link target of a workshop, on this instance (by target).
+    pub fn status(&self, workshop_id: &str) -> Vec<TargetStatus> {
+        tally(&self.lock(), |w| w == workshop_id)
+            .into_values()
+            .collect()
     }
 }
 
 /// A counted, registered connection; released on drop.
 pub struct ConnectionSlot {
-    state: Arc<AppState>,
+    live: Arc<Live>,
     id: u64,
     workshop_id: String,
     target: String,
@@ -106,22 +170,22 @@ impl ConnectionSlot {
     /// Take a place, or `None` when a limit is reached: this instance's, the link's own (so
     /// one link cannot take every place of its workshop) or, except for the facilitator, who
     /// has places of her own, the workshop's.
-    pub fn take(state: &Arc<AppState>, workshop_id: &str, target: String) -> Option<Self> {
-        let settings = &state.settings;
+    pub fn take(live: &Arc<Live>, workshop_id: &str, target: String) -> Option<Self> {
+        let limits = &live.limits;
         let facilitator = target == FACILITATOR;
         let link_cap = if facilitator {
-            settings.max_facilitator_connections
+            limits.facilitator
         } else if target == CATCH_UP {
-            settings.max_catch_up_connections
+            limits.catch_up
         } else {
-            settings.max_connections_per_link
+            limits.per_link
         };
-        let mut reg = lock(state);
+        let mut reg = live.lock();
         let key = (workshop_id.to_owned(), target.clone());
         let in_workshop = reg.per_workshop.get(workshop_id).copied().unwrap_or(0);
-        if reg.total >= settings.max_connections
+        if reg.total >= limits.total
             || reg.per_link.get(&key).copied().unwrap_or(0) >= link_cap
-            || (!facilitator && in_workshop >= settings.max_connections_per_workshop)
+            || (!facilitator && in_workshop >= limits.per_workshop)
         {
             return None;
         }
@@ -142,7 +206,7 @@ impl ConnectionSlot {
             },
         );
         Some(Self {
-            state: Arc::clone(state),
+            live: Arc::clone(live),
             id,
             workshop_id: workshop_id.to_owned(),
             target,
@@ -157,7 +221,8 @@ impl ConnectionSlot {
 
     /// Record that this link just synced.
     pub fn touch(&self) {
-        lock(&self.state)
+        self.live
+            .lock()
             .last_sync
             .insert((self.workshop_id.clone(), self.target.clone()), now_secs());
     }
@@ -165,7 +230,7 @@ impl ConnectionSlot {
 
 impl Drop for ConnectionSlot {
     fn drop(&mut self) {
-        let mut reg = lock(&self.state);
+        let mut reg = self.live.lock();
         reg.entries.remove(&self.id);
         reg.total = reg.total.saturating_sub(1);
         let key = (self.workshop_id.clone(), self.target.clone());
@@ -184,24 +249,6 @@ impl Drop for ConnectionSlot {
             }
         }
     }
-}
-
-/// Close every connection of a workshop whose target matches (all of them for `None`).
-pub fn close(state: &AppState, workshop_id: &str, target: Option<&str>, reason: &str) -> usize {
-    let reg = lock(state);
-    let mut n = 0;
-    for e in reg.entries.values() {
-        if e.workshop_id == workshop_id && target.is_none_or(|t| t == e.target) {
-            let _ = e.close.send(reason.to_owned());
-            n += 1;
-        }
-    }
-    n
-}
-
-/// Forget an erased workshop's sync times.
-pub fn forget(state: &AppState, workshop_id: &str) {
-    lock(state).last_sync.retain(|(w, _), _| w != workshop_id);
 }
 
 fn blank(target: &str) -> TargetStatus {
@@ -229,17 +276,6 @@ fn tally(reg: &Registry, keep: impl Fn(&str) -> bool) -> BTreeMap<(String, Strin
     out
 }
 
-/// What this instance has, for every workshop (published for the other instances).
-pub fn snapshot(state: &AppState) -> Vec<crate::storage::TargetRow> {
-    tally(&lock(state), |_| true)
-        .into_iter()
-        .map(|((workshop_id, _), status)| crate::storage::TargetRow {
-            workshop_id,
-            status,
-        })
-        .collect()
-}
-
 /// Add what other instances report to this instance's view of a workshop.
 pub fn merge(mine: Vec<TargetStatus>, theirs: Vec<TargetStatus>) -> Vec<TargetStatus> {
     let mut out: BTreeMap<String, TargetStatus> =
@@ -252,32 +288,4 @@ pub fn merge(mine: Vec<TargetStatus>, theirs: Vec<TargetStatus>) -> Vec<TargetSt
         e.last_sync = e.last_sync.max(t.last_sync);
     }
     out.into_values().collect()
-}
-
-/// Several instances: publish this one's connections every few seconds, until shutdown.
-pub async fn publish(state: Arc<AppState>) {
-    if !state.storage.shared() {
-        return;
-    }
-    let mut shutdown = state.shutdown.clone();
-    loop {
-        let rows = snapshot(&state);
-        let storage = Arc::clone(&state.storage);
-        match tokio::task::spawn_blocking(move || storage.publish_live(&rows)).await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => tracing::warn!(error = %e, "could not publish live connections"),
-            Err(e) => tracing::warn!(error = %e, "publish task failed"),
-        }
-        tokio::select! {
-            () = tokio::time::sleep(std::time::Duration::from_secs(2)) => {}
-            _ = shutdown.changed() => return,
-        }
-    }
-}
-
-/// Connections and last sync per link target of a workshop, on this instance (by target).
-pub fn status(state: &AppState, workshop_id: &str) -> Vec<TargetStatus> {
-    tally(&lock(state), |w| w == workshop_id)
-        .into_values()
-        .collect()
 }

@@ -1,12 +1,11 @@
 //! Creating workshops: documents from `shared`, capability tokens, one storage transaction.
 
-use crate::AppState;
 use crate::auth;
 use crate::error::AppError;
 use crate::hub::WorkshopChanged;
 use crate::links::{self, LinkTarget};
-use crate::live;
-use crate::storage::{Capability, DocRecord, NewWorkshopRecord, Storage, StorageError};
+use crate::storage::{Capability, DocRecord, NewWorkshopRecord};
+use crate::{AppState, blocking};
 use automerge::AutoCommit;
 use samtal_shared::DocumentId;
 use samtal_shared::doc::{self, Workshop, WorkshopSpec};
@@ -24,17 +23,6 @@ fn random_secret() -> Result<[u8; links::SECRET_LEN], AppError> {
     let mut s = [0u8; links::SECRET_LEN];
     getrandom::fill(&mut s).map_err(|e| AppError::Internal(format!("randomness: {e}")))?;
     Ok(s)
-}
-
-/// Run blocking storage work off the async threads.
-pub async fn blocking<T: Send + 'static>(
-    state: &Arc<AppState>,
-    f: impl FnOnce(&dyn Storage) -> Result<T, StorageError> + Send + 'static,
-) -> Result<T, AppError> {
-    let storage = Arc::clone(&state.storage);
-    Ok(tokio::task::spawn_blocking(move || f(storage.as_ref()))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))??)
 }
 
 fn link(state: &AppState, kind: char, token: &str) -> String {
@@ -71,7 +59,7 @@ pub async fn create(state: &Arc<AppState>, spec: WorkshopSpec) -> Result<Worksho
     ]
     .into_iter();
     let mut fallback = 0u8;
-    let now = i64::try_from(crate::live::now_secs()).unwrap_or(0);
+    let now = i64::try_from(crate::clock::now_secs()).unwrap_or(0);
     let new = doc::build_workshop_at(
         &spec,
         &workshop_id,
@@ -274,7 +262,7 @@ pub async fn rotate(
         blocking(state, move |s| s.rotate_link(&id, &k)).await?;
         facilitator_token.to_owned()
     };
-    live::close(state, workshop_id, Some(&key), ROTATED);
+    state.live.close(workshop_id, Some(&key), ROTATED);
     tracing::info!(workshop = %workshop_id, target = %key, "link rotated");
     links_for(state, &current, workshop_id).await
 }
@@ -293,8 +281,8 @@ pub async fn erase(state: &Arc<AppState>, workshop_id: &str) -> Result<(), AppEr
     for doc in docs {
         state.hub.close(doc, reason).await;
     }
-    live::close(state, workshop_id, None, reason);
-    live::forget(state, workshop_id);
+    state.live.close(workshop_id, None, reason);
+    state.live.forget(workshop_id);
     tracing::info!(workshop = %workshop_id, "workshop erased");
     Ok(())
 }
@@ -315,7 +303,7 @@ pub async fn purge_expired(state: &Arc<AppState>, today: &str) -> Result<usize, 
 pub async fn retention(state: Arc<AppState>) {
     let mut shutdown = state.shutdown.clone();
     loop {
-        match purge_expired(&state, &crate::api::today()).await {
+        match purge_expired(&state, &crate::clock::today()).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(workshops = n, "retention: erased closed workshops"),
             Err(e) => tracing::warn!(error = %e, "retention check failed"),
@@ -390,7 +378,7 @@ async fn reconcile_one(
         w.title.clone(),
         w.phase.as_str(),
         w.access_until.clone(),
-        crate::api::today(),
+        crate::clock::today(),
     );
     let ended = today > until;
     blocking(state, move |s| {
@@ -399,11 +387,10 @@ async fn reconcile_one(
     .await?;
     if ended {
         // The window was moved into the past: open catch-up connections close now.
-        live::close(
-            state,
+        state.live.close(
             &w.workshop_id,
             Some(links::CATCH_UP_KEY),
-            crate::ws::CATCH_UP_ENDED,
+            crate::live::CATCH_UP_ENDED,
         );
     }
     if !structural {

@@ -3,9 +3,9 @@
 //! protocol `error` message and a close reason.
 
 use crate::AppState;
+use crate::blocking;
 use crate::hub::{CONNECTION_QUEUE, ConnHandle, DocCmd, Outbound};
 use crate::live::{self, ConnectionSlot};
-use crate::workshops::blocking;
 use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, close_code};
 use futures_util::{SinkExt, StreamExt};
 use samtal_shared::DocumentId;
@@ -90,16 +90,13 @@ enum End {
 /// How a device refused a moment ago is told to wait.
 pub const REFUSED_WAIT: &str = "this device's changes were refused a moment ago";
 
-/// Why a catch-up connection closes when its window ends.
-pub const CATCH_UP_ENDED: &str = "the catch-up window of this workshop has ended";
-
 /// Whether the workshop's catch-up window (its `access_until`, mirrored in storage) is over.
 async fn catch_up_ended(state: &Arc<AppState>, workshop_id: &str) -> bool {
     let id = workshop_id.to_owned();
     match blocking(state, move |s| s.workshop(&id)).await {
         Ok(Some(row)) => row
             .access_until
-            .is_some_and(|until| crate::api::today() > until),
+            .is_some_and(|until| crate::clock::today() > until),
         // Erased meanwhile: the erase closes the connection itself.
         Ok(None) => false,
         // Storage unreachable: keep the connection; the next tick asks again.
@@ -155,7 +152,7 @@ pub async fn serve(
                 }
                 // A catch-up link's window can end (or be moved earlier) while it is open.
                 if catch_up && catch_up_ended(&state, &info.workshop_id).await {
-                    break End::Fail(close_code::POLICY, CATCH_UP_ENDED.into());
+                    break End::Fail(close_code::POLICY, live::CATCH_UP_ENDED.into());
                 }
                 if let Err(end) = send(&mut sink, WsMessage::Ping(Default::default()), send_timeout, &handle.kill).await {
                     break end;
@@ -183,7 +180,7 @@ pub async fn serve(
                         // again (stock clients reconnect every second and resend the same).
                         if !joined
                             && let Some(peer) = conn.remote()
-                            && let Some(wait) = live::refused_wait(&state, &info.workshop_id, slot.target(), peer.as_str())
+                            && let Some(wait) = state.live.refused_wait(&info.workshop_id, slot.target(), peer.as_str())
                         {
                             break End::Fail(close_code::POLICY, format!("{REFUSED_WAIT}; wait {wait} s before reconnecting"));
                         }
@@ -260,7 +257,9 @@ pub async fn serve(
     let end = match end {
         End::Refused(reason) => {
             if let Some(peer) = conn.remote() {
-                live::refused(&state, &info.workshop_id, slot.target(), peer.as_str());
+                state
+                    .live
+                    .refused(&info.workshop_id, slot.target(), peer.as_str());
             }
             End::Fail(close_code::POLICY, reason)
         }
@@ -322,16 +321,4 @@ pub async fn serve(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bucket_allows_a_burst_then_the_rate() {
-        let start = Instant::now();
-        let mut b = Bucket::new(10);
-        assert!((0..50).all(|_| b.take(start)), "a burst of 5 s worth");
-        assert!(!b.take(start), "then nothing without time passing");
-        let later = start + Duration::from_millis(500);
-        assert_eq!((0..10).filter(|_| b.take(later)).count(), 5, "10 a second");
-    }
-}
+mod tests;

@@ -172,7 +172,7 @@ pub fn token_of(link: &str) -> String {
 /// The demo spec, dated today-ish (tests never depend on the date).
 /// The demo workshop dated today (so its catch-up window is open whenever the tests run).
 pub fn demo_spec() -> WorkshopSpec {
-    samtal_shared::demo::spec(&samtal_server::api::today())
+    samtal_shared::demo::spec(&samtal_server::clock::today())
 }
 
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;

@@ -429,7 +429,7 @@ async fn retention_purges_workshops_closed_long_ago() {
         async move { row.is_some_and(|r| r.closed_at.is_some()) }
     })
     .await;
-    let today = samtal_server::api::today();
+    let today = samtal_server::clock::today();
     let day = |n: i64| doc::format_date(doc::parse_date(&today).unwrap() + n);
     // Within the 90 days nothing goes.
     assert_eq!(

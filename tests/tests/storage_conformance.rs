@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use samtal_server::auth::hash_token;
-use samtal_server::pg::PostgresStorage;
+use samtal_server::storage::PostgresStorage;
 use samtal_server::storage::{
     Capability, DocRecord, MAX_OPEN_DAYS, NewWorkshopRecord, SqliteStorage, Storage, StorageError,
 };

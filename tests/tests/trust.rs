@@ -143,7 +143,7 @@ async fn a_group_link_cannot_take_over_another_workshop() {
     })
     .await;
     assert!(answer.unwrap_err().contains("belongs to the server"));
-    let purged = workshops::purge_expired(&server.state, &samtal_server::api::today())
+    let purged = workshops::purge_expired(&server.state, &samtal_server::clock::today())
         .await
         .unwrap();
     assert_eq!(purged, 0);
