@@ -3,13 +3,12 @@
 
 mod api;
 mod engine;
-mod facilitator;
-mod history_ui;
 mod i18n;
-mod landing;
-mod plenary_ui;
+mod model;
+mod pages;
+mod panels;
 mod store;
-mod views;
+mod widgets;
 
 use engine::{Engine, Net, Shared};
 use samtal_shared::roles::Role;
@@ -202,7 +201,7 @@ fn app() -> Html {
         }
     });
     let body = match (&*route, &*load) {
-        (Route::Landing, _) => html! { <landing::Landing /> },
+        (Route::Landing, _) => html! { <pages::landing::Landing /> },
         (Route::Accessibility, _) => text_page(t.a11y_title, t.a11y_body),
         (Route::Privacy, _) => text_page(t.privacy_title, t.privacy_body),
         (Route::Link { .. }, Load::Loading) => {
@@ -218,9 +217,11 @@ fn app() -> Html {
             }
         }
         (Route::Link { kind, .. }, Load::Ready(engine)) => match kind {
-            'g' => html! { <views::GroupView engine={engine.clone()} tick={*tick} /> },
-            'f' => html! { <facilitator::FacilitatorView engine={engine.clone()} tick={*tick} /> },
-            _ => html! { <plenary_ui::CatchUpView engine={engine.clone()} tick={*tick} /> },
+            'g' => html! { <pages::group::GroupView engine={engine.clone()} tick={*tick} /> },
+            'f' => {
+                html! { <pages::facilitator::FacilitatorView engine={engine.clone()} tick={*tick} /> }
+            }
+            _ => html! { <pages::catch_up::CatchUpView engine={engine.clone()} tick={*tick} /> },
         },
     };
     html! {

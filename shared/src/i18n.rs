@@ -2,7 +2,7 @@
 //! one row per key, both languages side by side. The macro makes the `Strings` struct, the two
 //! tables and the key list from it, so a key cannot be missing in one language.
 
-use crate::doc::Invalid;
+use crate::doc::{Invalid, Phase};
 use crate::session::ErrorCode;
 
 /// The user's language. Swedish unless English was chosen.
@@ -369,6 +369,17 @@ table! {
 }
 
 impl Strings {
+    /// A phase of the day, in this language.
+    pub fn phase(&self, p: Phase) -> &'static str {
+        match p {
+            Phase::Prep => self.phase_prep,
+            Phase::Groups => self.phase_groups,
+            Phase::Plenary => self.phase_plenary,
+            Phase::Followup => self.phase_followup,
+            Phase::Closed => self.phase_closed,
+        }
+    }
+
     /// Why a request failed, in this language.
     pub fn error(&self, code: ErrorCode, invalid: Option<Invalid>) -> &'static str {
         match (code, invalid) {

@@ -1,9 +1,8 @@
 //! The landing page: what Samtal is, and a form to create a workshop (then on to the
 //! facilitator's setup).
 
-use crate::api;
-use crate::i18n;
-use crate::views::value_of;
+use crate::widgets::value_of;
+use crate::{api, i18n};
 use samtal_shared::doc::{GroupSpec, WorkshopSpec};
 use samtal_shared::session::WorkshopLinks;
 use yew::prelude::*;

@@ -1,13 +1,15 @@
-//! The group's view (questions, cases, notes, "lift to plenary"), the text field bound to an
-//! Automerge Text, the status line and small helpers the other views share.
+//! The small pieces every page uses: the status line, one-line inputs, the text field bound to
+//! an Automerge Text, the lecture material, the device label, export buttons, marked news.
 
 use crate::EngineRef;
 use crate::engine::{Local, Net};
-use crate::i18n::{self, Strings};
-use crate::store::ENCODING;
-use samtal_shared::DocumentId;
+use crate::i18n::{self, Strings, fill};
+use crate::model::News;
+use crate::store::{self, ENCODING};
 use samtal_shared::doc::{self, TextRef, Workshop};
-use samtal_shared::text;
+use samtal_shared::history::FieldNews;
+use samtal_shared::view::GroupText;
+use samtal_shared::{DocumentId, stamp, text};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
@@ -137,92 +139,6 @@ pub fn value_of(ev: &Event) -> String {
     String::new()
 }
 
-#[function_component(GroupView)]
-pub fn group_view(props: &ViewProps) -> Html {
-    let t = i18n::strings();
-    let (status, workshop) = status_of(&props.engine, t);
-    let e = props.engine.0.borrow();
-    let group_doc = e.info.own_group_doc();
-    let notes = group_doc
-        .and_then(|id| e.repo.doc(&id))
-        .and_then(|d| doc::read_group(d).ok());
-    drop(e);
-    let (Some(w), Some(doc), Some(notes)) = (workshop, group_doc, notes) else {
-        return html! { <main id="main">{ status }<p>{ t.loading }</p></main> };
-    };
-    let Some(group) = w.groups.iter().find(|g| g.doc_id == doc).cloned() else {
-        return html! { <main id="main">{ status }<p>{ t.loading }</p></main> };
-    };
-    let field = |r: TextRef, label: String, id: String, hint: bool| {
-        let Some(value) = notes.text(&r).map(str::to_owned) else {
-            // The server has not created this field yet (added while we were offline).
-            return html! {
-                <div class="field"><p class="label">{ label }</p><p class="muted">{ t.waiting_for_server }</p></div>
-            };
-        };
-        let lifted = notes.is_highlighted(&r);
-        let toggle = {
-            let engine = props.engine.clone();
-            let r = r.clone();
-            Callback::from(move |_| {
-                let _ = engine
-                    .0
-                    .borrow_mut()
-                    .change(doc, |d| doc::set_highlight(d, &r, !lifted));
-            })
-        };
-        html! {
-            <>
-            <TextField engine={props.engine.clone()} doc={doc} field={r} {label} {id} {value} {hint} />
-            <button class={classes!("lift", lifted.then_some("on"))} aria-pressed={lifted.to_string()} onclick={toggle}>
-                { if lifted { format!("★ {}", t.lifted) } else { format!("☆ {}", t.lift) } }
-            </button>
-            </>
-        }
-    };
-    html! {
-        <>
-        <header class="top">
-            <div>
-                <p class="eyebrow">{ format!("{} · {}", w.title, w.date) }</p>
-                <h1>{ format!("{}: {}", t.group, group.name) }</h1>
-            </div>
-            { status }
-        </header>
-        <main id="main">
-            <crate::history_ui::DeviceLabel />
-            { materials(t, &w) }
-            <section>
-                <h2>{ t.questions }</h2>
-                { for w.questions_for(&group.area).enumerate().map(|(i, q)| html! {
-                    <article class="question">
-                        <h3>{ format!("{}. {}", i + 1, q.text) }</h3>
-                        { field(TextRef::Answer { question_id: q.id.clone() }, t.your_answer.to_owned(), format!("a-{}", q.id), false) }
-                    </article>
-                }) }
-            </section>
-            if w.cases_for(&group.area).next().is_some() {
-                <section>
-                    <h2>{ t.cases }</h2>
-                    { for w.cases_for(&group.area).map(|c| html! {
-                        <article class="case">
-                            <h3>{ c.title.clone() }</h3>
-                            <p class="case-body">{ c.body.clone() }</p>
-                            { for w.reflection_fields.iter().map(|f| field(
-                                TextRef::Reflection { case_id: c.id.clone(), field_id: f.id.clone() },
-                                f.label.clone(),
-                                format!("r-{}-{}", c.id, f.id),
-                                true,
-                            )) }
-                        </article>
-                    }) }
-                </section>
-            }
-        </main>
-        </>
-    }
-}
-
 #[derive(Properties, PartialEq)]
 pub struct TextFieldProps {
     pub engine: EngineRef,
@@ -288,6 +204,124 @@ pub fn text_field(props: &TextFieldProps) -> Html {
             <textarea id={props.id.clone()} ref={node} rows="4" {oninput}
                 aria-describedby={props.hint.then(|| hint_id.clone())} />
             if props.hint { <p class="hint" id={hint_id}>{ t.no_names_hint }</p> }
+        </div>
+    }
+}
+
+pub(crate) fn device_name(t: &Strings, device: Option<&str>) -> String {
+    device.map_or_else(|| t.unnamed_device.to_owned(), str::to_owned)
+}
+
+/// "This device: Konferensrum 3 · Rename", or, the first time, a short question asking for a
+/// name (which can be skipped). The label signs this device's changes from then on.
+#[function_component(DeviceLabel)]
+pub fn device_label() -> Html {
+    let t = i18n::strings();
+    let label = use_state(store::device_label);
+    let editing = use_state(|| !store::device_asked());
+    let draft = use_state(|| (*label).clone().unwrap_or_default());
+    if *editing {
+        let save = {
+            let (label, editing, draft) = (label.clone(), editing.clone(), draft.clone());
+            Callback::from(move |ev: SubmitEvent| {
+                ev.prevent_default();
+                store::set_device_label(Some(draft.as_str()));
+                label.set(store::device_label());
+                editing.set(false);
+            })
+        };
+        let skip = {
+            let (label, editing) = (label.clone(), editing.clone());
+            Callback::from(move |_| {
+                if label.is_none() {
+                    store::set_device_label(None);
+                }
+                editing.set(false);
+            })
+        };
+        return html! {
+            <form class="device-prompt" onsubmit={save}>
+                <p>{ t.device_prompt }</p>
+                <label for="device-label">{ t.device_label }</label>
+                <input id="device-label" type="text" maxlength={stamp::MAX_LABEL_CHARS.to_string()}
+                    value={(*draft).clone()} oninput={{ let draft = draft.clone(); Callback::from(move |ev: InputEvent| draft.set(value_of(&ev.into()))) }} />
+                <button type="submit" class="primary">{ t.device_save }</button>
+                <button type="button" onclick={skip}>{ t.device_skip }</button>
+            </form>
+        };
+    }
+    let edit = {
+        let editing = editing.clone();
+        Callback::from(move |_| editing.set(true))
+    };
+    html! {
+        <p class="device">
+            if let Some(l) = &*label {
+                { fill(t.device_is, &[("name", l)]) }{ " · " }
+                <button class="link" onclick={edit}>{ t.device_rename }</button>
+            } else {
+                <button class="link" onclick={edit}>{ t.device_name_it }</button>
+            }
+        </p>
+    }
+}
+
+/// A field's text with what is new marked.
+pub fn marked_text(t: &Strings, n: &FieldNews) -> Html {
+    html! {
+        <>
+        <p class="notes">
+            { for n.passages.iter().map(|(s, new)| if *new {
+                html! { <mark>{ s.clone() }</mark> }
+            } else {
+                html! { { s.clone() } }
+            }) }
+        </p>
+        if n.removed > 0 {
+            <p class="muted">{ fill(t.news_removed, &[("n", &n.removed.to_string())]) }</p>
+        }
+        </>
+    }
+}
+
+/// Export links (Markdown download, printable HTML).
+pub fn export_buttons(t: &Strings, token: &str) -> Html {
+    let lang = i18n::lang_code();
+    html! {
+        <div class="actions">
+            <a class="button" href={format!("/api/export/{token}/plenary.md?lang={lang}")} download="">{ t.export_md }</a>
+            <a class="button" href={format!("/api/export/{token}/plenary.html?lang={lang}")} target="_blank" rel="noopener">{ t.export_html }</a>
+        </div>
+    }
+}
+
+pub fn answer_cards(
+    t: &Strings,
+    answers: &[GroupText],
+    field: &TextRef,
+    news: Option<&News>,
+) -> Html {
+    let key = field.key();
+    html! {
+        <div class="answers">
+        { for answers.iter().map(|a| {
+            let fresh = news.and_then(|n| n.get(&(a.group_id.clone(), key.clone())));
+            html! {
+            <div class={classes!("answer", a.highlighted.then_some("lifted"), fresh.is_some().then_some("fresh"))}>
+                <h4>
+                    { a.group_name.clone() }
+                    if a.highlighted { <span class="badge">{ t.lifted }</span> }
+                    if fresh.is_some() { <span class="badge new">{ t.news_badge }</span> }
+                </h4>
+                if let Some(n) = fresh {
+                    { marked_text(t, n) }
+                } else if a.text.trim().is_empty() {
+                    <p class="muted">{ t.no_notes_yet }</p>
+                } else {
+                    <p class="notes">{ a.text.clone() }</p>
+                }
+            </div>
+        }}) }
         </div>
     }
 }

@@ -1,46 +1,14 @@
-//! History in the browser: the device label (who wrote it, without names of people), the
-//! history view with its time slider (facilitator and catch-up) and restoring a field, and
-//! "new since your last visit" for the catch-up page. The logic is `samtal_shared::history`.
+//! The history view: a group's fields at any moment of the day, with who wrote what, phase
+//! jumps, and restore for the facilitator.
 
 use crate::EngineRef;
-use crate::engine::Engine;
 use crate::i18n::{self, Strings, fill};
-use crate::store;
-use crate::views::value_of;
+use crate::model::history_of;
+use crate::widgets::{device_name, value_of};
 use automerge::ChangeHash;
-use samtal_shared::DocumentId;
-use samtal_shared::doc::{self, Phase, Workshop};
-use samtal_shared::history::{self, FieldNews, History, Passage};
-use samtal_shared::stamp;
-use std::cell::RefCell;
-use std::collections::HashMap;
-use std::rc::Rc;
+use samtal_shared::doc::{self, Phase};
+use samtal_shared::history::{self, History, Passage};
 use yew::prelude::*;
-
-/// A document's history and the heads it was read at.
-type Cached = (Vec<ChangeHash>, Rc<History>);
-
-thread_local! {
-    /// Each document's history, kept until its heads move (a render happens on every sync).
-    static CACHE: RefCell<HashMap<DocumentId, Cached>> = RefCell::new(HashMap::new());
-}
-
-/// The history of one of the engine's documents (cached by heads).
-pub fn history_of(e: &mut Engine, id: &DocumentId) -> Option<Rc<History>> {
-    let doc = e.repo.doc_mut(id)?;
-    let heads = doc.get_heads();
-    if let Some(h) = CACHE.with(|c| {
-        c.borrow()
-            .get(id)
-            .filter(|(at, _)| *at == heads)
-            .map(|(_, h)| Rc::clone(h))
-    }) {
-        return Some(h);
-    }
-    let h = Rc::new(History::of(doc.document()));
-    CACHE.with(|c| c.borrow_mut().insert(*id, (heads, Rc::clone(&h))));
-    Some(h)
-}
 
 /// A change time as the clock on the wall: "10:42", with the date when it is not today.
 fn clock(t: &Strings, secs: i64) -> String {
@@ -56,70 +24,6 @@ fn clock(t: &Strings, secs: i64) -> String {
         format!("{}/{} {time}", d.get_date(), d.get_month() + 1)
     }
 }
-
-fn device_name(t: &Strings, device: Option<&str>) -> String {
-    device.map_or_else(|| t.unnamed_device.to_owned(), str::to_owned)
-}
-
-// ---------------------------------------------------------------------------------------------
-// The device label.
-
-/// "This device: Konferensrum 3 · Rename", or, the first time, a short question asking for a
-/// name (which can be skipped). The label signs this device's changes from then on.
-#[function_component(DeviceLabel)]
-pub fn device_label() -> Html {
-    let t = i18n::strings();
-    let label = use_state(store::device_label);
-    let editing = use_state(|| !store::device_asked());
-    let draft = use_state(|| (*label).clone().unwrap_or_default());
-    if *editing {
-        let save = {
-            let (label, editing, draft) = (label.clone(), editing.clone(), draft.clone());
-            Callback::from(move |ev: SubmitEvent| {
-                ev.prevent_default();
-                store::set_device_label(Some(draft.as_str()));
-                label.set(store::device_label());
-                editing.set(false);
-            })
-        };
-        let skip = {
-            let (label, editing) = (label.clone(), editing.clone());
-            Callback::from(move |_| {
-                if label.is_none() {
-                    store::set_device_label(None);
-                }
-                editing.set(false);
-            })
-        };
-        return html! {
-            <form class="device-prompt" onsubmit={save}>
-                <p>{ t.device_prompt }</p>
-                <label for="device-label">{ t.device_label }</label>
-                <input id="device-label" type="text" maxlength={stamp::MAX_LABEL_CHARS.to_string()}
-                    value={(*draft).clone()} oninput={{ let draft = draft.clone(); Callback::from(move |ev: InputEvent| draft.set(value_of(&ev.into()))) }} />
-                <button type="submit" class="primary">{ t.device_save }</button>
-                <button type="button" onclick={skip}>{ t.device_skip }</button>
-            </form>
-        };
-    }
-    let edit = {
-        let editing = editing.clone();
-        Callback::from(move |_| editing.set(true))
-    };
-    html! {
-        <p class="device">
-            if let Some(l) = &*label {
-                { fill(t.device_is, &[("name", l)]) }{ " · " }
-                <button class="link" onclick={edit}>{ t.device_rename }</button>
-            } else {
-                <button class="link" onclick={edit}>{ t.device_name_it }</button>
-            }
-        </p>
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The history view.
 
 #[derive(Properties, PartialEq)]
 pub struct HistoryProps {
@@ -335,105 +239,8 @@ fn phase_jumps(t: &Strings, marks: &[(i64, Phase)], h: &History) -> Vec<(String,
         .iter()
         .filter(|(time, _)| *time > 0)
         .map(|(time, phase)| {
-            let name = crate::facilitator::phase_name(t, *phase);
+            let name = t.phase(*phase);
             (format!("{name} {}", clock(t, *time)), h.step_at_time(*time))
         })
         .collect()
-}
-
-// ---------------------------------------------------------------------------------------------
-// New since your last visit.
-
-/// (group id, field key) → what changed in that field since the last visit.
-pub type News = HashMap<(String, String), FieldNews>;
-
-/// What the catch-up page knows about the last visit.
-#[derive(Clone, PartialEq)]
-pub enum LastVisit {
-    /// No visit recorded on this computer.
-    First,
-    /// Per group document: the heads shown at the end of the last visit.
-    Seen(HashMap<DocumentId, Vec<ChangeHash>>),
-}
-
-impl LastVisit {
-    /// Read from this browser what the last visit saw (before this visit updates it).
-    pub fn load(docs: &[DocumentId]) -> LastVisit {
-        let seen: HashMap<DocumentId, Vec<ChangeHash>> = docs
-            .iter()
-            .filter_map(|id| store::seen_heads(id).map(|h| (*id, h)))
-            .collect();
-        if seen.is_empty() {
-            LastVisit::First
-        } else {
-            LastVisit::Seen(seen)
-        }
-    }
-}
-
-/// Per group: the changed fields since the last visit. A group document this browser has
-/// never seen counts as entirely new.
-pub fn news(e: &mut Engine, w: &Workshop, last: &LastVisit) -> (News, Vec<(String, usize)>) {
-    let mut news = News::new();
-    let mut counts = Vec::new();
-    let LastVisit::Seen(seen) = last else {
-        return (news, counts);
-    };
-    for g in &w.groups {
-        let since = seen.get(&g.doc_id).cloned().unwrap_or_default();
-        let Some(h) = history_of(e, &g.doc_id) else {
-            continue;
-        };
-        let Some(doc) = e.repo.doc_mut(&g.doc_id) else {
-            continue;
-        };
-        let doc = doc.document();
-        let new = h.new_since(&since);
-        let mut changed = 0;
-        for (r, _) in w.text_fields_for(&g.area) {
-            let n = history::news_since(doc, &r, &since, &h, &new);
-            if n.is_changed() {
-                changed += 1;
-                news.insert((g.id.clone(), r.key()), n);
-            }
-        }
-        if changed > 0 {
-            counts.push((g.name.clone(), changed));
-        }
-    }
-    (news, counts)
-}
-
-/// Remember what this visit has shown, for the next one.
-pub fn remember_seen(e: &mut Engine, w: &Workshop) {
-    // Stopped (erased, or local data cleared): nothing more is written here.
-    if e.is_stopped() {
-        return;
-    }
-    for g in &w.groups {
-        if let Some(d) = e.repo.doc_mut(&g.doc_id) {
-            let heads = d.get_heads();
-            if store::seen_heads(&g.doc_id).as_deref() != Some(heads.as_slice()) {
-                store::set_seen_heads(&g.doc_id, &heads);
-            }
-        }
-    }
-}
-
-/// A field's text with what is new marked.
-pub fn marked_text(t: &Strings, n: &FieldNews) -> Html {
-    html! {
-        <>
-        <p class="notes">
-            { for n.passages.iter().map(|(s, new)| if *new {
-                html! { <mark>{ s.clone() }</mark> }
-            } else {
-                html! { { s.clone() } }
-            }) }
-        </p>
-        if n.removed > 0 {
-            <p class="muted">{ fill(t.news_removed, &[("n", &n.removed.to_string())]) }</p>
-        }
-        </>
-    }
 }

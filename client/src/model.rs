@@ -1,0 +1,131 @@
+//! What the pages show, worked out from the engine: the plenary view, each document's history
+//! (cached until its heads move), what is new since the last visit.
+
+use crate::engine::Engine;
+use crate::store::{self};
+use automerge::ChangeHash;
+use samtal_shared::DocumentId;
+use samtal_shared::doc::{self, GroupNotes, Workshop};
+use samtal_shared::history::{self, FieldNews, History};
+use samtal_shared::view::{self, PlenaryView};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// A document's history and the heads it was read at.
+type Cached = (Vec<ChangeHash>, Rc<History>);
+
+thread_local! {
+    /// Each document's history, kept until its heads move (a render happens on every sync).
+    static CACHE: RefCell<HashMap<DocumentId, Cached>> = RefCell::new(HashMap::new());
+}
+
+/// The history of one of the engine's documents (cached by heads).
+pub fn history_of(e: &mut Engine, id: &DocumentId) -> Option<Rc<History>> {
+    let doc = e.repo.doc_mut(id)?;
+    let heads = doc.get_heads();
+    if let Some(h) = CACHE.with(|c| {
+        c.borrow()
+            .get(id)
+            .filter(|(at, _)| *at == heads)
+            .map(|(_, h)| Rc::clone(h))
+    }) {
+        return Some(h);
+    }
+    let h = Rc::new(History::of(doc.document()));
+    CACHE.with(|c| c.borrow_mut().insert(*id, (heads, Rc::clone(&h))));
+    Some(h)
+}
+
+/// (group id, field key) → what changed in that field since the last visit.
+pub type News = HashMap<(String, String), FieldNews>;
+
+/// What the catch-up page knows about the last visit.
+#[derive(Clone, PartialEq)]
+pub enum LastVisit {
+    /// No visit recorded on this computer.
+    First,
+    /// Per group document: the heads shown at the end of the last visit.
+    Seen(HashMap<DocumentId, Vec<ChangeHash>>),
+}
+
+impl LastVisit {
+    /// Read from this browser what the last visit saw (before this visit updates it).
+    pub fn load(docs: &[DocumentId]) -> LastVisit {
+        let seen: HashMap<DocumentId, Vec<ChangeHash>> = docs
+            .iter()
+            .filter_map(|id| store::seen_heads(id).map(|h| (*id, h)))
+            .collect();
+        if seen.is_empty() {
+            LastVisit::First
+        } else {
+            LastVisit::Seen(seen)
+        }
+    }
+}
+
+/// Per group: the changed fields since the last visit. A group document this browser has
+/// never seen counts as entirely new.
+pub fn news(e: &mut Engine, w: &Workshop, last: &LastVisit) -> (News, Vec<(String, usize)>) {
+    let mut news = News::new();
+    let mut counts = Vec::new();
+    let LastVisit::Seen(seen) = last else {
+        return (news, counts);
+    };
+    for g in &w.groups {
+        let since = seen.get(&g.doc_id).cloned().unwrap_or_default();
+        let Some(h) = history_of(e, &g.doc_id) else {
+            continue;
+        };
+        let Some(doc) = e.repo.doc_mut(&g.doc_id) else {
+            continue;
+        };
+        let doc = doc.document();
+        let new = h.new_since(&since);
+        let mut changed = 0;
+        for (r, _) in w.text_fields_for(&g.area) {
+            let n = history::news_since(doc, &r, &since, &h, &new);
+            if n.is_changed() {
+                changed += 1;
+                news.insert((g.id.clone(), r.key()), n);
+            }
+        }
+        if changed > 0 {
+            counts.push((g.name.clone(), changed));
+        }
+    }
+    (news, counts)
+}
+
+/// Remember what this visit has shown, for the next one.
+pub fn remember_seen(e: &mut Engine, w: &Workshop) {
+    // Stopped (erased, or local data cleared): nothing more is written here.
+    if e.is_stopped() {
+        return;
+    }
+    for g in &w.groups {
+        if let Some(d) = e.repo.doc_mut(&g.doc_id) {
+            let heads = d.get_heads();
+            if store::seen_heads(&g.doc_id).as_deref() != Some(heads.as_slice()) {
+                store::set_seen_heads(&g.doc_id, &heads);
+            }
+        }
+    }
+}
+
+/// The workshop and its plenary view from what this browser holds now.
+pub fn compute(e: &Engine) -> Option<(Workshop, PlenaryView)> {
+    let w = doc::read_workshop(e.repo.doc(&e.info.workshop_doc)?).ok()?;
+    let groups: Vec<GroupNotes> = w
+        .groups
+        .iter()
+        .filter_map(|g| doc::read_group(e.repo.doc(&g.doc_id)?).ok())
+        .collect();
+    let notes = e
+        .repo
+        .doc(&w.plenary_doc_id)
+        .and_then(|d| doc::read_plenary(d).ok())
+        .unwrap_or_default();
+    let view = view::plenary_view(&w, &groups, &notes);
+    Some((w, view))
+}

@@ -1,0 +1,138 @@
+//! Links: QR codes, e-mail text, replacing a link.
+
+use crate::EngineRef;
+use crate::api::{self, ApiError};
+use crate::i18n::{self, Strings, fill};
+use samtal_shared::doc;
+use samtal_shared::session::WorkshopLinks;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub(super) struct LinksProps {
+    pub(super) engine: EngineRef,
+}
+
+fn copy_button(t: &Strings, text: String) -> Html {
+    html! {
+        <button onclick={Callback::from(move |_| {
+            if let Some(w) = web_sys::window() {
+                let _ = w.navigator().clipboard().write_text(&text);
+            }
+        })}>{ t.copy }</button>
+    }
+}
+
+#[function_component(LinksTab)]
+pub(super) fn links_tab(props: &LinksProps) -> Html {
+    let t = i18n::strings();
+    let links = use_state(|| Option::<Result<WorkshopLinks, ApiError>>::None);
+    let message = use_state(|| Option::<&'static str>::None);
+    let token = props.engine.0.borrow().token().to_owned();
+    {
+        let links = links.clone();
+        let token = token.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                links.set(Some(api::get_json(&format!("/api/links/{token}")).await));
+            });
+            || ()
+        });
+    }
+    let rotate = |target: String| {
+        let links = links.clone();
+        let message = message.clone();
+        let token = token.clone();
+        Callback::from(move |_| {
+            let ok = web_sys::window()
+                .and_then(|w| w.confirm_with_message(t.rotate_confirm).ok())
+                .unwrap_or(false);
+            if !ok {
+                return;
+            }
+            let (links, message, token, target) = (
+                links.clone(),
+                message.clone(),
+                token.clone(),
+                target.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                let body = serde_json::json!({ "target": target });
+                let res: Result<WorkshopLinks, ApiError> =
+                    api::post_json(&format!("/api/links/{token}/rotate"), &body, None).await;
+                if let (Ok(l), "facilitator") = (&res, target.as_str()) {
+                    // This page's own link changed: move to the new one.
+                    if let Some(w) = web_sys::window() {
+                        let path = l.facilitator.split("/f/").nth(1).unwrap_or_default();
+                        let _ = w.location().replace(&format!("/f/{path}"));
+                    }
+                }
+                message.set(res.is_ok().then_some(t.rotated));
+                links.set(Some(res));
+            });
+        })
+    };
+    let body = match &*links {
+        None => html! { <p>{ t.loading }</p> },
+        Some(Err(_)) => html! { <p class="error">{ t.links_need_network }</p> },
+        Some(Ok(l)) => {
+            let date = props
+                .engine
+                .0
+                .borrow()
+                .repo
+                .doc(&props.engine.0.borrow().info.workshop_doc)
+                .and_then(|d| doc::read_workshop(d).ok())
+                .map(|w| w.date)
+                .unwrap_or_default();
+            html! {
+                <>
+                <div class="cards">
+                { for l.groups.iter().map(|g| {
+                    let email = fill(t.email_template, &[("date", &date), ("title", &l.title), ("group", &g.name), ("link", &g.link)]);
+                    html! {
+                        <div class="card link-card">
+                            <h3>{ g.name.clone() }</h3>
+                            <img class="qr" src={g.qr.clone()} alt={fill(t.qr_alt, &[("name", &g.name)])} width="240" height="240" />
+                            <label>{ t.group_link }<input readonly=true value={g.link.clone()} /></label>
+                            <div class="actions">
+                                { copy_button(t, g.link.clone()) }
+                                <button onclick={rotate(format!("group:{}", g.group_id))}>{ t.rotate }</button>
+                            </div>
+                            <details>
+                                <summary>{ t.email_heading }</summary>
+                                <textarea readonly=true rows="9" value={email.clone()} aria-label={t.email_heading} />
+                                { copy_button(t, email) }
+                            </details>
+                        </div>
+                    }
+                }) }
+                    <div class="card link-card">
+                        <h3>{ t.catch_up_link }</h3>
+                        <img class="qr" src={l.catch_up_qr.clone()} alt={fill(t.qr_alt, &[("name", t.catch_up_link)])} width="240" height="240" />
+                        <label>{ fill(t.open_until, &[("date", &l.access_until)]) }<input readonly=true value={l.catch_up.clone()} /></label>
+                        <div class="actions">
+                            { copy_button(t, l.catch_up.clone()) }
+                            <button onclick={rotate("catch_up".into())}>{ t.rotate }</button>
+                        </div>
+                    </div>
+                </div>
+                <section>
+                    <h3>{ t.facilitator_link }</h3>
+                    <div class="row">
+                        <input class="grow" readonly=true value={l.facilitator.clone()} aria-label={t.facilitator_link} />
+                        { copy_button(t, l.facilitator.clone()) }
+                        <button onclick={rotate("facilitator".into())}>{ t.rotate }</button>
+                    </div>
+                </section>
+                </>
+            }
+        }
+    };
+    html! {
+        <section>
+            <p>{ t.links_intro }</p>
+            if let Some(m) = *message { <p role="status">{ m }</p> }
+            { body }
+        </section>
+    }
+}

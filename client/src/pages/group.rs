@@ -1,0 +1,92 @@
+//! The group's page (`/g/…`): questions, cases, notes, "lift to plenary".
+
+use crate::i18n;
+use crate::widgets::{DeviceLabel, TextField, ViewProps, materials, status_of};
+use samtal_shared::doc::{self, TextRef};
+use yew::prelude::*;
+
+#[function_component(GroupView)]
+pub fn group_view(props: &ViewProps) -> Html {
+    let t = i18n::strings();
+    let (status, workshop) = status_of(&props.engine, t);
+    let e = props.engine.0.borrow();
+    let group_doc = e.info.own_group_doc();
+    let notes = group_doc
+        .and_then(|id| e.repo.doc(&id))
+        .and_then(|d| doc::read_group(d).ok());
+    drop(e);
+    let (Some(w), Some(doc), Some(notes)) = (workshop, group_doc, notes) else {
+        return html! { <main id="main">{ status }<p>{ t.loading }</p></main> };
+    };
+    let Some(group) = w.groups.iter().find(|g| g.doc_id == doc).cloned() else {
+        return html! { <main id="main">{ status }<p>{ t.loading }</p></main> };
+    };
+    let field = |r: TextRef, label: String, id: String, hint: bool| {
+        let Some(value) = notes.text(&r).map(str::to_owned) else {
+            // The server has not created this field yet (added while we were offline).
+            return html! {
+                <div class="field"><p class="label">{ label }</p><p class="muted">{ t.waiting_for_server }</p></div>
+            };
+        };
+        let lifted = notes.is_highlighted(&r);
+        let toggle = {
+            let engine = props.engine.clone();
+            let r = r.clone();
+            Callback::from(move |_| {
+                let _ = engine
+                    .0
+                    .borrow_mut()
+                    .change(doc, |d| doc::set_highlight(d, &r, !lifted));
+            })
+        };
+        html! {
+            <>
+            <TextField engine={props.engine.clone()} doc={doc} field={r} {label} {id} {value} {hint} />
+            <button class={classes!("lift", lifted.then_some("on"))} aria-pressed={lifted.to_string()} onclick={toggle}>
+                { if lifted { format!("★ {}", t.lifted) } else { format!("☆ {}", t.lift) } }
+            </button>
+            </>
+        }
+    };
+    html! {
+        <>
+        <header class="top">
+            <div>
+                <p class="eyebrow">{ format!("{} · {}", w.title, w.date) }</p>
+                <h1>{ format!("{}: {}", t.group, group.name) }</h1>
+            </div>
+            { status }
+        </header>
+        <main id="main">
+            <DeviceLabel />
+            { materials(t, &w) }
+            <section>
+                <h2>{ t.questions }</h2>
+                { for w.questions_for(&group.area).enumerate().map(|(i, q)| html! {
+                    <article class="question">
+                        <h3>{ format!("{}. {}", i + 1, q.text) }</h3>
+                        { field(TextRef::Answer { question_id: q.id.clone() }, t.your_answer.to_owned(), format!("a-{}", q.id), false) }
+                    </article>
+                }) }
+            </section>
+            if w.cases_for(&group.area).next().is_some() {
+                <section>
+                    <h2>{ t.cases }</h2>
+                    { for w.cases_for(&group.area).map(|c| html! {
+                        <article class="case">
+                            <h3>{ c.title.clone() }</h3>
+                            <p class="case-body">{ c.body.clone() }</p>
+                            { for w.reflection_fields.iter().map(|f| field(
+                                TextRef::Reflection { case_id: c.id.clone(), field_id: f.id.clone() },
+                                f.label.clone(),
+                                format!("r-{}-{}", c.id, f.id),
+                                true,
+                            )) }
+                        </article>
+                    }) }
+                </section>
+            }
+        </main>
+        </>
+    }
+}

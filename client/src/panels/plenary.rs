@@ -1,0 +1,180 @@
+//! The live plenary panel: every group's answers per question and case, the facilitator's
+//! summaries, follow-ups, exports.
+
+use crate::model::{News, compute};
+use crate::widgets::{Input, TextField, answer_cards, export_buttons};
+use crate::{EngineRef, i18n};
+use samtal_shared::doc::{self, FollowUp, PlenaryEdit, TextRef};
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct PanelProps {
+    pub engine: EngineRef,
+    pub tick: u64,
+    /// The facilitator edits summaries and follow-ups; catch-up only reads.
+    pub editable: bool,
+    #[prop_or_default]
+    pub on_present: Option<Callback<()>>,
+    /// What is new since the last visit (catch-up), marked in the cards.
+    #[prop_or_default]
+    pub news: Option<Rc<News>>,
+}
+
+#[function_component(PlenaryPanel)]
+pub fn plenary_panel(props: &PanelProps) -> Html {
+    let t = i18n::strings();
+    let e = props.engine.0.borrow();
+    let token = e.token().to_owned();
+    let Some((w, view)) = compute(&e) else {
+        return html! { <p>{ t.loading }</p> };
+    };
+    let plenary_doc = w.plenary_doc_id;
+    let summary_ready: Vec<bool> = view
+        .questions
+        .iter()
+        .map(|q| {
+            e.repo.doc(&plenary_doc).is_some_and(|d| {
+                doc::read_text(
+                    d,
+                    &TextRef::Summary {
+                        question_id: q.id.clone(),
+                    },
+                )
+                .is_some()
+            })
+        })
+        .collect();
+    drop(e);
+    let follow_edit = {
+        let engine = props.engine.clone();
+        move |edit: PlenaryEdit| {
+            let _ = engine
+                .0
+                .borrow_mut()
+                .change(plenary_doc, |d| doc::apply_plenary_edit(d, &edit));
+        }
+    };
+    html! {
+        <div class="plenary">
+            <div class="actions">
+                if let Some(cb) = &props.on_present {
+                    if !view.questions.is_empty() {
+                        <button class="primary" onclick={cb.reform(|_| ())}>{ t.present }</button>
+                    }
+                }
+            </div>
+            { export_buttons(t, &token) }
+            if view.questions.is_empty() { <p class="muted">{ t.no_questions_yet }</p> }
+            { for view.questions.iter().zip(summary_ready).enumerate().map(|(i, (q, ready))| html! {
+                <article class="question">
+                    <h3>{ format!("{}. {}", i + 1, q.text) }</h3>
+                    if props.editable {
+                        if ready {
+                            <TextField engine={props.engine.clone()} doc={plenary_doc}
+                                field={TextRef::Summary { question_id: q.id.clone() }}
+                                label={t.summary_label.to_owned()} id={format!("s-{}", q.id)}
+                                value={q.summary.clone()} hint={false} />
+                        } else {
+                            <p class="muted">{ t.waiting_for_server }</p>
+                        }
+                    } else {
+                        <h4>{ t.summary }</h4>
+                        if q.summary.trim().is_empty() { <p class="muted">{ t.no_summary_yet }</p> }
+                        else { <p class="summary notes">{ q.summary.clone() }</p> }
+                    }
+                    { answer_cards(t, &q.answers, &TextRef::Answer { question_id: q.id.clone() }, props.news.as_deref()) }
+                </article>
+            }) }
+            if !view.cases.is_empty() {
+                <h2>{ t.cases }</h2>
+                { for view.cases.iter().map(|c| html! {
+                    <article class="case">
+                        <h3>{ c.title.clone() }<span class="muted">{ format!(" · {}", c.area) }</span></h3>
+                        <p class="case-body">{ c.body.clone() }</p>
+                        { for c.fields.iter().map(|f| html! {
+                            <>
+                                <h4>{ f.label.clone() }</h4>
+                                { answer_cards(t, &f.answers, &TextRef::Reflection { case_id: c.id.clone(), field_id: f.field_id.clone() }, props.news.as_deref()) }
+                            </>
+                        }) }
+                    </article>
+                }) }
+            }
+            <h2>{ t.follow_up }</h2>
+            if props.editable {
+                <FollowUps items={view.follow_up.clone()} on_edit={Callback::from(follow_edit)} />
+            } else if view.follow_up.is_empty() {
+                <p class="muted">{ t.nothing_to_follow_up }</p>
+            } else {
+                <ul class="follow-up">
+                { for view.follow_up.iter().map(|f| html! {
+                    <li>
+                        <strong>{ f.text.clone() }</strong>
+                        { format!(" — {}: {}, {}: {}", t.fu_who, f.owner, t.fu_when, f.due) }
+                        if f.done { <span class="badge">{ t.fu_done }</span> }
+                    </li>
+                }) }
+                </ul>
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FollowUpProps {
+    items: Vec<FollowUp>,
+    on_edit: Callback<PlenaryEdit>,
+}
+
+#[function_component(FollowUps)]
+fn follow_ups(props: &FollowUpProps) -> Html {
+    let t = i18n::strings();
+    let row = |f: &FollowUp| {
+        let set = |apply: fn(&mut FollowUp, String)| {
+            let (f, cb) = (f.clone(), props.on_edit.clone());
+            Callback::from(move |v: String| {
+                let mut f = f.clone();
+                apply(&mut f, v);
+                cb.emit(PlenaryEdit::FollowUp(f));
+            })
+        };
+        let toggle = {
+            let (f, cb) = (f.clone(), props.on_edit.clone());
+            Callback::from(move |_| {
+                let mut f = f.clone();
+                f.done = !f.done;
+                cb.emit(PlenaryEdit::FollowUp(f));
+            })
+        };
+        let remove = {
+            let (id, cb) = (f.id.clone(), props.on_edit.clone());
+            Callback::from(move |_| cb.emit(PlenaryEdit::RemoveFollowUp { id: id.clone() }))
+        };
+        let id = &f.id;
+        html! {
+            <fieldset class="row" key={f.id.clone()}>
+                <legend class="sr-only">{ t.follow_up }</legend>
+                <Input class={classes!("grow")} id={format!("fu-{id}-text")} label={t.fu_what} value={f.text.clone()} onchange={set(|f, v| f.text = v)} />
+                <Input id={format!("fu-{id}-who")} label={t.fu_who} value={f.owner.clone()} onchange={set(|f, v| f.owner = v)} />
+                <Input id={format!("fu-{id}-when")} label={t.fu_when} value={f.due.clone()} onchange={set(|f, v| f.due = v)} />
+                <label class="check"><input type="checkbox" checked={f.done} onchange={toggle} />{ t.fu_done }</label>
+                <button class="link" onclick={remove}>{ t.remove }</button>
+            </fieldset>
+        }
+    };
+    let add = {
+        let cb = props.on_edit.clone();
+        Callback::from(move |_| {
+            cb.emit(PlenaryEdit::AddFollowUp {
+                id: format!("a-{}", crate::engine::random_id()),
+            })
+        })
+    };
+    html! {
+        <div class="follow-ups">
+            { for props.items.iter().map(row) }
+            <button onclick={add}>{ t.add_follow_up }</button>
+        </div>
+    }
+}
