@@ -133,18 +133,19 @@ async fn no_store(req: Request<axum::body::Body>, next: axum::middleware::Next) 
     resp
 }
 
-/// `/g/SECRET` → `/g/…`: tokens never reach the logs.
+/// `/g/SECRET` → `/g/…`: tokens never reach the logs. By shape, not by route: every segment that
+/// could be a token (or a mistyped one) goes, whatever route it is on.
 pub fn redact(path: &str) -> String {
-    let mut parts: Vec<&str> = path.split('/').collect();
-    let secret_after = [
-        "g", "f", "c", "session", "sync", "links", "status", "plenary", "export", "workshop",
-    ];
-    for i in 1..parts.len() {
-        if secret_after.contains(&parts[i - 1]) && !parts[i].is_empty() {
-            parts[i] = "…";
-        }
-    }
-    parts.join("/")
+    path.split('/')
+        .map(|seg| if is_route_word(seg) { seg } else { "…" })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A path segment that cannot be a token: empty, a route's own word (lowercase letters and
+/// `-`), or a file name (tokens are base64url, which has no `.`).
+fn is_route_word(seg: &str) -> bool {
+    seg.contains('.') || seg.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
 }
 
 /// Look a token up; refuse unknown, malformed and expired links.

@@ -5,7 +5,45 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const TRUNK_VERSION: &str = "0.21.14";
-const WASM_BINDGEN_VERSION: &str = "0.2.130";
+/// The wasm-bindgen-cli must be the very version of the `wasm-bindgen` crate the client links:
+/// read from `Cargo.lock` (the workspace pins it with `=`); Trunk.toml and the Dockerfile are
+/// checked against it (`pinned_tools_agree`).
+fn wasm_bindgen_version(root: &Path) -> Result<String> {
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).context("reading Cargo.lock")?;
+    locked_version(&lock, "wasm-bindgen").context("wasm-bindgen is not in Cargo.lock")
+}
+
+/// The version `Cargo.lock` resolves a package to (the first, if there are several).
+fn locked_version(lock: &str, name: &str) -> Option<String> {
+    lock.split("[[package]]")
+        .find(|p| p.lines().any(|l| l.trim() == format!("name = \"{name}\"")))?
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("version = \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .map(str::to_owned)
+}
+
+/// Where else the tool versions are written: every copy must say what xtask installs.
+fn pinned_tools_disagree(root: &Path) -> Result<Vec<String>> {
+    let wasm_bindgen = wasm_bindgen_version(root)?;
+    let mut wrong = Vec::new();
+    let trunk_toml = std::fs::read_to_string(root.join("Trunk.toml"))?;
+    if !trunk_toml.contains(&format!("wasm_bindgen = \"{wasm_bindgen}\"")) {
+        wrong.push(format!(
+            "Trunk.toml: wasm_bindgen must be \"{wasm_bindgen}\""
+        ));
+    }
+    let dockerfile = std::fs::read_to_string(root.join("Dockerfile"))?;
+    if !dockerfile.contains(&format!("wasm-bindgen-cli --version {wasm_bindgen}")) {
+        wrong.push(format!(
+            "Dockerfile: wasm-bindgen-cli must be {wasm_bindgen}"
+        ));
+    }
+    if !dockerfile.contains(&format!("trunk --version {TRUNK_VERSION}")) {
+        wrong.push(format!("Dockerfile: trunk must be {TRUNK_VERSION}"));
+    }
+    Ok(wrong)
+}
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 fn main() -> Result<()> {
@@ -89,15 +127,15 @@ fn ensure_tools() -> Result<()> {
         println!("installing trunk {TRUNK_VERSION} (about 5 minutes, once)");
         run(cargo().args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
     }
+    let wasm_bindgen = wasm_bindgen_version(Path::new("."))?;
+    let wrong = pinned_tools_disagree(Path::new("."))?;
+    if !wrong.is_empty() {
+        bail!("pinned tool versions disagree:\n{}", wrong.join("\n"));
+    }
     let wb = output_of("wasm-bindgen", &["--version"]).unwrap_or_default();
-    if !wb.contains(WASM_BINDGEN_VERSION) {
-        println!("installing wasm-bindgen-cli {WASM_BINDGEN_VERSION} (about 2 minutes, once)");
-        run(cargo().args([
-            "install",
-            "wasm-bindgen-cli",
-            "--version",
-            WASM_BINDGEN_VERSION,
-        ]))?;
+    if !wb.contains(&wasm_bindgen) {
+        println!("installing wasm-bindgen-cli {wasm_bindgen} (about 2 minutes, once)");
+        run(cargo().args(["install", "wasm-bindgen-cli", "--version", &wasm_bindgen]))?;
     }
     Ok(())
 }
@@ -411,35 +449,4 @@ fn test() -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::io::Read;
-
-    #[test]
-    fn precompressed_copies_decode_to_the_original() -> Result<()> {
-        let dir = std::env::temp_dir().join(format!("samtal-xtask-{}", std::process::id()));
-        std::fs::create_dir_all(&dir)?;
-        let wasm: Vec<u8> = (0..200_000u32)
-            .flat_map(|i| (i % 251).to_le_bytes())
-            .collect();
-        std::fs::write(dir.join("app.wasm"), &wasm)?;
-        std::fs::write(dir.join("notes.txt"), "not sent compressed")?;
-        let sizes = precompress(&dir)?;
-        assert_eq!(sizes.len(), 1, "only the app's kinds of files: {sizes:?}");
-        let [raw, gz, br] = sizes[0].1;
-        assert_eq!(raw, 800_000);
-        assert!(br < gz && gz < raw / 10, "{raw} {gz} {br}");
-        let mut unzipped = Vec::new();
-        flate2::read::GzDecoder::new(std::fs::File::open(dir.join("app.wasm.gz"))?)
-            .read_to_end(&mut unzipped)?;
-        let mut unbrotlied = Vec::new();
-        brotli::BrotliDecompress(
-            &mut std::fs::File::open(dir.join("app.wasm.br"))?,
-            &mut unbrotlied,
-        )?;
-        assert!(unzipped == wasm && unbrotlied == wasm);
-        assert!(!dir.join("notes.txt.br").exists());
-        std::fs::remove_dir_all(&dir)?;
-        Ok(())
-    }
-}
+mod tests;

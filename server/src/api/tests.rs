@@ -13,8 +13,19 @@ fn csp_allows_the_inline_loader_by_hash_only() {
 
 #[test]
 fn tokens_are_redacted() {
-    assert_eq!(redact("/g/abcdef"), "/g/…");
-    assert_eq!(redact("/api/sync/abc"), "/api/sync/…");
-    assert_eq!(redact("/api/session/abc"), "/api/session/…");
+    let token = "Zr4_kq-9XbLm2NpQwEaT0w";
+    assert_eq!(redact(&format!("/g/{token}")), "/g/…");
+    assert_eq!(redact(&format!("/api/sync/{token}")), "/api/sync/…");
+    assert_eq!(redact(&format!("/api/session/{token}")), "/api/session/…");
+    assert_eq!(
+        redact(&format!("/api/links/{token}/rotate")),
+        "/api/links/…/rotate"
+    );
+    // A mistyped or cut-off token, on a route nobody listed.
+    assert_eq!(redact("/api/newroute/Zr4_kq-9X"), "/api/newroute/…");
     assert_eq!(redact("/index.html"), "/index.html");
+    assert_eq!(
+        redact("/samtal-client-82dc53362a07dbe3_bg.wasm"),
+        "/samtal-client-82dc53362a07dbe3_bg.wasm"
+    );
 }

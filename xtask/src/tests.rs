@@ -1,0 +1,45 @@
+use super::*;
+use std::io::Read;
+
+#[test]
+fn precompressed_copies_decode_to_the_original() -> Result<()> {
+    let dir = std::env::temp_dir().join(format!("samtal-xtask-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let wasm: Vec<u8> = (0..200_000u32)
+        .flat_map(|i| (i % 251).to_le_bytes())
+        .collect();
+    std::fs::write(dir.join("app.wasm"), &wasm)?;
+    std::fs::write(dir.join("notes.txt"), "not sent compressed")?;
+    let sizes = precompress(&dir)?;
+    assert_eq!(sizes.len(), 1, "only the app's kinds of files: {sizes:?}");
+    let [raw, gz, br] = sizes[0].1;
+    assert_eq!(raw, 800_000);
+    assert!(br < gz && gz < raw / 10, "{raw} {gz} {br}");
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(dir.join("app.wasm.gz"))?)
+        .read_to_end(&mut unzipped)?;
+    let mut unbrotlied = Vec::new();
+    brotli::BrotliDecompress(
+        &mut std::fs::File::open(dir.join("app.wasm.br"))?,
+        &mut unbrotlied,
+    )?;
+    assert!(unzipped == wasm && unbrotlied == wasm);
+    assert!(!dir.join("notes.txt.br").exists());
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}
+#[test]
+fn pinned_tools_agree() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    assert_eq!(pinned_tools_disagree(&root).unwrap(), Vec::<String>::new());
+}
+
+#[test]
+fn locked_version_reads_the_lock_file() {
+    let lock = "[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n\n[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n";
+    assert_eq!(
+        locked_version(lock, "wasm-bindgen").as_deref(),
+        Some("0.2.130")
+    );
+    assert_eq!(locked_version(lock, "wasm"), None);
+}
