@@ -4,7 +4,6 @@
 pub mod cpus;
 
 use automerge::{AutoCommit, ReadDoc};
-use samtal_shared::DocumentId;
 use samtal_shared::doc::{self, TextRef, Workshop, WorkshopSpec};
 
 /// A workshop of `groups` groups (demo questions and cases), its documents built.
@@ -17,13 +16,7 @@ pub fn workshop(groups: usize) -> (Workshop, Vec<AutoCommit>, AutoCommit) {
             ..template.clone()
         })
         .collect();
-    let mut n = 0u32;
-    let built = doc::build_workshop(&spec, "bench", || {
-        n += 1;
-        let mut id = [0u8; 16];
-        id[..4].copy_from_slice(&n.to_le_bytes());
-        DocumentId::from_bytes(id)
-    });
+    let built = doc::build_workshop(&spec, "bench", samtal_shared::demo::counter_ids());
     match built {
         Ok(w) => {
             let workshop = doc::read_workshop(&w.workshop).ok();

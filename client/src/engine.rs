@@ -337,6 +337,7 @@ impl Engine {
             }
             Err(err) if err.to_string().contains(ERASED_REASON) => self.erased(),
             Err(err) => {
+                web_sys::console::warn_1(&format!("samtal: the server refused: {err}").into());
                 self.last_error = Some(err.to_string());
                 self.net = Net::Refused;
                 self.drop_socket();

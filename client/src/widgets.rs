@@ -27,7 +27,13 @@ fn status_line(t: &Strings, local: Local, net: Net, error: Option<&str>, corrupt
     let (text, class, detail) = match (local, net) {
         (Local::StorageFull, _) => (t.storage_full, "problem", None),
         (_, Net::Erased) => (t.erased, "problem", None),
-        (_, Net::Refused) => (t.server_problem, "problem", error),
+        // The server's reason is English (it is also in the browser console): shown to those
+        // who read English only, never in the middle of a Swedish page.
+        (_, Net::Refused) => (
+            t.server_problem,
+            "problem",
+            error.filter(|_| i18n::lang() == i18n::Lang::En),
+        ),
         (Local::Pending, _) => (t.saving, "busy", None),
         (_, Net::Synced) => (t.synced, "ok", None),
         (_, Net::Offline) => (t.offline, "offline", None),

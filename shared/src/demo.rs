@@ -1,6 +1,10 @@
 //! The demo workshop `cargo xtask serve` creates on first start. Invented cases, no real people.
 
-use crate::doc::{CaseSpec, GroupSpec, Material, QuestionSpec, WorkshopSpec};
+use crate::doc::{
+    CaseSpec, GroupSpec, Material, NewWorkshop, QuestionSpec, SchemaError, WorkshopSpec,
+    build_workshop,
+};
+use crate::ids::DocumentId;
 
 pub const DEMO_TITLE: &str = "Barnkonventionen i praktiken";
 
@@ -75,4 +79,38 @@ pub fn spec(date: &str) -> WorkshopSpec {
         ],
         access_days: None,
     }
+}
+
+/// The date of the fixture workshop.
+pub const FIXTURE_DATE: &str = "2026-11-24";
+
+/// Document ids 1, 2, 3, … (the counter in every byte, wrapping after 255): the same ids on
+/// every run.
+pub fn counter_ids() -> impl FnMut() -> DocumentId {
+    let mut n = 0u8;
+    move || {
+        n = n.wrapping_add(1);
+        DocumentId::from_bytes([n; 16])
+    }
+}
+
+/// The demo workshop dated [`FIXTURE_DATE`], every document built, with [`counter_ids`]: what
+/// the tests, the fuzz harnesses and the benchmarks start from.
+pub fn fixture(workshop_id: &str) -> Result<NewWorkshop, SchemaError> {
+    fixture_with_groups(workshop_id, 3)
+}
+
+/// [`fixture`] with `groups` groups: the demo's three, then more like the first ("Grupp 4", …).
+pub fn fixture_with_groups(workshop_id: &str, groups: usize) -> Result<NewWorkshop, SchemaError> {
+    let mut spec = spec(FIXTURE_DATE);
+    let template = spec.groups[0].clone();
+    while spec.groups.len() < groups {
+        let name = format!("Grupp {}", spec.groups.len() + 1);
+        spec.groups.push(GroupSpec {
+            name,
+            ..template.clone()
+        });
+    }
+    spec.groups.truncate(groups.max(1));
+    build_workshop(&spec, workshop_id, counter_ids())
 }

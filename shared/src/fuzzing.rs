@@ -54,11 +54,7 @@ struct Seed {
 fn seed() -> &'static Seed {
     static SEED: OnceLock<Seed> = OnceLock::new();
     SEED.get_or_init(|| {
-        let mut n = 0u8;
-        let built = doc::build_workshop(&demo::spec("2026-11-24"), "fuzz", || {
-            n = n.wrapping_add(1);
-            DocumentId::from_bytes([n; 16])
-        });
+        let built = demo::fixture("fuzz");
         // The demo spec is valid; should that ever change, fuzzing a bare doc still works.
         match built {
             Ok(mut w) => {

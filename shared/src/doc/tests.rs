@@ -2,17 +2,7 @@
 
 use super::*;
 use crate::demo;
-use crate::ids::DocumentId;
 use automerge::AutoCommit;
-
-/// Predictable document ids for tests.
-pub(crate) fn ids() -> impl FnMut() -> DocumentId {
-    let mut n = 0u8;
-    move || {
-        n += 1;
-        DocumentId::from_bytes([n; 16])
-    }
-}
 
 #[test]
 fn dates_round_trip() {
@@ -30,7 +20,7 @@ fn dates_round_trip() {
 #[test]
 fn built_workshop_reads_back() {
     let spec = demo::spec("2026-11-24");
-    let new = build_workshop(&spec, "w1", ids()).unwrap();
+    let new = build_workshop(&spec, "w1", demo::counter_ids()).unwrap();
     let w = read_workshop(&new.workshop).unwrap();
     assert_eq!(w.title, spec.title);
     assert_eq!(w.groups.len(), spec.groups.len());
@@ -51,7 +41,7 @@ fn built_workshop_reads_back() {
 #[test]
 fn edit_text_splices_into_the_existing_object() {
     let spec = demo::spec("2026-11-24");
-    let mut new = build_workshop(&spec, "w1", ids()).unwrap();
+    let mut new = build_workshop(&spec, "w1", demo::counter_ids()).unwrap();
     let doc = &mut new.groups[0].1;
     let r = TextRef::Answer {
         question_id: "q1".into(),
@@ -74,7 +64,7 @@ fn edit_text_splices_into_the_existing_object() {
 #[test]
 fn typing_on_a_stale_screen_neither_undoes_nor_doubles_remote_text() {
     let spec = demo::spec("2026-11-24");
-    let mut new = build_workshop(&spec, "w1", ids()).unwrap();
+    let mut new = build_workshop(&spec, "w1", demo::counter_ids()).unwrap();
     let r = TextRef::Answer {
         question_id: "q1".into(),
     };
@@ -116,7 +106,7 @@ fn typing_on_a_stale_screen_neither_undoes_nor_doubles_remote_text() {
 #[test]
 fn setup_edits_then_server_structure_make_new_fields_writable() {
     let spec = demo::spec("2026-11-24");
-    let mut new = build_workshop(&spec, "w1", ids()).unwrap();
+    let mut new = build_workshop(&spec, "w1", demo::counter_ids()).unwrap();
     let w = &mut new.workshop;
     apply_workshop_edit(w, &WorkshopEdit::AddQuestion { id: "q-x".into() }).unwrap();
     apply_workshop_edit(
@@ -181,7 +171,7 @@ fn typing_bursts_keep_history_small() {
     };
     let fresh = || {
         let spec = demo::spec("2026-11-24");
-        build_workshop(&spec, "w1", ids())
+        build_workshop(&spec, "w1", demo::counter_ids())
             .unwrap()
             .groups
             .remove(0)
@@ -269,7 +259,7 @@ fn typing_bursts_keep_history_small() {
 fn invalid_specs_are_refused() {
     let mut spec = demo::spec("2026-11-24");
     spec.groups.clear();
-    assert!(build_workshop(&spec, "w", ids()).is_err());
+    assert!(build_workshop(&spec, "w", demo::counter_ids()).is_err());
     let mut spec = demo::spec("2026-11-24");
     spec.date = "24/11/2026".into();
     assert!(spec.validate().is_err());

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::demo;
-use crate::doc::{WorkshopEdit, build_workshop, edit_text, read_text, tests::ids};
+use crate::doc::{WorkshopEdit, build_workshop, edit_text, read_text};
 use crate::stamp::{MAX_LABEL_CHARS, Stamp, clean_label, commit};
 use automerge::ActorId;
 
@@ -15,7 +15,7 @@ fn answer() -> TextRef {
 /// A group document with its structure, and a stamp helper.
 fn group_doc() -> AutoCommit {
     let spec = demo::spec("2026-11-24");
-    let mut new = build_workshop(&spec, "w1", ids()).unwrap();
+    let mut new = build_workshop(&spec, "w1", demo::counter_ids()).unwrap();
     new.groups.remove(0).1
 }
 
@@ -185,7 +185,7 @@ fn restore_is_a_new_change_and_keeps_history() {
 #[test]
 fn phases_are_marked_when_they_change() {
     let spec = demo::spec("2026-11-24");
-    let mut new = build_workshop(&spec, "w1", ids()).unwrap();
+    let mut new = build_workshop(&spec, "w1", demo::counter_ids()).unwrap();
     let w = &mut new.workshop;
     let at = |w: &mut AutoCommit, edit: WorkshopEdit, time: i64| {
         doc::apply_workshop_edit(w, &edit).unwrap();

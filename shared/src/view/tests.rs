@@ -2,15 +2,14 @@
 
 use super::*;
 use crate::demo;
-use crate::doc::tests::ids;
 use crate::doc::{
-    PlenaryEdit, apply_plenary_edit, build_workshop, edit_text, read_group, read_plenary,
-    read_workshop, set_highlight,
+    PlenaryEdit, apply_plenary_edit, edit_text, read_group, read_plenary, read_workshop,
+    set_highlight,
 };
 
 #[test]
 fn view_puts_each_groups_answer_under_its_question_highlights_first() {
-    let mut new = build_workshop(&demo::spec("2026-11-24"), "w1", ids()).unwrap();
+    let mut new = demo::fixture("w1").unwrap();
     let w = read_workshop(&new.workshop).unwrap();
     let q = w
         .questions
@@ -79,7 +78,7 @@ fn view_puts_each_groups_answer_under_its_question_highlights_first() {
 
 #[test]
 fn cases_list_only_groups_of_the_case_area() {
-    let mut new = build_workshop(&demo::spec("2026-11-24"), "w1", ids()).unwrap();
+    let mut new = demo::fixture("w1").unwrap();
     let w = read_workshop(&new.workshop).unwrap();
     let case = w.cases[0].clone();
     let field = w.reflection_fields[0].clone();

@@ -20,13 +20,7 @@ use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 fn group_doc() -> AutoCommit {
-    let mut n = 0u8;
-    let mut new = doc::build_workshop(&demo::spec("2026-11-24"), "w", || {
-        n += 1;
-        DocumentId::from_bytes([n; 16])
-    })
-    .unwrap();
-    new.groups.remove(0).1
+    demo::fixture("w").unwrap().groups.remove(0).1
 }
 
 /// Run the full protocol between a server (hub + connections) and clients in memory.
