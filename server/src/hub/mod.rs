@@ -1,16 +1,20 @@
 //! One actor task per open document. It owns the document and every peer's sync state,
-//! batches what arrives, persists new changes (one transaction, fsync'd) and only then sends
-//! sync messages — so no peer ever sees heads that are not on disk.
+//! batches what arrives, persists new changes (one transaction, fsync'd) and only then answers
+//! the writers — so no writer ever sees heads that are not on disk. What to send and store is
+//! decided by [`actor::DocActor`] (sans IO); the task here moves bytes and awaits storage.
+
+mod actor;
+#[cfg(test)]
+mod tests;
+
+use actor::{DocActor, Input, Out, Step};
 
 use crate::storage::{DocRecord, Storage};
 use automerge::AutoCommit;
 use samtal_shared::DocumentId;
 use samtal_shared::PeerId;
-use samtal_shared::doc::{self, Workshop};
-use samtal_shared::policy::WriteRules;
-use samtal_shared::roles::{Access, DocKind};
-use samtal_shared::stamp;
-use samtal_shared::sync::{DocHub, SyncError};
+use samtal_shared::doc::Workshop;
+use samtal_shared::roles::Access;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -26,8 +30,6 @@ pub const CONNECTION_QUEUE_BYTES: usize = 8 * 1024 * 1024;
 const DOC_QUEUE: usize = 1024;
 /// Most commands handled before one persist.
 const MAX_BATCH: usize = 512;
-/// Fold incremental chunks into one snapshot after this many.
-const COMPACT_AFTER: u64 = 64;
 
 /// What a document actor sends to a connection.
 #[derive(Debug)]
@@ -125,23 +127,38 @@ pub enum DocCmd {
     },
 }
 
-/// Queue sync messages for their connections; a connection whose queue is full is dropped
-/// from the document (it reconnects and catches up).
+/// Send what a batch produced, in order: refusals, failures, sync messages (a connection whose
+/// queue is full is dropped from the document: it reconnects and catches up), answers to
+/// server-side changes. Returns the workshop document's new content, if it changed.
 fn deliver(
     doc_id: DocumentId,
-    hub: &mut DocHub,
+    actor: &mut DocActor<oneshot::Sender<bool>>,
     conns: &mut HashMap<PeerId, ConnHandle>,
-    messages: Vec<(PeerId, Vec<u8>)>,
-) {
-    for (peer, data) in messages {
+    out: Out<oneshot::Sender<bool>>,
+) -> Option<Workshop> {
+    for (peer, reason) in out.refused {
+        if let Some(c) = conns.remove(&peer) {
+            c.send(Outbound::Refused { reason });
+        }
+    }
+    for (peer, reason) in out.failed {
+        if let Some(c) = conns.remove(&peer) {
+            c.send(Outbound::Fail { reason });
+        }
+    }
+    for (peer, data) in out.sync {
         let ok = conns
             .get(&peer)
             .is_some_and(|c| c.send(Outbound::Sync { doc: doc_id, data }));
         if !ok {
-            hub.detach(&peer);
+            actor.detach(&peer);
             conns.remove(&peer);
         }
     }
+    for (done, ok) in out.done {
+        let _ = done.send(ok);
+    }
+    out.workshop
 }
 
 /// A workshop document changed on disk (the reconciler mirrors it and creates structure).
@@ -351,7 +368,7 @@ impl Hub {
                 .map(|(doc, size)| (record, doc, size)),
             Err(e) => Err(e),
         };
-        let (record, doc, mut stored) = match loaded {
+        let (record, doc, stored) = match loaded {
             Ok(loaded) => loaded,
             Err(e) => {
                 tracing::error!(doc = %doc_id, error = %e, "could not load document");
@@ -367,18 +384,17 @@ impl Hub {
                 return;
             }
         };
-        // What the document is comes from the server's records: its content is the writers'.
-        let is_workshop = record.kind == DocKind::Workshop;
-        let rules = WriteRules::for_kind(&record.kind);
-        let mut hub = DocHub::new(doc);
+        let mut actor = DocActor::new(
+            doc_id,
+            doc,
+            stored,
+            &record.kind,
+            record.workshop_id.clone(),
+            self.max_doc_bytes,
+        );
         let mut conns: HashMap<PeerId, ConnHandle> = HashMap::new();
-        let mut persisted = hub.heads();
         let mut batch = Vec::with_capacity(MAX_BATCH);
-        let mut closing: Option<String> = None;
-        loop {
-            if closing.is_some() {
-                break;
-            }
+        let unreadable = loop {
             let received = if conns.is_empty() {
                 // Nobody has the document open: after a quiet while, free its memory. It is all
                 // on disk; the next command starts a fresh actor that loads it again.
@@ -399,225 +415,129 @@ impl Hub {
                 rx.recv_many(&mut batch, MAX_BATCH).await
             };
             if received == 0 {
-                break;
+                break false;
             }
-            let mut writers: Vec<PeerId> = Vec::new();
-            let mut merges: Vec<(Vec<u8>, bool)> = Vec::new();
-            let mut panicked = false;
-            let mut applied: Vec<oneshot::Sender<bool>> = Vec::new();
-            for cmd in batch.drain(..) {
-                match cmd {
-                    DocCmd::Apply { change, done } => {
-                        if change(hub.doc_mut()) {
-                            // The server's own changes (structure) carry the time, no label.
-                            let stamp = stamp::Stamp {
-                                device: None,
-                                time: i64::try_from(crate::clock::now_secs()).unwrap_or(0),
-                            };
-                            stamp::commit(hub.doc_mut(), &stamp);
-                        }
-                        applied.push(done);
+            let now = i64::try_from(crate::clock::now_secs()).unwrap_or(0);
+            let inputs: Vec<Input<oneshot::Sender<bool>>> = batch
+                .drain(..)
+                .map(|cmd| match cmd {
+                    DocCmd::Attach { peer, access, conn } => {
+                        conns.insert(peer.clone(), conn);
+                        Input::Attach { peer, access }
                     }
-                    DocCmd::Read(f) => f(hub.doc()),
-                    DocCmd::Merge { bytes, whole } => merges.push((bytes, whole)),
-                    DocCmd::Close { reason } => {
-                        closing = Some(reason);
-                        break;
+                    DocCmd::Detach { peer } => {
+                        conns.remove(&peer);
+                        Input::Detach { peer }
                     }
+                    DocCmd::Receive { peer, data } => Input::Receive { peer, data },
+                    DocCmd::Apply { change, done } => Input::Apply {
+                        change,
+                        time: now,
+                        done,
+                    },
+                    DocCmd::Read(f) => Input::Read(f),
+                    DocCmd::Close { reason } => Input::Close { reason },
                     DocCmd::CloseWorkshop {
                         workshop_id,
                         reason,
-                    } => {
-                        if *workshop_id == *record.workshop_id {
-                            self.forget(&doc_id);
-                            closing = Some(reason.to_string());
-                            break;
-                        }
-                    }
-                    DocCmd::Attach { peer, access, conn } => {
-                        hub.attach_with_rules(peer.clone(), access, rules);
-                        conns.insert(peer, conn);
-                    }
-                    DocCmd::Detach { peer } => {
-                        hub.detach(&peer);
-                        conns.remove(&peer);
-                    }
-                    DocCmd::Receive { peer, data } => match hub.receive(&peer, &data) {
-                        Ok(true) => writers.push(peer),
-                        Ok(false) => {}
-                        Err(e) => {
-                            if e == SyncError::Crashed {
-                                panicked = true;
-                            }
-                            tracing::info!(doc = %doc_id, error = %e, "sync message refused");
-                            if let Some(c) = conns.remove(&peer) {
-                                c.send(Outbound::Refused {
-                                    reason: e.to_string(),
-                                });
-                            }
-                            hub.detach(&peer);
-                        }
+                    } => Input::CloseWorkshop {
+                        workshop_id: workshop_id.to_string(),
+                        reason: reason.to_string(),
                     },
+                    DocCmd::Merge { bytes, whole } => Input::Merge { bytes, whole },
+                })
+                .collect();
+            let out = match actor.take(inputs) {
+                Step::Done(out) => out,
+                Step::Stop {
+                    out,
+                    reason,
+                    forget,
+                } => {
+                    deliver(doc_id, &mut actor, &mut conns, out);
+                    if forget {
+                        self.forget(&doc_id);
+                    }
+                    for c in conns.values() {
+                        c.send(Outbound::Fail {
+                            reason: reason.clone(),
+                        });
+                    }
+                    return;
                 }
-            }
-            if closing.is_some() {
-                break;
-            }
-            let heads = hub.heads();
-            if panicked || heads != persisted {
-                // After a panic the in-memory document may be half-changed: never save it; go
-                // back to what is on disk, as after a failed write.
-                let outcome = if panicked {
-                    Err("a sync message could not be processed".to_owned())
-                } else {
-                    let chunk = hub.save_after(&persisted);
-                    match self.fits(stored, &chunk) {
-                        Err(reason) => Err(reason),
-                        Ok(()) => {
-                            // The other peers get the batch now, before the fsync: a copy on
-                            // their side only adds redundancy (a batch the server refuses,
-                            // like one over the size limit, never gets this far). Its writers
-                            // are answered once it is on disk, so "synced" on a writer's
-                            // screen still means "on the server's disk".
-                            let messages = hub.outgoing_except(&writers);
-                            deliver(doc_id, &mut hub, &mut conns, messages);
-                            self.persist(doc_id, chunk, &mut hub, &mut stored).await
-                        }
-                    }
-                };
-                match outcome {
-                    Ok(()) => {
-                        persisted = heads;
-                        if is_workshop {
-                            match doc::read_workshop(hub.doc()) {
-                                Ok(workshop) => {
-                                    let _ = self.workshop_changes.send(WorkshopChanged {
-                                        workshop_id: record.workshop_id.clone(),
-                                        workshop,
-                                    });
-                                }
-                                Err(e) => {
-                                    tracing::warn!(doc = %doc_id, error = %e, "workshop document unreadable");
-                                }
+                Step::Persist { out, chunk } => {
+                    deliver(doc_id, &mut actor, &mut conns, out);
+                    match actor.persisted(self.append(doc_id, chunk).await) {
+                        Ok(mut out) => {
+                            if let Some(snapshot) = out.compact.take() {
+                                actor.compacted(self.compact(doc_id, snapshot).await);
                             }
+                            out
                         }
-                        for done in applied.drain(..) {
-                            let _ = done.send(true);
-                        }
-                    }
-                    Err(reason) => {
-                        // Nothing of this batch was acknowledged: go back to what is on disk
-                        // and tell the writers; their clients keep the edits and retry.
-                        tracing::error!(doc = %doc_id, error = %reason, "changes not saved");
-                        match self.load(doc_id).await {
-                            Ok((doc, size)) => {
-                                hub.replace_doc(doc);
-                                stored = size;
-                            }
-                            Err(e) => {
-                                tracing::error!(doc = %doc_id, error = %e, "reload failed");
-                                for c in conns.values() {
-                                    c.send(Outbound::Fail {
-                                        reason: "the server could not save; reconnect".into(),
-                                    });
-                                }
-                                break;
-                            }
-                        }
-                        for w in writers.drain(..) {
-                            hub.detach(&w);
-                            if let Some(c) = conns.remove(&w) {
-                                c.send(Outbound::Fail {
-                                    reason: format!("your changes were not saved: {reason}"),
-                                });
-                            }
-                        }
-                        persisted = hub.heads();
-                        for done in applied.drain(..) {
-                            let _ = done.send(false);
-                        }
+                        Err(reason) => match self.reload(doc_id, &mut actor, &reason).await {
+                            Some(out) => out,
+                            None => break true,
+                        },
                     }
                 }
-            }
-            for done in applied.drain(..) {
-                let _ = done.send(true);
-            }
-            // Other instances' changes, merged after this batch is on disk: they are in
-            // storage already, so they count as persisted (never written again from here).
-            if !merges.is_empty() {
-                for (bytes, whole) in merges.drain(..) {
-                    match samtal_shared::guard::load_incremental(hub.doc_mut(), &bytes) {
-                        Ok(_) => {
-                            let len = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
-                            stored = if whole {
-                                len
-                            } else {
-                                stored.saturating_add(len)
-                            };
-                        }
-                        Err(e) => {
-                            tracing::warn!(doc = %doc_id, error = %e, "another instance's change unreadable");
-                        }
+                Step::Reload { out, reason } => {
+                    deliver(doc_id, &mut actor, &mut conns, out);
+                    match self.reload(doc_id, &mut actor, &reason).await {
+                        Some(out) => out,
+                        None => break true,
                     }
                 }
-                persisted = hub.heads();
-            }
-            let messages = hub.outgoing();
-            deliver(doc_id, &mut hub, &mut conns, messages);
-        }
-        if let Some(reason) = closing {
-            for c in conns.values() {
-                c.send(Outbound::Fail {
-                    reason: reason.clone(),
+            };
+            if let Some(workshop) = deliver(doc_id, &mut actor, &mut conns, out) {
+                let _ = self.workshop_changes.send(WorkshopChanged {
+                    workshop_id: record.workshop_id.clone(),
+                    workshop,
                 });
             }
-        } else {
-            self.forget(&doc_id);
+        };
+        if unreadable {
+            // Not even what is on disk could be read back: the peers reconnect to a fresh actor.
+            for c in conns.values() {
+                c.send(Outbound::Fail {
+                    reason: "the server could not save; reconnect".into(),
+                });
+            }
         }
+        self.forget(&doc_id);
     }
 
-    /// Refuse a chunk that would take the document past the size limit.
-    fn fits(&self, stored: u64, chunk: &[u8]) -> Result<(), String> {
-        let max = self.max_doc_bytes;
-        let len = u64::try_from(chunk.len()).unwrap_or(u64::MAX);
-        if stored.saturating_add(len) > max {
-            return Err(format!(
-                "the document would be larger than the server's limit of {max} bytes"
-            ));
-        }
-        Ok(())
-    }
-
-    /// Write one chunk (fsync'd on return) and compact when there are many.
-    async fn persist(
+    /// Nothing of a batch was kept: back to what is on disk (`None`: not even that could be
+    /// read; the actor stops).
+    async fn reload(
         &self,
         doc_id: DocumentId,
-        chunk: Vec<u8>,
-        hub: &mut DocHub,
-        stored: &mut u64,
-    ) -> Result<(), String> {
+        actor: &mut DocActor<oneshot::Sender<bool>>,
+        reason: &str,
+    ) -> Option<Out<oneshot::Sender<bool>>> {
+        let loaded = self.load(doc_id).await;
+        actor.reloaded(reason, loaded)
+    }
+
+    /// Append one chunk (fsync'd on return): the document's chunk count and bytes afterwards.
+    async fn append(&self, doc_id: DocumentId, chunk: Vec<u8>) -> Result<(u64, u64), String> {
         let storage = Arc::clone(&self.storage);
-        let (chunks, total) = tokio::task::spawn_blocking(move || {
+        tokio::task::spawn_blocking(move || {
             storage
                 .append_chunk(&doc_id, &chunk)
                 .map_err(|e| e.to_string())
         })
         .await
-        .map_err(|e| e.to_string())??;
-        *stored = total;
-        if chunks > COMPACT_AFTER {
-            let snapshot = hub.doc_mut().save();
-            let size = u64::try_from(snapshot.len()).unwrap_or(u64::MAX);
-            let storage = Arc::clone(&self.storage);
-            let res = tokio::task::spawn_blocking(move || storage.compact(&doc_id, &snapshot))
-                .await
-                .map_err(|e| e.to_string())?;
-            match res {
-                Ok(()) => *stored = size,
-                // The incremental chunks are still there: nothing lost, compaction retried later.
-                Err(e) => tracing::warn!(doc = %doc_id, error = %e, "compaction failed"),
-            }
-        }
-        Ok(())
+        .map_err(|e| e.to_string())?
+    }
+
+    /// Replace the document's chunks with one snapshot: its size.
+    async fn compact(&self, doc_id: DocumentId, snapshot: Vec<u8>) -> Result<u64, String> {
+        let size = u64::try_from(snapshot.len()).unwrap_or(u64::MAX);
+        let storage = Arc::clone(&self.storage);
+        tokio::task::spawn_blocking(move || storage.compact(&doc_id, &snapshot))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())?;
+        Ok(size)
     }
 }
