@@ -15,15 +15,18 @@ use samtal_shared::roles::{Access, DocKind};
 use samtal_shared::stamp::{self, Stamp};
 use samtal_shared::sync::{DocHub, SyncError};
 use samtal_shared::{DocumentId, PeerId};
+use std::sync::Arc;
 
 /// Fold incremental chunks into one snapshot after this many.
 pub const COMPACT_AFTER: u64 = 64;
 
-/// One command for a document, with `A` what the caller of a server-side change waits on.
-pub enum Input<A> {
+/// One command for a document: `A` is what the caller of a server-side change waits on, `C`
+/// the connection a peer's messages go to (the IO side keeps it; the actor only names peers).
+pub enum Input<A, C> {
     Attach {
         peer: PeerId,
         access: Access,
+        conn: C,
     },
     Receive {
         peer: PeerId,
@@ -48,8 +51,8 @@ pub enum Input<A> {
     },
     /// A workshop was erased (on another instance): if this document is one of it, stop.
     CloseWorkshop {
-        workshop_id: String,
-        reason: String,
+        workshop_id: Arc<str>,
+        reason: Arc<str>,
     },
     /// Another instance committed these bytes (`whole`: the whole stored document). They are
     /// durable already: merged after the batch, never written again from here.
@@ -163,7 +166,7 @@ impl<A> DocActor<A> {
     }
 
     /// Take one batch of commands.
-    pub fn take(&mut self, batch: impl IntoIterator<Item = Input<A>>) -> Step<A> {
+    pub fn take<C>(&mut self, batch: impl IntoIterator<Item = Input<A, C>>) -> Step<A> {
         debug_assert!(
             self.pending.is_none(),
             "take before the last batch was finished"
@@ -194,16 +197,16 @@ impl<A> DocActor<A> {
                     workshop_id,
                     reason,
                 } => {
-                    if workshop_id == self.workshop_id {
+                    if *workshop_id == *self.workshop_id {
                         return Step::Stop {
                             out,
-                            reason,
+                            reason: reason.to_string(),
                             forget: true,
                         };
                     }
                 }
-                Input::Attach { peer, access } => {
-                    self.hub.attach_with_rules(peer, access, self.rules)
+                Input::Attach { peer, access, .. } => {
+                    self.hub.attach_with_rules(peer, access, self.rules);
                 }
                 Input::Detach { peer } => self.hub.detach(&peer),
                 Input::Receive { peer, data } => match self.hub.receive(&peer, &data) {

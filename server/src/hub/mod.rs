@@ -14,7 +14,6 @@ use automerge::AutoCommit;
 use samtal_shared::DocumentId;
 use samtal_shared::PeerId;
 use samtal_shared::doc::Workshop;
-use samtal_shared::roles::Access;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -88,44 +87,9 @@ impl ConnHandle {
     }
 }
 
-pub enum DocCmd {
-    Attach {
-        peer: PeerId,
-        access: Access,
-        conn: ConnHandle,
-    },
-    Receive {
-        peer: PeerId,
-        data: Vec<u8>,
-    },
-    Detach {
-        peer: PeerId,
-    },
-    /// A change made by the server itself (structure for new questions, groups…). `done`
-    /// gets whether it was persisted (true also when nothing needed to change).
-    Apply {
-        change: Box<dyn FnOnce(&mut AutoCommit) -> bool + Send>,
-        done: oneshot::Sender<bool>,
-    },
-    /// Read the document (the closure sends its result on its own channel).
-    Read(Box<dyn FnOnce(&AutoCommit) + Send>),
-    /// The document was erased: tell every peer and stop.
-    Close {
-        reason: String,
-    },
-    /// A workshop was erased (on another instance): if this document is one of its, tell
-    /// every peer and stop.
-    CloseWorkshop {
-        workshop_id: Arc<str>,
-        reason: Arc<str>,
-    },
-    /// Another server instance committed these chunks (or, `whole`, this is the whole stored
-    /// document): merge them and pass them on. They are durable already.
-    Merge {
-        bytes: Vec<u8>,
-        whole: bool,
-    },
-}
+/// What a document's actor is sent: an [`Input`] whose server-side changes are answered on a
+/// oneshot channel and whose peers' messages go to a [`ConnHandle`].
+pub type DocCmd = Input<oneshot::Sender<bool>, ConnHandle>;
 
 /// Send what a batch produced, in order: refusals, failures, sync messages (a connection whose
 /// queue is full is dropped from the document: it reconnects and catches up), answers to
@@ -226,6 +190,7 @@ impl Hub {
         let (done, rx) = oneshot::channel();
         let cmd = DocCmd::Apply {
             change: Box::new(change),
+            time: i64::try_from(crate::clock::now_secs()).unwrap_or(0),
             done,
         };
         self.handle(doc).send(cmd).await.map_err(|_| Unavailable)?;
@@ -417,37 +382,18 @@ impl Hub {
             if received == 0 {
                 break false;
             }
-            let now = i64::try_from(crate::clock::now_secs()).unwrap_or(0);
-            let inputs: Vec<Input<oneshot::Sender<bool>>> = batch
-                .drain(..)
-                .map(|cmd| match cmd {
-                    DocCmd::Attach { peer, access, conn } => {
-                        conns.insert(peer.clone(), conn);
-                        Input::Attach { peer, access }
+            for cmd in &batch {
+                match cmd {
+                    DocCmd::Attach { peer, conn, .. } => {
+                        conns.insert(peer.clone(), conn.clone());
                     }
                     DocCmd::Detach { peer } => {
-                        conns.remove(&peer);
-                        Input::Detach { peer }
+                        conns.remove(peer);
                     }
-                    DocCmd::Receive { peer, data } => Input::Receive { peer, data },
-                    DocCmd::Apply { change, done } => Input::Apply {
-                        change,
-                        time: now,
-                        done,
-                    },
-                    DocCmd::Read(f) => Input::Read(f),
-                    DocCmd::Close { reason } => Input::Close { reason },
-                    DocCmd::CloseWorkshop {
-                        workshop_id,
-                        reason,
-                    } => Input::CloseWorkshop {
-                        workshop_id: workshop_id.to_string(),
-                        reason: reason.to_string(),
-                    },
-                    DocCmd::Merge { bytes, whole } => Input::Merge { bytes, whole },
-                })
-                .collect();
-            let out = match actor.take(inputs) {
+                    _ => {}
+                }
+            }
+            let out = match actor.take(batch.drain(..)) {
                 Step::Done(out) => out,
                 Step::Stop {
                     out,

@@ -35,7 +35,7 @@ impl Client {
         }
     }
 
-    fn messages(&mut self) -> Vec<Input<u32>> {
+    fn messages(&mut self) -> Vec<Input<u32, ()>> {
         self.hub
             .outgoing()
             .into_iter()
@@ -82,7 +82,11 @@ fn start(max_bytes: u64) -> (DocActor<u32>, Vec<u8>) {
 }
 
 /// Run a batch to its end with a disk that always succeeds; the messages go to the clients.
-fn run(actor: &mut DocActor<u32>, clients: &mut [&mut Client], batch: Vec<Input<u32>>) -> Out<u32> {
+fn run(
+    actor: &mut DocActor<u32>,
+    clients: &mut [&mut Client],
+    batch: Vec<Input<u32, ()>>,
+) -> Out<u32> {
     let out = match actor.take(batch) {
         Step::Done(out) => out,
         Step::Persist { out, chunk } => {
@@ -121,10 +125,12 @@ fn attached() -> (DocActor<u32>, Vec<u8>, Client, Client) {
         Input::Attach {
             peer: a.conn.clone(),
             access: Access::Write,
+            conn: (),
         },
         Input::Attach {
             peer: b.conn.clone(),
             access: Access::Write,
+            conn: (),
         },
     ];
     run(&mut actor, &mut [&mut a, &mut b], attach);
@@ -198,7 +204,7 @@ fn server_changes_are_answered_after_the_write() {
         d.splice_text(&obj, 0, 0, "Från servern. ").unwrap();
         true
     };
-    let apply = |done| Input::Apply {
+    let apply = |done| Input::<u32, ()>::Apply {
         change: Box::new(change),
         time: 1_000,
         done,
@@ -245,6 +251,7 @@ fn a_document_past_its_limit_goes_back_to_what_is_on_disk() {
     let attach = vec![Input::Attach {
         peer: a.conn.clone(),
         access: Access::Write,
+        conn: (),
     }];
     run(&mut actor, &mut [&mut a], attach);
     for _ in 0..5 {
