@@ -1,0 +1,199 @@
+//! HTTP routes: the router and its middleware (security headers, no-store, token-redacting
+//! logs), and the handlers grouped by resource: [`workshop`], [`sync`], [`links`], [`plenary`].
+
+mod links;
+mod plenary;
+mod sync;
+mod workshop;
+
+use crate::auth;
+use crate::clock::today;
+use crate::error::AppError;
+use crate::storage::Capability;
+use crate::{AppState, blocking};
+use axum::Router;
+use axum::http::{HeaderValue, Request, header};
+use axum::response::Response;
+use axum::routing::{delete, get, post};
+use links::{links, rotate, status};
+use plenary::{export, plenary};
+use samtal_shared::roles::Access;
+use samtal_shared::roles::DocKind;
+use samtal_shared::session::SessionInfo;
+use std::sync::Arc;
+use sync::sync;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
+use tower_http::trace::TraceLayer;
+use workshop::{create_workshop, erase, session};
+
+/// The app shell's Content-Security-Policy. Trunk's loader is an inline module script, so it is
+/// allowed by its hash (computed from the built `index.html`), never by `'unsafe-inline'`.
+pub fn content_security_policy(index_html: Option<&str>) -> String {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let mut hashes = String::new();
+    let mut rest = index_html.unwrap_or_default();
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let (Some(open_end), Some(close)) = (after.find('>'), after.find("</script>")) else {
+            break;
+        };
+        let body = &after[open_end + 1..close];
+        if !body.trim().is_empty() && !after[..open_end].contains(" src=") {
+            let digest = Sha256::digest(body.as_bytes());
+            hashes.push_str(&format!(
+                " 'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            ));
+        }
+        rest = &after[close + "</script>".len()..];
+    }
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+pub fn router(state: Arc<AppState>) -> Router {
+    let dir = state.settings.static_dir.clone();
+    let csp = content_security_policy(
+        std::fs::read_to_string(dir.join("index.html"))
+            .ok()
+            .as_deref(),
+    );
+    let csp = HeaderValue::from_str(&csp)
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
+    // `cargo xtask build-client` writes brotli and gzip copies next to the built files; a
+    // browser gets the smallest one it accepts (the wasm: about a third of its size).
+    let index = ServeFile::new(dir.join("index.html"))
+        .precompressed_br()
+        .precompressed_gzip();
+    let statics = SetResponseHeader::appending(
+        ServeDir::new(&dir)
+            .precompressed_br()
+            .precompressed_gzip()
+            .fallback(index),
+        header::VARY,
+        HeaderValue::from_static("accept-encoding"),
+    );
+    Router::new()
+        .route("/api/workshops", post(create_workshop))
+        .route("/api/session/{token}", get(session))
+        .route("/api/sync/{token}", get(sync))
+        .route("/api/links/{token}", get(links))
+        .route("/api/links/{token}/rotate", post(rotate))
+        .route("/api/status/{token}", get(status))
+        .route("/api/plenary/{token}", get(plenary))
+        .route("/api/export/{token}/{file}", get(export))
+        .route("/api/workshop/{token}", delete(erase))
+        .route("/healthz", get(|| async { "ok" }))
+        .fallback_service(statics)
+        .layer(axum::middleware::from_fn(no_store))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                // Paths carry capability tokens: log only the route's first segments.
+                tracing::info_span!("http", method = %req.method(), path = %redact(req.uri().path()))
+            }),
+        )
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        // Responses with their own policy (the HTML export) keep it.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            csp,
+        ))
+        .with_state(state)
+}
+
+/// `Cache-Control: no-store` on everything a link opens: the API's answers and the pages whose
+/// address holds a token (no shared or disk cache keeps a workshop's notes or links).
+async fn no_store(req: Request<axum::body::Body>, next: axum::middleware::Next) -> Response {
+    let path = req.uri().path();
+    let secret = ["/api/", "/f/", "/g/", "/c/"]
+        .iter()
+        .any(|p| path.starts_with(p));
+    let mut resp = next.run(req).await;
+    if secret {
+        resp.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    resp
+}
+
+/// `/g/SECRET` → `/g/…`: tokens never reach the logs. By shape, not by route: every segment that
+/// could be a token (or a mistyped one) goes, whatever route it is on.
+pub fn redact(path: &str) -> String {
+    path.split('/')
+        .map(|seg| if is_route_word(seg) { seg } else { "…" })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A path segment that cannot be a token: empty, a route's own word (lowercase letters and
+/// `-`), or a file name (tokens are base64url, which has no `.`).
+fn is_route_word(seg: &str) -> bool {
+    seg.contains('.') || seg.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+}
+
+/// Look a token up; refuse unknown, malformed and expired links.
+pub async fn resolve(state: &Arc<AppState>, token: &str) -> Result<Capability, AppError> {
+    if !auth::looks_like_token(token) {
+        return Err(AppError::InvalidLink);
+    }
+    let hash = auth::hash_token(token);
+    let cap = blocking(state, move |s| s.capability(&hash))
+        .await?
+        .ok_or(AppError::InvalidLink)?;
+    if let Some(until) = &cap.expires_at
+        && today().as_str() > until.as_str()
+    {
+        return Err(AppError::Expired(until.clone()));
+    }
+    Ok(cap)
+}
+
+/// Refuse a capability whose role is not one of `allowed`.
+fn require(cap: &Capability, allowed: &[&str]) -> Result<(), AppError> {
+    if allowed.contains(&cap.role.name()) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The documents a capability may read.
+pub async fn session_info(state: &Arc<AppState>, cap: Capability) -> Result<SessionInfo, AppError> {
+    let workshop_id = cap.workshop_id.clone();
+    let docs = blocking(state, move |s| s.workshop_docs(&workshop_id)).await?;
+    let workshop_doc = docs
+        .iter()
+        .find(|d| d.kind == DocKind::Workshop)
+        .map(|d| d.doc_id)
+        .ok_or_else(|| AppError::Internal("workshop without workshop document".into()))?;
+    Ok(SessionInfo {
+        workshop_id: cap.workshop_id,
+        workshop_doc,
+        docs: docs
+            .into_iter()
+            .filter(|d| cap.role.access(&d.kind) >= Access::Read)
+            .map(|d| (d.doc_id, d.kind))
+            .collect(),
+        expires_at: cap.expires_at,
+        role: cap.role,
+    })
+}
+
+#[cfg(test)]
+mod tests;

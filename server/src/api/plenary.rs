@@ -1,0 +1,125 @@
+//! The plenary view as JSON and its exports (facilitator, catch-up).
+
+use super::*;
+use crate::error::AppError;
+use crate::workshops::{self};
+use crate::{AppState, blocking};
+use axum::Json;
+use axum::extract::Query;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use samtal_shared::doc::{self};
+use samtal_shared::export::{self, Lang};
+use samtal_shared::roles::DocKind;
+use samtal_shared::view::{self, PlenaryView};
+use serde::Deserialize;
+use std::sync::Arc;
+
+/// Merge the workshop's documents into the plenary view (the same function the client uses).
+pub(super) async fn plenary_view(
+    state: &Arc<AppState>,
+    workshop_id: &str,
+) -> Result<PlenaryView, AppError> {
+    // One lookup of the workshop's documents serves the workshop, groups and plenary.
+    let id = workshop_id.to_owned();
+    let docs = blocking(state, move |s| s.workshop_docs(&id)).await?;
+    let workshop_doc = docs
+        .iter()
+        .find(|d| d.kind == DocKind::Workshop)
+        .map(|d| d.doc_id)
+        .ok_or(AppError::InvalidLink)?;
+    let w = workshops::read_workshop_doc(state, workshop_doc).await?;
+    let mut groups = Vec::new();
+    let mut notes = doc::PlenaryNotes::default();
+    for d in docs {
+        match d.kind {
+            DocKind::Group { .. } => {
+                if let Ok(Ok(g)) = state
+                    .hub
+                    .read(d.doc_id, |doc| {
+                        doc::read_group(doc).map_err(|e| e.to_string())
+                    })
+                    .await
+                {
+                    groups.push(g);
+                }
+            }
+            DocKind::Plenary if d.doc_id == w.plenary_doc_id => {
+                if let Ok(Ok(p)) = state
+                    .hub
+                    .read(d.doc_id, |doc| {
+                        doc::read_plenary(doc).map_err(|e| e.to_string())
+                    })
+                    .await
+                {
+                    notes = p;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(view::plenary_view(&w, &groups, &notes))
+}
+
+pub(super) async fn plenary(
+    State(state): State<Arc<AppState>>,
+    Path(token): Path<String>,
+) -> Result<Json<PlenaryView>, AppError> {
+    let cap = resolve(&state, &token).await?;
+    require(&cap, &["facilitator", "catch_up"])?;
+    Ok(Json(plenary_view(&state, &cap.workshop_id).await?))
+}
+
+#[derive(Deserialize)]
+pub(super) struct ExportQuery {
+    lang: Option<String>,
+}
+
+pub(super) async fn export(
+    State(state): State<Arc<AppState>>,
+    Path((token, file)): Path<(String, String)>,
+    Query(q): Query<ExportQuery>,
+) -> Result<Response, AppError> {
+    let cap = resolve(&state, &token).await?;
+    require(&cap, &["facilitator", "catch_up"])?;
+    let lang = Lang::parse(q.lang.as_deref());
+    let view = plenary_view(&state, &cap.workshop_id).await?;
+    // The date is the workshop's (validated where it enters; older documents may hold
+    // anything): only digits and dashes reach the header.
+    let date: String = view
+        .date
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '-')
+        .take(10)
+        .collect();
+    let name = format!("samtal-{date}");
+    let response = match file.as_str() {
+        "plenary.md" => (
+            [
+                (header::CONTENT_TYPE, "text/markdown; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    // RFC 6266: a plain ASCII name and the same as `filename*`.
+                    format!("attachment; filename=\"{name}.md\"; filename*=UTF-8''{name}.md"),
+                ),
+            ],
+            export::markdown(&view, lang),
+        )
+            .into_response(),
+        "plenary.html" => (
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+                // The page has no scripts; forbid them outright so escaped text stays text.
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'".to_owned(),
+                ),
+            ],
+            export::html(&view, lang),
+        )
+            .into_response(),
+        _ => return Err(AppError::NotFound),
+    };
+    Ok(response)
+}
