@@ -80,9 +80,7 @@ pub fn edit_text(
     let Some(splice) = text::diff(&old, new_value, doc.text_encoding()) else {
         return Ok(None);
     };
-    let delete = isize::try_from(splice.delete).map_err(|_| SchemaError::NoSuchText)?;
-    doc.splice_text(&obj, splice.pos, delete, &splice.insert)?;
-    Ok(Some(splice))
+    splice_into(doc, &obj, &old, splice)
 }
 
 /// The user changed a textarea from `seen` to `typed`. The document may already hold remote
@@ -106,13 +104,26 @@ pub fn type_into(
         None => edit,
         Some(remote) => edit.rebase(&remote, enc),
     };
-    let after = edit.apply(&now, enc).ok_or(SchemaError::NoSuchText)?;
+    splice_into(doc, &obj, &now, edit)
+}
+
+/// Apply `splice` to the Text `obj`, which holds `now`, unless the result would be longer than
+/// [`MAX_NOTE`].
+fn splice_into(
+    doc: &mut AutoCommit,
+    obj: &ObjId,
+    now: &str,
+    splice: Splice,
+) -> Result<Option<Splice>, SchemaError> {
+    let after = splice
+        .apply(now, doc.text_encoding())
+        .ok_or(SchemaError::NoSuchText)?;
     if after.len() > MAX_NOTE {
         return Err(Invalid::TooLong.into());
     }
-    let delete = isize::try_from(edit.delete).map_err(|_| SchemaError::NoSuchText)?;
-    doc.splice_text(&obj, edit.pos, delete, &edit.insert)?;
-    Ok(Some(edit))
+    let delete = isize::try_from(splice.delete).map_err(|_| SchemaError::NoSuchText)?;
+    doc.splice_text(obj, splice.pos, delete, &splice.insert)?;
+    Ok(Some(splice))
 }
 
 /// Longest text one field may hold (a generous page count of notes).
