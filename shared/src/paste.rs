@@ -183,6 +183,7 @@ fn read_list(block: &[String], p: &mut Proposal) {
 /// A case's title, a section's name: short, not a sentence, not a list item.
 fn is_heading(line: &str) -> bool {
     line.chars().count() <= MAX_HEADING_CHARS
+        && !line.trim_end_matches(':').trim().is_empty()
         && marker(line).is_none()
         && !line.ends_with(['.', '?', '!', ',', ';'])
 }

@@ -102,6 +102,14 @@ fn questions_as_plain_lines_and_a_wrapped_paragraph_is_no_case() {
     assert_eq!(p.left_out.len(), 1);
 }
 
+/// Found by the proptest: a lone ":" above a paragraph made a case without a title.
+#[test]
+fn a_lone_colon_is_no_heading() {
+    let p = propose(":\n\nSkolan har gjort en orosanmälan.");
+    assert!(p.cases.is_empty(), "{p:?}");
+    assert_eq!(p.left_out.len(), 2);
+}
+
 #[test]
 fn nothing_in_nothing_out() {
     assert_eq!(propose(""), Proposal::default());
