@@ -8,9 +8,12 @@ use samtal_shared::doc::{self, TextRef, Workshop, WorkshopSpec};
 
 /// A workshop of `groups` groups (demo questions and cases), its documents built.
 pub fn workshop(groups: usize) -> (Workshop, Vec<AutoCommit>, AutoCommit) {
-    let mut spec: WorkshopSpec = samtal_shared::demo::spec("2026-11-24");
-    let template = spec.groups[0].clone();
-    spec.groups = (0..groups)
+    let mut spec: WorkshopSpec = match samtal_shared::demo::spec("2026-11-24") {
+        Ok(spec) => spec,
+        Err(e) => panic!("the demo package does not read: {e}"),
+    };
+    let template = spec.setup.groups[0].clone();
+    spec.setup.groups = (0..groups)
         .map(|i| doc::GroupSpec {
             name: format!("Grupp {}", i + 1),
             ..template.clone()

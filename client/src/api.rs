@@ -33,6 +33,18 @@ impl ApiError {
             None => t.error_server,
         }
     }
+
+    /// [`Self::text`], and the field a refused package or form is about.
+    pub fn describe(&self, t: &Strings) -> String {
+        match self.body.as_ref().and_then(|b| b.field.as_deref()) {
+            Some(f) => format!(
+                "{} {}",
+                self.text(t),
+                samtal_shared::i18n::fill(t.package_field, &[("field", f)])
+            ),
+            None => self.text(t).to_owned(),
+        }
+    }
 }
 
 async fn call(

@@ -2,6 +2,7 @@
 //! `/c/{token}` catch-up (read-only), `/` landing with "create a workshop".
 
 mod api;
+mod create;
 mod engine;
 mod i18n;
 mod model;

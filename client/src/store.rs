@@ -182,3 +182,59 @@ pub fn clear_all() {
     }
     SEEN.with(|s| s.borrow_mut().clear());
 }
+
+const MINE_KEY: &str = "samtal:mine";
+/// The most workshops the start page lists.
+const MAX_MINE: usize = 50;
+
+/// A workshop this browser opened as facilitator, for the start page.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MyWorkshop {
+    pub token: String,
+    pub title: String,
+    pub date: String,
+    pub phase: samtal_shared::doc::Phase,
+}
+
+/// The workshops this browser opened as facilitator, the latest first.
+pub fn my_workshops() -> Vec<MyWorkshop> {
+    LocalStorage::get(MINE_KEY).unwrap_or_default()
+}
+
+/// Remember (or update) a workshop opened as facilitator; it moves to the top.
+pub fn remember_workshop(w: MyWorkshop) {
+    let mut all = my_workshops();
+    if all.first() == Some(&w) {
+        return;
+    }
+    all.retain(|m| m.token != w.token);
+    all.insert(0, w);
+    all.truncate(MAX_MINE);
+    let _ = LocalStorage::set(MINE_KEY, all);
+}
+
+/// Take a workshop off the start page's list (the workshop itself stays on the server).
+pub fn forget_workshop(token: &str) {
+    let mut all = my_workshops();
+    all.retain(|m| m.token != token);
+    let _ = LocalStorage::set(MINE_KEY, all);
+}
+
+fn new_key(token: &str) -> String {
+    format!("{PREFIX}new:{token}")
+}
+
+/// This browser just created the workshop of `token`: its page shows the link first.
+pub fn mark_new(token: &str) {
+    let _ = LocalStorage::set(new_key(token), true);
+}
+
+/// Whether the workshop of `token` was just created here and its link not yet saved.
+pub fn is_new(token: &str) -> bool {
+    LocalStorage::get::<bool>(new_key(token)).unwrap_or(false)
+}
+
+/// The facilitator saved her link.
+pub fn link_saved(token: &str) {
+    LocalStorage::delete(new_key(token));
+}

@@ -89,10 +89,50 @@ pub struct InputProps {
     pub value: String,
     #[prop_or("text")]
     pub kind: &'static str,
-    /// Called with the new value when the user leaves a changed field (or presses Enter).
+    /// Called with the new value when the user leaves a changed field (or presses Enter) —
+    /// and, when `live`, as she types: when a typing burst ends, as the notes' textareas do.
     pub onchange: Callback<String>,
+    /// Save as typed (a field of the setup), not only on leaving it (an "add" field).
+    #[prop_or_default]
+    pub live: bool,
     #[prop_or_default]
     pub class: Classes,
+}
+
+/// A typing burst in a one-line field: the value is sent when the typing pauses for
+/// [`BURST_IDLE_MS`], or [`BURST_MAX_MS`] after the burst began, whichever is first — and when
+/// the field goes away mid-burst (another tab is chosen).
+#[derive(Default)]
+struct Burst {
+    started: Option<f64>,
+    timer: Option<gloo_timers::callback::Timeout>,
+    pending: Option<(String, Callback<String>)>,
+    /// What the document holds, as far as this field knows: never sent again.
+    sent: Option<String>,
+}
+
+const BURST_IDLE_MS: u32 = 300;
+const BURST_MAX_MS: f64 = 1000.0;
+
+impl Burst {
+    /// End the burst: what to send, if anything. The caller sends it after letting go of the
+    /// burst (sending re-renders, and the render reads the burst).
+    fn end(&mut self) -> Option<(String, Callback<String>)> {
+        self.started = None;
+        self.timer = None;
+        let (value, to) = self.pending.take()?;
+        (self.sent.as_ref() != Some(&value)).then(|| {
+            self.sent = Some(value.clone());
+            (value, to)
+        })
+    }
+}
+
+fn end_burst(burst: &std::cell::RefCell<Burst>) {
+    let out = burst.borrow_mut().end();
+    if let Some((value, to)) = out {
+        to.emit(value);
+    }
 }
 
 fn is_focused(el: &web_sys::Element) -> bool {
@@ -108,9 +148,11 @@ fn is_focused(el: &web_sys::Element) -> bool {
 #[function_component(Input)]
 pub fn input(props: &InputProps) -> Html {
     let node = use_node_ref();
+    let burst = use_mut_ref(Burst::default);
     {
-        let node = node.clone();
+        let (node, burst) = (node.clone(), burst.clone());
         use_effect_with(props.value.clone(), move |value| {
+            burst.borrow_mut().sent = Some(value.clone());
             if let Some(el) = node.cast::<web_sys::HtmlInputElement>()
                 && el.value() != *value
                 && !is_focused(&el)
@@ -120,10 +162,45 @@ pub fn input(props: &InputProps) -> Html {
             || ()
         });
     }
+    {
+        let burst = burst.clone();
+        use_effect_with((), move |()| move || end_burst(&burst));
+    }
+    let oninput = props.live.then(|| {
+        let (burst, to) = (burst.clone(), props.onchange.clone());
+        Callback::from(move |ev: InputEvent| {
+            let value = value_of(&ev);
+            let now = js_sys::Date::now();
+            let over = {
+                let mut b = burst.borrow_mut();
+                b.pending = Some((value, to.clone()));
+                now - *b.started.get_or_insert(now) >= BURST_MAX_MS
+            };
+            if over {
+                end_burst(&burst);
+                return;
+            }
+            let later = std::rc::Rc::downgrade(&burst);
+            burst.borrow_mut().timer = Some(gloo_timers::callback::Timeout::new(
+                BURST_IDLE_MS,
+                move || {
+                    if let Some(b) = later.upgrade() {
+                        end_burst(&b);
+                    }
+                },
+            ));
+        })
+    });
+    let onchange = {
+        let (burst, to) = (burst.clone(), props.onchange.clone());
+        Callback::from(move |ev: Event| {
+            burst.borrow_mut().pending = Some((value_of(&ev), to.clone()));
+            end_burst(&burst);
+        })
+    };
     html! {
         <label class={props.class.clone()} for={props.id.clone()}>{ props.label.clone() }
-            <input id={props.id.clone()} ref={node} type={props.kind}
-                onchange={props.onchange.reform(|ev: Event| value_of(&ev))} />
+            <input id={props.id.clone()} ref={node} type={props.kind} {oninput} {onchange} />
         </label>
     }
 }
@@ -329,5 +406,34 @@ pub fn answer_cards(
             </div>
         }}) }
         </div>
+    }
+}
+
+/// Today's date on this computer, `YYYY-MM-DD`.
+pub fn today() -> String {
+    let d = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date()
+    )
+}
+
+/// Ask the browser's yes/no question; no answer (no window) is no.
+pub fn confirm(question: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(question).ok())
+        .unwrap_or(false)
+}
+
+/// A button that copies `text` to the clipboard.
+pub fn copy_button(t: &Strings, text: String) -> Html {
+    html! {
+        <button type="button" onclick={Callback::from(move |_| {
+            if let Some(w) = web_sys::window() {
+                let _ = w.navigator().clipboard().write_text(&text);
+            }
+        })}>{ t.copy }</button>
     }
 }

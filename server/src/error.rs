@@ -3,6 +3,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use samtal_shared::doc::{Invalid, SchemaError};
+use samtal_shared::package::PackageError;
 use samtal_shared::session::{ErrorBody, ErrorCode};
 
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +34,9 @@ pub enum AppError {
     /// language).
     #[error("invalid workshop: {0}")]
     Invalid(#[from] Invalid),
+    /// A course package (or create request) that was refused, naming the field.
+    #[error("invalid package: {0}")]
+    Package(#[from] PackageError),
     #[error("storage error")]
     Storage(#[from] crate::storage::StorageError),
     #[error("internal error")]
@@ -50,7 +54,10 @@ impl AppError {
             AppError::TooManyConnections | AppError::TooManyWorkshops => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
-            AppError::BadRequest(_) | AppError::Invalid(_) => StatusCode::BAD_REQUEST,
+            AppError::Package(PackageError::TooLarge) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::BadRequest(_) | AppError::Invalid(_) | AppError::Package(_) => {
+                StatusCode::BAD_REQUEST
+            }
             AppError::Storage(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -70,6 +77,8 @@ impl AppError {
             AppError::TooManyWorkshops => ErrorCode::TooManyWorkshops,
             AppError::BadRequest(_) => ErrorCode::BadRequest,
             AppError::Invalid(_) => ErrorCode::Invalid,
+            AppError::Package(e) if e.invalid().is_some() => ErrorCode::Invalid,
+            AppError::Package(_) => ErrorCode::BadRequest,
             AppError::Storage(_) | AppError::Internal(_) => ErrorCode::Server,
         }
     }
@@ -94,6 +103,11 @@ impl IntoResponse for AppError {
             code: self.code(),
             invalid: match &self {
                 AppError::Invalid(why) => Some(*why),
+                AppError::Package(e) => e.invalid(),
+                _ => None,
+            },
+            field: match &self {
+                AppError::Package(e) => e.field().map(str::to_owned),
                 _ => None,
             },
         };

@@ -112,7 +112,7 @@ pub async fn create(state: &Arc<AppState>, spec: WorkshopSpec) -> Result<Worksho
     }
     let record = NewWorkshopRecord {
         workshop_id: workshop_id.clone(),
-        title: spec.title.clone(),
+        title: spec.setup.title.clone(),
         access_until: workshop.access_until.clone(),
         link_secret: links::wrap(&secret, &facilitator_token),
         docs: docs_out,
@@ -123,7 +123,7 @@ pub async fn create(state: &Arc<AppState>, spec: WorkshopSpec) -> Result<Worksho
     let catch_up = link(state, 'c', &catch_up_token);
     Ok(WorkshopLinks {
         workshop_id,
-        title: spec.title,
+        title: spec.setup.title,
         facilitator: link(state, 'f', &facilitator_token),
         catch_up_qr: qr(&catch_up),
         catch_up,
@@ -323,6 +323,9 @@ fn structure_of(w: &Workshop) -> String {
     }
     for c in &w.cases {
         s.push_str(&format!("c{}:{};", c.id, c.area));
+        for f in &c.fields {
+            s.push_str(&format!("c{}f{};", c.id, f.id));
+        }
     }
     for f in &w.reflection_fields {
         s.push_str(&format!("f{};", f.id));
@@ -474,7 +477,7 @@ pub async fn ensure_demo(state: &Arc<AppState>) -> anyhow::Result<String> {
             .as_secs()
             / 86_400,
     )?);
-    let links = create(state, samtal_shared::demo::spec(&today))
+    let links = create(state, samtal_shared::demo::spec(&today)?)
         .await
         .map_err(|e| anyhow::anyhow!("creating the demo workshop: {e}"))?;
     let text = links.render();

@@ -137,8 +137,38 @@ table! {
     reload: "Ladda om sidan", "Reload the page";
     create_title: "Skapa en ny workshop", "Create a new workshop";
     create_intro:
-        "Fyll i namn, datum och grupper. Frågor, fall och material lägger du till i nästa steg.",
-        "Fill in the name, date and groups. You add questions, cases and material in the next step.";
+        "Börja från ett kurspaket, eller fyll i namn, datum och grupper och lägg till frågor, fall och material i nästa steg.",
+        "Start from a course package, or fill in the name, date and groups and add questions, cases and material in the next step.";
+    package_file: "Kurspaket (valfritt)", "Course package (optional)";
+    package_file_hint:
+        "En .json-fil som sparats med ”Spara som kurspaket”. Den har frågor, fall, material och grupper.",
+        "A .json file saved with “Save as course package”. It has the questions, cases, material and groups.";
+    package_loaded:
+        "Kurspaket: {title} – {questions} frågor, {cases} fall, {groups} grupper.",
+        "Course package: {title} – {questions} questions, {cases} cases, {groups} groups.";
+    package_remove: "Ta bort kurspaketet", "Remove the course package";
+    package_refused: "Kurspaketet kunde inte läsas:", "The course package could not be read:";
+    package_field: "(fältet {field})", "(field {field})";
+    date_past_confirm:
+        "Datumet har redan varit. Vill du använda det ändå?",
+        "That date has already passed. Use it anyway?";
+    mine_title: "Dina workshops på den här datorn", "Your workshops on this computer";
+    mine_hint:
+        "Listan finns bara i den här webbläsaren. Spara din länk någon annanstans också.",
+        "This list is only in this browser. Keep your link somewhere else too.";
+    mine_forget: "Glöm", "Forget";
+    mine_forget_label: "Glöm {title} på den här datorn", "Forget {title} on this computer";
+    new_link_title: "Spara din länk nu", "Save your link now";
+    new_link_text:
+        "Länken är den enda nyckeln till workshopen. Den som har den kan ändra allt, och utan den kommer du inte tillbaka från en annan dator. Dela den inte med grupperna.",
+        "The link is the only key to the workshop. Whoever has it can change everything, and without it you cannot get back from another computer. Do not share it with the groups.";
+    new_link_mail: "Mejla länken till mig", "E-mail the link to me";
+    new_link_mail_subject: "Min länk till {title}", "My link to {title}";
+    new_link_mail_body:
+        "Min länk som samtalsledare för {title} ({date}):\n{link}\n\nLänken är nyckeln till workshopen. Dela den inte.",
+        "My facilitator link for {title} ({date}):\n{link}\n\nThe link is the key to the workshop. Do not share it.";
+    new_link_done: "Jag har sparat länken", "I have saved the link";
+    copied: "Kopierad", "Copied";
     field_title: "Namn på dagen", "Name of the day";
     field_date: "Datum", "Date";
     field_groups: "Grupper, en per rad", "Groups, one per line";
@@ -197,9 +227,47 @@ table! {
     setup_groups: "Grupper", "Groups";
     setup_group_name: "Namn", "Name";
     setup_add_group: "Lägg till grupp", "Add group";
+    setup_new_area: "Nytt område", "New area";
+    setup_new_group: "Ny grupp", "New group";
+    setup_add: "Lägg till", "Add";
+    move_up: "Flytta upp {item}", "Move {item} up";
+    move_down: "Flytta ner {item}", "Move {item} down";
+    group_no_case: "Området {area} har inget fall än.", "The area {area} has no case yet.";
+    case_links: "Länkar till fallet", "Links for the case";
+    facilitator_note: "Tips till dig", "A tip for you";
+    paste_open: "Klistra in frågor och fall", "Paste questions and cases";
+    paste_intro:
+        "Kopiera frågor och fall från Word eller en PDF och klistra in dem här. Numrerade rader och punktlistor blir frågor, en rubrik med stycken under blir ett fall. Inget läggs till förrän du bekräftar.",
+        "Copy questions and cases from Word or a PDF and paste them here. Numbered and bulleted lines become questions, a heading with paragraphs below becomes a case. Nothing is added until you confirm.";
+    paste_label: "Text att klistra in", "Text to paste";
+    paste_propose: "Visa förslag", "Show proposal";
+    paste_found:
+        "Förslag: {questions} frågor och {cases} fall.",
+        "Proposal: {questions} questions and {cases} cases.";
+    paste_nothing:
+        "Inga frågor eller fall hittades. Numrera frågorna, eller sätt en kort rubrik över varje fall.",
+        "No questions or cases were found. Number the questions, or put a short heading above each case.";
+    paste_case_area: "Område för fallen", "Area for the cases";
+    paste_left_out: "Det här användes inte:", "This was not used:";
+    paste_confirm: "Lägg till {questions} frågor och {cases} fall", "Add {questions} questions and {cases} cases";
+    paste_added: "Tillagt: {questions} frågor och {cases} fall.", "Added: {questions} questions and {cases} cases.";
+    cancel: "Avbryt", "Cancel";
     setup_saved_hint:
-        "Ändringar sparas direkt när du lämnar ett fält, även utan nätverk.",
-        "Changes are saved as soon as you leave a field, even without a network.";
+        "Det du skriver sparas medan du skriver, även utan nätverk.",
+        "What you type is saved as you type, even without a network.";
+    save_package: "Spara som kurspaket", "Save as course package";
+    save_package_hint:
+        "En fil med dagens upplägg, utan anteckningar och länkar, att börja från nästa gång.",
+        "A file with the day's setup, without notes or links, to start from next time.";
+    copy_workshop: "Skapa kopia", "Make a copy";
+    copy_intro:
+        "En ny workshop med samma upplägg: nytt datum, nya länkar och inga anteckningar.",
+        "A new workshop with the same setup: a new date, new links and no notes.";
+    copy_button: "Skapa kopian", "Create the copy";
+    close_confirm:
+        "Stänga workshopen? Den raderas helt när den har varit stängd i lagringstiden (normalt 90 dagar). Efterhandslänken fungerar till {until}; det datumet ändrar du under Förbered.",
+        "Close the workshop? It is erased completely once it has been closed for the retention period (normally 90 days). The catch-up link works until {until}; you change that date under Prepare.";
+    reuse_title: "Använda upplägget igen", "Use the setup again";
     erase_title: "Radera workshopen", "Erase the workshop";
     erase_text:
         "Allt raderas från servern: gruppernas anteckningar, sammanfattningen och alla länkar. Det går inte att ångra.",
@@ -328,6 +396,12 @@ table! {
         "It is no longer there. Someone may have removed it.";
     invalid_empty_area: "Området behöver ett namn.", "The area needs a name.";
     invalid_empty_group_name: "Gruppen behöver ett namn.", "The group needs a name.";
+    invalid_bad_url: "En länk börjar med https:// och har inga mellanslag.",
+        "A link starts with https:// and has no spaces.";
+    invalid_no_such_area: "Området finns inte bland dagens områden.",
+        "The area is not one of the day's areas.";
+    invalid_access_before_date: "Efterhandslänken kan inte sluta gälla före dagen.",
+        "The catch-up link cannot close before the day.";
     // Why a request failed (`Strings::error`); the link errors are above.
     error_forbidden: "Den här länken får inte göra det.", "This link may not do this.";
     error_not_found: "Det finns inte (längre).", "It is not there (any more).";
@@ -420,6 +494,9 @@ impl Strings {
             Invalid::NoSuchItem => self.invalid_no_such_item,
             Invalid::EmptyArea => self.invalid_empty_area,
             Invalid::EmptyGroupName => self.invalid_empty_group_name,
+            Invalid::BadUrl => self.invalid_bad_url,
+            Invalid::NoSuchArea => self.invalid_no_such_area,
+            Invalid::AccessBeforeDate => self.invalid_access_before_date,
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod guard;
 pub mod history;
 pub mod i18n;
 pub mod ids;
+pub mod package;
 pub mod paste;
 pub mod policy;
 pub mod protocol;

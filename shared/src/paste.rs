@@ -15,7 +15,10 @@
 //! - anything else (an introduction, a page number) is left out and listed as such, so the
 //!   trainer sees what was not used.
 
-use crate::doc::{MAX_ITEMS, MAX_TEXT};
+use crate::doc::{
+    MAX_ITEMS, MAX_TEXT, SchemaError, TextRef, WorkshopEdit, apply_workshop_edit, edit_text,
+};
+use automerge::AutoCommit;
 use serde::{Deserialize, Serialize};
 
 /// What a pasted text proposes.
@@ -236,3 +239,49 @@ fn keep_within_limits(p: &mut Proposal) {
 
 #[cfg(test)]
 mod tests;
+
+/// Add what the trainer confirmed to a workshop document: the questions for every group, the
+/// cases in `case_area`, after what is there. `new_id` gives each new item a random id (two
+/// offline editors never collide). Not committed; the caller commits (one change for all).
+pub fn add_to_workshop(
+    doc: &mut AutoCommit,
+    proposal: &Proposal,
+    case_area: &str,
+    mut new_id: impl FnMut() -> String,
+) -> Result<(), SchemaError> {
+    for text in &proposal.questions {
+        let id = format!("q-{}", new_id());
+        apply_workshop_edit(doc, &WorkshopEdit::AddQuestion { id: id.clone() })?;
+        let text = text.clone();
+        apply_workshop_edit(
+            doc,
+            &WorkshopEdit::Question {
+                id,
+                text,
+                area: None,
+            },
+        )?;
+    }
+    for case in &proposal.cases {
+        let id = format!("c-{}", new_id());
+        let area = case_area.to_owned();
+        apply_workshop_edit(
+            doc,
+            &WorkshopEdit::AddCase {
+                id: id.clone(),
+                area: area.clone(),
+            },
+        )?;
+        let title = case.title.clone();
+        apply_workshop_edit(
+            doc,
+            &WorkshopEdit::Case {
+                id: id.clone(),
+                title,
+                area,
+            },
+        )?;
+        edit_text(doc, &TextRef::CaseBody { case_id: id }, &case.body)?;
+    }
+    Ok(())
+}

@@ -97,6 +97,9 @@ pub struct ErrorBody {
     pub code: ErrorCode,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invalid: Option<crate::doc::Invalid>,
+    /// The field of a refused package or create request (`cases[2].area`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 /// The kinds of failed request (one per `AppError` variant in the server).

@@ -124,7 +124,7 @@ pub fn plenary_view(w: &Workshop, groups: &[GroupNotes], plenary: &PlenaryNotes)
                 area: c.area.clone(),
                 body: c.body.clone(),
                 fields: w
-                    .reflection_fields
+                    .fields_for(c)
                     .iter()
                     .map(|f| FieldView {
                         field_id: f.id.clone(),

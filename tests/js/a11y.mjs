@@ -35,6 +35,21 @@ const views = [
     await p.locator(".present h1").waitFor();
   }],
   ["facilitator-history", `/f/${fac}`, async (p) => { await tab(/Historik|History/)(p); await p.locator(".history").waitFor(); }],
+  ["facilitator-new-link", `/f/${fac}`, async (p) => {
+    await p.evaluate((t) => localStorage.setItem(`samtal:new:${t}`, "true"), fac);
+    await p.reload();
+    await p.locator(".new-link").waitFor();
+    await synced(p);
+  }],
+  ["facilitator-paste", `/f/${fac}`, async (p) => {
+    await p.evaluate((t) => localStorage.removeItem(`samtal:new:${t}`), fac);
+    await tab(/Förbered|Prepare/)(p);
+    await p.locator("#paste-open").click();
+    await p.locator("#paste-text").fill("1. Vad hände?\n2. Vad gör vi nu?\n\nFallet Ali\nAli är 12 år.\n\nSida 3\n");
+    await p.locator("#paste-propose").click();
+    await p.locator(".proposal").waitFor();
+  }],
+  ["landing-mine", "/", async (p) => p.locator(".mine li").first().waitFor()],
   ["catch-up", `/c/${catchUp}`, synced],
   ["catch-up-history", `/c/${catchUp}`, async (p) => {
     await synced(p);

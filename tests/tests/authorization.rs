@@ -252,6 +252,8 @@ async fn world(data: &std::path::Path) -> World {
         .unwrap();
     let foreign = f.info.workshop_doc;
     f.change(foreign, |d| {
+        // The window cannot end before the day: the day moves back first.
+        apply_workshop_edit(d, &WorkshopEdit::Date("2019-12-01".into()))?;
         apply_workshop_edit(d, &WorkshopEdit::AccessUntil("2020-01-01".into()))
     })
     .unwrap();

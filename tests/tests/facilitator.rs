@@ -319,6 +319,8 @@ async fn rotated_and_expired_links_are_refused() {
         .unwrap();
     let wdoc = f.info.workshop_doc;
     f.change(wdoc, |d| {
+        // The window cannot end before the day: the day moves back first.
+        doc::apply_workshop_edit(d, &WorkshopEdit::Date("2019-12-01".into()))?;
         doc::apply_workshop_edit(d, &WorkshopEdit::AccessUntil("2020-01-01".into()))
     })
     .unwrap();

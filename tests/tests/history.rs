@@ -132,11 +132,11 @@ async fn who_wrote_what_phases_news_and_restore_through_the_server() {
         ]
     );
     assert_eq!(news.removed, 0);
-    // The day's phases, from the workshop document: groups at creation, then the plenary.
+    // The day's phases, from the workshop document: preparation at creation, then the plenary.
     let w = fac.repo.doc_mut(&workshop).unwrap().document();
     let marks = history::phase_marks(w, &History::of(w));
     assert_eq!(marks.len(), 2, "{marks:?}");
-    assert_eq!(marks[0].1, Phase::Groups);
+    assert_eq!(marks[0].1, Phase::Prep);
     assert!((before..t0).contains(&marks[0].0));
     assert_eq!(marks[1], (t0 + 40, Phase::Plenary));
 

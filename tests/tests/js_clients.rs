@@ -510,3 +510,74 @@ async fn browsers_forget_an_erased_workshop() {
     assert!(out.contains("ERASE-OK"), "{out}");
     server.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built client (dist/), chromium and tests/js/node_modules; run by `cargo xtask test`"]
+async fn a_trainer_starts_from_a_package_pastes_and_copies_in_the_browser() {
+    let (dir, server) = browser_server().await;
+    let shots = screenshots(&dir);
+    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../packages/barnkonventionen.json");
+    let out = node(
+        &[
+            "packages.mjs",
+            &server.addr.port().to_string(),
+            &file.to_string_lossy(),
+            &shots,
+        ],
+        Duration::from_secs(180),
+    )
+    .await;
+    assert!(out.contains("BROWSER-OK"), "{out}");
+    // How long the setup took, for the closing note (`--nocapture` shows it).
+    for line in out.lines().filter(|l| l.starts_with("SETUP-")) {
+        println!("{line}");
+    }
+    let token = |key: &str| {
+        out.lines()
+            .find_map(|l| l.strip_prefix(key))
+            .unwrap_or_else(|| panic!("the script prints {key}"))
+            .to_owned()
+    };
+    let (fac, copy) = (token("FACILITATOR="), token("COPY="));
+    // What the browser did is on the server: the package's setup, the typed and pasted items.
+    let package = |t: String| {
+        let server = &server;
+        async move {
+            let (status, file) = server
+                .request("GET", &format!("/api/export/{t}/package.json"), None)
+                .await
+                .unwrap();
+            assert_eq!(status, 200, "{file}");
+            samtal_shared::package::read_package(file.as_bytes()).unwrap()
+        }
+    };
+    let original = package(fac.clone()).await;
+    let texts: Vec<&str> = original.questions.iter().map(|q| q.text.as_str()).collect();
+    assert_eq!(
+        texts[..3],
+        samtal_shared::demo::package()
+            .unwrap()
+            .questions
+            .iter()
+            .map(|q| q.text.as_str())
+            .collect::<Vec<_>>()[..]
+    );
+    assert!(texts.contains(&"Vad gör vi på måndag?"), "{texts:?}");
+    assert!(texts.contains(&"Vem pratar med barnet?"), "{texts:?}");
+    let ali = original
+        .cases
+        .iter()
+        .find(|c| c.title == "Fallet Ali")
+        .unwrap();
+    assert_eq!(ali.area, "Vuxen");
+    assert!(ali.body.contains("träffa sin mamma"), "{}", ali.body);
+    // The copy has the same setup, its own date, and starts in preparation.
+    assert_eq!(package(copy.clone()).await, original);
+    let view: samtal_shared::view::PlenaryView = server
+        .get_json(&format!("/api/plenary/{copy}"))
+        .await
+        .unwrap();
+    assert_eq!(view.date, "2031-05-20");
+    assert_eq!(view.phase, samtal_shared::doc::Phase::Prep);
+    server.stop().await.unwrap();
+}

@@ -936,6 +936,8 @@ async fn catch_up_connections_close_when_the_window_ends() {
         .await
         .unwrap();
     f.change(f.info.workshop_doc, |d| {
+        // The window cannot end before the day: the day moves back first.
+        apply_workshop_edit(d, &WorkshopEdit::Date("2000-12-01".into()))?;
         apply_workshop_edit(d, &WorkshopEdit::AccessUntil("2001-01-01".into()))
     })
     .unwrap();

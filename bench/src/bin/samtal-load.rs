@@ -12,7 +12,7 @@ use automerge::{AutoCommit, ObjType, ReadDoc, Value};
 use clap::Parser;
 use futures_util::{SinkExt, StreamExt};
 use samtal_bench::cpus::{self, CpuList};
-use samtal_shared::doc::{GroupSpec, QuestionSpec, WorkshopSpec};
+use samtal_shared::doc::{GroupSpec, PACKAGE_SCHEMA, Package, QuestionSpec, WorkshopSpec};
 use samtal_shared::protocol::Message;
 use samtal_shared::session::SessionInfo;
 use samtal_shared::sync::ClientRepo;
@@ -250,22 +250,25 @@ fn http_json<T: serde::de::DeserializeOwned>(
 /// One workshop with `groups` groups; each group's link and document.
 async fn samtal_groups(port: u16, groups: usize) -> Result<Vec<GroupTarget>> {
     let spec = WorkshopSpec {
-        title: "Last".into(),
+        setup: Package {
+            schema: PACKAGE_SCHEMA.into(),
+            title: "Last".into(),
+            materials: vec![],
+            areas: vec!["A".into()],
+            questions: vec![QuestionSpec {
+                text: "Vad tar ni med er?".into(),
+                ..QuestionSpec::default()
+            }],
+            reflection_fields: vec![],
+            cases: vec![],
+            groups: (1..=groups)
+                .map(|i| GroupSpec {
+                    name: format!("Grupp {i}"),
+                    area: "A".into(),
+                })
+                .collect(),
+        },
         date: "2026-11-24".into(),
-        materials: vec![],
-        areas: vec!["A".into()],
-        questions: vec![QuestionSpec {
-            text: "Vad tar ni med er?".into(),
-            area: None,
-        }],
-        reflection_fields: vec![],
-        cases: vec![],
-        groups: (1..=groups)
-            .map(|i| GroupSpec {
-                name: format!("Grupp {i}"),
-                area: "A".into(),
-            })
-            .collect(),
         access_days: None,
     };
     let base = format!("http://127.0.0.1:{port}");

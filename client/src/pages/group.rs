@@ -76,7 +76,14 @@ pub fn group_view(props: &ViewProps) -> Html {
                         <article class="case">
                             <h3>{ c.title.clone() }</h3>
                             <p class="case-body">{ c.body.clone() }</p>
-                            { for w.reflection_fields.iter().map(|f| field(
+                            if !c.links.is_empty() {
+                                <ul class="case-links">
+                                    { for c.links.iter().map(|l| html! {
+                                        <li><a href={l.url.clone()} target="_blank" rel="noopener">{ l.title.clone() }</a></li>
+                                    }) }
+                                </ul>
+                            }
+                            { for w.fields_for(c).iter().map(|f| field(
                                 TextRef::Reflection { case_id: c.id.clone(), field_id: f.id.clone() },
                                 f.label.clone(),
                                 format!("r-{}-{}", c.id, f.id),

@@ -1,20 +1,87 @@
-//! The landing page: what Samtal is, and a form to create a workshop (then on to the
-//! facilitator's setup).
+//! The landing page: what Samtal is, the workshops this computer opened as facilitator, and a
+//! form to create a workshop — empty or from a course package file (then on to the setup).
 
-use crate::widgets::value_of;
-use crate::{api, i18n};
-use samtal_shared::doc::{GroupSpec, WorkshopSpec};
-use samtal_shared::session::WorkshopLinks;
+use crate::create::{create_and_open, package_refusal};
+use crate::i18n;
+use crate::store::{self, MyWorkshop};
+use crate::widgets::{confirm, today, value_of};
+use samtal_shared::doc::{GroupSpec, PACKAGE_SCHEMA, Package, WorkshopSpec};
+use samtal_shared::i18n::{Strings, fill};
+use samtal_shared::package;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-fn today() -> String {
-    let d = js_sys::Date::new_0();
-    format!(
-        "{:04}-{:02}-{:02}",
-        d.get_full_year(),
-        d.get_month() + 1,
-        d.get_date()
-    )
+fn mine_list(t: &Strings, mine: &UseStateHandle<Vec<MyWorkshop>>) -> Html {
+    if mine.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section class="mine">
+            <h2>{ t.mine_title }</h2>
+            <ul>
+            { for mine.iter().map(|m| {
+                let forget = {
+                    let (mine, token) = (mine.clone(), m.token.clone());
+                    Callback::from(move |_: MouseEvent| {
+                        store::forget_workshop(&token);
+                        mine.set(store::my_workshops());
+                    })
+                };
+                html! {
+                    <li key={m.token.clone()}>
+                        <a href={format!("/f/{}", m.token)}>{ m.title.clone() }</a>
+                        <span class="muted">{ format!(" {} · {}", m.date, t.phase(m.phase)) }</span>
+                        <button class="link" onclick={forget}
+                            aria-label={fill(t.mine_forget_label, &[("title", &m.title)])}>{ t.mine_forget }</button>
+                    </li>
+                }
+            }) }
+            </ul>
+            <p class="hint">{ t.mine_hint }</p>
+        </section>
+    }
+}
+
+/// Read the chosen package file into `package` (or the reason into `error`).
+fn read_file(
+    ev: Event,
+    package: UseStateHandle<Option<Package>>,
+    title: UseStateHandle<String>,
+    error: UseStateHandle<Option<String>>,
+) {
+    let Some(input) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return;
+    };
+    let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        package.set(None);
+        return;
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let t = i18n::strings();
+        let text = wasm_bindgen_futures::JsFuture::from(file.text())
+            .await
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
+        match package::read_package(text.as_bytes()) {
+            Ok(p) => {
+                title.set(p.title.clone());
+                error.set(None);
+                package.set(Some(p));
+            }
+            Err(e) => {
+                package.set(None);
+                error.set(Some(format!(
+                    "{} {}",
+                    t.package_refused,
+                    package_refusal(t, &e)
+                )));
+            }
+        }
+    });
 }
 
 #[function_component(Landing)]
@@ -26,78 +93,109 @@ pub fn landing() -> Html {
     let admin = use_state(String::new);
     let error = use_state(|| Option::<String>::None);
     let busy = use_state(|| false);
+    let package = use_state(|| Option::<Package>::None);
+    let mine = use_state(store::my_workshops);
     let bind = |s: &UseStateHandle<String>| {
         let s = s.clone();
         Callback::from(move |ev: Event| s.set(value_of(&ev)))
     };
+    let onfile = {
+        let (package, title, error) = (package.clone(), title.clone(), error.clone());
+        Callback::from(move |ev: Event| {
+            read_file(ev, package.clone(), title.clone(), error.clone())
+        })
+    };
     let onsubmit = {
-        let (title, date, groups, admin, error, busy) = (
+        let (title, date, groups, admin, error, busy, package) = (
             title.clone(),
             date.clone(),
             groups.clone(),
             admin.clone(),
             error.clone(),
             busy.clone(),
+            package.clone(),
         );
         Callback::from(move |ev: SubmitEvent| {
             ev.prevent_default();
-            let names: Vec<String> = groups
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(str::to_owned)
-                .collect();
-            let spec = WorkshopSpec {
-                title: title.trim().to_owned(),
-                date: (*date).clone(),
-                materials: Vec::new(),
-                areas: names.clone(),
-                questions: Vec::new(),
-                reflection_fields: Vec::new(),
-                cases: Vec::new(),
-                groups: names
-                    .iter()
-                    .map(|n| GroupSpec {
-                        name: n.clone(),
-                        area: n.clone(),
-                    })
-                    .collect(),
-                access_days: None,
-            };
-            let (error, busy, admin) = (error.clone(), busy.clone(), (*admin).clone());
-            busy.set(true);
-            wasm_bindgen_futures::spawn_local(async move {
-                match api::post_json::<WorkshopLinks>("/api/workshops", &spec, Some(&admin)).await {
-                    Ok(links) => {
-                        let path = links.facilitator.split("/f/").nth(1).unwrap_or_default();
-                        if let Some(w) = web_sys::window() {
-                            let _ = w.location().assign(&format!("/f/{path}"));
-                        }
-                    }
-                    Err(e) => {
-                        busy.set(false);
-                        error.set(Some(e.text(i18n::strings()).to_owned()));
+            if *date < today() && !confirm(i18n::strings().date_past_confirm) {
+                return;
+            }
+            let setup = match &*package {
+                Some(p) => Package {
+                    title: title.trim().to_owned(),
+                    ..p.clone()
+                },
+                None => {
+                    let names: Vec<String> = groups
+                        .lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .map(str::to_owned)
+                        .collect();
+                    Package {
+                        schema: PACKAGE_SCHEMA.to_owned(),
+                        title: title.trim().to_owned(),
+                        materials: Vec::new(),
+                        areas: names.clone(),
+                        questions: Vec::new(),
+                        reflection_fields: Vec::new(),
+                        cases: Vec::new(),
+                        groups: names
+                            .iter()
+                            .map(|n| GroupSpec {
+                                name: n.clone(),
+                                area: n.clone(),
+                            })
+                            .collect(),
                     }
                 }
-            });
+            };
+            let spec = WorkshopSpec {
+                setup,
+                date: (*date).clone(),
+                access_days: None,
+            };
+            create_and_open(spec, (*admin).clone(), error.clone(), busy.clone());
         })
+    };
+    let clear_package = {
+        let package = package.clone();
+        Callback::from(move |_: MouseEvent| package.set(None))
     };
     html! {
         <main id="main" class="landing">
             <h1>{ t.landing_title }</h1>
             <p>{ t.landing_text }</p>
+            { mine_list(t, &mine) }
             <section>
                 <h2>{ t.create_title }</h2>
                 <p>{ t.create_intro }</p>
                 <form class="create" {onsubmit}>
+                    <label for="new-package">{ t.package_file }</label>
+                    <input id="new-package" type="file" accept=".json,application/json"
+                        aria-describedby="new-package-hint" onchange={onfile} />
+                    <p class="hint" id="new-package-hint">{ t.package_file_hint }</p>
+                    if let Some(p) = &*package {
+                        <p class="package-loaded" role="status">
+                            { fill(t.package_loaded, &[
+                                ("title", &p.title),
+                                ("questions", &p.questions.len().to_string()),
+                                ("cases", &p.cases.len().to_string()),
+                                ("groups", &p.groups.len().to_string()),
+                            ]) }
+                            { " " }<button type="button" class="link" onclick={clear_package}>{ t.package_remove }</button>
+                        </p>
+                    }
                     <label for="new-title">{ t.field_title }</label>
                     <input id="new-title" required=true value={(*title).clone()} onchange={bind(&title)} />
                     <label for="new-date">{ t.field_date }</label>
                     <input id="new-date" type="date" required=true value={(*date).clone()} onchange={bind(&date)} />
-                    <label for="new-groups">{ t.field_groups }</label>
-                    <textarea id="new-groups" rows="4" required=true aria-describedby="new-groups-hint"
-                        value={(*groups).clone()} onchange={bind(&groups)} />
-                    <p class="hint" id="new-groups-hint">{ t.field_groups_hint }</p>
+                    if package.is_none() {
+                        <label for="new-groups">{ t.field_groups }</label>
+                        <textarea id="new-groups" rows="4" required=true aria-describedby="new-groups-hint"
+                            value={(*groups).clone()} onchange={bind(&groups)} />
+                        <p class="hint" id="new-groups-hint">{ t.field_groups_hint }</p>
+                    }
                     <label for="new-admin">{ t.field_admin }</label>
                     <input id="new-admin" type="password" autocomplete="off" value={(*admin).clone()} onchange={bind(&admin)} />
                     if let Some(e) = &*error { <p class="error" role="alert">{ format!("{} {e}", t.create_failed) }</p> }

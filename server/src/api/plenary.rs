@@ -11,6 +11,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use samtal_shared::doc::{self};
 use samtal_shared::export::{self, Lang};
+use samtal_shared::package;
 use samtal_shared::roles::DocKind;
 use samtal_shared::view::{self, PlenaryView};
 use serde::Deserialize;
@@ -82,6 +83,10 @@ pub(super) async fn export(
     Query(q): Query<ExportQuery>,
 ) -> Result<Response, AppError> {
     let cap = resolve(&state, &token).await?;
+    if file == "package.json" {
+        require(&cap, &["facilitator"])?;
+        return package(&state, &cap.workshop_id).await;
+    }
     require(&cap, &["facilitator", "catch_up"])?;
     let lang = Lang::parse(q.lang.as_deref());
     let view = plenary_view(&state, &cap.workshop_id).await?;
@@ -122,4 +127,60 @@ pub(super) async fn export(
         _ => return Err(AppError::NotFound),
     };
     Ok(response)
+}
+
+/// The workshop's setup as a course package file (`docs/package-format.md`).
+async fn package(state: &Arc<AppState>, workshop_id: &str) -> Result<Response, AppError> {
+    let id = workshop_id.to_owned();
+    let docs = blocking(state, move |s| s.workshop_docs(&id)).await?;
+    let workshop_doc = docs
+        .iter()
+        .find(|d| d.kind == DocKind::Workshop)
+        .map(|d| d.doc_id)
+        .ok_or(AppError::InvalidLink)?;
+    let w = workshops::read_workshop_doc(state, workshop_doc).await?;
+    let name = file_stem(&w.title);
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/json; charset=utf-8".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.json\"; filename*=UTF-8''{name}.json"),
+            ),
+        ],
+        package::to_json(&package::write_package(&w)),
+    )
+        .into_response())
+}
+
+/// A file name from a title: ASCII letters and digits, words joined by `-`
+/// ("Barnkonventionen i praktiken" → `barnkonventionen-i-praktiken`).
+pub(super) fn file_stem(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            'å' | 'ä' | 'à' | 'á' | 'â' => 'a',
+            'ö' | 'ø' | 'ó' | 'ò' | 'ô' => 'o',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'ü' | 'ú' => 'u',
+            c => c,
+        };
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+        if out.len() >= 60 {
+            break;
+        }
+    }
+    let out = out.trim_end_matches('-');
+    if out.is_empty() {
+        "kurspaket".to_owned()
+    } else {
+        out.to_owned()
+    }
 }

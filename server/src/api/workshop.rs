@@ -8,7 +8,7 @@ use crate::workshops::{self, WorkshopLinks};
 use axum::Json;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use samtal_shared::doc::WorkshopSpec;
+use samtal_shared::package;
 use samtal_shared::session::SessionInfo;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -17,7 +17,7 @@ pub(super) async fn create_workshop(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    body: Result<Json<WorkshopSpec>, axum::extract::rejection::JsonRejection>,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<(StatusCode, Json<WorkshopLinks>), AppError> {
     match &state.settings.admin_token {
         Some(expected) => {
@@ -40,7 +40,13 @@ pub(super) async fn create_workshop(
             }
         }
     }
-    let Json(spec) = body.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let body = body.map_err(|e| match e {
+        axum::extract::rejection::BytesRejection::FailedToBufferBody(_) => {
+            AppError::Package(package::PackageError::TooLarge)
+        }
+        e => AppError::BadRequest(e.body_text()),
+    })?;
+    let spec = package::read_spec(&body)?;
     let links = workshops::create(&state, spec).await?;
     Ok((StatusCode::CREATED, Json(links)))
 }

@@ -63,7 +63,7 @@ pub fn ensure_group_structure(
                 d.put_object(&refl, c.id.as_str(), ObjType::Map)?
             }
         };
-        for f in &w.reflection_fields {
+        for f in w.fields_for(c) {
             changed |= ensure_text(d, &per_case, &f.id)?;
         }
     }

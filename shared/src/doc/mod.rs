@@ -3,8 +3,8 @@
 //!
 //! Layout (schema version [`SCHEMA_VERSION`]):
 //! - workshop: `schema, kind="workshop", workshop_id, title, date, phase, access_until,
-//!   materials[{title,url}], areas[], questions[{id,text,area?}], reflection_fields[{id,label}],
-//!   cases[{id,title,area,body: Text}], groups[{id,name,area,doc_id}], plenary_doc_id`
+//!   materials[{title,url}], areas[], questions[{id,text,area?,note?}], reflection_fields[{id,label}],
+//!   cases[{id,title,area,body: Text,links?[{title,url}],fields?[{id,label}]}], groups[{id,name,area,doc_id}], plenary_doc_id`
 //! - group: `schema, kind="group", workshop_id, group_id, answers{qid → Text},
 //!   reflections{case_id → {field_id → Text}}, highlights[], present`
 //! - plenary: `schema, kind="plenary", workshop_id, summary{qid → Text}, follow_up[], pinned[]`
@@ -38,12 +38,12 @@ pub use plenary::{
 };
 pub use schema::kind_of;
 pub use spec::{
-    CaseSpec, GroupSpec, NewWorkshop, QuestionSpec, WorkshopSpec, build_workshop,
-    build_workshop_at, default_reflection_fields,
+    CaseSpec, GroupSpec, NewWorkshop, PACKAGE_SCHEMA, Package, QuestionSpec, WorkshopSpec,
+    build_workshop, build_workshop_at, default_reflection_fields, url_ok,
 };
 pub use text_field::{MAX_NOTE, TextRef, edit_text, read_text, text_obj, type_into};
 pub use workshop::{Case, Field, Group, Material, Question, Workshop, read_workshop};
-pub use workshop_edit::{WorkshopEdit, apply_workshop_edit};
+pub use workshop_edit::{Items, WorkshopEdit, apply_workshop_edit};
 
 use serde::{Deserialize, Serialize};
 
@@ -96,6 +96,12 @@ pub enum Invalid {
     EmptyArea,
     #[error("a group needs a name")]
     EmptyGroupName,
+    #[error("links start with https:// or http:// and have no spaces")]
+    BadUrl,
+    #[error("the area is not one of the workshop's areas")]
+    NoSuchArea,
+    #[error("the catch-up link cannot close before the workshop's date")]
+    AccessBeforeDate,
 }
 
 /// The workshop's phase.

@@ -7,19 +7,30 @@ use super::plenary::{ensure_plenary_structure, new_plenary_doc};
 use super::schema::header;
 use super::workshop::{
     Case, Field, Group, Material, Question, insert_case, insert_field, insert_group,
-    insert_question, read_workshop,
+    insert_materials, insert_question, read_workshop,
 };
 use super::{DEFAULT_ACCESS_DAYS, Invalid, MAX_ITEMS, MAX_TEXT, Phase, SchemaError};
 use crate::ids::DocumentId;
 use automerge::{AutoCommit, ObjType, transaction::Transactable};
 use serde::{Deserialize, Serialize};
 
-/// What a facilitator (or the admin API) asks for when creating a workshop.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct WorkshopSpec {
+/// The schema a course package names; [`Package::schema`] holds it.
+pub const PACKAGE_SCHEMA: &str = "samtal-package/1";
+
+fn package_schema() -> String {
+    PACKAGE_SCHEMA.to_owned()
+}
+
+/// A course package: a workshop's setup without a date, notes or links — what a trainer
+/// reuses from one training day to the next (`docs/package-format.md`). Read and written by
+/// `crate::package`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Package {
+    /// [`PACKAGE_SCHEMA`]. A create request may leave it out (the body the API took before
+    /// packages existed); a package file must name it.
+    #[serde(default = "package_schema")]
+    pub schema: String,
     pub title: String,
-    /// ISO date, `YYYY-MM-DD`.
-    pub date: String,
     #[serde(default)]
     pub materials: Vec<Material>,
     #[serde(default)]
@@ -32,23 +43,43 @@ pub struct WorkshopSpec {
     #[serde(default)]
     pub cases: Vec<CaseSpec>,
     pub groups: Vec<GroupSpec>,
+}
+
+/// What a facilitator (or the admin API) asks for when creating a workshop: a package and a
+/// date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkshopSpec {
+    #[serde(flatten)]
+    pub setup: Package,
+    /// ISO date, `YYYY-MM-DD`.
+    pub date: String,
     /// Days after `date` the catch-up link stays open.
     #[serde(default)]
     pub access_days: Option<i64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuestionSpec {
     pub text: String,
-    #[serde(default)]
+    /// The area whose groups get the question; none means every group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub area: Option<String>,
+    /// A tip for the facilitator, shown in her views only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facilitator_note: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseSpec {
     pub title: String,
     pub area: String,
     pub body: String,
+    /// The case's own links, such as a filmed commentary.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Material>,
+    /// The case's own reflection fields; empty means the package's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reflection_fields: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,44 +104,161 @@ pub fn default_reflection_fields() -> Vec<Field> {
     .collect()
 }
 
-impl WorkshopSpec {
-    /// Check the spec before anything is built from it.
-    pub fn validate(&self) -> Result<(), SchemaError> {
-        let bad = |why: Invalid| Err(SchemaError::Invalid(why));
-        if self.title.trim().is_empty() {
-            return bad(Invalid::EmptyTitle);
+/// A link a package may hold: `http(s)://`, no spaces, not too long. Empty is allowed (a
+/// material being typed in).
+pub fn url_ok(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    url.is_empty()
+        || (url.len() <= 2_000
+            && rest.is_some_and(|r| !r.is_empty())
+            && !url.chars().any(|c| c.is_whitespace() || c.is_control()))
+}
+
+impl Package {
+    /// The areas listed, or (none listed) the ones the groups, cases and questions use.
+    pub fn areas_or_used(&self) -> Vec<String> {
+        if !self.areas.is_empty() {
+            return self.areas.clone();
         }
-        if parse_date(&self.date).is_none() {
-            return bad(Invalid::BadDate);
+        let mut out: Vec<String> = Vec::new();
+        let used = self
+            .groups
+            .iter()
+            .map(|g| &g.area)
+            .chain(self.cases.iter().map(|c| &c.area))
+            .chain(self.questions.iter().filter_map(|q| q.area.as_ref()));
+        for a in used {
+            if !a.trim().is_empty() && !out.contains(a) {
+                out.push(a.clone());
+            }
+        }
+        out
+    }
+
+    /// Check the setup, naming the first field that breaks a rule (`cases[2].area`).
+    pub fn check(&self) -> Result<(), (String, Invalid)> {
+        let at = |path: String, why: Invalid| Err((path, why));
+        if self.title.trim().is_empty() {
+            return at("title".into(), Invalid::EmptyTitle);
         }
         if self.groups.is_empty() {
-            return bad(Invalid::NoGroups);
+            return at("groups".into(), Invalid::NoGroups);
         }
-        let counts = [
-            self.materials.len(),
-            self.areas.len(),
-            self.questions.len(),
-            self.reflection_fields.len(),
-            self.cases.len(),
-            self.groups.len(),
+        let lists = [
+            ("materials", self.materials.len()),
+            ("areas", self.areas.len()),
+            ("questions", self.questions.len()),
+            ("reflection_fields", self.reflection_fields.len()),
+            ("cases", self.cases.len()),
+            ("groups", self.groups.len()),
         ];
-        if counts.iter().any(|&n| n > MAX_ITEMS) {
-            return bad(Invalid::TooManyItems);
+        if let Some((name, _)) = lists.iter().find(|(_, n)| *n > MAX_ITEMS) {
+            return at((*name).into(), Invalid::TooManyItems);
         }
-        let texts = std::iter::once(&self.title)
-            .chain(self.questions.iter().map(|q| &q.text))
-            .chain(self.cases.iter().map(|c| &c.body))
-            .chain(self.groups.iter().map(|g| &g.name));
-        if texts.into_iter().any(|t| t.len() > MAX_TEXT) {
-            return bad(Invalid::TooLong);
+        let mut texts: Vec<(String, &str)> = vec![("title".into(), &self.title)];
+        let links = |base: String, items: &[Material]| -> Result<(), (String, Invalid)> {
+            if items.len() > MAX_ITEMS {
+                return Err((base, Invalid::TooManyItems));
+            }
+            for (i, m) in items.iter().enumerate() {
+                if m.title.len() > MAX_TEXT {
+                    return Err((format!("{base}[{i}].title"), Invalid::TooLong));
+                }
+                if !url_ok(&m.url) {
+                    return Err((format!("{base}[{i}].url"), Invalid::BadUrl));
+                }
+            }
+            Ok(())
+        };
+        links("materials".into(), &self.materials)?;
+        // Without a list of areas (the create body before packages), the areas are the ones
+        // used; with one, every area used must be on it (a typo is caught, not a new area).
+        let known = |area: &str| self.areas.is_empty() || self.areas.iter().any(|a| a == area);
+        for (i, a) in self.areas.iter().enumerate() {
+            if a.trim().is_empty() {
+                return at(format!("areas[{i}]"), Invalid::EmptyArea);
+            }
+            texts.push((format!("areas[{i}]"), a));
+        }
+        for (i, q) in self.questions.iter().enumerate() {
+            texts.push((format!("questions[{i}].text"), &q.text));
+            if let Some(note) = &q.facilitator_note {
+                texts.push((format!("questions[{i}].facilitator_note"), note));
+            }
+            if let Some(area) = q.area.as_deref().filter(|a| !a.is_empty())
+                && !known(area)
+            {
+                return at(format!("questions[{i}].area"), Invalid::NoSuchArea);
+            }
+        }
+        for (i, f) in self.reflection_fields.iter().enumerate() {
+            texts.push((format!("reflection_fields[{i}]"), f));
+        }
+        for (i, c) in self.cases.iter().enumerate() {
+            if !known(&c.area) {
+                return at(format!("cases[{i}].area"), Invalid::NoSuchArea);
+            }
+            texts.push((format!("cases[{i}].title"), &c.title));
+            texts.push((format!("cases[{i}].body"), &c.body));
+            links(format!("cases[{i}].links"), &c.links)?;
+            if c.reflection_fields.len() > MAX_ITEMS {
+                return at(
+                    format!("cases[{i}].reflection_fields"),
+                    Invalid::TooManyItems,
+                );
+            }
+            for (j, f) in c.reflection_fields.iter().enumerate() {
+                texts.push((format!("cases[{i}].reflection_fields[{j}]"), f));
+            }
+        }
+        for (i, g) in self.groups.iter().enumerate() {
+            if g.name.trim().is_empty() {
+                return at(format!("groups[{i}].name"), Invalid::EmptyGroupName);
+            }
+            if !known(&g.area) {
+                return at(format!("groups[{i}].area"), Invalid::NoSuchArea);
+            }
+            texts.push((format!("groups[{i}].name"), &g.name));
+        }
+        if let Some((path, _)) = texts.into_iter().find(|(_, t)| t.len() > MAX_TEXT) {
+            return at(path, Invalid::TooLong);
+        }
+        Ok(())
+    }
+}
+
+impl WorkshopSpec {
+    /// Check the spec, naming the first field that breaks a rule.
+    pub fn check(&self) -> Result<(), (String, Invalid)> {
+        if parse_date(&self.date).is_none() {
+            return Err(("date".into(), Invalid::BadDate));
         }
         if let Some(d) = self.access_days
             && !(0..=3650).contains(&d)
         {
-            return bad(Invalid::AccessDays);
+            return Err(("access_days".into(), Invalid::AccessDays));
         }
-        Ok(())
+        self.setup.check()
     }
+
+    /// Check the spec before anything is built from it.
+    pub fn validate(&self) -> Result<(), SchemaError> {
+        self.check().map_err(|(_, why)| SchemaError::Invalid(why))
+    }
+}
+
+/// Fields `f1`, `f2`, … with these labels.
+fn numbered_fields(labels: &[String]) -> Vec<Field> {
+    labels
+        .iter()
+        .enumerate()
+        .map(|(i, label)| Field {
+            id: format!("f{}", i + 1),
+            label: label.clone(),
+        })
+        .collect()
 }
 
 /// A new workshop's documents, ready to be stored.
@@ -142,19 +290,13 @@ pub fn build_workshop_at(
 ) -> Result<NewWorkshop, SchemaError> {
     let stamp = crate::stamp::Stamp { device: None, time };
     spec.validate()?;
-    let fields: Vec<Field> = if spec.reflection_fields.is_empty() {
+    let setup = &spec.setup;
+    let fields: Vec<Field> = if setup.reflection_fields.is_empty() {
         default_reflection_fields()
     } else {
-        spec.reflection_fields
-            .iter()
-            .enumerate()
-            .map(|(i, label)| Field {
-                id: format!("f{}", i + 1),
-                label: label.clone(),
-            })
-            .collect()
+        numbered_fields(&setup.reflection_fields)
     };
-    let questions: Vec<Question> = spec
+    let questions: Vec<Question> = setup
         .questions
         .iter()
         .enumerate()
@@ -162,9 +304,10 @@ pub fn build_workshop_at(
             id: format!("q{}", i + 1),
             text: q.text.clone(),
             area: q.area.clone().filter(|a| !a.is_empty()),
+            note: q.facilitator_note.clone().filter(|n| !n.is_empty()),
         })
         .collect();
-    let cases: Vec<Case> = spec
+    let cases: Vec<Case> = setup
         .cases
         .iter()
         .enumerate()
@@ -173,9 +316,11 @@ pub fn build_workshop_at(
             title: c.title.clone(),
             area: c.area.clone(),
             body: c.body.clone(),
+            links: c.links.clone(),
+            fields: numbered_fields(&c.reflection_fields),
         })
         .collect();
-    let groups: Vec<Group> = spec
+    let groups: Vec<Group> = setup
         .groups
         .iter()
         .enumerate()
@@ -199,18 +344,14 @@ pub fn build_workshop_at(
     let mut w = AutoCommit::new();
     let root = automerge::ROOT;
     header(&mut w, "workshop", workshop_id)?;
-    w.put(&root, "title", spec.title.as_str())?;
+    w.put(&root, "title", setup.title.as_str())?;
     w.put(&root, "date", spec.date.as_str())?;
-    w.put(&root, "phase", Phase::Groups.as_str())?;
+    // A new workshop is being prepared: the facilitator opens the groups when the day begins.
+    w.put(&root, "phase", Phase::Prep.as_str())?;
     w.put(&root, "access_until", access_until.as_str())?;
-    let materials = w.put_object(&root, "materials", ObjType::List)?;
-    for (i, m) in spec.materials.iter().enumerate() {
-        let o = w.insert_object(&materials, i, ObjType::Map)?;
-        w.put(&o, "title", m.title.as_str())?;
-        w.put(&o, "url", m.url.as_str())?;
-    }
+    insert_materials(&mut w, &root, "materials", &setup.materials)?;
     let areas = w.put_object(&root, "areas", ObjType::List)?;
-    for (i, a) in spec.areas.iter().enumerate() {
+    for (i, a) in setup.areas_or_used().iter().enumerate() {
         w.insert(&areas, i, a.as_str())?;
     }
     let qs = w.put_object(&root, "questions", ObjType::List)?;

@@ -19,11 +19,11 @@ fn dates_round_trip() {
 
 #[test]
 fn built_workshop_reads_back() {
-    let spec = demo::spec("2026-11-24");
+    let spec = demo::spec("2026-11-24").unwrap();
     let new = build_workshop(&spec, "w1", demo::counter_ids()).unwrap();
     let w = read_workshop(&new.workshop).unwrap();
-    assert_eq!(w.title, spec.title);
-    assert_eq!(w.groups.len(), spec.groups.len());
+    assert_eq!(w.title, spec.setup.title);
+    assert_eq!(w.groups.len(), spec.setup.groups.len());
     assert_eq!(w.access_until, "2026-12-08");
     assert_eq!(w.plenary_doc_id, new.plenary_doc_id);
     assert_eq!(w.reflection_fields.len(), 4);
@@ -40,7 +40,7 @@ fn built_workshop_reads_back() {
 
 #[test]
 fn edit_text_splices_into_the_existing_object() {
-    let spec = demo::spec("2026-11-24");
+    let spec = demo::spec("2026-11-24").unwrap();
     let mut new = build_workshop(&spec, "w1", demo::counter_ids()).unwrap();
     let doc = &mut new.groups[0].1;
     let r = TextRef::Answer {
@@ -63,7 +63,7 @@ fn edit_text_splices_into_the_existing_object() {
 /// state in which the browser test once lost and doubled text). Both edits survive, once.
 #[test]
 fn typing_on_a_stale_screen_neither_undoes_nor_doubles_remote_text() {
-    let spec = demo::spec("2026-11-24");
+    let spec = demo::spec("2026-11-24").unwrap();
     let mut new = build_workshop(&spec, "w1", demo::counter_ids()).unwrap();
     let r = TextRef::Answer {
         question_id: "q1".into(),
@@ -105,7 +105,7 @@ fn typing_on_a_stale_screen_neither_undoes_nor_doubles_remote_text() {
 
 #[test]
 fn setup_edits_then_server_structure_make_new_fields_writable() {
-    let spec = demo::spec("2026-11-24");
+    let spec = demo::spec("2026-11-24").unwrap();
     let mut new = build_workshop(&spec, "w1", demo::counter_ids()).unwrap();
     let w = &mut new.workshop;
     apply_workshop_edit(w, &WorkshopEdit::AddQuestion { id: "q-x".into() }).unwrap();
@@ -170,7 +170,7 @@ fn typing_bursts_keep_history_small() {
         question_id: "q1".into(),
     };
     let fresh = || {
-        let spec = demo::spec("2026-11-24");
+        let spec = demo::spec("2026-11-24").unwrap();
         build_workshop(&spec, "w1", demo::counter_ids())
             .unwrap()
             .groups
@@ -257,10 +257,94 @@ fn typing_bursts_keep_history_small() {
 
 #[test]
 fn invalid_specs_are_refused() {
-    let mut spec = demo::spec("2026-11-24");
-    spec.groups.clear();
+    let mut spec = demo::spec("2026-11-24").unwrap();
+    spec.setup.groups.clear();
     assert!(build_workshop(&spec, "w", demo::counter_ids()).is_err());
-    let mut spec = demo::spec("2026-11-24");
+    let mut spec = demo::spec("2026-11-24").unwrap();
     spec.date = "24/11/2026".into();
     assert!(spec.validate().is_err());
+}
+
+#[test]
+fn the_catch_up_window_never_ends_before_the_day() {
+    let spec = demo::spec("2026-11-24").unwrap();
+    let mut new = build_workshop(&spec, "w", demo::counter_ids()).unwrap();
+    let w = &mut new.workshop;
+    assert_eq!(
+        read_workshop(w).unwrap().phase,
+        Phase::Prep,
+        "a new workshop is prepared first"
+    );
+    assert_eq!(read_workshop(w).unwrap().access_until, "2026-12-08");
+    let e = apply_workshop_edit(w, &WorkshopEdit::AccessUntil("2026-11-23".into())).unwrap_err();
+    assert!(
+        matches!(e, SchemaError::Invalid(Invalid::AccessBeforeDate)),
+        "{e}"
+    );
+    apply_workshop_edit(w, &WorkshopEdit::AccessUntil("2026-11-24".into())).unwrap();
+    // Moving the day past the window moves the window along, at its default length.
+    apply_workshop_edit(w, &WorkshopEdit::Date("2027-01-10".into())).unwrap();
+    let read = read_workshop(w).unwrap();
+    assert_eq!(
+        (read.date.as_str(), read.access_until.as_str()),
+        ("2027-01-10", "2027-01-24")
+    );
+    // Moving it earlier keeps the window as it is.
+    apply_workshop_edit(w, &WorkshopEdit::Date("2027-01-02".into())).unwrap();
+    assert_eq!(read_workshop(w).unwrap().access_until, "2027-01-24");
+}
+
+#[test]
+fn items_move_one_step_with_all_they_hold() {
+    let mut new = demo::fixture("w").unwrap();
+    let d = &mut new.workshop;
+    let ids = |d: &AutoCommit, items: Items| -> Vec<String> {
+        let w = read_workshop(d).unwrap();
+        match items {
+            Items::Questions => w.questions.iter().map(|q| q.id.clone()).collect(),
+            Items::Cases => w.cases.iter().map(|c| c.id.clone()).collect(),
+            Items::Groups => w.groups.iter().map(|g| g.id.clone()).collect(),
+        }
+    };
+    let before = read_workshop(d).unwrap();
+    for items in [Items::Questions, Items::Cases, Items::Groups] {
+        let id = ids(d, items)[0].clone();
+        apply_workshop_edit(
+            d,
+            &WorkshopEdit::Move {
+                items,
+                id: id.clone(),
+                up: true,
+            },
+        )
+        .unwrap();
+        assert_eq!(ids(d, items)[0], id, "the first stays first");
+        apply_workshop_edit(
+            d,
+            &WorkshopEdit::Move {
+                items,
+                id: id.clone(),
+                up: false,
+            },
+        )
+        .unwrap();
+        assert_eq!(ids(d, items)[1], id);
+    }
+    let after = read_workshop(d).unwrap();
+    let moved = after
+        .cases
+        .iter()
+        .find(|c| c.id == before.cases[0].id)
+        .unwrap();
+    assert_eq!(moved, &before.cases[0], "body and links come along");
+    assert_eq!(
+        after.groups[1], before.groups[0],
+        "the group keeps its document"
+    );
+    let gone = WorkshopEdit::Move {
+        items: Items::Cases,
+        id: "nope".into(),
+        up: true,
+    };
+    assert!(apply_workshop_edit(d, &gone).is_err());
 }

@@ -14,11 +14,15 @@ pub struct Material {
     pub url: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Question {
     pub id: String,
     pub text: String,
     pub area: Option<String>,
+    /// The trainer's tip for the facilitator (from a course package). It travels in the
+    /// workshop document like the question itself: a tip, not a secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl Question {
@@ -34,12 +38,18 @@ pub struct Field {
     pub label: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Case {
     pub id: String,
     pub title: String,
     pub area: String,
     pub body: String,
+    /// The case's own links, such as a filmed commentary.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<Material>,
+    /// The case's own reflection fields; empty means the workshop's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<Field>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +86,15 @@ impl Workshop {
         self.questions.iter().filter(move |q| q.applies_to(area))
     }
 
+    /// The reflection fields of one case: its own, or else the workshop's.
+    pub fn fields_for<'a>(&'a self, case: &'a Case) -> &'a [Field] {
+        if case.fields.is_empty() {
+            &self.reflection_fields
+        } else {
+            &case.fields
+        }
+    }
+
     pub fn cases_for<'a>(&'a self, area: &'a str) -> impl Iterator<Item = &'a Case> {
         self.cases.iter().filter(move |c| c.area == area)
     }
@@ -90,7 +109,7 @@ impl Workshop {
             (r, format!("{}. {}", i + 1, q.text))
         });
         let reflections = self.cases_for(area).flat_map(|c| {
-            self.reflection_fields.iter().map(move |f| {
+            self.fields_for(c).iter().map(move |f| {
                 let r = TextRef::Reflection {
                     case_id: c.id.clone(),
                     field_id: f.id.clone(),
@@ -118,15 +137,7 @@ pub fn read_workshop(doc: &impl ReadDoc) -> Result<Workshop, SchemaError> {
         date: req_str(doc, &root, "date")?,
         phase: Phase::parse(&req_str(doc, &root, "phase")?).ok_or(SchemaError::Field("phase"))?,
         access_until: req_str(doc, &root, "access_until")?,
-        materials: list_items(doc, &materials)
-            .iter()
-            .map(|o| {
-                Ok(Material {
-                    title: req_str(doc, o, "title")?,
-                    url: req_str(doc, o, "url")?,
-                })
-            })
-            .collect::<Result<_, SchemaError>>()?,
+        materials: read_materials(doc, &materials)?,
         areas: (0..doc.length(&areas))
             .filter_map(|i| match doc.get(&areas, i).ok()?? {
                 (Value::Scalar(s), _) => s.as_str().map(str::to_owned),
@@ -140,18 +151,11 @@ pub fn read_workshop(doc: &impl ReadDoc) -> Result<Workshop, SchemaError> {
                     id: req_str(doc, o, "id")?,
                     text: req_str(doc, o, "text")?,
                     area: str_at(doc, o, "area"),
+                    note: str_at(doc, o, "note"),
                 })
             })
             .collect::<Result<_, SchemaError>>()?,
-        reflection_fields: list_items(doc, &fields)
-            .iter()
-            .map(|o| {
-                Ok(Field {
-                    id: req_str(doc, o, "id")?,
-                    label: req_str(doc, o, "label")?,
-                })
-            })
-            .collect::<Result<_, SchemaError>>()?,
+        reflection_fields: read_fields(doc, &fields)?,
         cases: list_items(doc, &cases)
             .iter()
             .map(|o| {
@@ -160,6 +164,14 @@ pub fn read_workshop(doc: &impl ReadDoc) -> Result<Workshop, SchemaError> {
                     title: req_str(doc, o, "title")?,
                     area: req_str(doc, o, "area")?,
                     body: req_str(doc, o, "body")?,
+                    links: match optional_list(doc, o, "links") {
+                        Some(l) => read_materials(doc, &l)?,
+                        None => Vec::new(),
+                    },
+                    fields: match optional_list(doc, o, "fields") {
+                        Some(l) => read_fields(doc, &l)?,
+                        None => Vec::new(),
+                    },
                 })
             })
             .collect::<Result<_, SchemaError>>()?,
@@ -182,6 +194,53 @@ pub fn read_workshop(doc: &impl ReadDoc) -> Result<Workshop, SchemaError> {
     })
 }
 
+/// A list a newer setup may have added to an item (absent in older documents).
+fn optional_list(doc: &impl ReadDoc, obj: &ObjId, key: &'static str) -> Option<ObjId> {
+    match doc.get(obj, key) {
+        Ok(Some((Value::Object(ObjType::List), id))) => Some(id),
+        _ => None,
+    }
+}
+
+fn read_materials(doc: &impl ReadDoc, list: &ObjId) -> Result<Vec<Material>, SchemaError> {
+    list_items(doc, list)
+        .iter()
+        .map(|o| {
+            Ok(Material {
+                title: req_str(doc, o, "title")?,
+                url: req_str(doc, o, "url")?,
+            })
+        })
+        .collect()
+}
+
+fn read_fields(doc: &impl ReadDoc, list: &ObjId) -> Result<Vec<Field>, SchemaError> {
+    list_items(doc, list)
+        .iter()
+        .map(|o| {
+            Ok(Field {
+                id: req_str(doc, o, "id")?,
+                label: req_str(doc, o, "label")?,
+            })
+        })
+        .collect()
+}
+
+pub(super) fn insert_materials(
+    w: &mut AutoCommit,
+    obj: &ObjId,
+    key: &'static str,
+    items: &[Material],
+) -> Result<(), SchemaError> {
+    let list = w.put_object(obj, key, ObjType::List)?;
+    for (i, m) in items.iter().enumerate() {
+        let o = w.insert_object(&list, i, ObjType::Map)?;
+        w.put(&o, "title", m.title.as_str())?;
+        w.put(&o, "url", m.url.as_str())?;
+    }
+    Ok(())
+}
+
 pub(super) fn insert_question(
     w: &mut AutoCommit,
     list: &ObjId,
@@ -193,6 +252,9 @@ pub(super) fn insert_question(
     w.put(&o, "text", q.text.as_str())?;
     if let Some(area) = &q.area {
         w.put(&o, "area", area.as_str())?;
+    }
+    if let Some(note) = &q.note {
+        w.put(&o, "note", note.as_str())?;
     }
     Ok(())
 }
@@ -221,6 +283,15 @@ pub(super) fn insert_case(
     w.put(&o, "area", c.area.as_str())?;
     let body = w.put_object(&o, "body", ObjType::Text)?;
     w.splice_text(&body, 0, 0, &c.body)?;
+    if !c.links.is_empty() {
+        insert_materials(w, &o, "links", &c.links)?;
+    }
+    if !c.fields.is_empty() {
+        let fs = w.put_object(&o, "fields", ObjType::List)?;
+        for (i, f) in c.fields.iter().enumerate() {
+            insert_field(w, &fs, i, f)?;
+        }
+    }
     Ok(())
 }
 

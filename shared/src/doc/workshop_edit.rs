@@ -1,12 +1,12 @@
 //! The setup editor's changes to a workshop document (facilitator, online or offline).
 
-use super::date::parse_date;
+use super::date::{format_date, parse_date};
 use super::group::group_doc_id;
 use super::schema::{check_header, find_by_id, list_items, obj_at, req_str};
 use super::workshop::{
     Case, Field, Group, Question, insert_case, insert_field, insert_group, insert_question,
 };
-use super::{Invalid, MAX_ITEMS, MAX_TEXT, Phase, SchemaError};
+use super::{DEFAULT_ACCESS_DAYS, Invalid, MAX_ITEMS, MAX_TEXT, Phase, SchemaError};
 use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, transaction::Transactable};
 use serde::{Deserialize, Serialize};
 
@@ -74,6 +74,20 @@ pub enum WorkshopEdit {
         name: String,
         area: String,
     },
+    /// One step up or down in its list.
+    Move {
+        items: Items,
+        id: String,
+        up: bool,
+    },
+}
+
+/// The setup's lists whose order the facilitator chooses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Items {
+    Questions,
+    Cases,
+    Groups,
 }
 
 /// Apply one setup edit to a workshop document (not committed; the caller commits).
@@ -98,6 +112,7 @@ pub fn apply_workshop_edit(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<
         E::AddCase { .. } | E::Case { .. } | E::RemoveCase { .. } => case(doc, edit),
         E::AddField { .. } | E::Field { .. } | E::RemoveField { .. } => field(doc, edit),
         E::AddGroup { .. } | E::Group { .. } => group(doc, edit),
+        E::Move { items, id, up } => move_item(doc, *items, id, *up),
     }
 }
 
@@ -149,16 +164,24 @@ fn day(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<(), SchemaError> {
             }
             doc.put(&root, "title", t.as_str())?;
         }
-        WorkshopEdit::Date(d) | WorkshopEdit::AccessUntil(d) => {
-            if parse_date(d).is_none() {
-                return Err(Invalid::BadDate.into());
+        WorkshopEdit::Date(d) => {
+            let day = parse_date(d).ok_or(Invalid::BadDate)?;
+            doc.put(&root, "date", d.as_str())?;
+            // The catch-up window never ends before the day: moved along with the date, it
+            // keeps its default length.
+            let until = req_str(doc, &root, "access_until")?;
+            if parse_date(&until).is_none_or(|u| u < day) {
+                let until = format_date(day + DEFAULT_ACCESS_DAYS);
+                doc.put(&root, "access_until", until.as_str())?;
             }
-            let key = if matches!(edit, WorkshopEdit::Date(_)) {
-                "date"
-            } else {
-                "access_until"
-            };
-            doc.put(&root, key, d.as_str())?;
+        }
+        WorkshopEdit::AccessUntil(d) => {
+            let until = parse_date(d).ok_or(Invalid::BadDate)?;
+            let day = parse_date(&req_str(doc, &root, "date")?);
+            if day.is_some_and(|day| until < day) {
+                return Err(Invalid::AccessBeforeDate.into());
+            }
+            doc.put(&root, "access_until", d.as_str())?;
         }
         WorkshopEdit::Phase(p) => doc.put(&root, "phase", p.as_str())?,
         _ => {}
@@ -224,8 +247,7 @@ fn question(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<(), SchemaError
             let l = room_for(doc, "questions", id)?;
             let q = Question {
                 id: id.clone(),
-                text: String::new(),
-                area: None,
+                ..Question::default()
             };
             insert_question(doc, &l, doc.length(&l), &q)?;
         }
@@ -256,9 +278,8 @@ fn case(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<(), SchemaError> {
             let l = room_for(doc, "cases", id)?;
             let c = Case {
                 id: id.clone(),
-                title: String::new(),
                 area: area.clone(),
-                body: String::new(),
+                ..Case::default()
             };
             insert_case(doc, &l, doc.length(&l), &c)?;
         }
@@ -325,6 +346,60 @@ fn group(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<(), SchemaError> {
         let o = item(doc, "groups", id)?;
         doc.put(&o, "name", name.as_str())?;
         doc.put(&o, "area", area.as_str())?;
+    }
+    Ok(())
+}
+
+/// Move an item one step: it is taken out and put back one place up or down, with all it
+/// holds (a case's body, links and fields are written anew, its id and a group's document
+/// stay). At either end of its list nothing happens.
+fn move_item(doc: &mut AutoCommit, items: Items, id: &str, up: bool) -> Result<(), SchemaError> {
+    let w = super::workshop::read_workshop(doc)?;
+    let key = match items {
+        Items::Questions => "questions",
+        Items::Cases => "cases",
+        Items::Groups => "groups",
+    };
+    let l = list(doc, key)?;
+    let Some((from, _)) = find_by_id(doc, &l, id) else {
+        return Err(Invalid::NoSuchItem.into());
+    };
+    let Some(to) = (if up {
+        from.checked_sub(1)
+    } else {
+        Some(from + 1)
+    })
+    .filter(|&to| to < doc.length(&l)) else {
+        return Ok(());
+    };
+    match items {
+        Items::Questions => {
+            let q = w
+                .questions
+                .iter()
+                .find(|q| q.id == id)
+                .ok_or(Invalid::NoSuchItem)?;
+            doc.delete(&l, from)?;
+            insert_question(doc, &l, to, q)?;
+        }
+        Items::Cases => {
+            let c = w
+                .cases
+                .iter()
+                .find(|c| c.id == id)
+                .ok_or(Invalid::NoSuchItem)?;
+            doc.delete(&l, from)?;
+            insert_case(doc, &l, to, c)?;
+        }
+        Items::Groups => {
+            let g = w
+                .groups
+                .iter()
+                .find(|g| g.id == id)
+                .ok_or(Invalid::NoSuchItem)?;
+            doc.delete(&l, from)?;
+            insert_group(doc, &l, to, g)?;
+        }
     }
     Ok(())
 }

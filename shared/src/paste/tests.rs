@@ -144,3 +144,32 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn what_the_trainer_confirms_is_added_after_what_is_there() {
+    let text = "1. Vad betyder barnets bästa för er?\n2. Hur vet ni vad barnet vill?\n\nFallet Ali\nAli är 12 år och bor i ett familjehem.\n";
+    let p = propose(text);
+    let mut new = crate::demo::fixture("w").unwrap();
+    let mut n = 0;
+    add_to_workshop(&mut new.workshop, &p, "Vuxen", || {
+        n += 1;
+        format!("x{n}")
+    })
+    .unwrap();
+    let w = crate::doc::read_workshop(&new.workshop).unwrap();
+    let texts: Vec<&str> = w.questions.iter().map(|q| q.text.as_str()).collect();
+    assert_eq!(texts.len(), 5);
+    assert_eq!(
+        texts[3..],
+        [
+            "Vad betyder barnets bästa för er?",
+            "Hur vet ni vad barnet vill?"
+        ]
+    );
+    let ali = w.cases.last().unwrap();
+    assert_eq!(
+        (ali.title.as_str(), ali.area.as_str()),
+        ("Fallet Ali", "Vuxen")
+    );
+    assert_eq!(ali.body, "Ali är 12 år och bor i ett familjehem.");
+}

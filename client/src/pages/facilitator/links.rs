@@ -2,7 +2,8 @@
 
 use crate::EngineRef;
 use crate::api::{self, ApiError};
-use crate::i18n::{self, Strings, fill};
+use crate::i18n::{self, fill};
+use crate::widgets::copy_button;
 use samtal_shared::doc;
 use samtal_shared::session::WorkshopLinks;
 use yew::prelude::*;
@@ -10,16 +11,6 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub(super) struct LinksProps {
     pub(super) engine: EngineRef,
-}
-
-fn copy_button(t: &Strings, text: String) -> Html {
-    html! {
-        <button onclick={Callback::from(move |_| {
-            if let Some(w) = web_sys::window() {
-                let _ = w.navigator().clipboard().write_text(&text);
-            }
-        })}>{ t.copy }</button>
-    }
 }
 
 #[function_component(LinksTab)]

@@ -4,6 +4,9 @@
 mod erase;
 mod links;
 mod live;
+mod new_link;
+mod paste;
+mod reuse;
 mod setup;
 
 use crate::i18n;
@@ -14,6 +17,8 @@ use crate::widgets::{DeviceLabel, ViewProps, status_of};
 use erase::EraseBox;
 use links::LinksTab;
 use live::live_tab;
+use new_link::NewLink;
+use reuse::ReuseBox;
 use samtal_shared::doc::{self, Phase, WorkshopEdit};
 use setup::setup_tab;
 use yew::prelude::*;
@@ -43,6 +48,22 @@ pub fn facilitator_view(props: &ViewProps) -> Html {
     let notice = use_state(|| Option::<String>::None);
     let erased = use_state(|| false);
     let (status, workshop) = status_of(&props.engine, t);
+    let token = props.engine.0.borrow().token().to_owned();
+    {
+        // The start page lists the workshops this browser opened as facilitator.
+        let mine = workshop.as_ref().map(|w| crate::store::MyWorkshop {
+            token: token.clone(),
+            title: w.title.clone(),
+            date: w.date.clone(),
+            phase: w.phase,
+        });
+        use_effect_with(mine, |mine| {
+            if let Some(m) = mine.clone() {
+                crate::store::remember_workshop(m);
+            }
+            || ()
+        });
+    }
     if *erased {
         return html! { <main id="main"><p role="alert">{ t.erased }</p></main> };
     }
@@ -61,7 +82,17 @@ pub fn facilitator_view(props: &ViewProps) -> Html {
     let edit = {
         let engine = props.engine.clone();
         let notice = notice.clone();
+        let until = w.access_until.clone();
         Callback::from(move |edit: WorkshopEdit| {
+            // Closing is the one phase change with consequences: it asks first.
+            if edit == WorkshopEdit::Phase(Phase::Closed)
+                && !crate::widgets::confirm(&i18n::fill(
+                    i18n::strings().close_confirm,
+                    &[("until", &until)],
+                ))
+            {
+                return;
+            }
             let res = engine
                 .0
                 .borrow_mut()
@@ -87,6 +118,7 @@ pub fn facilitator_view(props: &ViewProps) -> Html {
         Tab::Setup => html! {
             <>
             { setup_tab(t, &props.engine, &w, &edit) }
+            <ReuseBox token={token.clone()} />
             <EraseBox engine={props.engine.clone()} title={w.title.clone()} on_erased={{ let e = erased.clone(); Callback::from(move |()| e.set(true)) }} />
             </>
         },
@@ -112,6 +144,7 @@ pub fn facilitator_view(props: &ViewProps) -> Html {
             { tab_button(Tab::History, t.tab_history) }
         </nav>
         <main id="main">
+            <NewLink token={token.clone()} workshop={w.clone()} />
             <DeviceLabel />
             if let Some(n) = &*notice { <p class="error" role="alert">{ n.clone() }</p> }
             { body }
