@@ -13,7 +13,7 @@ mod widgets;
 
 use engine::{Engine, Net, Shared};
 use samtal_shared::roles::Role;
-use samtal_shared::session::SessionInfo;
+use samtal_shared::session::{ErrorBody, SessionInfo};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -47,7 +47,7 @@ fn route() -> Route {
 enum Load {
     Loading,
     Ready(EngineRef),
-    Failed(&'static str),
+    Failed(String),
 }
 
 /// `Rc<RefCell<Engine>>` compared by identity, for yew props.
@@ -60,21 +60,40 @@ impl PartialEq for EngineRef {
     }
 }
 
-async fn fetch_session(token: &str) -> Result<SessionInfo, u16> {
-    let window = web_sys::window().ok_or(0u16)?;
+/// The session of a link, or the status (0: no answer) and what the server said.
+async fn fetch_session(token: &str) -> Result<SessionInfo, (u16, Option<ErrorBody>)> {
+    let no_answer = |_| (0u16, None);
+    let window = web_sys::window().ok_or((0u16, None))?;
     let resp = wasm_bindgen_futures::JsFuture::from(
         window.fetch_with_str(&format!("/api/session/{token}")),
     )
     .await
-    .map_err(|_| 0u16)?;
-    let resp: web_sys::Response = resp.dyn_into().map_err(|_| 0u16)?;
-    if !resp.ok() {
-        return Err(resp.status());
-    }
-    let text = wasm_bindgen_futures::JsFuture::from(resp.text().map_err(|_| 0u16)?)
+    .map_err(no_answer)?;
+    let resp: web_sys::Response = resp.dyn_into().map_err(no_answer)?;
+    let text = wasm_bindgen_futures::JsFuture::from(resp.text().map_err(no_answer)?)
         .await
-        .map_err(|_| 0u16)?;
-    serde_json::from_str(&text.as_string().unwrap_or_default()).map_err(|_| 0u16)
+        .map_err(no_answer)?
+        .as_string()
+        .unwrap_or_default();
+    if !resp.ok() {
+        return Err((resp.status(), serde_json::from_str(&text).ok()));
+    }
+    serde_json::from_str(&text).map_err(|_| (0u16, None))
+}
+
+/// Why a link does not open, for the page: which workshop closed and whom to ask.
+fn closed_message(t: &i18n::Strings, body: Option<&ErrorBody>) -> String {
+    match body
+        .and_then(|b| b.closed.as_ref())
+        .filter(|c| !c.title.is_empty())
+    {
+        Some(c) => format!(
+            "{} {}",
+            i18n::fill(t.expired_named, &[("title", &c.title), ("until", &c.until)]),
+            t.expired_ask
+        ),
+        None => format!("{} {}", t.expired_link, t.expired_ask),
+    }
 }
 
 #[function_component(App)]
@@ -100,7 +119,7 @@ fn app() -> Html {
                         // the server no longer knows (erased, replaced) — its copies here go
                         // too. A writer's copies stay on 404: a replaced link may hold notes
                         // not yet sent, which the new link will send.
-                        Err(status @ (404 | 410)) => {
+                        Err((status @ (404 | 410), body)) => {
                             if let Some(cached) = store::load_session(&token)
                                 && (status == 410 || cached.role == Role::CatchUp)
                             {
@@ -109,9 +128,9 @@ fn app() -> Html {
                             }
                             let t = i18n::strings();
                             let msg = if status == 410 {
-                                t.expired_link
+                                closed_message(t, body.as_ref())
                             } else {
-                                t.invalid_link
+                                t.invalid_link.to_owned()
                             };
                             return load.set(Load::Failed(msg));
                         }
@@ -119,7 +138,9 @@ fn app() -> Html {
                         Err(_) => store::load_session(&token),
                     };
                     let Some(info) = info else {
-                        return load.set(Load::Failed(i18n::strings().no_server_first_time));
+                        return load.set(Load::Failed(
+                            i18n::strings().no_server_first_time.to_owned(),
+                        ));
                     };
                     let counter = Rc::new(std::cell::Cell::new(0u64));
                     let rerender: Rc<dyn Fn()> = Rc::new(move || {
@@ -209,7 +230,7 @@ fn app() -> Html {
             html! { <main id="main"><p>{ t.loading }</p></main> }
         }
         (Route::Link { .. }, Load::Failed(msg)) => html! {
-            <main id="main"><p class="error" role="alert">{ *msg }</p></main>
+            <main id="main"><p class="error" role="alert">{ msg.clone() }</p></main>
         },
         // Erased on the server: its copies here are gone too; nothing of it is shown.
         (Route::Link { .. }, Load::Ready(engine)) if engine.0.borrow().net == Net::Erased => {

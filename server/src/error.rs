@@ -4,14 +4,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use samtal_shared::doc::{Invalid, SchemaError};
 use samtal_shared::package::PackageError;
-use samtal_shared::session::{ErrorBody, ErrorCode};
+use samtal_shared::session::{Closed, ErrorBody, ErrorCode};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("this link is not valid (it may have been replaced by a new one)")]
     InvalidLink,
-    #[error("this workshop is closed; the link stopped working on {0}")]
-    Expired(String),
+    #[error("this workshop is closed; the link stopped working on {}", .0.until)]
+    Expired(Closed),
     #[error("this link may not do this")]
     Forbidden,
     #[error("not found")]
@@ -108,6 +108,10 @@ impl IntoResponse for AppError {
             },
             field: match &self {
                 AppError::Package(e) => e.field().map(str::to_owned),
+                _ => None,
+            },
+            closed: match &self {
+                AppError::Expired(c) => Some(c.clone()),
                 _ => None,
             },
         };

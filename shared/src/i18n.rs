@@ -80,6 +80,12 @@ table! {
     expired_link:
         "Den här workshopen är stängd. Länken fungerar inte längre.",
         "This workshop is closed. The link no longer works.";
+    expired_named:
+        "Workshopen ”{title}” är stängd. Länken fungerade till och med {until}.",
+        "The workshop “{title}” is closed. The link worked until {until}.";
+    expired_ask:
+        "Behöver du materialet eller anteckningarna? Fråga den som ledde dagen, eller din chef.",
+        "Do you need the material or the notes? Ask the person who led the day, or your manager.";
     no_server_first_time:
         "Kan inte nå servern. Första gången du öppnar en länk behöver datorn vara uppkopplad. Försök igen om en stund.",
         "Cannot reach the server. The first time you open a link this computer must be online. Try again in a moment.";
@@ -144,8 +150,8 @@ table! {
         "En .json-fil som sparats med ”Spara som kurspaket”. Den har frågor, fall, material och grupper.",
         "A .json file saved with “Save as course package”. It has the questions, cases, material and groups.";
     package_loaded:
-        "Kurspaket: {title} – {questions} frågor, {cases} fall, {groups} grupper.",
-        "Course package: {title} – {questions} questions, {cases} cases, {groups} groups.";
+        "Kurspaket: {title} (frågor: {questions}, fall: {cases}, grupper: {groups}).",
+        "Course package: {title} (questions: {questions}, cases: {cases}, groups: {groups}).";
     package_remove: "Ta bort kurspaketet", "Remove the course package";
     package_refused: "Kurspaketet kunde inte läsas:", "The course package could not be read:";
     package_field: "(fältet {field})", "(field {field})";
@@ -242,15 +248,15 @@ table! {
     paste_label: "Text att klistra in", "Text to paste";
     paste_propose: "Visa förslag", "Show proposal";
     paste_found:
-        "Förslag: {questions} frågor och {cases} fall.",
-        "Proposal: {questions} questions and {cases} cases.";
+        "Förslag – frågor: {questions}, fall: {cases}.",
+        "Proposal – questions: {questions}, cases: {cases}.";
     paste_nothing:
         "Inga frågor eller fall hittades. Numrera frågorna, eller sätt en kort rubrik över varje fall.",
         "No questions or cases were found. Number the questions, or put a short heading above each case.";
     paste_case_area: "Område för fallen", "Area for the cases";
     paste_left_out: "Det här användes inte:", "This was not used:";
-    paste_confirm: "Lägg till {questions} frågor och {cases} fall", "Add {questions} questions and {cases} cases";
-    paste_added: "Tillagt: {questions} frågor och {cases} fall.", "Added: {questions} questions and {cases} cases.";
+    paste_confirm: "Lägg till förslaget", "Add the proposal";
+    paste_added: "Tillagt – frågor: {questions}, fall: {cases}.", "Added – questions: {questions}, cases: {cases}.";
     cancel: "Avbryt", "Cancel";
     setup_saved_hint:
         "Det du skriver sparas medan du skriver, även utan nätverk.",

@@ -100,6 +100,16 @@ pub struct ErrorBody {
     /// The field of a refused package or create request (`cases[2].area`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// The workshop a link that stopped working belonged to, so the page can say which.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<Closed>,
+}
+
+/// A workshop whose link stopped working: its name and the last day the link worked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Closed {
+    pub title: String,
+    pub until: String,
 }
 
 /// The kinds of failed request (one per `AppError` variant in the server).

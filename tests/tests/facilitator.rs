@@ -336,6 +336,13 @@ async fn rotated_and_expired_links_are_refused() {
         .unwrap();
     assert_eq!(status, 410);
     assert!(body.contains("closed"), "{body}");
+    // The page can say which workshop closed, and since when.
+    let e: samtal_shared::session::ErrorBody = serde_json::from_str(&body).unwrap();
+    let closed = e.closed.expect("the closed workshop is named");
+    assert_eq!(
+        (closed.title.as_str(), closed.until.as_str()),
+        (demo_spec().setup.title.as_str(), "2020-01-01")
+    );
     assert!(
         raw_socket(server.addr, &catch_up).await.is_err(),
         "sync refused"

@@ -19,7 +19,7 @@ use links::{links, rotate, status};
 use plenary::{export, plenary};
 use samtal_shared::roles::Access;
 use samtal_shared::roles::DocKind;
-use samtal_shared::session::SessionInfo;
+use samtal_shared::session::{Closed, SessionInfo};
 use std::sync::Arc;
 use sync::sync;
 use tower_http::services::{ServeDir, ServeFile};
@@ -159,7 +159,16 @@ pub async fn resolve(state: &Arc<AppState>, token: &str) -> Result<Capability, A
     if let Some(until) = &cap.expires_at
         && today().as_str() > until.as_str()
     {
-        return Err(AppError::Expired(until.clone()));
+        // The page says which workshop closed (the link holder had it open before).
+        let id = cap.workshop_id.clone();
+        let title = blocking(state, move |s| s.workshop(&id))
+            .await?
+            .map(|w| w.title)
+            .unwrap_or_default();
+        return Err(AppError::Expired(Closed {
+            title,
+            until: until.clone(),
+        }));
     }
     Ok(cap)
 }

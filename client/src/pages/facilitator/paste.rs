@@ -115,7 +115,7 @@ pub(super) fn paste_box(props: &PasteProps) -> Html {
                         <ul class="left-out">{ for p.left_out.iter().map(|l| html! { <li>{ l.clone() }</li> }) }</ul>
                     }
                     if !(p.questions.is_empty() && p.cases.is_empty()) {
-                        <button id="paste-confirm" class="primary" onclick={confirm}>{ counted(t.paste_confirm, p) }</button>
+                        <button id="paste-confirm" class="primary" onclick={confirm}>{ t.paste_confirm }</button>
                     }
                 </div>
             }
