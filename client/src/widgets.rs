@@ -68,16 +68,23 @@ pub fn materials(t: &Strings, w: &Workshop) -> Html {
     html! {
         <section class="materials">
             <h2>{ t.material }</h2>
-            <ul>{ for w.materials.iter().map(|m| {
-                let title = if m.title.trim().is_empty() { m.url.clone() } else { m.title.clone() };
-                match samtal_shared::export::safe_url(&m.url) {
-                    Some(url) => html! {
-                        <li><a href={url} rel="noopener noreferrer" target="_blank">{ title }</a></li>
-                    },
-                    None => html! { <li>{ title }</li> },
-                }
-            }) }</ul>
+            { link_list(&w.materials, "") }
         </section>
+    }
+}
+
+/// Links as a list; only http(s) links become clickable, anything else stays text.
+pub fn link_list(links: &[doc::Material], class: &'static str) -> Html {
+    html! {
+        <ul class={class}>{ for links.iter().map(|m| {
+            let title = if m.title.trim().is_empty() { m.url.clone() } else { m.title.clone() };
+            match samtal_shared::export::safe_url(&m.url) {
+                Some(url) => html! {
+                    <li><a href={url} rel="noopener noreferrer" target="_blank">{ title }</a></li>
+                },
+                None => html! { <li>{ title }</li> },
+            }
+        }) }</ul>
     }
 }
 

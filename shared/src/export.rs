@@ -126,20 +126,7 @@ pub fn markdown(v: &PlenaryView, lang: Lang) -> String {
     ));
     if !v.materials.is_empty() {
         out.push_str(&format!("## {}\n\n", l.export_material));
-        for m in &v.materials {
-            match safe_url(&m.url) {
-                // Angle-bracket autolinks cannot carry markup; `>` and spaces are encoded.
-                // Angle-bracket autolinks cannot carry markup; safe_url encoded `<`, `>` and
-                // every space and control character.
-                Some(url) => out.push_str(&format!("- {} <{url}>\n", md_escape(&m.title))),
-                None => out.push_str(&format!(
-                    "- {} ({})\n",
-                    md_escape(&m.title),
-                    md_escape(&m.url)
-                )),
-            }
-        }
-        out.push('\n');
+        md_links(&mut out, &v.materials);
     }
     out.push_str(&format!("## {}\n\n", l.export_questions));
     for (i, q) in v.questions.iter().enumerate() {
@@ -164,6 +151,7 @@ pub fn markdown(v: &PlenaryView, lang: Lang) -> String {
                 md_escape(&c.area),
                 md_escape(&c.body)
             ));
+            md_links(&mut out, &c.links);
             for f in &c.fields {
                 out.push_str(&format!("**{}**\n\n", md_escape(&f.label)));
                 md_answers(&mut out, l, &f.answers);
@@ -246,22 +234,8 @@ pub fn html(v: &PlenaryView, lang: Lang) -> String {
         html_escape(&v.access_until)
     ));
     if !v.materials.is_empty() {
-        out.push_str(&format!("<h2>{}</h2>\n<ul>\n", l.export_material));
-        for m in &v.materials {
-            match safe_url(&m.url) {
-                Some(url) => out.push_str(&format!(
-                    "<li><a href=\"{}\" rel=\"noopener noreferrer\">{}</a></li>\n",
-                    html_escape(&url),
-                    html_escape(&m.title)
-                )),
-                None => out.push_str(&format!(
-                    "<li>{} ({})</li>\n",
-                    html_escape(&m.title),
-                    html_escape(&m.url)
-                )),
-            }
-        }
-        out.push_str("</ul>\n");
+        out.push_str(&format!("<h2>{}</h2>\n", l.export_material));
+        html_links(&mut out, &v.materials);
     }
     out.push_str(&format!("<h2>{}</h2>\n", l.export_questions));
     for (i, q) in v.questions.iter().enumerate() {
@@ -290,6 +264,7 @@ pub fn html(v: &PlenaryView, lang: Lang) -> String {
                 html_escape(&c.area),
                 html_escape(&c.body)
             ));
+            html_links(&mut out, &c.links);
             for f in &c.fields {
                 out.push_str(&format!("<h4>{}</h4>\n", html_escape(&f.label)));
                 html_answers(&mut out, l, &f.answers);
@@ -322,3 +297,46 @@ pub fn html(v: &PlenaryView, lang: Lang) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// Links as a Markdown list: http(s) links as autolinks, anything else as plain text.
+fn md_links(out: &mut String, links: &[crate::doc::Material]) {
+    if links.is_empty() {
+        return;
+    }
+    for m in links {
+        match safe_url(&m.url) {
+            // Angle-bracket autolinks cannot carry markup; safe_url encoded `<`, `>` and every
+            // space and control character.
+            Some(url) => out.push_str(&format!("- {} <{url}>\n", md_escape(&m.title))),
+            None => out.push_str(&format!(
+                "- {} ({})\n",
+                md_escape(&m.title),
+                md_escape(&m.url)
+            )),
+        }
+    }
+    out.push('\n');
+}
+
+/// Links as an HTML list: http(s) links as links, anything else as plain text.
+fn html_links(out: &mut String, links: &[crate::doc::Material]) {
+    if links.is_empty() {
+        return;
+    }
+    out.push_str("<ul>\n");
+    for m in links {
+        match safe_url(&m.url) {
+            Some(url) => out.push_str(&format!(
+                "<li><a href=\"{}\" rel=\"noopener noreferrer\">{}</a></li>\n",
+                html_escape(&url),
+                html_escape(&m.title)
+            )),
+            None => out.push_str(&format!(
+                "<li>{} ({})</li>\n",
+                html_escape(&m.title),
+                html_escape(&m.url)
+            )),
+        }
+    }
+    out.push_str("</ul>\n");
+}

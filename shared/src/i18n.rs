@@ -239,8 +239,12 @@ table! {
     move_up: "Flytta upp {item}", "Move {item} up";
     move_down: "Flytta ner {item}", "Move {item} down";
     group_no_case: "Området {area} har inget fall än.", "The area {area} has no case yet.";
-    case_links: "Länkar till fallet", "Links for the case";
     facilitator_note: "Tips till dig", "A tip for you";
+    facilitator_note_label:
+        "Tips till samtalsledaren (syns inte för grupperna)",
+        "A tip for the facilitator (the groups do not see it)";
+    case_link_title: "Länk till fallet, till exempel en filmad kommentar", "Link for the case, for example a filmed commentary";
+    add_case_link: "Lägg till länk till fallet", "Add a link for the case";
     paste_open: "Klistra in frågor och fall", "Paste questions and cases";
     paste_intro:
         "Kopiera frågor och fall från Word eller en PDF och klistra in dem här. Numrerade rader och punktlistor blir frågor, en rubrik med stycken under blir ett fall. Inget läggs till förrän du bekräftar.",

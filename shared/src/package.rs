@@ -169,24 +169,12 @@ fn labels(fields: &[crate::doc::Field]) -> Vec<String> {
 /// listed even if it was removed from the areas, so the package always reads back.
 pub fn write_package(w: &Workshop) -> Package {
     let blank = |s: &str| s.trim().is_empty();
-    let mut areas: Vec<String> = w.areas.iter().filter(|a| !blank(a)).cloned().collect();
-    let used = w
-        .groups
-        .iter()
-        .map(|g| &g.area)
-        .chain(w.cases.iter().map(|c| &c.area))
-        .chain(w.questions.iter().filter_map(|q| q.area.as_ref()));
-    for area in used {
-        if !blank(area) && !areas.contains(area) {
-            areas.push(area.clone());
-        }
-    }
     let reflection_fields = if w.reflection_fields == default_reflection_fields() {
         Vec::new()
     } else {
         labels(&w.reflection_fields)
     };
-    Package {
+    let mut package = Package {
         schema: PACKAGE_SCHEMA.to_owned(),
         title: w.title.clone(),
         materials: w
@@ -195,7 +183,7 @@ pub fn write_package(w: &Workshop) -> Package {
             .filter(|m| !(blank(&m.title) && blank(&m.url)))
             .map(web_link)
             .collect(),
-        areas,
+        areas: w.areas.iter().filter(|a| !blank(a)).cloned().collect(),
         questions: w
             .questions
             .iter()
@@ -233,5 +221,8 @@ pub fn write_package(w: &Workshop) -> Package {
                 area: g.area.clone(),
             })
             .collect(),
-    }
+    };
+    let unlisted = package.areas_used_unlisted();
+    package.areas.extend(unlisted);
+    package
 }

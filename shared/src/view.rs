@@ -40,6 +40,9 @@ pub struct CaseView {
     pub title: String,
     pub area: String,
     pub body: String,
+    /// The case's own links (a filmed commentary), for those who catch up too.
+    #[serde(default)]
+    pub links: Vec<Material>,
     pub fields: Vec<FieldView>,
 }
 
@@ -123,6 +126,7 @@ pub fn plenary_view(w: &Workshop, groups: &[GroupNotes], plenary: &PlenaryNotes)
                 title: c.title.clone(),
                 area: c.area.clone(),
                 body: c.body.clone(),
+                links: c.links.clone(),
                 fields: w
                     .fields_for(c)
                     .iter()

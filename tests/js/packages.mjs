@@ -59,6 +59,18 @@ const kept = await fac.locator('input[id^="q-q-"]').last().inputValue();
 if (kept !== "Vad gör vi på måndag?") fail(`after the reload the question reads ${JSON.stringify(kept)}`);
 await synced(fac);
 
+step("setup: a case's own link and a question's tip");
+if ((await fac.locator("#cl-c1-0-u").inputValue()) !== "https://www.barnombudsmannen.se/barnkonventionen/") fail("the package's case link is not in the setup");
+await fac.locator("#add-link-c2").click();
+await fac.locator("#cl-c2-0-t").waitFor();
+if (!(await fac.locator("#cl-c2-0-t").evaluate((el) => el === document.activeElement))) fail("the new link did not get the focus");
+await fac.locator("#cl-c2-0-t").pressSequentially("Kommentar (film)");
+await fac.locator("#cl-c2-0-u").pressSequentially("https://example.org/film");
+await fac.locator("#qn-q3").evaluate((el) => el.closest("details").open = true);
+await fac.locator("#qn-q3").pressSequentially("Sammanfatta högt.");
+await fac.waitForTimeout(1000);
+await synced(fac);
+
 step("setup: paste questions and cases, confirm");
 const before = await fac.locator('input[id^="q-"]').count();
 await fac.getByRole("button", { name: "Klistra in frågor och fall" }).click();
@@ -79,6 +91,11 @@ await fac.locator('input[value="Fallet Ali"], input[id^="c-c-"]').first().waitFo
 await synced(fac);
 await shot(fac, "facilitator-setup-1920");
 console.log(`SETUP-FROM-PASTE-MS=${Date.now() - t0}`);
+
+step("the plenary shows her the trainer's tips");
+await fac.getByRole("tab", { name: "Storgrupp" }).click();
+await fac.getByText("Tips till dig: Låt alla säga något kort innan ni går vidare.").waitFor();
+await fac.getByText("Tips till dig: Sammanfatta högt.").waitFor();
 
 step("closing asks first");
 await fac.getByRole("tab", { name: "Grupperna nu" }).click();

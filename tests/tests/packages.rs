@@ -235,6 +235,25 @@ async fn a_bad_package_is_refused_naming_the_field_and_nothing_is_created() {
         assert_eq!((e.field.as_deref(), e.code), (field, code), "{text}");
         assert!(!e.error.is_empty());
     }
+    // A good package sent as a form or plain text (what another site's page could send without
+    // asking) is refused too.
+    let url = format!("{}/api/workshops", server.http());
+    let body = demo_body().to_string();
+    let status = tokio::task::spawn_blocking(move || {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        agent
+            .post(&url)
+            .header("content-type", "text/plain")
+            .send(body.as_str())
+            .map(|r| r.status().as_u16())
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(status, 400);
     // The good one is accepted; only it was created.
     let (status, text) = server
         .request("POST", "/api/workshops", Some(demo_body()))

@@ -1,7 +1,7 @@
 //! The group's page (`/g/…`): questions, cases, notes, "lift to plenary".
 
 use crate::i18n;
-use crate::widgets::{DeviceLabel, TextField, ViewProps, materials, status_of};
+use crate::widgets::{DeviceLabel, TextField, ViewProps, link_list, materials, status_of};
 use samtal_shared::doc::{self, TextRef};
 use yew::prelude::*;
 
@@ -76,13 +76,7 @@ pub fn group_view(props: &ViewProps) -> Html {
                         <article class="case">
                             <h3>{ c.title.clone() }</h3>
                             <p class="case-body">{ c.body.clone() }</p>
-                            if !c.links.is_empty() {
-                                <ul class="case-links">
-                                    { for c.links.iter().map(|l| html! {
-                                        <li><a href={l.url.clone()} target="_blank" rel="noopener">{ l.title.clone() }</a></li>
-                                    }) }
-                                </ul>
-                            }
+                            { link_list(&c.links, "case-links") }
                             { for w.fields_for(c).iter().map(|f| field(
                                 TextRef::Reflection { case_id: c.id.clone(), field_id: f.id.clone() },
                                 f.label.clone(),

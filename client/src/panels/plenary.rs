@@ -2,7 +2,7 @@
 //! summaries, follow-ups, exports.
 
 use crate::model::{News, compute};
-use crate::widgets::{Input, TextField, answer_cards, export_buttons};
+use crate::widgets::{Input, TextField, answer_cards, export_buttons, link_list};
 use crate::{EngineRef, i18n};
 use samtal_shared::doc::{self, FollowUp, PlenaryEdit, TextRef};
 use std::rc::Rc;
@@ -45,6 +45,17 @@ pub fn plenary_panel(props: &PanelProps) -> Html {
             })
         })
         .collect();
+    // The trainer's tips, for the facilitator's eyes (not in the exports, not on the big screen).
+    let tips: Vec<Option<String>> = view
+        .questions
+        .iter()
+        .map(|q| {
+            w.questions
+                .iter()
+                .find(|wq| wq.id == q.id)
+                .and_then(|wq| wq.note.clone())
+        })
+        .collect();
     drop(e);
     let follow_edit = {
         let engine = props.engine.clone();
@@ -66,9 +77,12 @@ pub fn plenary_panel(props: &PanelProps) -> Html {
             </div>
             { export_buttons(t, &token) }
             if view.questions.is_empty() { <p class="muted">{ t.no_questions_yet }</p> }
-            { for view.questions.iter().zip(summary_ready).enumerate().map(|(i, (q, ready))| html! {
+            { for view.questions.iter().zip(summary_ready).zip(tips).enumerate().map(|(i, ((q, ready), tip))| html! {
                 <article class="question">
                     <h3>{ format!("{}. {}", i + 1, q.text) }</h3>
+                    if let Some(tip) = tip.filter(|_| props.editable) {
+                        <p class="hint note">{ format!("{}: {tip}", t.facilitator_note) }</p>
+                    }
                     if props.editable {
                         if ready {
                             <TextField engine={props.engine.clone()} doc={plenary_doc}
@@ -92,6 +106,7 @@ pub fn plenary_panel(props: &PanelProps) -> Html {
                     <article class="case">
                         <h3>{ c.title.clone() }<span class="muted">{ format!(" · {}", c.area) }</span></h3>
                         <p class="case-body">{ c.body.clone() }</p>
+                        { link_list(&c.links, "case-links") }
                         { for c.fields.iter().map(|f| html! {
                             <>
                                 <h4>{ f.label.clone() }</h4>

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::error::AppError;
+use crate::storage::DocRecord;
 use crate::workshops::{self};
 use crate::{AppState, blocking};
 use axum::Json;
@@ -17,12 +18,11 @@ use samtal_shared::view::{self, PlenaryView};
 use serde::Deserialize;
 use std::sync::Arc;
 
-/// Merge the workshop's documents into the plenary view (the same function the client uses).
-pub(super) async fn plenary_view(
+/// The workshop's documents (from the server's records) and its workshop document, read.
+async fn workshop_and_docs(
     state: &Arc<AppState>,
     workshop_id: &str,
-) -> Result<PlenaryView, AppError> {
-    // One lookup of the workshop's documents serves the workshop, groups and plenary.
+) -> Result<(Vec<DocRecord>, doc::Workshop), AppError> {
     let id = workshop_id.to_owned();
     let docs = blocking(state, move |s| s.workshop_docs(&id)).await?;
     let workshop_doc = docs
@@ -31,6 +31,16 @@ pub(super) async fn plenary_view(
         .map(|d| d.doc_id)
         .ok_or(AppError::InvalidLink)?;
     let w = workshops::read_workshop_doc(state, workshop_doc).await?;
+    Ok((docs, w))
+}
+
+/// Merge the workshop's documents into the plenary view (the same function the client uses).
+pub(super) async fn plenary_view(
+    state: &Arc<AppState>,
+    workshop_id: &str,
+) -> Result<PlenaryView, AppError> {
+    // One lookup of the workshop's documents serves the workshop, groups and plenary.
+    let (docs, w) = workshop_and_docs(state, workshop_id).await?;
     let mut groups = Vec::new();
     let mut notes = doc::PlenaryNotes::default();
     for d in docs {
@@ -131,14 +141,7 @@ pub(super) async fn export(
 
 /// The workshop's setup as a course package file (`docs/package-format.md`).
 async fn package(state: &Arc<AppState>, workshop_id: &str) -> Result<Response, AppError> {
-    let id = workshop_id.to_owned();
-    let docs = blocking(state, move |s| s.workshop_docs(&id)).await?;
-    let workshop_doc = docs
-        .iter()
-        .find(|d| d.kind == DocKind::Workshop)
-        .map(|d| d.doc_id)
-        .ok_or(AppError::InvalidLink)?;
-    let w = workshops::read_workshop_doc(state, workshop_doc).await?;
+    let (_, w) = workshop_and_docs(state, workshop_id).await?;
     let name = file_stem(&w.title);
     Ok((
         [

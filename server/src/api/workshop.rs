@@ -40,6 +40,18 @@ pub(super) async fn create_workshop(
             }
         }
     }
+    // JSON only: a browser sends `application/json` across sites only after a CORS preflight
+    // this server never answers, so another site's page cannot create workshops here.
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if !json {
+        return Err(AppError::BadRequest(
+            "send the workshop as JSON (content-type: application/json)".into(),
+        ));
+    }
     let body = body.map_err(|e| match e {
         axum::extract::rejection::BytesRejection::FailedToBufferBody(_) => {
             AppError::Package(package::PackageError::TooLarge)

@@ -119,9 +119,15 @@ pub fn url_ok(url: &str) -> bool {
 impl Package {
     /// The areas listed, or (none listed) the ones the groups, cases and questions use.
     pub fn areas_or_used(&self) -> Vec<String> {
-        if !self.areas.is_empty() {
-            return self.areas.clone();
+        if self.areas.is_empty() {
+            self.areas_used_unlisted()
+        } else {
+            self.areas.clone()
         }
+    }
+
+    /// The areas the groups, cases and questions use that are not listed, in that order.
+    pub fn areas_used_unlisted(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         let used = self
             .groups
@@ -130,7 +136,7 @@ impl Package {
             .chain(self.cases.iter().map(|c| &c.area))
             .chain(self.questions.iter().filter_map(|q| q.area.as_ref()));
         for a in used {
-            if !a.trim().is_empty() && !out.contains(a) {
+            if !a.trim().is_empty() && !out.contains(a) && !self.areas.contains(a) {
                 out.push(a.clone());
             }
         }

@@ -348,3 +348,57 @@ fn items_move_one_step_with_all_they_hold() {
     };
     assert!(apply_workshop_edit(d, &gone).is_err());
 }
+
+#[test]
+fn a_question_s_tip_and_a_case_s_links_are_edited_in_the_setup() {
+    let mut new = demo::fixture("w").unwrap();
+    let d = &mut new.workshop;
+    let edits = [
+        WorkshopEdit::QuestionNote {
+            id: "q3".into(),
+            note: "Avsluta med detta.".into(),
+        },
+        WorkshopEdit::QuestionNote {
+            id: "q1".into(),
+            note: " ".into(),
+        },
+        WorkshopEdit::AddCaseLink {
+            case_id: "c2".into(),
+        },
+        WorkshopEdit::CaseLink {
+            case_id: "c2".into(),
+            index: 0,
+            title: "Film".into(),
+            url: "https://example.org/film".into(),
+        },
+        WorkshopEdit::RemoveCaseLink {
+            case_id: "c1".into(),
+            index: 0,
+        },
+    ];
+    for e in &edits {
+        apply_workshop_edit(d, e).unwrap();
+    }
+    let w = read_workshop(d).unwrap();
+    assert_eq!(w.questions[2].note.as_deref(), Some("Avsluta med detta."));
+    assert_eq!(w.questions[0].note, None, "an empty tip is no tip");
+    assert_eq!(
+        w.cases[1].links,
+        [Material {
+            title: "Film".into(),
+            url: "https://example.org/film".into()
+        }]
+    );
+    assert!(w.cases[0].links.is_empty());
+    let no_case = WorkshopEdit::AddCaseLink {
+        case_id: "c9".into(),
+    };
+    assert!(apply_workshop_edit(d, &no_case).is_err());
+    let no_link = WorkshopEdit::CaseLink {
+        case_id: "c3".into(),
+        index: 4,
+        title: String::new(),
+        url: String::new(),
+    };
+    assert!(apply_workshop_edit(d, &no_link).is_err());
+}

@@ -283,9 +283,9 @@ pub(super) fn insert_case(
     w.put(&o, "area", c.area.as_str())?;
     let body = w.put_object(&o, "body", ObjType::Text)?;
     w.splice_text(&body, 0, 0, &c.body)?;
-    if !c.links.is_empty() {
-        insert_materials(w, &o, "links", &c.links)?;
-    }
+    // Made with the case, even empty: two editors adding a case's first link offline then
+    // add to the same list.
+    insert_materials(w, &o, "links", &c.links)?;
     if !c.fields.is_empty() {
         let fs = w.put_object(&o, "fields", ObjType::List)?;
         for (i, f) in c.fields.iter().enumerate() {

@@ -42,6 +42,11 @@ pub enum WorkshopEdit {
     RemoveQuestion {
         id: String,
     },
+    /// The facilitator's tip for a question; empty removes it.
+    QuestionNote {
+        id: String,
+        note: String,
+    },
     AddCase {
         id: String,
         area: String,
@@ -53,6 +58,20 @@ pub enum WorkshopEdit {
     },
     RemoveCase {
         id: String,
+    },
+    /// A link of a case's own (a filmed commentary), added empty.
+    AddCaseLink {
+        case_id: String,
+    },
+    CaseLink {
+        case_id: String,
+        index: usize,
+        title: String,
+        url: String,
+    },
+    RemoveCaseLink {
+        case_id: String,
+        index: usize,
     },
     AddField {
         id: String,
@@ -106,10 +125,14 @@ pub fn apply_workshop_edit(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<
         E::Title(_) | E::Date(_) | E::Phase(_) | E::AccessUntil(_) => day(doc, edit),
         E::AddMaterial | E::Material { .. } | E::RemoveMaterial { .. } => material(doc, edit),
         E::AddArea(_) | E::RemoveArea { .. } => area(doc, edit),
-        E::AddQuestion { .. } | E::Question { .. } | E::RemoveQuestion { .. } => {
-            question(doc, edit)
-        }
+        E::AddQuestion { .. }
+        | E::Question { .. }
+        | E::RemoveQuestion { .. }
+        | E::QuestionNote { .. } => question(doc, edit),
         E::AddCase { .. } | E::Case { .. } | E::RemoveCase { .. } => case(doc, edit),
+        E::AddCaseLink { .. } | E::CaseLink { .. } | E::RemoveCaseLink { .. } => {
+            case_link(doc, edit)
+        }
         E::AddField { .. } | E::Field { .. } | E::RemoveField { .. } => field(doc, edit),
         E::AddGroup { .. } | E::Group { .. } => group(doc, edit),
         E::Move { items, id, up } => move_item(doc, *items, id, *up),
@@ -267,6 +290,19 @@ fn question(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<(), SchemaError
             }
         }
         WorkshopEdit::RemoveQuestion { id } => remove(doc, "questions", id)?,
+        WorkshopEdit::QuestionNote { id, note } => {
+            if too_long(&[note]) {
+                return Err(Invalid::TooLong.into());
+            }
+            let o = item(doc, "questions", id)?;
+            if note.trim().is_empty() {
+                if doc.get(&o, "note")?.is_some() {
+                    doc.delete(&o, "note")?;
+                }
+            } else {
+                doc.put(&o, "note", note.as_str())?;
+            }
+        }
         _ => {}
     }
     Ok(())
@@ -400,6 +436,52 @@ fn move_item(doc: &mut AutoCommit, items: Items, id: &str, up: bool) -> Result<(
             doc.delete(&l, from)?;
             insert_group(doc, &l, to, g)?;
         }
+    }
+    Ok(())
+}
+
+/// A case's own links. The list is made with the case; a case from before it had one gets it
+/// with its first link.
+fn case_link(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<(), SchemaError> {
+    let (WorkshopEdit::AddCaseLink { case_id }
+    | WorkshopEdit::CaseLink { case_id, .. }
+    | WorkshopEdit::RemoveCaseLink { case_id, .. }) = edit
+    else {
+        return Ok(());
+    };
+    let case = item(doc, "cases", case_id)?;
+    let links = match doc.get(&case, "links")? {
+        Some((automerge::Value::Object(ObjType::List), id)) => id,
+        _ if matches!(edit, WorkshopEdit::AddCaseLink { .. }) => {
+            doc.put_object(&case, "links", ObjType::List)?
+        }
+        _ => return Err(Invalid::NoSuchItem.into()),
+    };
+    match edit {
+        WorkshopEdit::AddCaseLink { .. } => {
+            if doc.length(&links) >= MAX_ITEMS {
+                return Err(Invalid::TooManyItems.into());
+            }
+            let o = doc.insert_object(&links, doc.length(&links), ObjType::Map)?;
+            doc.put(&o, "title", "")?;
+            doc.put(&o, "url", "")?;
+        }
+        WorkshopEdit::CaseLink {
+            index, title, url, ..
+        } => {
+            if too_long(&[title, url]) {
+                return Err(Invalid::TooLong.into());
+            }
+            let Some(o) = list_items(doc, &links).get(*index).cloned() else {
+                return Err(Invalid::NoSuchItem.into());
+            };
+            doc.put(&o, "title", title.as_str())?;
+            doc.put(&o, "url", url.as_str())?;
+        }
+        WorkshopEdit::RemoveCaseLink { index, .. } if *index < doc.length(&links) => {
+            doc.delete(&links, *index)?;
+        }
+        _ => {}
     }
     Ok(())
 }

@@ -39,6 +39,11 @@ fn view() -> PlenaryView {
             title: EVIL.into(),
             area: "Vuxen".into(),
             body: EVIL.into(),
+            // A case's own links go through the same filter as the material.
+            links: vec![Material {
+                title: EVIL.into(),
+                url: "javascript:alert(5)".into(),
+            }],
             fields: vec![FieldView {
                 field_id: "f".into(),
                 label: EVIL.into(),

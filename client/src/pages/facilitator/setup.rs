@@ -7,7 +7,7 @@ use crate::EngineRef;
 use crate::engine::random_id;
 use crate::i18n::{Strings, fill};
 use crate::widgets::{Input, TextField, confirm, today, value_of};
-use samtal_shared::doc::{Items, TextRef, Workshop, WorkshopEdit};
+use samtal_shared::doc::{Case, Items, TextRef, Workshop, WorkshopEdit};
 use yew::prelude::*;
 
 /// A field of the setup: saved as typed.
@@ -211,7 +211,7 @@ fn questions(t: &Strings, w: &Workshop, edit: &Callback<WorkshopEdit>) -> Html {
                         edit.reform(move |v| WorkshopEdit::Question { id: id2.clone(), text: text.clone(), area: Some(v) })) }
                     { move_buttons(t, edit, Items::Questions, &q.id, &name) }
                     <button class="link" onclick={{ let id = q.id.clone(); edit.reform(move |_| WorkshopEdit::RemoveQuestion { id: id.clone() }) }}>{ t.remove }</button>
-                    if let Some(note) = &q.note { <p class="hint note">{ format!("{}: {note}", t.facilitator_note) }</p> }
+                    { note(t, edit, &q.id, q.note.as_deref()) }
                 </div>
             }
         }) }
@@ -220,6 +220,46 @@ fn questions(t: &Strings, w: &Workshop, edit: &Callback<WorkshopEdit>) -> Html {
             (WorkshopEdit::AddQuestion { id: id.clone() }, format!("q-{id}"))
         })}>{ t.setup_add_question }</button>
         </>
+    }
+}
+
+/// The facilitator's tip for a question, folded away until she wants it.
+fn note(t: &Strings, edit: &Callback<WorkshopEdit>, id: &str, note: Option<&str>) -> Html {
+    let qid = id.to_owned();
+    html! {
+        <details class="note" open={note.is_some()}>
+            <summary>{ t.facilitator_note }</summary>
+            { input(t.facilitator_note_label, format!("qn-{id}"), note.unwrap_or_default(), "text",
+                edit.reform(move |note| WorkshopEdit::QuestionNote { id: qid.clone(), note })) }
+        </details>
+    }
+}
+
+/// A case's own links (a filmed commentary): title and address, saved as typed.
+fn case_links(t: &Strings, edit: &Callback<WorkshopEdit>, c: &Case) -> Html {
+    html! {
+        <div class="case-links">
+            { for c.links.iter().enumerate().map(|(i, l)| {
+                let (cid, cid2, cid3) = (c.id.clone(), c.id.clone(), c.id.clone());
+                let (title, url) = (l.title.clone(), l.url.clone());
+                html! {
+                    <div class="row">
+                        { input(t.case_link_title, format!("cl-{}-{i}-t", c.id), &l.title, "text",
+                            edit.reform(move |v| WorkshopEdit::CaseLink { case_id: cid.clone(), index: i, title: v, url: url.clone() })) }
+                        { input(t.setup_material_url, format!("cl-{}-{i}-u", c.id), &l.url, "url",
+                            edit.reform(move |v| WorkshopEdit::CaseLink { case_id: cid2.clone(), index: i, title: title.clone(), url: v })) }
+                        <button class="link" onclick={edit.reform(move |_| WorkshopEdit::RemoveCaseLink { case_id: cid3.clone(), index: i })}>{ t.remove }</button>
+                    </div>
+                }
+            }) }
+            <button class="link" id={format!("add-link-{}", c.id)} onclick={{
+                let (edit, case_id, n) = (edit.clone(), c.id.clone(), c.links.len());
+                Callback::from(move |_| {
+                    edit.emit(WorkshopEdit::AddCaseLink { case_id: case_id.clone() });
+                    focus_soon(format!("cl-{case_id}-{n}-t"));
+                })
+            }}>{ t.add_case_link }</button>
+        </div>
     }
 }
 
@@ -244,11 +284,7 @@ fn cases(t: &Strings, engine: &EngineRef, w: &Workshop, edit: &Callback<Workshop
                     </div>
                     <TextField engine={engine.clone()} doc={workshop_doc} field={TextRef::CaseBody { case_id: c.id.clone() }}
                         label={t.setup_case_body.to_owned()} id={format!("cb-{}", c.id)} value={c.body.clone()} hint={true} />
-                    if !c.links.is_empty() {
-                        <p class="hint">{ t.case_links }{ ": " }
-                            { for c.links.iter().map(|l| html! { <><a href={l.url.clone()} target="_blank" rel="noopener">{ l.title.clone() }</a>{ " " }</> }) }
-                        </p>
-                    }
+                    { case_links(t, edit, c) }
                 </article>
             }
         }) }
