@@ -245,6 +245,9 @@ table! {
         "A tip for the facilitator (the groups do not see it)";
     case_link_title: "Länk till fallet, till exempel en filmad kommentar", "Link for the case, for example a filmed commentary";
     add_case_link: "Lägg till länk till fallet", "Add a link for the case";
+    case_own_fields:
+        "Egna reflektionsfrågor för det här fallet",
+        "Reflection fields of its own for this case";
     paste_open: "Klistra in frågor och fall", "Paste questions and cases";
     paste_intro:
         "Kopiera frågor och fall från Word eller en PDF och klistra in dem här. Numrerade rader och punktlistor blir frågor, en rubrik med stycken under blir ett fall. Inget läggs till förrän du bekräftar.",

@@ -68,6 +68,10 @@ await fac.locator("#cl-c2-0-t").pressSequentially("Kommentar (film)");
 await fac.locator("#cl-c2-0-u").pressSequentially("https://example.org/film");
 await fac.locator("#qn-q3").evaluate((el) => el.closest("details").open = true);
 await fac.locator("#qn-q3").pressSequentially("Sammanfatta högt.");
+await fac.locator("#cf-c3").check();
+const own = fac.locator("#cf-c3-conclusions");
+await own.waitFor();
+await own.fill("Vad gör vi för Omar?");
 await fac.waitForTimeout(1000);
 await synced(fac);
 

@@ -151,6 +151,25 @@ async fn questions_and_groups_added_later_get_fields_and_links() {
                 area: None,
             },
         )?;
+        // Elsa's case gets a reflection field of its own.
+        let case_id = "c1".to_owned();
+        for e in [
+            WorkshopEdit::CaseOwnFields {
+                case_id: case_id.clone(),
+                own: true,
+            },
+            WorkshopEdit::AddCaseField {
+                case_id: case_id.clone(),
+                id: "f-egen".into(),
+            },
+            WorkshopEdit::CaseField {
+                case_id,
+                id: "f-egen".into(),
+                label: "Vad säger Elsa själv?".into(),
+            },
+        ] {
+            doc::apply_workshop_edit(d, &e)?;
+        }
         doc::apply_workshop_edit(
             d,
             &WorkshopEdit::AddGroup {
@@ -175,6 +194,18 @@ async fn questions_and_groups_added_later_get_fields_and_links() {
     g1.edit(doc, &answer("q-new"), "Svar på den nya frågan")
         .unwrap();
     g1.sync().await.unwrap();
+    // And the text of the case's own field (the group's area has the case).
+    let own = TextRef::Reflection {
+        case_id: "c1".into(),
+        field_id: "f-egen".into(),
+    };
+    let mut tries = 0;
+    while g1.notes(doc).unwrap().text(&own).is_none() {
+        tries += 1;
+        assert!(tries < 200, "the server never created the case's own field");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        g1.sync().await.unwrap();
+    }
 
     // …and a document for the new group, which the facilitator opens after a session refresh.
     let new_doc = doc::group_doc_id(&links.workshop_id, "g-new");

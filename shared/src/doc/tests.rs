@@ -402,3 +402,76 @@ fn a_question_s_tip_and_a_case_s_links_are_edited_in_the_setup() {
     };
     assert!(apply_workshop_edit(d, &no_link).is_err());
 }
+
+#[test]
+fn a_case_gets_reflection_fields_of_its_own_and_gives_them_back() {
+    let mut new = demo::fixture("w").unwrap();
+    let d = &mut new.workshop;
+    let case_id = || "c2".to_owned();
+    let labels = |d: &AutoCommit| -> Vec<String> {
+        let w = read_workshop(d).unwrap();
+        w.fields_for(&w.cases[1])
+            .iter()
+            .map(|f| f.label.clone())
+            .collect()
+    };
+    let workshop_labels = labels(d);
+    apply_workshop_edit(
+        d,
+        &WorkshopEdit::CaseOwnFields {
+            case_id: case_id(),
+            own: true,
+        },
+    )
+    .unwrap();
+    let w = read_workshop(d).unwrap();
+    assert_eq!(
+        w.cases[1].fields, w.reflection_fields,
+        "a copy, ids and all: notes stay put"
+    );
+    for e in [
+        WorkshopEdit::AddCaseField {
+            case_id: case_id(),
+            id: "f-eko".into(),
+        },
+        WorkshopEdit::CaseField {
+            case_id: case_id(),
+            id: "f-eko".into(),
+            label: "Ekonomin".into(),
+        },
+        WorkshopEdit::RemoveCaseField {
+            case_id: case_id(),
+            id: "conclusions".into(),
+        },
+        // Asking twice changes nothing.
+        WorkshopEdit::CaseOwnFields {
+            case_id: case_id(),
+            own: true,
+        },
+    ] {
+        apply_workshop_edit(d, &e).unwrap();
+    }
+    let own = labels(d);
+    assert_eq!(own.len(), workshop_labels.len());
+    assert_eq!(own.last().map(String::as_str), Some("Ekonomin"));
+    assert!(!own.contains(&"Slutsatser".to_owned()));
+    assert_eq!(
+        read_workshop(d).unwrap().cases[0].fields,
+        [],
+        "the other cases keep the workshop's"
+    );
+    let taken = WorkshopEdit::AddCaseField {
+        case_id: case_id(),
+        id: "f-eko".into(),
+    };
+    assert!(apply_workshop_edit(d, &taken).is_err());
+    apply_workshop_edit(
+        d,
+        &WorkshopEdit::CaseOwnFields {
+            case_id: case_id(),
+            own: false,
+        },
+    )
+    .unwrap();
+    assert_eq!(labels(d), workshop_labels);
+}

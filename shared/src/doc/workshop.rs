@@ -286,11 +286,10 @@ pub(super) fn insert_case(
     // Made with the case, even empty: two editors adding a case's first link offline then
     // add to the same list.
     insert_materials(w, &o, "links", &c.links)?;
-    if !c.fields.is_empty() {
-        let fs = w.put_object(&o, "fields", ObjType::List)?;
-        for (i, f) in c.fields.iter().enumerate() {
-            insert_field(w, &fs, i, f)?;
-        }
+    // Empty means the workshop's fields; made with the case all the same, for the same reason.
+    let fs = w.put_object(&o, "fields", ObjType::List)?;
+    for (i, f) in c.fields.iter().enumerate() {
+        insert_field(w, &fs, i, f)?;
     }
     Ok(())
 }

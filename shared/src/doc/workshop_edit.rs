@@ -73,6 +73,26 @@ pub enum WorkshopEdit {
         case_id: String,
         index: usize,
     },
+    /// Give a case reflection fields of its own (starting as a copy of the workshop's, with
+    /// the same ids, so notes already written stay with their field), or go back to the
+    /// workshop's (`own: false`; notes in the case's own fields stay in the history).
+    CaseOwnFields {
+        case_id: String,
+        own: bool,
+    },
+    AddCaseField {
+        case_id: String,
+        id: String,
+    },
+    CaseField {
+        case_id: String,
+        id: String,
+        label: String,
+    },
+    RemoveCaseField {
+        case_id: String,
+        id: String,
+    },
     AddField {
         id: String,
     },
@@ -115,7 +135,8 @@ pub fn apply_workshop_edit(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<
     if let WorkshopEdit::AddQuestion { id }
     | WorkshopEdit::AddCase { id, .. }
     | WorkshopEdit::AddField { id }
-    | WorkshopEdit::AddGroup { id, .. } = edit
+    | WorkshopEdit::AddGroup { id, .. }
+    | WorkshopEdit::AddCaseField { id, .. } = edit
         && !crate::ids::is_item_id(id)
     {
         return Err(Invalid::BadId.into());
@@ -133,6 +154,10 @@ pub fn apply_workshop_edit(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<
         E::AddCaseLink { .. } | E::CaseLink { .. } | E::RemoveCaseLink { .. } => {
             case_link(doc, edit)
         }
+        E::CaseOwnFields { .. }
+        | E::AddCaseField { .. }
+        | E::CaseField { .. }
+        | E::RemoveCaseField { .. } => case_field(doc, edit),
         E::AddField { .. } | E::Field { .. } | E::RemoveField { .. } => field(doc, edit),
         E::AddGroup { .. } | E::Group { .. } => group(doc, edit),
         E::Move { items, id, up } => move_item(doc, *items, id, *up),
@@ -450,13 +475,7 @@ fn case_link(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<(), SchemaErro
         return Ok(());
     };
     let case = item(doc, "cases", case_id)?;
-    let links = match doc.get(&case, "links")? {
-        Some((automerge::Value::Object(ObjType::List), id)) => id,
-        _ if matches!(edit, WorkshopEdit::AddCaseLink { .. }) => {
-            doc.put_object(&case, "links", ObjType::List)?
-        }
-        _ => return Err(Invalid::NoSuchItem.into()),
-    };
+    let links = case_list(doc, &case, "links")?;
     match edit {
         WorkshopEdit::AddCaseLink { .. } => {
             if doc.length(&links) >= MAX_ITEMS {
@@ -480,6 +499,70 @@ fn case_link(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<(), SchemaErro
         }
         WorkshopEdit::RemoveCaseLink { index, .. } if *index < doc.length(&links) => {
             doc.delete(&links, *index)?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// A case's own list (`links`, `fields`), made with the case; a case from before the list
+/// existed gets it here.
+fn case_list(doc: &mut AutoCommit, case: &ObjId, key: &'static str) -> Result<ObjId, SchemaError> {
+    match doc.get(case, key)? {
+        Some((automerge::Value::Object(ObjType::List), id)) => Ok(id),
+        _ => Ok(doc.put_object(case, key, ObjType::List)?),
+    }
+}
+
+/// A case's own reflection fields.
+fn case_field(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<(), SchemaError> {
+    let (WorkshopEdit::CaseOwnFields { case_id, .. }
+    | WorkshopEdit::AddCaseField { case_id, .. }
+    | WorkshopEdit::CaseField { case_id, .. }
+    | WorkshopEdit::RemoveCaseField { case_id, .. }) = edit
+    else {
+        return Ok(());
+    };
+    let case = item(doc, "cases", case_id)?;
+    let fields = case_list(doc, &case, "fields")?;
+    match edit {
+        WorkshopEdit::CaseOwnFields { own, .. } => {
+            let has_own = doc.length(&fields) > 0;
+            if *own && !has_own {
+                let workshop_fields = super::workshop::read_workshop(doc)?.reflection_fields;
+                for (i, f) in workshop_fields.iter().enumerate() {
+                    insert_field(doc, &fields, i, f)?;
+                }
+            } else if !*own {
+                for i in (0..doc.length(&fields)).rev() {
+                    doc.delete(&fields, i)?;
+                }
+            }
+        }
+        WorkshopEdit::AddCaseField { id, .. } => {
+            if doc.length(&fields) >= MAX_ITEMS {
+                return Err(Invalid::TooManyItems.into());
+            }
+            if find_by_id(doc, &fields, id).is_some() {
+                return Err(Invalid::DuplicateId.into());
+            }
+            let f = Field {
+                id: id.clone(),
+                label: String::new(),
+            };
+            insert_field(doc, &fields, doc.length(&fields), &f)?;
+        }
+        WorkshopEdit::CaseField { id, label, .. } => {
+            if too_long(&[label]) {
+                return Err(Invalid::TooLong.into());
+            }
+            let (_, o) = find_by_id(doc, &fields, id).ok_or(Invalid::NoSuchItem)?;
+            doc.put(&o, "label", label.as_str())?;
+        }
+        WorkshopEdit::RemoveCaseField { id, .. } => {
+            if let Some((i, _)) = find_by_id(doc, &fields, id) {
+                doc.delete(&fields, i)?;
+            }
         }
         _ => {}
     }

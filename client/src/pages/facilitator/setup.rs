@@ -263,6 +263,52 @@ fn case_links(t: &Strings, edit: &Callback<WorkshopEdit>, c: &Case) -> Html {
     }
 }
 
+/// Reflection fields of the case's own, instead of the workshop's.
+fn case_fields(t: &Strings, edit: &Callback<WorkshopEdit>, c: &Case) -> Html {
+    let own = !c.fields.is_empty();
+    let toggle = {
+        let (edit, case_id) = (edit.clone(), c.id.clone());
+        Callback::from(move |ev: Event| {
+            let own = ev
+                .target_dyn_into::<web_sys::HtmlInputElement>()
+                .is_some_and(|i| i.checked());
+            edit.emit(WorkshopEdit::CaseOwnFields {
+                case_id: case_id.clone(),
+                own,
+            });
+        })
+    };
+    let check_id = format!("cf-{}", c.id);
+    html! {
+        <div class="case-fields">
+            <label class="check" for={check_id.clone()}>
+                <input type="checkbox" id={check_id} checked={own} onchange={toggle} />
+                { t.case_own_fields }
+            </label>
+            if own {
+                { for c.fields.iter().map(|f| {
+                    let (cid, cid2, fid, fid2) = (c.id.clone(), c.id.clone(), f.id.clone(), f.id.clone());
+                    html! {
+                        <div class="row" key={f.id.clone()}>
+                            { input(t.setup_field, format!("cf-{}-{}", c.id, f.id), &f.label, "text",
+                                edit.reform(move |label| WorkshopEdit::CaseField { case_id: cid.clone(), id: fid.clone(), label })) }
+                            <button class="link" onclick={edit.reform(move |_| WorkshopEdit::RemoveCaseField { case_id: cid2.clone(), id: fid2.clone() })}>{ t.remove }</button>
+                        </div>
+                    }
+                }) }
+                <button class="link" onclick={{
+                    let (edit, case_id) = (edit.clone(), c.id.clone());
+                    Callback::from(move |_| {
+                        let id = format!("f-{}", random_id());
+                        edit.emit(WorkshopEdit::AddCaseField { case_id: case_id.clone(), id: id.clone() });
+                        focus_soon(format!("cf-{case_id}-{id}"));
+                    })
+                }}>{ t.setup_add_field }</button>
+            }
+        </div>
+    }
+}
+
 fn cases(t: &Strings, engine: &EngineRef, w: &Workshop, edit: &Callback<WorkshopEdit>) -> Html {
     let workshop_doc = engine.0.borrow().info.workshop_doc;
     let first_area = w.areas.first().cloned().unwrap_or_default();
@@ -285,6 +331,7 @@ fn cases(t: &Strings, engine: &EngineRef, w: &Workshop, edit: &Callback<Workshop
                     <TextField engine={engine.clone()} doc={workshop_doc} field={TextRef::CaseBody { case_id: c.id.clone() }}
                         label={t.setup_case_body.to_owned()} id={format!("cb-{}", c.id)} value={c.body.clone()} hint={true} />
                     { case_links(t, edit, c) }
+                    { case_fields(t, edit, c) }
                 </article>
             }
         }) }
