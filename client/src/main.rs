@@ -5,6 +5,7 @@ mod api;
 mod create;
 mod engine;
 mod i18n;
+mod live_bar;
 mod model;
 mod pages;
 mod panels;

@@ -197,6 +197,29 @@ table! {
     phase_plenary: "Storgrupp", "Plenary";
     phase_followup: "Uppföljning", "Follow-up";
     phase_closed: "Stängd", "Closed";
+    phase_now_prep: "Förberedelse: dagen har inte börjat än.", "Preparation: the day has not started yet.";
+    phase_now_groups: "Gruppsamtal pågår.", "Group discussions are under way.";
+    phase_now_plenary: "Vi samlas i storgrupp.", "We are meeting in the plenary.";
+    phase_now_followup: "Uppföljning: ni kan fortfarande skriva.", "Follow-up: you can still write.";
+    phase_now_closed: "Stängd: dagen är avslutad.", "Closed: the day has ended.";
+    timer_left: "Tid kvar", "Time left";
+    timer_paused: "(pausad)", "(paused)";
+    timer_soon: "Två minuter kvar.", "Two minutes left.";
+    timer_out: "Tiden är ute.", "Time is up.";
+    timer_title: "Nedräkning i alla rum", "Countdown in every room";
+    timer_minutes: "Minuter", "Minutes";
+    timer_start: "Starta", "Start";
+    timer_pause: "Pausa", "Pause";
+    timer_resume: "Fortsätt", "Resume";
+    timer_extend: "+5 minuter", "+5 minutes";
+    timer_stop: "Stoppa", "Stop";
+    message_title: "Meddelande till alla grupper", "Message to all groups";
+    message_label: "Meddelande", "Message";
+    message_hint:
+        "Visas överst på varje grupps sida tills du tar bort det. Till exempel: Vi samlas i storgrupp om 5 minuter.",
+        "Shown at the top of every group's page until you remove it. For example: We meet in the plenary in 5 minutes.";
+    message_send: "Visa för alla grupper", "Show to all groups";
+    message_clear: "Ta bort meddelandet", "Remove the message";
     connected: "Ansluten", "Connected";
     not_connected: "Inte ansluten", "Not connected";
     last_sync: "Senast synkad:", "Last synced:";
@@ -482,6 +505,17 @@ impl Strings {
             (ErrorCode::TooManyWorkshops, _) => self.error_full,
             (ErrorCode::BadRequest | ErrorCode::Invalid, _) => self.error_bad_request,
             (ErrorCode::Server, _) => self.error_server,
+        }
+    }
+
+    /// What the phase means for a group, in this language.
+    pub fn phase_now(&self, p: Phase) -> &'static str {
+        match p {
+            Phase::Prep => self.phase_now_prep,
+            Phase::Groups => self.phase_now_groups,
+            Phase::Plenary => self.phase_now_plenary,
+            Phase::Followup => self.phase_now_followup,
+            Phase::Closed => self.phase_now_closed,
         }
     }
 

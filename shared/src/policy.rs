@@ -7,7 +7,8 @@
 //! document's content):
 //! - **Header**: `schema`, `kind`, `workshop_id`, `group_id`, `plenary_doc_id` and every other
 //!   top-level key belong to the server. A writer may set only the workshop's `title`, `date`,
-//!   `phase` and `access_until` (what the setup editor changes), with valid values.
+//!   `phase`, `access_until` (what the setup editor changes), `timer` and `message` (the live
+//!   day's countdown and message to all groups), with valid values.
 //! - **Structure the server created**: a group document's `answers` and `reflections` maps (and
 //!   each case's map inside) and the plenary's `summary` map hold the server's Text objects;
 //!   writers splice inside those Texts but never put into or delete from the maps themselves.
@@ -51,6 +52,8 @@ enum Expect {
     Title,
     Date,
     Phase,
+    Timer,
+    Message,
 }
 
 impl WriteRules {
@@ -67,6 +70,8 @@ impl WriteRules {
             (Self::Workshop, "title") => Some(Expect::Title),
             (Self::Workshop, "date" | "access_until") => Some(Expect::Date),
             (Self::Workshop, "phase") => Some(Expect::Phase),
+            (Self::Workshop, "timer") => Some(Expect::Timer),
+            (Self::Workshop, "message") => Some(Expect::Message),
             _ => None,
         }
     }
@@ -217,6 +222,8 @@ fn check_value(key: &str, expect: Expect, action: &OpType) -> Result<(), PolicyE
         Expect::Title => !s.trim().is_empty() && s.len() <= doc::MAX_TEXT,
         Expect::Date => doc::parse_date(s).is_some(),
         Expect::Phase => Phase::parse(s).is_some(),
+        Expect::Timer => doc::Timer::parse(s).is_some(),
+        Expect::Message => s.len() <= doc::MAX_MESSAGE,
     };
     if ok {
         return Ok(());
@@ -225,5 +232,7 @@ fn check_value(key: &str, expect: Expect, action: &OpType) -> Result<(), PolicyE
         Expect::Title => "1 to 20,000 characters",
         Expect::Date => "a date written YYYY-MM-DD",
         Expect::Phase => "one of prep, groups, plenary, followup, closed",
+        Expect::Timer => "empty, `running <ms>` or `paused <ms>`",
+        Expect::Message => "at most 500 bytes",
     })
 }

@@ -474,6 +474,26 @@ async fn every_view_passes_axe_and_works_by_keyboard() {
     g.change(doc, |d| samtal_shared::doc::set_highlight(d, &q1(), true))
         .unwrap();
     g.sync().await.unwrap();
+    // A countdown and a message, so the group page, the controls and the presentation show them.
+    let mut f = NativeClient::connect(server.addr, &token_of(&links.facilitator), "f")
+        .await
+        .unwrap();
+    let wdoc = f.info.workshop_doc;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    f.change(wdoc, |d| {
+        use samtal_shared::doc::{TimerEdit, WorkshopEdit, apply_workshop_edit};
+        let start = TimerEdit::Start { minutes: 90 };
+        apply_workshop_edit(d, &WorkshopEdit::Timer { edit: start, now })?;
+        apply_workshop_edit(
+            d,
+            &WorkshopEdit::Message("Vi samlas i storgrupp klockan 14".into()),
+        )
+    })
+    .unwrap();
+    f.sync().await.unwrap();
     let out = node(
         &[
             "a11y.mjs",
@@ -579,5 +599,45 @@ async fn a_trainer_starts_from_a_package_pastes_and_copies_in_the_browser() {
         .unwrap();
     assert_eq!(view.date, "2031-05-20");
     assert_eq!(view.phase, samtal_shared::doc::Phase::Prep);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built client (dist/), chromium and tests/js/node_modules; run by `cargo xtask test`"]
+async fn the_countdown_and_the_message_reach_a_group_page() {
+    let (dir, server) = browser_server().await;
+    let links = server.create_workshop(&demo_spec()).await.unwrap();
+    let out = node(
+        &[
+            "liveday.mjs",
+            &server.addr.port().to_string(),
+            &token_of(&links.facilitator),
+            &token_of(&links.groups[0].link),
+            &screenshots(&dir),
+        ],
+        Duration::from_secs(130),
+    )
+    .await;
+    assert!(out.contains("BROWSER-OK"), "{out}");
+    // What the browsers did is on the server: the phase, the extended countdown, no message.
+    let mut f = NativeClient::connect(server.addr, &token_of(&links.facilitator), "check")
+        .await
+        .unwrap();
+    f.sync().await.unwrap();
+    let id = f.info.workshop_doc;
+    let w = samtal_shared::doc::read_workshop(f.repo.doc_mut(&id).unwrap().document()).unwrap();
+    assert_eq!(w.phase, samtal_shared::doc::Phase::Groups);
+    let left = w.timer.left(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64,
+    );
+    assert!(
+        left.is_some_and(|l| l > 4 * 60_000 && l <= 6 * 60_000),
+        "{:?}",
+        w.timer
+    );
+    assert_eq!(w.message, "");
     server.stop().await.unwrap();
 }

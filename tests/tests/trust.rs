@@ -322,6 +322,24 @@ async fn the_facilitator_changes_only_what_the_setup_editor_can() {
             "must be",
         ),
         (
+            "timer",
+            wdoc,
+            Box::new(|d: &mut AutoCommit| {
+                d.put(ROOT, "timer", "running tomorrow")?;
+                Ok(())
+            }),
+            "must be",
+        ),
+        (
+            "message",
+            wdoc,
+            Box::new(|d: &mut AutoCommit| {
+                d.put(ROOT, "message", "x".repeat(501))?;
+                Ok(())
+            }),
+            "must be",
+        ),
+        (
             "group doc_id",
             wdoc,
             Box::new(|d: &mut AutoCommit| {

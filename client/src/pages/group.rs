@@ -1,6 +1,7 @@
 //! The group's page (`/g/…`): questions, cases, notes, "lift to plenary".
 
 use crate::i18n;
+use crate::live_bar::LiveBar;
 use crate::widgets::{DeviceLabel, TextField, ViewProps, link_list, materials, status_of};
 use samtal_shared::doc::{self, TextRef};
 use yew::prelude::*;
@@ -58,6 +59,7 @@ pub fn group_view(props: &ViewProps) -> Html {
             { status }
         </header>
         <main id="main">
+            <LiveBar phase={w.phase} timer={w.timer} message={w.message.clone()} />
             <DeviceLabel />
             { materials(t, &w) }
             <section>

@@ -2,6 +2,7 @@
 
 use crate::EngineRef;
 use crate::i18n::{self, fill};
+use crate::live_bar::Countdown;
 use crate::model::compute;
 use crate::widgets::answer_cards;
 use samtal_shared::doc::TextRef;
@@ -22,7 +23,9 @@ pub fn presentation(props: &PresentProps) -> Html {
     let t = i18n::strings();
     let index = use_state(|| 0usize);
     let e = props.engine.0.borrow();
-    let view = compute(&e).map(|(_, v)| v);
+    let computed = compute(&e);
+    let timer = computed.as_ref().map(|(w, _)| w.timer).unwrap_or_default();
+    let view = computed.map(|(_, v)| v);
     drop(e);
     let count = view.as_ref().map_or(0, |v| v.questions.len());
     {
@@ -71,6 +74,9 @@ pub fn presentation(props: &PresentProps) -> Html {
         Callback::from(move |_| index.set(to))
     };
     html! {
+        <>
+        // Outside the live region: its seconds are not read out.
+        <Countdown {timer} />
         <section class="present" aria-roledescription="presentation" aria-live="polite">
             <p class="eyebrow">{ format!("{} · {}", view.title, fill(t.question_n_of, &[("n", &(i + 1).to_string()), ("m", &count.to_string())])) }</p>
             <h1>{ q.text.clone() }</h1>
@@ -85,5 +91,6 @@ pub fn presentation(props: &PresentProps) -> Html {
             </nav>
             <p class="muted">{ t.present_hint }</p>
         </section>
+        </>
     }
 }

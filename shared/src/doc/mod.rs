@@ -3,6 +3,7 @@
 //!
 //! Layout (schema version [`SCHEMA_VERSION`]):
 //! - workshop: `schema, kind="workshop", workshop_id, title, date, phase, access_until,
+//!   timer? (see [`Timer`]), message?,
 //!   materials[{title,url}], areas[], questions[{id,text,area?,note?}], reflection_fields[{id,label}],
 //!   cases[{id,title,area,body: Text,links?[{title,url}],fields?[{id,label}]}], groups[{id,name,area,doc_id}], plenary_doc_id`
 //! - group: `schema, kind="group", workshop_id, group_id, answers{qid → Text},
@@ -25,6 +26,7 @@ mod spec;
 #[cfg(test)]
 pub(crate) mod tests;
 mod text_field;
+mod timer;
 mod workshop;
 mod workshop_edit;
 
@@ -42,6 +44,7 @@ pub use spec::{
     build_workshop, build_workshop_at, default_reflection_fields, url_ok,
 };
 pub use text_field::{MAX_NOTE, TextRef, edit_text, read_text, text_obj, type_into};
+pub use timer::{MAX_MESSAGE, MAX_TIMER_MS, Timer, TimerEdit, clock};
 pub use workshop::{Case, Field, Group, Material, Question, Workshop, read_workshop};
 pub use workshop_edit::{Items, WorkshopEdit, apply_workshop_edit};
 

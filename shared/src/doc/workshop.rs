@@ -68,6 +68,12 @@ pub struct Workshop {
     pub date: String,
     pub phase: Phase,
     pub access_until: String,
+    /// The countdown every room sees.
+    #[serde(default)]
+    pub timer: super::Timer,
+    /// The facilitator's message to all groups; empty for none.
+    #[serde(default)]
+    pub message: String,
     pub materials: Vec<Material>,
     pub areas: Vec<String>,
     pub questions: Vec<Question>,
@@ -137,6 +143,11 @@ pub fn read_workshop(doc: &impl ReadDoc) -> Result<Workshop, SchemaError> {
         date: req_str(doc, &root, "date")?,
         phase: Phase::parse(&req_str(doc, &root, "phase")?).ok_or(SchemaError::Field("phase"))?,
         access_until: req_str(doc, &root, "access_until")?,
+        // Absent in workshops from before the timer; anything unreadable reads as stopped.
+        timer: str_at(doc, &root, "timer")
+            .and_then(|t| super::Timer::parse(&t))
+            .unwrap_or_default(),
+        message: str_at(doc, &root, "message").unwrap_or_default(),
         materials: read_materials(doc, &materials)?,
         areas: (0..doc.length(&areas))
             .filter_map(|i| match doc.get(&areas, i).ok()?? {

@@ -2,7 +2,7 @@
 
 use super::date::{format_date, parse_date};
 use super::group::group_doc_id;
-use super::schema::{check_header, find_by_id, list_items, obj_at, req_str};
+use super::schema::{check_header, find_by_id, list_items, obj_at, req_str, str_at};
 use super::workshop::{
     Case, Field, Group, Question, insert_case, insert_field, insert_group, insert_question,
 };
@@ -15,6 +15,13 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum WorkshopEdit {
     Title(String),
+    /// The countdown, changed at `now` (ms since the epoch, the facilitator's clock).
+    Timer {
+        edit: super::TimerEdit,
+        now: i64,
+    },
+    /// The message every group page shows; empty clears it.
+    Message(String),
     Date(String),
     Phase(Phase),
     AccessUntil(String),
@@ -144,6 +151,21 @@ pub fn apply_workshop_edit(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<
     use WorkshopEdit as E;
     match edit {
         E::Title(_) | E::Date(_) | E::Phase(_) | E::AccessUntil(_) => day(doc, edit),
+        E::Timer { edit, now } => {
+            let current = str_at(doc, &automerge::ROOT, "timer")
+                .and_then(|t| super::Timer::parse(&t))
+                .unwrap_or_default();
+            let next = current.after(*edit, *now).as_stored();
+            doc.put(&automerge::ROOT, "timer", next.as_str())?;
+            Ok(())
+        }
+        E::Message(m) => {
+            if m.len() > super::MAX_MESSAGE {
+                return Err(Invalid::TooLong.into());
+            }
+            doc.put(&automerge::ROOT, "message", m.trim())?;
+            Ok(())
+        }
         E::AddMaterial | E::Material { .. } | E::RemoveMaterial { .. } => material(doc, edit),
         E::AddArea(_) | E::RemoveArea { .. } => area(doc, edit),
         E::AddQuestion { .. }

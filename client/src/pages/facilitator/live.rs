@@ -1,6 +1,8 @@
-//! The groups now: phase buttons, who is connected, how far each group has come.
+//! The groups now: phase buttons, the countdown and message every room sees, who is
+//! connected, how far each group has come.
 
 use super::PHASES;
+use super::day_controls::DayControls;
 use crate::i18n::{self, Strings, fill};
 use crate::{EngineRef, api};
 use gloo_timers::callback::Interval;
@@ -36,6 +38,7 @@ pub(super) fn live_tab(
             }) }
             </div>
         </section>
+        <DayControls workshop={w.clone()} edit={edit.clone()} />
         <GroupsNow engine={engine.clone()} workshop={w.clone()} {tick} />
         </>
     }

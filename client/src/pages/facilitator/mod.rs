@@ -1,6 +1,7 @@
 //! The facilitator's page (`/f/…`): tabs for the groups now, the plenary, the setup editor,
 //! links; presentation mode.
 
+mod day_controls;
 mod erase;
 mod links;
 mod live;
