@@ -142,6 +142,20 @@ impl Engine {
             let _ = w.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
         }
         engine.borrow_mut().listeners.push(online);
+        // The browser knows it lost the network before the socket does: say so at once, and
+        // drop the socket (it reconnects on `online`).
+        let weak = Rc::downgrade(&engine);
+        let offline = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+            if let Some(e) = weak.upgrade()
+                && let Ok(mut e) = e.try_borrow_mut()
+            {
+                e.went_offline();
+            }
+        });
+        if let Some(w) = web_sys::window() {
+            let _ = w.add_event_listener_with_callback("offline", offline.as_ref().unchecked_ref());
+        }
+        engine.borrow_mut().listeners.push(offline);
         // Another tab on this computer saved a document we have: merge it.
         let weak = Rc::downgrade(&engine);
         let storage = Closure::<dyn FnMut(JsValue)>::new(move |ev: JsValue| {
@@ -356,6 +370,18 @@ impl Engine {
         let ids: Vec<DocumentId> = self.repo.doc_ids().copied().collect();
         store::forget(&self.token, &ids);
         self.net = Net::Erased;
+    }
+
+    /// The browser went offline: the status says so now, not when the socket times out.
+    fn went_offline(&mut self) {
+        if matches!(self.net, Net::Refused | Net::Erased) {
+            return;
+        }
+        if let Some(ws) = &self.ws {
+            let _ = ws.close();
+        }
+        self.net = Net::Offline;
+        self.notify();
     }
 
     fn on_close(&mut self) {

@@ -1,6 +1,7 @@
 // Browser test (issue 24): the facilitator starts the countdown and writes a message; a group
 // page shows both at once, with the two-minute cue, while the group's typing keeps the focus.
-// Screenshots at 1920x1080, 1366x768 and 390x844.
+// "Offline" shows within a second of the browser going offline. Screenshots at 1920x1080,
+// 1366x768 and 390x844.
 // usage: node liveday.mjs <server-port> <facilitator-token> <group-token> <screenshot-dir>
 import { deadline, session } from "./lib.mjs";
 
@@ -55,6 +56,14 @@ await fac.getByRole("button", { name: "+5 minuter" }).click();
 await fac.getByRole("button", { name: "Ta bort meddelandet" }).click();
 await grp.locator(".countdown:not(.soon) .time").waitFor({ timeout: 30_000 });
 await grp.locator(".message").waitFor({ state: "detached", timeout: 30_000 });
+
+step("group: offline shows within a second, and it comes back");
+await grp.context().setOffline(true);
+const t0 = Date.now();
+await grp.locator(".status").getByText(/Offline/).waitFor({ timeout: 1_000 });
+console.log(`OFFLINE-SHOWN-MS=${Date.now() - t0}`);
+await grp.context().setOffline(false);
+await synced(grp);
 
 if (errors.length) fail(`page errors: ${errors.join("; ")}`);
 await browser.close();
