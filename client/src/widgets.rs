@@ -427,6 +427,11 @@ pub fn today() -> String {
     )
 }
 
+/// A date for a workshop: today or later, or in the past if she says so when asked.
+pub fn date_ok(date: &str) -> bool {
+    date >= today().as_str() || confirm(i18n::strings().date_past_confirm)
+}
+
 /// Ask the browser's yes/no question; no answer (no window) is no.
 pub fn confirm(question: &str) -> bool {
     web_sys::window()

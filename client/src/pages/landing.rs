@@ -4,7 +4,7 @@
 use crate::create::{create_and_open, package_refusal};
 use crate::i18n;
 use crate::store::{self, MyWorkshop};
-use crate::widgets::{confirm, today, value_of};
+use crate::widgets::{date_ok, today, value_of};
 use samtal_shared::doc::{GroupSpec, PACKAGE_SCHEMA, Package, WorkshopSpec};
 use samtal_shared::i18n::{Strings, fill};
 use samtal_shared::package;
@@ -117,7 +117,7 @@ pub fn landing() -> Html {
         );
         Callback::from(move |ev: SubmitEvent| {
             ev.prevent_default();
-            if *date < today() && !confirm(i18n::strings().date_past_confirm) {
+            if !date_ok(&date) {
                 return;
             }
             let setup = match &*package {

@@ -90,6 +90,14 @@ impl Timer {
     }
 }
 
+/// The timer a workshop document holds: absent (a workshop from before the timer) or
+/// unreadable reads as stopped.
+pub(super) fn stored(doc: &impl automerge::ReadDoc) -> Timer {
+    super::schema::str_at(doc, &automerge::ROOT, "timer")
+        .and_then(|t| Timer::parse(&t))
+        .unwrap_or_default()
+}
+
 /// What the facilitator does with the countdown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TimerEdit {

@@ -143,10 +143,7 @@ pub fn read_workshop(doc: &impl ReadDoc) -> Result<Workshop, SchemaError> {
         date: req_str(doc, &root, "date")?,
         phase: Phase::parse(&req_str(doc, &root, "phase")?).ok_or(SchemaError::Field("phase"))?,
         access_until: req_str(doc, &root, "access_until")?,
-        // Absent in workshops from before the timer; anything unreadable reads as stopped.
-        timer: str_at(doc, &root, "timer")
-            .and_then(|t| super::Timer::parse(&t))
-            .unwrap_or_default(),
+        timer: super::timer::stored(doc),
         message: str_at(doc, &root, "message").unwrap_or_default(),
         materials: read_materials(doc, &materials)?,
         areas: (0..doc.length(&areas))

@@ -2,7 +2,7 @@
 
 use super::date::{format_date, parse_date};
 use super::group::group_doc_id;
-use super::schema::{check_header, find_by_id, list_items, obj_at, req_str, str_at};
+use super::schema::{check_header, find_by_id, list_items, obj_at, req_str};
 use super::workshop::{
     Case, Field, Group, Question, insert_case, insert_field, insert_group, insert_question,
 };
@@ -152,10 +152,7 @@ pub fn apply_workshop_edit(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<
     match edit {
         E::Title(_) | E::Date(_) | E::Phase(_) | E::AccessUntil(_) => day(doc, edit),
         E::Timer { edit, now } => {
-            let current = str_at(doc, &automerge::ROOT, "timer")
-                .and_then(|t| super::Timer::parse(&t))
-                .unwrap_or_default();
-            let next = current.after(*edit, *now).as_stored();
+            let next = super::timer::stored(doc).after(*edit, *now).as_stored();
             doc.put(&automerge::ROOT, "timer", next.as_str())?;
             Ok(())
         }

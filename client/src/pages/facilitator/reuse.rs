@@ -4,7 +4,7 @@
 use crate::api;
 use crate::create::create_and_open;
 use crate::i18n::{self};
-use crate::widgets::{confirm, today, value_of};
+use crate::widgets::{date_ok, today, value_of};
 use samtal_shared::doc::{Package, WorkshopSpec};
 use yew::prelude::*;
 
@@ -31,7 +31,7 @@ pub(super) fn reuse_box(props: &ReuseProps) -> Html {
         );
         Callback::from(move |ev: SubmitEvent| {
             ev.prevent_default();
-            if *date < today() && !confirm(i18n::strings().date_past_confirm) {
+            if !date_ok(&date) {
                 return;
             }
             let (date, admin, error, busy, url) = (

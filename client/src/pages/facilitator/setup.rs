@@ -6,7 +6,7 @@ use super::paste::PasteBox;
 use crate::EngineRef;
 use crate::engine::random_id;
 use crate::i18n::{Strings, fill};
-use crate::widgets::{Input, TextField, confirm, today, value_of};
+use crate::widgets::{Input, TextField, date_ok, value_of};
 use samtal_shared::doc::{Case, Items, TextRef, Workshop, WorkshopEdit};
 use yew::prelude::*;
 
@@ -142,7 +142,7 @@ fn add_row(props: &AddRowProps) -> Html {
 fn day(t: &Strings, w: &Workshop, edit: &Callback<WorkshopEdit>) -> Html {
     let e = edit.clone();
     let on_date = Callback::from(move |v: String| {
-        if v < today() && !confirm(crate::i18n::strings().date_past_confirm) {
+        if !date_ok(&v) {
             return;
         }
         e.emit(WorkshopEdit::Date(v));
