@@ -7,10 +7,10 @@ use gloo_timers::callback::Timeout;
 use samtal_shared::DocumentId;
 use samtal_shared::PeerId;
 use samtal_shared::doc::{self, SchemaError, TextRef};
-use samtal_shared::roles::Role;
+use samtal_shared::roles::{DocKind, Role};
 use samtal_shared::session::{ERASED_REASON, SessionInfo};
 use samtal_shared::stamp::{self as signing};
-use samtal_shared::sync::ClientRepo;
+use samtal_shared::sync::{ClientRepo, ConnError, SyncError};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::JsCast;
@@ -39,6 +39,9 @@ pub enum Net {
     Syncing,
     Synced,
     Refused,
+    /// Connected and synced, but the workshop closed before what was written here reached
+    /// the server: it is held back until she reopens.
+    HeldBack,
     /// The server erased the workshop: the local copies are deleted, nothing reconnects.
     Erased,
 }
@@ -156,6 +159,27 @@ impl Engine {
             let _ = w.add_event_listener_with_callback("offline", offline.as_ref().unchecked_ref());
         }
         engine.borrow_mut().listeners.push(offline);
+        // Leaving with changes the server has not confirmed asks first (the browser's own
+        // question; the copy here stays either way).
+        let weak = Rc::downgrade(&engine);
+        let leaving = Closure::<dyn FnMut(JsValue)>::new(move |ev: JsValue| {
+            let Ok(ev) = ev.dyn_into::<web_sys::BeforeUnloadEvent>() else {
+                return;
+            };
+            if let Some(e) = weak.upgrade()
+                && let Ok(mut e) = e.try_borrow_mut()
+                && !e.stopped
+                && e.has_unsynced()
+            {
+                ev.prevent_default();
+                ev.set_return_value("");
+            }
+        });
+        if let Some(w) = web_sys::window() {
+            let _ = w
+                .add_event_listener_with_callback("beforeunload", leaving.as_ref().unchecked_ref());
+        }
+        engine.borrow_mut().listeners.push(leaving);
         // Another tab on this computer saved a document we have: merge it.
         let weak = Rc::downgrade(&engine);
         let storage = Closure::<dyn FnMut(JsValue)>::new(move |ev: JsValue| {
@@ -307,6 +331,8 @@ impl Engine {
         if self.repo.is_connected() {
             self.net = if self.repo.all_synced() {
                 Net::Synced
+            } else if self.repo.synced_but_held_back() {
+                Net::HeldBack
             } else {
                 Net::Syncing
             };
@@ -340,9 +366,14 @@ impl Engine {
                 }
                 // Persist before anything is sent back.
                 // On (re)connect too: a group added while this computer was offline.
-                let workshop_changed = ev.connected || ev.changed.contains(&self.info.workshop_doc);
+                let workshop_news = ev.changed.contains(&self.info.workshop_doc);
+                let workshop_changed = ev.connected || workshop_news;
                 for id in ev.changed {
                     self.save(id);
+                }
+                // (Only news from the server counts: the copy here may be older than the close.)
+                if workshop_news {
+                    self.release_if_reopened();
                 }
                 self.flush();
                 if workshop_changed {
@@ -350,6 +381,9 @@ impl Engine {
                 }
             }
             Err(err) if err.to_string().contains(ERASED_REASON) => self.erased(),
+            Err(ConnError::Remote(why)) if why == SyncError::Closed.to_string() => {
+                self.workshop_closed();
+            }
             Err(err) => {
                 web_sys::console::warn_1(&format!("samtal: the server refused: {err}").into());
                 self.last_error = Some(err.to_string());
@@ -360,6 +394,48 @@ impl Engine {
             }
         }
         self.notify();
+    }
+
+    /// The server takes no more notes: the workshop was closed (perhaps while this room was
+    /// offline). What the group's documents hold stays here and on screen, nothing of them is
+    /// sent until the facilitator reopens, and the connection comes back at once for the rest.
+    fn workshop_closed(&mut self) {
+        let groups: Vec<DocumentId> = self
+            .info
+            .docs
+            .iter()
+            .filter(|(_, kind)| matches!(kind, DocKind::Group { .. }))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in groups {
+            self.repo.hold_back(id);
+        }
+        self.drop_socket();
+        self.repo.disconnected();
+        self.net = Net::Offline;
+        self.attempts = 0;
+        self.schedule_reconnect();
+    }
+
+    /// The workshop was reopened: send what was held back.
+    fn release_if_reopened(&mut self) {
+        let open = self
+            .repo
+            .doc(&self.info.workshop_doc)
+            .and_then(|d| doc::read_workshop(d).ok())
+            .is_some_and(|w| w.phase != doc::Phase::Closed);
+        if !open {
+            return;
+        }
+        let ids: Vec<DocumentId> = self.repo.doc_ids().copied().collect();
+        for id in ids {
+            self.repo.release(&id);
+        }
+    }
+
+    /// Something written here is held back because the workshop is closed.
+    pub fn holds_back(&self) -> bool {
+        self.repo.doc_ids().any(|id| self.repo.is_held_back(id))
     }
 
     /// The workshop is gone from the server: so are its copies here (documents, cached

@@ -373,6 +373,7 @@ fn main() {
     {
         let _ = root.set_attribute("lang", i18n::lang_code());
     }
+    store::apply_text_size();
     register_service_worker();
     yew::Renderer::<App>::new().render();
 }

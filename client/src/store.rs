@@ -135,6 +135,36 @@ pub fn device_asked() -> bool {
     LocalStorage::get::<bool>(DEVICE_ASKED_KEY).unwrap_or(false)
 }
 
+const TEXT_SIZE_KEY: &str = "samtal:text-size";
+/// The text sizes A−/A+ step through, in percent of the page's own (100).
+pub const TEXT_SIZES: [u32; 7] = [80, 90, 100, 115, 130, 150, 175];
+
+/// This computer's text size, in percent (a room's PC keeps its own).
+pub fn text_size() -> u32 {
+    LocalStorage::get::<u32>(TEXT_SIZE_KEY)
+        .ok()
+        .filter(|p| TEXT_SIZES.contains(p))
+        .unwrap_or(100)
+}
+
+/// Remember the text size and apply it to the page now.
+pub fn set_text_size(percent: u32) {
+    let _ = LocalStorage::set(TEXT_SIZE_KEY, percent);
+    apply_text_size();
+}
+
+/// Scale the page's type by this computer's text size (the style sheet reads `--zoom`).
+pub fn apply_text_size() {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+    {
+        let zoom = f64::from(text_size()) / 100.0;
+        let _ = root.style().set_property("--zoom", &zoom.to_string());
+    }
+}
+
 fn seen_key(id: &DocumentId) -> String {
     format!("{PREFIX}seen:{id}")
 }

@@ -36,6 +36,7 @@ fn status_line(t: &Strings, local: Local, net: Net, error: Option<&str>, corrupt
         ),
         (Local::Pending, _) => (t.saving, "busy", None),
         (_, Net::Synced) => (t.synced, "ok", None),
+        (_, Net::HeldBack) => (t.held_back_short, "offline", None),
         (_, Net::Offline) => (t.offline, "offline", None),
         (_, Net::Connecting) => (t.saved_here, "ok", None),
         (_, Net::Syncing) => (t.saved_sending, "busy", None),
@@ -238,6 +239,16 @@ pub struct TextFieldProps {
     pub id: String,
     pub value: String,
     pub hint: bool,
+    /// Shown, not editable (the workshop is closed).
+    #[prop_or_default]
+    pub readonly: bool,
+}
+
+/// Let a textarea grow with its text: no inner scroll bar on a room's big screen.
+fn fit_height(el: &HtmlTextAreaElement) {
+    let style = el.style();
+    let _ = style.set_property("height", "auto");
+    let _ = style.set_property("height", &format!("{}px", el.scroll_height() + 4));
 }
 
 /// A textarea bound to one Automerge Text. The DOM keeps its own value while the user types;
@@ -270,6 +281,7 @@ pub fn text_field(props: &TextFieldProps) -> Html {
                     }
                 }
                 *shown.borrow_mut() = value.clone();
+                fit_height(&el);
             }
             || ()
         });
@@ -283,6 +295,7 @@ pub fn text_field(props: &TextFieldProps) -> Html {
                 let typed = el.value();
                 let seen = std::mem::replace(&mut *shown.borrow_mut(), typed.clone());
                 engine.0.borrow_mut().edit(doc, &field, &seen, &typed);
+                fit_height(&el);
             }
         })
     };
@@ -291,9 +304,36 @@ pub fn text_field(props: &TextFieldProps) -> Html {
     html! {
         <div class="field">
             <label for={props.id.clone()}>{ props.label.clone() }</label>
-            <textarea id={props.id.clone()} ref={node} rows="4" {oninput}
+            <textarea id={props.id.clone()} ref={node} rows="4" {oninput} readonly={props.readonly}
                 aria-describedby={props.hint.then(|| hint_id.clone())} />
             if props.hint { <p class="hint" id={hint_id}>{ t.no_names_hint }</p> }
+        </div>
+    }
+}
+
+/// A− / A+: this computer's text size (a room's PC remembers it).
+#[function_component(TextSize)]
+pub fn text_size() -> Html {
+    let t = i18n::strings();
+    let size = use_state(store::text_size);
+    let step = |by: isize| {
+        let size = size.clone();
+        Callback::from(move |_| {
+            let sizes = store::TEXT_SIZES;
+            let at = sizes.iter().position(|s| *s == *size).unwrap_or(2);
+            let next = at.saturating_add_signed(by).min(sizes.len() - 1);
+            store::set_text_size(sizes[next]);
+            size.set(sizes[next]);
+        })
+    };
+    let (first, last) = (
+        store::TEXT_SIZES[0],
+        store::TEXT_SIZES[store::TEXT_SIZES.len() - 1],
+    );
+    html! {
+        <div class="text-size" role="group" aria-label={t.text_size}>
+            <button onclick={step(-1)} disabled={*size == first} aria-label={t.text_smaller} title={t.text_smaller}>{ "A−" }</button>
+            <button onclick={step(1)} disabled={*size == last} aria-label={t.text_bigger} title={t.text_bigger}>{ "A+" }</button>
         </div>
     }
 }

@@ -7,6 +7,7 @@ pub mod error;
 pub mod hub;
 pub mod links;
 pub mod live;
+pub mod phases;
 pub mod settings;
 pub mod state;
 pub mod storage;
@@ -149,6 +150,7 @@ impl Server {
                 peer.iter().map(|b| format!("{b:02x}")).collect::<String>()
             )),
             live: Arc::new(live::Live::new(&settings)),
+            phases: phases::Phases::default(),
             shutdown,
             settings,
         });

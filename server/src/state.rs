@@ -18,6 +18,8 @@ pub struct AppState {
     pub server_peer: samtal_shared::PeerId,
     /// Open sync connections (limits, live overview, closing on rotate/erase).
     pub live: Arc<live::Live>,
+    /// Each workshop's phase as this instance last saw it (see `phases.rs`).
+    pub phases: crate::phases::Phases,
     /// Flips to true on shutdown; connections close with "going away".
     pub shutdown: watch::Receiver<bool>,
     /// The socket is bound to a loopback address.

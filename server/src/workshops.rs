@@ -283,6 +283,7 @@ pub async fn erase(state: &Arc<AppState>, workshop_id: &str) -> Result<(), AppEr
     }
     state.live.close(workshop_id, None, reason);
     state.live.forget(workshop_id);
+    state.phases.forget(workshop_id);
     tracing::info!(workshop = %workshop_id, "workshop erased");
     Ok(())
 }
@@ -376,6 +377,9 @@ async fn reconcile_one(
     w: &Workshop,
     structural: bool,
 ) -> Result<(), AppError> {
+    // Before storage: the connections of this instance refuse a closed workshop's group
+    // writes from now on.
+    state.phases.set(&w.workshop_id, w.phase);
     let id = w.workshop_id.clone();
     let (title, phase, until, today) = (
         w.title.clone(),

@@ -11,7 +11,8 @@ use futures_util::{SinkExt, StreamExt};
 use samtal_shared::DocumentId;
 use samtal_shared::Message;
 use samtal_shared::PeerId;
-use samtal_shared::roles::{Access, DocKind};
+use samtal_shared::doc::Phase;
+use samtal_shared::roles::{Access, DocKind, Role};
 use samtal_shared::session::SessionInfo;
 use samtal_shared::sync::{ServerConnection, ServerInbound};
 use std::collections::HashMap;
@@ -101,6 +102,24 @@ async fn catch_up_ended(state: &Arc<AppState>, workshop_id: &str) -> bool {
         Ok(None) => false,
         // Storage unreachable: keep the connection; the next tick asks again.
         Err(_) => false,
+    }
+}
+
+/// The workshop's phase now (within [`crate::phases::FRESH`]). Storage unreachable: the last phase
+/// seen, or "not closed" (a write then fails on storage anyway, or is kept as any other).
+async fn phase_of(state: &Arc<AppState>, workshop_id: &str) -> Phase {
+    let last = state.phases.seen(workshop_id);
+    if let Some((phase, true)) = last {
+        return phase;
+    }
+    let id = workshop_id.to_owned();
+    match blocking(state, move |s| s.workshop(&id)).await {
+        Ok(Some(row)) => {
+            let phase = Phase::parse(&row.phase).unwrap_or(Phase::Groups);
+            state.phases.set(workshop_id, phase);
+            phase
+        }
+        _ => last.map_or(Phase::Groups, |(p, _)| p),
     }
 }
 
@@ -217,7 +236,16 @@ pub async fn serve(
                                 d
                             }
                         };
-                        if doc.send(DocCmd::Receive { peer, data }).await.is_err() {
+                        // What a link may write can depend on the phase (a group's own notes
+                        // are read-only once the workshop is closed): asked only where it can.
+                        let frozen = match kinds.get(&document_id) {
+                            Some(kind) if info.role != Role::Facilitator && info.role.access(kind) == Access::Write => {
+                                let phase = phase_of(&state, &info.workshop_id).await;
+                                info.role.access_in(kind, phase) < Access::Write
+                            }
+                            _ => false,
+                        };
+                        if doc.send(DocCmd::Receive { peer, data, frozen }).await.is_err() {
                             break End::Fail(close_code::ERROR, "the document is not available right now".into());
                         }
                     }

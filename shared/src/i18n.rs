@@ -201,7 +201,12 @@ table! {
     phase_now_groups: "Gruppsamtal pågår.", "Group discussions are under way.";
     phase_now_plenary: "Vi samlas i storgrupp.", "We are meeting in the plenary.";
     phase_now_followup: "Uppföljning: ni kan fortfarande skriva.", "Follow-up: you can still write.";
-    phase_now_closed: "Stängd: dagen är avslutad.", "Closed: the day has ended.";
+    phase_now_closed: "Stängd – anteckningarna kan inte längre ändras.", "Closed – the notes can no longer be changed.";
+    held_back: "Workshoppen har stängts. Det ni skrev efter att den stängdes har inte kommit fram till servern. Texten finns kvar här på skärmen och skickas om ledaren öppnar workshoppen igen.", "The workshop has been closed. What you wrote after it closed has not reached the server. The text is still here on the screen and is sent if the facilitator reopens the workshop.";
+    held_back_short: "Stängd – inte allt är skickat", "Closed – not everything was sent";
+    text_size: "Textstorlek", "Text size";
+    text_bigger: "Större text", "Larger text";
+    text_smaller: "Mindre text", "Smaller text";
     timer_left: "Tid kvar", "Time left";
     timer_paused: "(pausad)", "(paused)";
     timer_soon: "Två minuter kvar.", "Two minutes left.";
@@ -352,8 +357,16 @@ table! {
     add_follow_up: "Lägg till åtgärd", "Add action";
     present: "Visa på storskärm", "Show on the big screen";
     present_hint:
-        "Piltangenterna byter fråga. Esc avslutar.",
-        "Arrow keys change question. Esc leaves.";
+        "Piltangenterna byter bild, F visar helskärm, Esc avslutar.",
+        "Arrow keys change slide, F shows full screen, Esc leaves.";
+    case_n_of: "Fall {n} av {m}", "Case {n} of {m}";
+    page_n_of: "sida {n} av {m}", "page {n} of {m}";
+    slide_n_of: "Bild {n} av {m}", "Slide {n} of {m}";
+    silent_groups: "Inget skrivet än: {names}", "Nothing written yet: {names}";
+    no_answers_yet: "Inga svar ännu.", "No answers yet.";
+    fullscreen: "Helskärm", "Full screen";
+    exit_fullscreen: "Lämna helskärm", "Leave full screen";
+    fu_status: "Status", "Status";
     exit_present: "Avsluta", "Leave";
     prev: "Föregående", "Previous";
     next: "Nästa", "Next";
@@ -399,8 +412,8 @@ table! {
     show_history: "Visa historiken", "Show the history";
     hide_history: "Dölj historiken", "Hide the history";
     device_prompt:
-        "Vill ni ge den här enheten ett namn, till exempel ”Konferensrum 3”? Namnet visas i historiken bredvid det som skrivs här. Skriv inga personnamn.",
-        "Would you like to name this device, for example “Conference room 3”? The name shows in the history next to what is written here. No personal names, please.";
+        "Namnge gärna enheten, till exempel ”Konferensrum 3”. Namnet visas i historiken. Inga personnamn.",
+        "You may name this device, for example “Conference room 3”. The name shows in the history. No personal names.";
     device_label: "Enhetens namn", "Device name";
     device_save: "Spara namnet", "Save the name";
     device_skip: "Inte nu", "Not now";

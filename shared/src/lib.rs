@@ -18,6 +18,7 @@ pub mod policy;
 pub mod protocol;
 pub mod roles;
 pub mod session;
+pub mod slides;
 pub mod stamp;
 pub mod sync;
 pub mod text;

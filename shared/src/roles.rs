@@ -1,6 +1,7 @@
 //! Who may read and write which document. One table, used by the server to authorise every
 //! protocol message and by the client to decide which fields are editable.
 
+use crate::doc::Phase;
 use serde::{Deserialize, Serialize};
 
 /// The role a link (capability token) grants for one workshop.
@@ -48,6 +49,19 @@ impl Role {
                     Access::None
                 }
             }
+        }
+    }
+
+    /// [`Self::access`] while the workshop is in `phase`: once it is closed, a group's own
+    /// document is read-only for its link (the notes are final until the facilitator reopens
+    /// the workshop); everything else is as the table says.
+    pub fn access_in(&self, doc: &DocKind, phase: Phase) -> Access {
+        let access = self.access(doc);
+        match (self, doc) {
+            (Role::Group { .. }, DocKind::Group { .. }) if phase == Phase::Closed => {
+                access.min(Access::Read)
+            }
+            _ => access,
         }
     }
 

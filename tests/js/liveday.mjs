@@ -1,6 +1,7 @@
 // Browser test (issue 24): the facilitator starts the countdown and writes a message; a group
 // page shows both at once, with the two-minute cue, while the group's typing keeps the focus.
-// "Offline" shows within a second of the browser going offline. Screenshots at 1920x1080,
+// "Offline" shows within a second of the browser going offline. Closed while the room is
+// offline, its text stays on screen and reaches the server once she reopens. Screenshots at 1920x1080,
 // 1366x768 and 390x844.
 // usage: node liveday.mjs <server-port> <facilitator-token> <group-token> <screenshot-dir>
 import { deadline, session } from "./lib.mjs";
@@ -64,6 +65,26 @@ await grp.locator(".status").getByText(/Offline/).waitFor({ timeout: 1_000 });
 console.log(`OFFLINE-SHOWN-MS=${Date.now() - t0}`);
 await grp.context().setOffline(false);
 await synced(grp);
+
+step("closed while the room was offline: its text stays on screen, held back until she reopens");
+await grp.context().setOffline(true);
+await grp.locator(".status").getByText(/Offline/).waitFor({ timeout: 5_000 });
+await answer.click();
+await answer.press("End");
+await answer.pressSequentially(" Skrivet offline.");
+await fac.getByRole("button", { name: "Stängd" }).click();
+await synced(fac);
+await grp.context().setOffline(false);
+await grp.locator(".held-back").waitFor({ timeout: 30_000 });
+await grp.getByText("Stängd – anteckningarna kan inte längre ändras.").waitFor();
+if ((await answer.inputValue()) !== "Vi börjar nu. Skrivet offline.") fail(`the unsent text is gone: ${await answer.inputValue()}`);
+if (!(await answer.evaluate((el) => el.readOnly))) fail("a closed workshop's answer can still be edited");
+await shot(grp, "group-closed-held-back-1920");
+console.log("HELD-BACK");
+await fac.getByRole("button", { name: "Uppföljning" }).click();
+await grp.locator(".held-back").waitFor({ state: "detached", timeout: 30_000 });
+await synced(grp);
+if (await answer.evaluate((el) => el.readOnly)) fail("reopened, but the answer is still read-only");
 
 if (errors.length) fail(`page errors: ${errors.join("; ")}`);
 await browser.close();

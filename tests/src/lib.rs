@@ -308,7 +308,8 @@ impl NativeClient {
         self.send_outgoing().await?;
         let deadline = tokio::time::Instant::now() + TIMEOUT;
         loop {
-            if self.repo.all_synced() {
+            // (A document held back is one the server takes no changes to now.)
+            if self.repo.synced_but_held_back() {
                 // Drain what is already queued (e.g. the server's newer changes) briefly.
                 match tokio::time::timeout(Duration::from_millis(150), self.pump_one()).await {
                     Err(_) => return Ok(()),

@@ -619,14 +619,21 @@ async fn the_countdown_and_the_message_reach_a_group_page() {
     )
     .await;
     assert!(out.contains("BROWSER-OK"), "{out}");
-    // What the browsers did is on the server: the phase, the extended countdown, no message.
+    assert!(out.contains("HELD-BACK"), "{out}");
+    // What the browsers did is on the server: the phase, the extended countdown, no message,
+    // and the text written offline while the workshop closed, sent once it reopened.
     let mut f = NativeClient::connect(server.addr, &token_of(&links.facilitator), "check")
         .await
         .unwrap();
     f.sync().await.unwrap();
     let id = f.info.workshop_doc;
     let w = samtal_shared::doc::read_workshop(f.repo.doc_mut(&id).unwrap().document()).unwrap();
-    assert_eq!(w.phase, samtal_shared::doc::Phase::Groups);
+    assert_eq!(w.phase, samtal_shared::doc::Phase::Followup);
+    let gdoc = w.groups[0].doc_id;
+    assert_eq!(
+        f.notes(gdoc).unwrap().text(&q1()),
+        Some("Vi börjar nu. Skrivet offline.")
+    );
     let left = w.timer.left(
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -639,5 +646,75 @@ async fn the_countdown_and_the_message_reach_a_group_page() {
         w.timer
     );
     assert_eq!(w.message, "");
+    server.stop().await.unwrap();
+}
+
+/// A workshop like the demo's with `n` groups (areas in turn), every group's answer to every
+/// question written, some short and some long (a real plenary's spread).
+async fn workshop_with_answers(server: &TestServer, n: usize) -> String {
+    let mut spec = demo_spec();
+    let areas: Vec<String> = spec.setup.areas.clone();
+    spec.setup.groups = (0..n)
+        .map(|i| samtal_shared::doc::GroupSpec {
+            name: format!("Grupp {}", i + 1),
+            area: areas[i % areas.len()].clone(),
+        })
+        .collect();
+    let links = server.create_workshop(&spec).await.unwrap();
+    let sentence = "Vi pratade om hur barnets röst kommer fram i utredningen och om vad vi behöver ändra i våra rutiner. ";
+    for (i, g) in links.groups.iter().enumerate() {
+        let mut c = NativeClient::connect(server.addr, &token_of(&g.link), "rum")
+            .await
+            .unwrap();
+        let doc = c.group_doc().unwrap();
+        for q in ["q1", "q2", "q3"] {
+            let answer = TextRef::Answer {
+                question_id: q.into(),
+            };
+            // Group 2 writes at length (about 700 characters), the others one to three lines.
+            let repeat = if i == 1 { 7 } else { i % 3 + 1 };
+            let text = format!("{}: {}", g.name, sentence.repeat(repeat));
+            c.edit(doc, &answer, text.trim_end()).unwrap();
+        }
+        // And two reflections on its area's case.
+        let wdoc = c.info.workshop_doc;
+        let w = samtal_shared::doc::read_workshop(c.repo.doc(&wdoc).unwrap()).unwrap();
+        let area = &w.groups.iter().find(|x| x.doc_id == doc).unwrap().area;
+        for case in w.cases.iter().filter(|k| &k.area == area) {
+            for f in w.fields_for(case).iter().take(2) {
+                let r = TextRef::Reflection {
+                    case_id: case.id.clone(),
+                    field_id: f.id.clone(),
+                };
+                let text = format!("{} om {}: {}", g.name, f.label, sentence.repeat(i % 2 + 1));
+                c.edit(doc, &r, text.trim_end()).unwrap();
+            }
+        }
+        c.sync().await.unwrap();
+    }
+    token_of(&links.facilitator)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built client (dist/), chromium and tests/js/node_modules; run by `cargo xtask test`"]
+async fn presentation_of_four_and_of_eight_groups_fits_the_screen() {
+    let (dir, server) = browser_server().await;
+    let four = workshop_with_answers(&server, 4).await;
+    let eight = workshop_with_answers(&server, 8).await;
+    let out = node(
+        &[
+            "present.mjs",
+            &server.addr.port().to_string(),
+            &four,
+            &eight,
+            &screenshots(&dir),
+        ],
+        Duration::from_secs(170),
+    )
+    .await;
+    assert!(out.contains("BROWSER-OK"), "{out}");
+    // Every slide of both workshops at both sizes was walked by keyboard.
+    assert!(out.contains("SLIDES 4 1920x1080"), "{out}");
+    assert!(out.contains("SLIDES 8 1366x768"), "{out}");
     server.stop().await.unwrap();
 }

@@ -5,8 +5,10 @@
 // Helpers below are test code too: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use samtal_shared::doc::{self, Timer, TimerEdit, WorkshopEdit};
-use samtal_tests::{NativeClient, TestServer, demo_spec, token_of};
+use samtal_server::storage::{SqliteStorage, Storage};
+use samtal_shared::doc::{self, Phase, TextRef, Timer, TimerEdit, WorkshopEdit};
+use samtal_shared::sync::SyncError;
+use samtal_tests::{NativeClient, TestServer, demo_spec, eventually, stored_group_notes, token_of};
 
 fn workshop_of(c: &mut NativeClient) -> doc::Workshop {
     let id = c.info.workshop_doc;
@@ -100,4 +102,86 @@ async fn the_countdown_survives_a_room_going_offline_and_coming_back() {
             deadline: deadline + 300_000
         }
     );
+}
+
+/// Set the phase from the facilitator's client and wait until the server has taken it in (its
+/// record says so; the connections know it from then on).
+async fn set_phase(
+    fac: &mut NativeClient,
+    storage: &SqliteStorage,
+    workshop_id: &str,
+    phase: Phase,
+) {
+    let wdoc = fac.info.workshop_doc;
+    fac.change(wdoc, |d| {
+        doc::apply_workshop_edit(d, &WorkshopEdit::Phase(phase))
+    })
+    .unwrap();
+    fac.sync().await.unwrap();
+    eventually("the phase recorded", || {
+        let row = storage.workshop(workshop_id).unwrap();
+        async move { row.is_some_and(|r| r.phase == phase.as_str()) }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_workshop_refuses_group_writes_and_the_room_keeps_its_text_until_it_reopens() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = TestServer::start(&data).await.unwrap();
+    let links = server.create_workshop(&demo_spec()).await.unwrap();
+    let storage = SqliteStorage::open(&data).unwrap();
+    let mut fac = NativeClient::connect(server.addr, &token_of(&links.facilitator), "fac")
+        .await
+        .unwrap();
+    let mut room = NativeClient::connect(server.addr, &token_of(&links.groups[0].link), "rum")
+        .await
+        .unwrap();
+    let gdoc = room.group_doc().unwrap();
+    let q1 = TextRef::Answer {
+        question_id: "q1".into(),
+    };
+    room.edit(gdoc, &q1, "Före stängningen.").unwrap();
+    room.sync().await.unwrap();
+
+    // The room goes offline and goes on writing; meanwhile the facilitator closes the day.
+    room.disconnect().await;
+    room.append(gdoc, &q1, " Efter stängningen.").unwrap();
+    set_phase(&mut fac, &storage, &links.workshop_id, Phase::Closed).await;
+
+    // Back online, its change is refused with the reason the client recognises …
+    room.reconnect().await.unwrap();
+    let refused = room.sync().await.unwrap_err().to_string();
+    assert!(
+        refused.contains(&SyncError::Closed.to_string()),
+        "refused for another reason: {refused}"
+    );
+    // … nothing of it reached the server's disk, and the room still has its text.
+    let on_disk = || stored_group_notes(&data, gdoc).unwrap();
+    assert_eq!(on_disk().text(&q1), Some("Före stängningen."));
+    assert_eq!(
+        room.notes(gdoc).unwrap().text(&q1),
+        Some("Före stängningen. Efter stängningen.")
+    );
+    // The refusal cost no wait: the room reconnects at once and reads what it may read.
+    room.repo.hold_back(gdoc);
+    room.reconnect().await.unwrap();
+    room.sync().await.unwrap();
+    assert_eq!(workshop_of(&mut room).phase, Phase::Closed);
+    assert_eq!(
+        fac.notes(gdoc).unwrap().text(&q1),
+        Some("Före stängningen.")
+    );
+
+    // She reopens: the room sends what it held back, and it is on disk.
+    set_phase(&mut fac, &storage, &links.workshop_id, Phase::Followup).await;
+    room.sync().await.unwrap();
+    assert!(room.repo.release(&gdoc));
+    room.sync().await.unwrap();
+    assert_eq!(
+        on_disk().text(&q1),
+        Some("Före stängningen. Efter stängningen.")
+    );
+    server.stop().await.unwrap();
 }

@@ -2,7 +2,9 @@
 
 use crate::i18n;
 use crate::live_bar::LiveBar;
-use crate::widgets::{DeviceLabel, TextField, ViewProps, link_list, materials, status_of};
+use crate::widgets::{
+    DeviceLabel, TextField, TextSize, ViewProps, link_list, materials, status_of,
+};
 use samtal_shared::doc::{self, TextRef};
 use yew::prelude::*;
 
@@ -12,6 +14,7 @@ pub fn group_view(props: &ViewProps) -> Html {
     let (status, workshop) = status_of(&props.engine, t);
     let e = props.engine.0.borrow();
     let group_doc = e.info.own_group_doc();
+    let holds_back = e.holds_back();
     let notes = group_doc
         .and_then(|id| e.repo.doc(&id))
         .and_then(|d| doc::read_group(d).ok());
@@ -22,6 +25,8 @@ pub fn group_view(props: &ViewProps) -> Html {
     let Some(group) = w.groups.iter().find(|g| g.doc_id == doc).cloned() else {
         return html! { <main id="main">{ status }<p>{ t.loading }</p></main> };
     };
+    // Closed: the notes are final (the server takes no more); shown, not editable.
+    let closed = w.phase == doc::Phase::Closed;
     let field = |r: TextRef, label: String, id: String, hint: bool| {
         let Some(value) = notes.text(&r).map(str::to_owned) else {
             // The server has not created this field yet (added while we were offline).
@@ -42,8 +47,8 @@ pub fn group_view(props: &ViewProps) -> Html {
         };
         html! {
             <>
-            <TextField engine={props.engine.clone()} doc={doc} field={r} {label} {id} {value} {hint} />
-            <button class={classes!("lift", lifted.then_some("on"))} aria-pressed={lifted.to_string()} onclick={toggle}>
+            <TextField engine={props.engine.clone()} doc={doc} field={r} {label} {id} {value} {hint} readonly={closed} />
+            <button class={classes!("lift", lifted.then_some("on"))} aria-pressed={lifted.to_string()} onclick={toggle} disabled={closed}>
                 { if lifted { format!("★ {}", t.lifted) } else { format!("☆ {}", t.lift) } }
             </button>
             </>
@@ -56,11 +61,13 @@ pub fn group_view(props: &ViewProps) -> Html {
                 <p class="eyebrow">{ format!("{} · {}", w.title, w.date) }</p>
                 <h1>{ format!("{}: {}", t.group, group.name) }</h1>
             </div>
-            { status }
+            <div class="top-tools">{ status }<TextSize /></div>
         </header>
-        <main id="main">
+        <main id="main" class="room">
             <LiveBar phase={w.phase} timer={w.timer} message={w.message.clone()} />
-            <DeviceLabel />
+            if holds_back {
+                <p class="held-back" role="alert">{ t.held_back }</p>
+            }
             { materials(t, &w) }
             <section>
                 <h2>{ t.questions }</h2>
@@ -89,6 +96,7 @@ pub fn group_view(props: &ViewProps) -> Html {
                     }) }
                 </section>
             }
+            <DeviceLabel />
         </main>
         </>
     }

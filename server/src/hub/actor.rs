@@ -31,6 +31,9 @@ pub enum Input<A, C> {
     Receive {
         peer: PeerId,
         data: Vec<u8>,
+        /// The document takes no changes from this peer now (a group's own notes once its
+        /// workshop is closed: the connection knows the phase, see `ws.rs`).
+        frozen: bool,
     },
     Detach {
         peer: PeerId,
@@ -209,16 +212,25 @@ impl<A> DocActor<A> {
                     self.hub.attach_with_rules(peer, access, self.rules);
                 }
                 Input::Detach { peer } => self.hub.detach(&peer),
-                Input::Receive { peer, data } => match self.hub.receive(&peer, &data) {
-                    Ok(true) => writers.push(peer),
-                    Ok(false) => {}
-                    Err(e) => {
-                        panicked |= e == SyncError::Crashed;
-                        tracing::info!(doc = %self.doc_id, error = %e, "sync message refused");
-                        self.hub.detach(&peer);
-                        out.refused.push((peer, e.to_string()));
+                Input::Receive { peer, data, frozen } => {
+                    match self.hub.receive_frozen(&peer, &data, frozen) {
+                        Ok(true) => writers.push(peer),
+                        Ok(false) => {}
+                        Err(SyncError::Closed) => {
+                            // Not a broken rule: the device wrote before it learnt of the close.
+                            // It is told and dropped without a wait, keeps its text, and holds it
+                            // back until the facilitator reopens.
+                            self.hub.detach(&peer);
+                            out.failed.push((peer, SyncError::Closed.to_string()));
+                        }
+                        Err(e) => {
+                            panicked |= e == SyncError::Crashed;
+                            tracing::info!(doc = %self.doc_id, error = %e, "sync message refused");
+                            self.hub.detach(&peer);
+                            out.refused.push((peer, e.to_string()));
+                        }
                     }
-                },
+                }
             }
         }
         let heads = self.hub.heads();

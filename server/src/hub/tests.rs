@@ -42,6 +42,7 @@ impl Client {
             .map(|(_, data)| Input::Receive {
                 peer: self.conn.clone(),
                 data,
+                frozen: false,
             })
             .collect()
     }

@@ -129,7 +129,7 @@ impl Phase {
         }
     }
 
-    pub(crate) fn parse(s: &str) -> Option<Self> {
+    pub fn parse(s: &str) -> Option<Self> {
         Some(match s {
             "prep" => Phase::Prep,
             "groups" => Phase::Groups,

@@ -20,3 +20,35 @@ fn access_table() {
     assert_eq!(Role::Facilitator.access(&other), Access::Write);
     assert_eq!(Role::Facilitator.access(&DocKind::Workshop), Access::Write);
 }
+
+#[test]
+fn a_closed_workshop_makes_a_group_link_a_reader_of_its_own_notes() {
+    let g1 = Role::Group {
+        group_id: "g1".into(),
+    };
+    let own = DocKind::Group {
+        group_id: "g1".into(),
+    };
+    let other = DocKind::Group {
+        group_id: "g2".into(),
+    };
+    for phase in [Phase::Prep, Phase::Groups, Phase::Plenary, Phase::Followup] {
+        assert_eq!(g1.access_in(&own, phase), Access::Write, "{phase:?}");
+    }
+    assert_eq!(g1.access_in(&own, Phase::Closed), Access::Read);
+    // Nothing else moves: no more for the others, and the facilitator can still reopen.
+    assert_eq!(g1.access_in(&other, Phase::Closed), Access::None);
+    assert_eq!(
+        g1.access_in(&DocKind::Workshop, Phase::Closed),
+        Access::Read
+    );
+    assert_eq!(
+        Role::Facilitator.access_in(&own, Phase::Closed),
+        Access::Write
+    );
+    assert_eq!(
+        Role::Facilitator.access_in(&DocKind::Workshop, Phase::Closed),
+        Access::Write
+    );
+    assert_eq!(Role::CatchUp.access_in(&own, Phase::Closed), Access::Read);
+}

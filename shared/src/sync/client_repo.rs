@@ -6,7 +6,7 @@ use crate::protocol::{Message, PROTOCOL_VERSION, PeerMetadata};
 use crate::roles::Access;
 use automerge::AutoCommit;
 use automerge::sync;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What a client learned from a frame.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -29,6 +29,9 @@ pub struct ClientRepo {
     /// Acknowledgements held back by [`Self::outgoing_at`], per document.
     held: BTreeMap<DocumentId, HeldAck>,
     ack_delay_ms: u64,
+    /// Documents whose changes the server refuses now (a closed workshop's notes): nothing
+    /// is sent for them until [`Self::release`]; what they hold stays here.
+    held_back: BTreeSet<DocumentId>,
 }
 
 /// How long [`ClientRepo::outgoing_at`] holds back a message that only acknowledges what the
@@ -53,6 +56,7 @@ impl ClientRepo {
             ids: IdCache::default(),
             held: BTreeMap::new(),
             ack_delay_ms: ACK_DELAY_MS,
+            held_back: BTreeSet::new(),
         }
     }
 
@@ -88,6 +92,30 @@ impl ClientRepo {
 
     pub fn doc_ids(&self) -> impl Iterator<Item = &DocumentId> {
         self.docs.keys()
+    }
+
+    /// Send nothing for this document until [`Self::release`] (the server said it takes no
+    /// changes to it now). Its content stays, and so does what the server has not got.
+    pub fn hold_back(&mut self, id: DocumentId) {
+        self.held.remove(&id);
+        self.held_back.insert(id);
+    }
+
+    /// Sync this document again, from the start (everything it has is offered anew). True if
+    /// it was held back.
+    pub fn release(&mut self, id: &DocumentId) -> bool {
+        if !self.held_back.remove(id) {
+            return false;
+        }
+        if let (Some(server), Some(hub)) = (&self.server, self.docs.get_mut(id)) {
+            hub.detach(server);
+            hub.attach(server.clone(), Access::Write);
+        }
+        true
+    }
+
+    pub fn is_held_back(&self, id: &DocumentId) -> bool {
+        self.held_back.contains(id)
     }
 
     /// The first frame to send on a fresh connection.
@@ -186,6 +214,9 @@ impl ClientRepo {
             .map(|now| now.saturating_add(self.ack_delay_ms));
         let mut frames = Vec::new();
         for (id, hub) in &mut self.docs {
+            if self.held_back.contains(id) {
+                continue;
+            }
             if automerge::transaction::Transactable::pending_ops(hub.doc()) > 0 {
                 // Typing under way: generating a message would commit it, unsigned. It goes
                 // once the editor commits it (signed), at the next call.
@@ -265,6 +296,17 @@ impl ClientRepo {
     /// True when every document is synced.
     pub fn all_synced(&mut self) -> bool {
         let ids: Vec<DocumentId> = self.docs.keys().copied().collect();
+        ids.iter().all(|id| self.is_synced(id))
+    }
+
+    /// True when every document not held back is synced.
+    pub fn synced_but_held_back(&mut self) -> bool {
+        let ids: Vec<DocumentId> = self
+            .docs
+            .keys()
+            .filter(|id| !self.held_back.contains(id))
+            .copied()
+            .collect();
         ids.iter().all(|id| self.is_synced(id))
     }
 }

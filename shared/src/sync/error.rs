@@ -10,6 +10,12 @@ pub enum SyncError {
     Decode(String),
     #[error("this link may only read this document; the changes were refused")]
     ReadOnly,
+    /// The workshop is closed: its group notes are final until the facilitator reopens it.
+    /// The client keeps what it could not send and holds it back until then.
+    #[error(
+        "the workshop is closed: its notes can no longer be changed; the facilitator can reopen it"
+    )]
+    Closed,
     #[error("peer has no sync session for this document")]
     NotAttached,
     #[error("the changes were refused: {0}")]

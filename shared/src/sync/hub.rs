@@ -164,6 +164,18 @@ impl DocHub {
     /// Apply a sync message from `peer`. Returns whether the document changed. Nothing is sent
     /// here: persist first, then call [`Self::outgoing`].
     pub fn receive(&mut self, peer: &PeerId, data: &[u8]) -> Result<bool, SyncError> {
+        self.receive_frozen(peer, data, false)
+    }
+
+    /// [`Self::receive`], where `frozen` says the document takes no changes right now (a group
+    /// document of a closed workshop): a message that carries some is refused whole with
+    /// [`SyncError::Closed`]; one that only asks for what the peer lacks is answered as usual.
+    pub fn receive_frozen(
+        &mut self,
+        peer: &PeerId,
+        data: &[u8],
+        frozen: bool,
+    ) -> Result<bool, SyncError> {
         let p = self.peers.get_mut(peer).ok_or(SyncError::NotAttached)?;
         let msg = guard::catch(|| sync::Message::decode(data))
             .ok_or(SyncError::Crashed)?
@@ -174,6 +186,9 @@ impl DocHub {
         }
         if !msg.changes.is_empty() && p.access < Access::Write {
             return Err(SyncError::ReadOnly);
+        }
+        if !msg.changes.is_empty() && frozen {
+            return Err(SyncError::Closed);
         }
         if let Some(rules) = p.rules
             && !msg.changes.is_empty()

@@ -347,3 +347,36 @@ proptest! {
         }
     }
 }
+
+/// A document the server takes no changes to now (a closed workshop's notes) sends nothing
+/// while held back, keeps its edit, and offers it anew once released.
+#[test]
+fn a_held_back_document_sends_nothing_until_released() {
+    let mut w = World::new(1, group_doc());
+    w.sync_client(0);
+    let id = w.id;
+    let doc = w.clients[0].doc_mut(&id).unwrap();
+    doc::edit_text(doc, &answer("q1"), "Skrivet efter stängningen").unwrap();
+    doc.commit();
+    w.clients[0].hold_back(id);
+    assert!(w.clients[0].is_held_back(&id));
+    assert!(
+        w.clients[0].outgoing().is_empty(),
+        "a held-back doc sent a frame"
+    );
+    assert!(w.clients[0].synced_but_held_back());
+    assert!(!w.clients[0].all_synced(), "the edit is not on the server");
+    w.sync_client(0);
+    assert_eq!(
+        doc::read_group(w.hub.doc()).unwrap().text(&answer("q1")),
+        Some("")
+    );
+    assert!(w.clients[0].release(&id));
+    assert!(!w.clients[0].release(&id), "released twice");
+    w.sync_client(0);
+    assert!(w.clients[0].is_synced(&id));
+    assert_eq!(
+        doc::read_group(w.hub.doc()).unwrap().text(&answer("q1")),
+        Some("Skrivet efter stängningen")
+    );
+}
