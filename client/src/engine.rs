@@ -584,6 +584,39 @@ impl Engine {
         Ok(())
     }
 
+    /// [`Self::change`] with no trace of who made it: no device label, and a one-off Automerge
+    /// actor, so the change cannot be tied to this device's other changes (a ballot).
+    pub fn change_anonymously(
+        &mut self,
+        doc: DocumentId,
+        f: impl FnOnce(&mut AutoCommit) -> Result<(), SchemaError>,
+    ) -> Result<(), String> {
+        self.commit_pending();
+        let Some(d) = self.repo.doc_mut(&doc) else {
+            return Err(crate::i18n::strings().change_failed.to_owned());
+        };
+        let actor = d.get_actor().clone();
+        d.set_actor(automerge::ActorId::random());
+        let applied = f(d);
+        if applied.is_ok() {
+            let time = signing::Stamp {
+                device: None,
+                time: stamp().time,
+            };
+            signing::commit(d, &time);
+        } else {
+            d.rollback();
+        }
+        d.set_actor(actor);
+        if let Err(e) = applied {
+            return Err(crate::i18n::strings().schema_error(&e).to_owned());
+        }
+        self.save(doc);
+        self.flush();
+        self.notify();
+        Ok(())
+    }
+
     /// True while anything typed here is not yet confirmed by the server (or not saved here).
     pub fn has_unsynced(&mut self) -> bool {
         self.burst_started.is_some() || !self.unsaved.is_empty() || !self.repo.all_synced()

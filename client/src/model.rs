@@ -113,14 +113,18 @@ pub fn remember_seen(e: &mut Engine, w: &Workshop) {
     }
 }
 
+/// Every group's notes this browser holds now.
+pub fn group_notes(e: &Engine, w: &Workshop) -> Vec<GroupNotes> {
+    w.groups
+        .iter()
+        .filter_map(|g| doc::read_group(e.repo.doc(&g.doc_id)?).ok())
+        .collect()
+}
+
 /// The workshop and its plenary view from what this browser holds now.
 pub fn compute(e: &Engine) -> Option<(Workshop, PlenaryView)> {
     let w = doc::read_workshop(e.repo.doc(&e.info.workshop_doc)?).ok()?;
-    let groups: Vec<GroupNotes> = w
-        .groups
-        .iter()
-        .filter_map(|g| doc::read_group(e.repo.doc(&g.doc_id)?).ok())
-        .collect();
+    let groups = group_notes(e, &w);
     let notes = e
         .repo
         .doc(&w.plenary_doc_id)

@@ -135,6 +135,19 @@ pub fn device_asked() -> bool {
     LocalStorage::get::<bool>(DEVICE_ASKED_KEY).unwrap_or(false)
 }
 
+const VOTER_KEY: &str = "samtal:voter";
+
+/// This browser's voter id in dot-votes: random, shared by its tabs (so two tabs place one
+/// device's dots), never its label. `None` if it cannot be kept (then nobody can vote here).
+pub fn voter_id() -> Option<String> {
+    if let Ok(id) = LocalStorage::get::<String>(VOTER_KEY) {
+        return Some(id);
+    }
+    let id = crate::engine::random_id();
+    LocalStorage::set(VOTER_KEY, &id).ok()?;
+    Some(id)
+}
+
 const TEXT_SIZE_KEY: &str = "samtal:text-size";
 /// The text sizes A−/A+ step through, in percent of the page's own (100).
 pub const TEXT_SIZES: [u32; 7] = [80, 90, 100, 115, 130, 150, 175];

@@ -332,8 +332,12 @@ pub fn text_size() -> Html {
     );
     html! {
         <div class="text-size" role="group" aria-label={t.text_size}>
-            <button onclick={step(-1)} disabled={*size == first} aria-label={t.text_smaller} title={t.text_smaller}>{ "A−" }</button>
-            <button onclick={step(1)} disabled={*size == last} aria-label={t.text_bigger} title={t.text_bigger}>{ "A+" }</button>
+            <button onclick={step(-1)} disabled={*size == first} title={t.text_smaller}>
+                { "A−" }<span class="sr-only">{ format!(" {}", t.text_smaller) }</span>
+            </button>
+            <button onclick={step(1)} disabled={*size == last} title={t.text_bigger}>
+                { "A+" }<span class="sr-only">{ format!(" {}", t.text_bigger) }</span>
+            </button>
         </div>
     }
 }

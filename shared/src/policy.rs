@@ -8,7 +8,9 @@
 //! - **Header**: `schema`, `kind`, `workshop_id`, `group_id`, `plenary_doc_id` and every other
 //!   top-level key belong to the server. A writer may set only the workshop's `title`, `date`,
 //!   `phase`, `access_until` (what the setup editor changes), `timer` and `message` (the live
-//!   day's countdown and message to all groups), with valid values.
+//!   day's countdown and message to all groups) and `vote` (the plenary's dot-vote), with
+//!   valid values. In a group document a writer may set its devices' ballots
+//!   (`ballot:<vote>:<voter>`, at most `MAX_DOTS` dots), nothing else at the top.
 //! - **Structure the server created**: a group document's `answers` and `reflections` maps (and
 //!   each case's map inside) and the plenary's `summary` map hold the server's Text objects;
 //!   writers splice inside those Texts but never put into or delete from the maps themselves.
@@ -54,6 +56,8 @@ enum Expect {
     Phase,
     Timer,
     Message,
+    Vote,
+    Ballot,
 }
 
 impl WriteRules {
@@ -72,6 +76,9 @@ impl WriteRules {
             (Self::Workshop, "phase") => Some(Expect::Phase),
             (Self::Workshop, "timer") => Some(Expect::Timer),
             (Self::Workshop, "message") => Some(Expect::Message),
+            (Self::Workshop, "vote") => Some(Expect::Vote),
+            // A device's dots in the plenary's vote (see `doc/vote.rs`).
+            (Self::Group, k) if doc::is_ballot_key(k) => Some(Expect::Ballot),
             _ => None,
         }
     }
@@ -224,6 +231,8 @@ fn check_value(key: &str, expect: Expect, action: &OpType) -> Result<(), PolicyE
         Expect::Phase => Phase::parse(s).is_some(),
         Expect::Timer => doc::Timer::parse(s).is_some(),
         Expect::Message => s.len() <= doc::MAX_MESSAGE,
+        Expect::Vote => s.is_empty() || doc::Vote::parse(s).is_some(),
+        Expect::Ballot => doc::parse_ballot(s).is_some(),
     };
     if ok {
         return Ok(());
@@ -234,5 +243,7 @@ fn check_value(key: &str, expect: Expect, action: &OpType) -> Result<(), PolicyE
         Expect::Phase => "one of prep, groups, plenary, followup, closed",
         Expect::Timer => "empty, `running <ms>` or `paused <ms>`",
         Expect::Message => "at most 500 bytes",
+        Expect::Vote => "empty, or a vote: JSON with an id, 1 to 10 dots and at most 60 items",
+        Expect::Ballot => "at most 10 item ids, separated by spaces",
     })
 }

@@ -3,7 +3,7 @@
 //! big screen. Groups keep the facilitator's order on every slide (a lifted answer is marked,
 //! never moved), and a group that wrote nothing is named, not given an empty card.
 
-use crate::doc::{FollowUp, Workshop};
+use crate::doc::{FollowUp, GroupNotes, Workshop};
 use crate::view::{GroupText, PlenaryView};
 
 /// One group's card on a slide.
@@ -34,6 +34,12 @@ pub enum Slide {
         cards: Vec<Card>,
         silent: Vec<String>,
     },
+    /// The plenary's vote: (group, text, dots), most dots first.
+    Vote {
+        title: String,
+        open: bool,
+        results: Vec<(String, String, usize)>,
+    },
     /// Each question's summary (those written).
     Summary {
         items: Vec<(String, String)>,
@@ -48,7 +54,7 @@ impl Slide {
     pub fn cards(&self) -> &[Card] {
         match self {
             Slide::Question { cards, .. } | Slide::Case { cards, .. } => cards,
-            Slide::Summary { .. } | Slide::FollowUps { .. } => &[],
+            Slide::Vote { .. } | Slide::Summary { .. } | Slide::FollowUps { .. } => &[],
         }
     }
 }
@@ -85,8 +91,8 @@ fn in_group_order(w: &Workshop, answers: &[GroupText]) -> Vec<GroupText> {
     out
 }
 
-/// Every slide of the plenary, in order.
-pub fn slides(w: &Workshop, view: &PlenaryView) -> Vec<Slide> {
+/// Every slide of the plenary, in order (`groups`: every group's notes, for the vote's tally).
+pub fn slides(w: &Workshop, view: &PlenaryView, groups: &[GroupNotes]) -> Vec<Slide> {
     let mut out = Vec::new();
     for (index, q) in view.questions.iter().enumerate() {
         let (mut cards, mut silent) = (Vec::new(), Vec::new());
@@ -144,6 +150,17 @@ pub fn slides(w: &Workshop, view: &PlenaryView) -> Vec<Slide> {
             title: c.title.clone(),
             cards,
             silent,
+        });
+    }
+    if let Some(v) = &w.vote {
+        out.push(Slide::Vote {
+            title: v.title.clone(),
+            open: v.open,
+            results: v
+                .tally(groups)
+                .into_iter()
+                .map(|(i, n)| (i.group.clone(), i.text.clone(), n))
+                .collect(),
         });
     }
     out.push(Slide::Summary {

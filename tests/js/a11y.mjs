@@ -34,6 +34,15 @@ const views = [
     await p.getByRole("button", { name: /Visa på storskärm|Show on the big screen/ }).click();
     await p.locator(".present h1").waitFor();
   }],
+  ["presentation-vote", `/f/${fac}`, async (p) => {
+    await tab(/Storgrupp|Plenary/)(p);
+    await p.getByRole("button", { name: /Visa på storskärm|Show on the big screen/ }).click();
+    await p.locator(".present h1").waitFor();
+    for (let i = 0; i < 20 && !(await p.locator(".present .vote-items").count()); i++) {
+      await p.getByRole("button", { name: /Nästa|Next/ }).click();
+    }
+    await p.locator(".present .vote-items").waitFor();
+  }],
   ["facilitator-history", `/f/${fac}`, async (p) => { await tab(/Historik|History/)(p); await p.locator(".history").waitFor(); }],
   ["facilitator-new-link", `/f/${fac}`, async (p) => {
     await p.evaluate((t) => localStorage.setItem(`samtal:new:${t}`, "true"), fac);

@@ -490,10 +490,29 @@ async fn every_view_passes_axe_and_works_by_keyboard() {
         apply_workshop_edit(
             d,
             &WorkshopEdit::Message("Vi samlas i storgrupp klockan 14".into()),
-        )
+        )?;
+        // A vote on the lifted answer, so every view shows the ballot or the results.
+        let vote = samtal_shared::doc::Vote {
+            id: "v1".into(),
+            title: "Vad tar ni med er från föreläsningen?".into(),
+            dots: 3,
+            items: vec![samtal_shared::doc::VoteItem {
+                id: "g2".into(),
+                group: "Vuxen".into(),
+                text: "Vi pratar med barnen direkt.".into(),
+            }],
+            open: true,
+            result: None,
+        };
+        apply_workshop_edit(d, &WorkshopEdit::Vote(Some(vote)))
     })
     .unwrap();
     f.sync().await.unwrap();
+    g.change(doc, |d| {
+        samtal_shared::doc::set_ballot(d, "v1", "a11y", &["g2".to_owned(), "g2".to_owned()])
+    })
+    .unwrap();
+    g.sync().await.unwrap();
     let out = node(
         &[
             "a11y.mjs",
@@ -713,8 +732,63 @@ async fn presentation_of_four_and_of_eight_groups_fits_the_screen() {
     )
     .await;
     assert!(out.contains("BROWSER-OK"), "{out}");
+    // (The slides walked and the smallest type used, for BENCHMARKS.md: `--nocapture`.)
+    println!("{out}");
     // Every slide of both workshops at both sizes was walked by keyboard.
     assert!(out.contains("SLIDES 4 1920x1080"), "{out}");
     assert!(out.contains("SLIDES 8 1366x768"), "{out}");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built client (dist/), chromium and tests/js/node_modules; run by `cargo xtask test`"]
+async fn a_vote_by_keyboard_ranks_the_answers_and_the_top_one_becomes_an_action() {
+    let (dir, server) = browser_server().await;
+    let links = server.create_workshop(&demo_spec()).await.unwrap();
+    // Two groups answered the first question.
+    for (i, text) in [
+        (0, "Fråga barnet först."),
+        (1, "Läs journalen tillsammans."),
+    ] {
+        let mut g = NativeClient::connect(server.addr, &token_of(&links.groups[i].link), "g")
+            .await
+            .unwrap();
+        let doc = g.group_doc().unwrap();
+        g.edit(doc, &q1(), text).unwrap();
+        g.sync().await.unwrap();
+    }
+    let out = node(
+        &[
+            "vote.mjs",
+            &server.addr.port().to_string(),
+            &token_of(&links.facilitator),
+            &token_of(&links.groups[2].link),
+            &screenshots(&dir),
+        ],
+        Duration::from_secs(130),
+    )
+    .await;
+    assert!(out.contains("BROWSER-OK"), "{out}");
+    // On the server: the vote closed with its tally frozen, the ballot without a device label,
+    // the top answer an action.
+    let mut f = NativeClient::connect(server.addr, &token_of(&links.facilitator), "check")
+        .await
+        .unwrap();
+    f.sync().await.unwrap();
+    let id = f.info.workshop_doc;
+    let w = samtal_shared::doc::read_workshop(f.repo.doc(&id).unwrap()).unwrap();
+    let vote = w.vote.clone().expect("the vote is kept");
+    assert!(!vote.open);
+    let result = vote.result.clone().unwrap();
+    assert_eq!(result[0], (w.groups[1].id.clone(), 2));
+    assert_eq!(result[1], (w.groups[0].id.clone(), 1));
+    let gdoc = w.groups[2].doc_id;
+    let history = samtal_shared::history::History::of(f.repo.doc_mut(&gdoc).unwrap().document());
+    assert!(
+        history.steps.iter().all(|c| c.device.is_none()),
+        "a ballot carries a device label"
+    );
+    let plenary = samtal_shared::doc::read_plenary(f.repo.doc(&w.plenary_doc_id).unwrap()).unwrap();
+    assert_eq!(plenary.follow_up[0].text, "Läs journalen tillsammans.");
     server.stop().await.unwrap();
 }

@@ -185,3 +185,117 @@ async fn a_closed_workshop_refuses_group_writes_and_the_room_keeps_its_text_unti
     );
     server.stop().await.unwrap();
 }
+
+fn vote_on_q1(w: &doc::Workshop) -> doc::Vote {
+    doc::Vote {
+        id: "v1".into(),
+        title: "Vad tar ni med er?".into(),
+        dots: 3,
+        items: w
+            .groups
+            .iter()
+            .map(|g| doc::VoteItem {
+                id: g.id.clone(),
+                group: g.name.clone(),
+                text: format!("Svar från {}", g.name),
+            })
+            .collect(),
+        open: true,
+        result: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_never_places_more_dots_than_the_vote_gives_even_from_two_offline_tabs() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = TestServer::start(&data).await.unwrap();
+    let links = server.create_workshop(&demo_spec()).await.unwrap();
+    let mut fac = NativeClient::connect(server.addr, &token_of(&links.facilitator), "fac")
+        .await
+        .unwrap();
+    let wdoc = fac.info.workshop_doc;
+    let w = workshop_of(&mut fac);
+    let vote = vote_on_q1(&w);
+    fac.change(wdoc, |d| {
+        doc::apply_workshop_edit(d, &WorkshopEdit::Vote(Some(vote.clone())))
+    })
+    .unwrap();
+    fac.sync().await.unwrap();
+
+    // Two tabs of one browser (one voter id) in the same room, both offline, each places its
+    // three dots; then both come back.
+    let link = token_of(&links.groups[0].link);
+    let mut tab1 = NativeClient::connect(server.addr, &link, "tab1")
+        .await
+        .unwrap();
+    let mut tab2 = NativeClient::connect(server.addr, &link, "tab2")
+        .await
+        .unwrap();
+    wait_for(&mut tab1, "the vote", |w| w.vote.is_some()).await;
+    wait_for(&mut tab2, "the vote", |w| w.vote.is_some()).await;
+    let gdoc = tab1.group_doc().unwrap();
+    tab1.disconnect().await;
+    tab2.disconnect().await;
+    let dots = |s: &str| s.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
+    let (a, b) = (&vote.items[0].id, &vote.items[1].id);
+    tab1.change(gdoc, |d| {
+        doc::set_ballot(d, "v1", "browser1", &dots(&format!("{a} {a} {a}")))
+    })
+    .unwrap();
+    tab2.change(gdoc, |d| {
+        doc::set_ballot(d, "v1", "browser1", &dots(&format!("{b} {b} {b}")))
+    })
+    .unwrap();
+    // Another device in the room votes once.
+    let mut phone = NativeClient::connect(server.addr, &link, "phone")
+        .await
+        .unwrap();
+    phone
+        .change(gdoc, |d| doc::set_ballot(d, "v1", "phone1", &dots(b)))
+        .unwrap();
+    phone.sync().await.unwrap();
+    tab1.reconnect().await.unwrap();
+    tab1.sync().await.unwrap();
+    tab2.reconnect().await.unwrap();
+    tab2.sync().await.unwrap();
+    tab1.sync().await.unwrap();
+
+    // On the server's disk, and so on every replica: the browser's three dots and the phone's one.
+    server.stop().await.unwrap();
+    let notes = stored_group_notes(&data, gdoc).unwrap();
+    let total: usize = vote
+        .tally(std::slice::from_ref(&notes))
+        .iter()
+        .map(|(_, n)| n)
+        .sum();
+    assert_eq!(total, 4, "{:?}", notes.ballots);
+    assert_eq!(notes.ballots.len(), 2);
+    assert_eq!(tab1.notes(gdoc).unwrap().ballots, notes.ballots);
+    assert_eq!(tab2.notes(gdoc).unwrap().ballots, notes.ballots);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_refuses_a_ballot_that_plainly_exceeds_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = TestServer::start(&data).await.unwrap();
+    let links = server.create_workshop(&demo_spec()).await.unwrap();
+    let link = token_of(&links.groups[0].link);
+    let mut room = NativeClient::connect(server.addr, &link, "rum")
+        .await
+        .unwrap();
+    let gdoc = room.group_doc().unwrap();
+    let many = ["a"; doc::MAX_DOTS + 1].join(" ");
+    room.change(gdoc, |d| {
+        use automerge::transaction::Transactable;
+        d.put(&automerge::ROOT, "ballot:v1:browser1", many.as_str())?;
+        Ok(())
+    })
+    .unwrap();
+    let refused = room.sync().await.unwrap_err().to_string();
+    assert!(refused.contains("ballot"), "{refused}");
+    let stored = stored_group_notes(&data, gdoc).unwrap();
+    assert!(stored.ballots.is_empty());
+    server.stop().await.unwrap();
+}

@@ -2,6 +2,7 @@
 
 use crate::i18n;
 use crate::live_bar::LiveBar;
+use crate::panels::vote::Ballot;
 use crate::widgets::{
     DeviceLabel, TextField, TextSize, ViewProps, link_list, materials, status_of,
 };
@@ -68,6 +69,7 @@ pub fn group_view(props: &ViewProps) -> Html {
             if holds_back {
                 <p class="held-back" role="alert">{ t.held_back }</p>
             }
+            <Ballot engine={props.engine.clone()} tick={props.tick} />
             { materials(t, &w) }
             <section>
                 <h2>{ t.questions }</h2>

@@ -4,3 +4,4 @@
 pub mod history;
 pub mod plenary;
 pub mod presentation;
+pub mod vote;

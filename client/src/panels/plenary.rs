@@ -1,10 +1,13 @@
 //! The live plenary panel: every group's answers per question and case, the facilitator's
 //! summaries, follow-ups, exports.
 
+use crate::i18n::fill;
 use crate::model::{News, compute};
+use crate::panels::vote::VoteResults;
 use crate::widgets::{Input, TextField, answer_cards, export_buttons, link_list};
 use crate::{EngineRef, i18n};
-use samtal_shared::doc::{self, FollowUp, PlenaryEdit, TextRef};
+use samtal_shared::doc::{self, FollowUp, PlenaryEdit, TextRef, Vote, VoteItem, WorkshopEdit};
+use samtal_shared::view::QuestionView;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -30,6 +33,7 @@ pub fn plenary_panel(props: &PanelProps) -> Html {
         return html! { <p>{ t.loading }</p> };
     };
     let plenary_doc = w.plenary_doc_id;
+    let wdoc = e.info.workshop_doc;
     let summary_ready: Vec<bool> = view
         .questions
         .iter()
@@ -76,6 +80,7 @@ pub fn plenary_panel(props: &PanelProps) -> Html {
                 }
             </div>
             { export_buttons(t, &token) }
+            <VoteResults engine={props.engine.clone()} tick={props.tick} editable={props.editable} />
             if view.questions.is_empty() { <p class="muted">{ t.no_questions_yet }</p> }
             { for view.questions.iter().zip(summary_ready).zip(tips).enumerate().map(|(i, ((q, ready), tip))| html! {
                 <article class="question">
@@ -98,6 +103,9 @@ pub fn plenary_panel(props: &PanelProps) -> Html {
                         else { <p class="summary notes">{ q.summary.clone() }</p> }
                     }
                     { answer_cards(t, &q.answers, &TextRef::Answer { question_id: q.id.clone() }, props.news.as_deref()) }
+                    if props.editable {
+                        { open_vote(&props.engine, wdoc, q) }
+                    }
                 </article>
             }) }
             if !view.cases.is_empty() {
@@ -191,5 +199,44 @@ fn follow_ups(props: &FollowUpProps) -> Html {
             { for props.items.iter().map(row) }
             <button onclick={add}>{ t.add_follow_up }</button>
         </div>
+    }
+}
+
+/// "Vote on the answers": a new vote on this question's written answers (each device gets
+/// the default dots), in place of any earlier one.
+fn open_vote(engine: &EngineRef, wdoc: samtal_shared::DocumentId, q: &QuestionView) -> Html {
+    let t = i18n::strings();
+    let items: Vec<VoteItem> = q
+        .answers
+        .iter()
+        .filter(|a| !a.text.trim().is_empty())
+        .map(|a| VoteItem {
+            id: a.group_id.clone(),
+            group: a.group_name.clone(),
+            text: a.text.clone(),
+        })
+        .collect();
+    let vote = Vote {
+        id: crate::engine::random_id(),
+        title: q.text.clone(),
+        dots: doc::DEFAULT_DOTS,
+        items,
+        open: true,
+        result: None,
+    };
+    let empty = vote.items.is_empty();
+    let engine = engine.clone();
+    let open = Callback::from(move |_| {
+        let edit = WorkshopEdit::Vote(Some(vote.clone()));
+        let _ = engine
+            .0
+            .borrow_mut()
+            .change(wdoc, |d| doc::apply_workshop_edit(d, &edit));
+    });
+    html! {
+        <p class="actions">
+            <button onclick={open} disabled={empty}>{ t.vote_open }</button>
+            <span class="hint">{ fill(t.vote_open_hint, &[("n", &doc::DEFAULT_DOTS.to_string())]) }</span>
+        </p>
     }
 }

@@ -6,7 +6,7 @@
 use crate::EngineRef;
 use crate::i18n::{self, Strings, fill};
 use crate::live_bar::Countdown;
-use crate::model::compute;
+use crate::model::{compute, group_notes};
 use samtal_shared::slides::{self, Card, MAX_CARDS_PER_PAGE, Slide};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -104,6 +104,10 @@ fn heading(t: &Strings, slide: &Slide, questions: usize, cases: usize) -> (Strin
             (n_of(t.question_n_of, *index, questions), text.clone())
         }
         Slide::Case { index, title, .. } => (n_of(t.case_n_of, *index, cases), title.clone()),
+        Slide::Vote { title, open, .. } => {
+            let state = if *open { t.vote_live } else { t.vote_results };
+            (format!("{} ({state})", t.vote_heading), title.clone())
+        }
         Slide::Summary { .. } => (String::new(), t.summary.to_owned()),
         Slide::FollowUps { .. } => (String::new(), t.follow_up.to_owned()),
     }
@@ -128,6 +132,17 @@ fn body_html(t: &Strings, slide: &Slide, page: usize, per_page: usize) -> Html {
                 </>
             }
         }
+        Slide::Vote { results, .. } => html! {
+            <ol class="vote-items">
+                { for results.iter().map(|(group, text, n)| html! {
+                    <li>
+                        <strong>{ fill(t.vote_dots_n, &[("n", &n.to_string())]) }</strong>
+                        { format!(" · {group}: ") }
+                        <span class="notes">{ text.clone() }</span>
+                    </li>
+                }) }
+            </ol>
+        },
         Slide::Summary { items } => html! {
             if items.is_empty() {
                 <p class="muted">{ t.no_summary_yet }</p>
@@ -193,10 +208,18 @@ pub fn presentation(props: &PresentProps) -> Html {
     let body = use_node_ref();
     let e = props.engine.0.borrow();
     let computed = compute(&e);
+    let groups = computed
+        .as_ref()
+        .map(|(w, _)| group_notes(&e, w))
+        .unwrap_or_default();
     drop(e);
     let timer = computed.as_ref().map(|(w, _)| w.timer).unwrap_or_default();
     let (all, questions, cases) = computed.as_ref().map_or((Vec::new(), 0, 0), |(w, v)| {
-        (slides::slides(w, v), v.questions.len(), v.cases.len())
+        (
+            slides::slides(w, v, &groups),
+            v.questions.len(),
+            v.cases.len(),
+        )
     });
     let count = all.len();
     let slide_at = at.0.min(count.saturating_sub(1));

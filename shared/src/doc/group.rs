@@ -80,6 +80,9 @@ pub struct GroupNotes {
     pub reflections: BTreeMap<String, BTreeMap<String, String>>,
     /// Keys ([`TextRef::key`]) of the fields the group lifted to the plenary.
     pub highlights: BTreeSet<String>,
+    /// Its devices' ballots: `ballot:<vote>:<voter>` → the dots (see `vote.rs`).
+    #[serde(default)]
+    pub ballots: BTreeMap<String, String>,
 }
 
 impl GroupNotes {
@@ -134,13 +137,37 @@ pub fn read_group(doc: &impl ReadDoc) -> Result<GroupNotes, SchemaError> {
             .collect(),
         _ => BTreeSet::new(),
     };
+    let ballots = doc
+        .keys(&root)
+        .filter(|k| super::is_ballot_key(k))
+        .filter_map(|k| str_at(doc, &root, &k).map(|v| (k, v)))
+        .collect();
     Ok(GroupNotes {
         workshop_id: req_str(doc, &root, "workshop_id")?,
         group_id: req_str(doc, &root, "group_id")?,
         answers: text_map(doc, &answers),
         reflections,
         highlights,
+        ballots,
     })
+}
+
+/// Put this device's dots for a vote (all of them at once: one value, so two tabs of one
+/// browser can never add up past the vote's dots). More than [`super::MAX_DOTS`] is refused.
+pub fn set_ballot(
+    doc: &mut AutoCommit,
+    vote_id: &str,
+    voter: &str,
+    dots: &[String],
+) -> Result<(), SchemaError> {
+    check_header(doc, "group")?;
+    let key = super::ballot_key(vote_id, voter);
+    let value = super::format_ballot(dots);
+    if !super::is_ballot_key(&key) || super::parse_ballot(&value).is_none() {
+        return Err(SchemaError::Field("ballot"));
+    }
+    doc.put(&automerge::ROOT, key.as_str(), value.as_str())?;
+    Ok(())
 }
 
 /// Mark (or unmark) a group field as "lift to plenary".

@@ -27,12 +27,14 @@ mod spec;
 pub(crate) mod tests;
 mod text_field;
 mod timer;
+mod vote;
 mod workshop;
 mod workshop_edit;
 
 pub use date::{format_date, parse_date};
 pub use group::{
-    GroupNotes, ensure_group_structure, group_doc_id, new_group_doc, read_group, set_highlight,
+    GroupNotes, ensure_group_structure, group_doc_id, new_group_doc, read_group, set_ballot,
+    set_highlight,
 };
 pub use plenary::{
     FollowUp, PlenaryEdit, PlenaryNotes, apply_plenary_edit, ensure_plenary_structure,
@@ -45,6 +47,10 @@ pub use spec::{
 };
 pub use text_field::{MAX_NOTE, TextRef, edit_text, read_text, text_obj, type_into};
 pub use timer::{MAX_MESSAGE, MAX_TIMER_MS, Timer, TimerEdit, clock};
+pub use vote::{
+    BALLOT_PREFIX, DEFAULT_DOTS, MAX_DOTS, MAX_VOTE_BYTES, MAX_VOTE_ITEMS, Vote, VoteItem,
+    ballot_key, format_ballot, is_ballot_key, parse_ballot,
+};
 pub use workshop::{Case, Field, Group, Material, Question, Workshop, read_workshop};
 pub use workshop_edit::{Items, WorkshopEdit, apply_workshop_edit};
 

@@ -74,6 +74,9 @@ pub struct Workshop {
     /// The facilitator's message to all groups; empty for none.
     #[serde(default)]
     pub message: String,
+    /// The vote she opened (or closed) in the plenary, if any.
+    #[serde(default)]
+    pub vote: Option<super::Vote>,
     pub materials: Vec<Material>,
     pub areas: Vec<String>,
     pub questions: Vec<Question>,
@@ -145,6 +148,7 @@ pub fn read_workshop(doc: &impl ReadDoc) -> Result<Workshop, SchemaError> {
         access_until: req_str(doc, &root, "access_until")?,
         timer: super::timer::stored(doc),
         message: str_at(doc, &root, "message").unwrap_or_default(),
+        vote: str_at(doc, &root, "vote").and_then(|s| super::Vote::parse(&s)),
         materials: read_materials(doc, &materials)?,
         areas: (0..doc.length(&areas))
             .filter_map(|i| match doc.get(&areas, i).ok()?? {

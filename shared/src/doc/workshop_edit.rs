@@ -22,6 +22,8 @@ pub enum WorkshopEdit {
     },
     /// The message every group page shows; empty clears it.
     Message(String),
+    /// Open, update, close (with its tally frozen) or remove (`None`) the plenary's vote.
+    Vote(Option<super::Vote>),
     Date(String),
     Phase(Phase),
     AccessUntil(String),
@@ -161,6 +163,14 @@ pub fn apply_workshop_edit(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<
                 return Err(Invalid::TooLong.into());
             }
             doc.put(&automerge::ROOT, "message", m.trim())?;
+            Ok(())
+        }
+        E::Vote(v) => {
+            let stored = v.as_ref().map(super::Vote::as_stored).unwrap_or_default();
+            if v.is_some() && super::Vote::parse(&stored).is_none() {
+                return Err(Invalid::TooLong.into());
+            }
+            doc.put(&automerge::ROOT, "vote", stored.as_str())?;
             Ok(())
         }
         E::AddMaterial | E::Material { .. } | E::RemoveMaterial { .. } => material(doc, edit),

@@ -67,7 +67,7 @@ fn slides_keep_the_group_order_name_the_silent_and_end_with_summary_and_follow_u
         .map(|(_, d)| read_group(d).unwrap())
         .collect();
     let view = plenary_view(&w, &notes, &read_plenary(&new.plenary).unwrap());
-    let all = slides(&w, &view);
+    let all = slides(&w, &view, &notes);
     assert_eq!(all.len(), w.questions.len() + w.cases.len() + 2);
 
     let qi = w.questions.iter().position(|x| x.id == q.id).unwrap();
