@@ -565,23 +565,7 @@ impl Engine {
         doc: DocumentId,
         f: impl FnOnce(&mut AutoCommit) -> Result<(), SchemaError>,
     ) -> Result<(), String> {
-        // Typing under way is committed first, so a refused change rolls back only itself.
-        self.commit_pending();
-        let Some(d) = self.repo.doc_mut(&doc) else {
-            return Err(crate::i18n::strings().change_failed.to_owned());
-        };
-        if let Err(e) = f(d) {
-            d.rollback();
-            return Err(crate::i18n::strings().schema_error(&e).to_owned());
-        }
-        signing::commit(d, &stamp());
-        self.save(doc);
-        self.flush();
-        if doc == self.info.workshop_doc {
-            self.ensure_group_docs();
-        }
-        self.notify();
-        Ok(())
+        self.change_signed(doc, f, false)
     }
 
     /// [`Self::change`] with no trace of who made it: no device label, and a one-off Automerge
@@ -591,28 +575,42 @@ impl Engine {
         doc: DocumentId,
         f: impl FnOnce(&mut AutoCommit) -> Result<(), SchemaError>,
     ) -> Result<(), String> {
+        self.change_signed(doc, f, true)
+    }
+
+    fn change_signed(
+        &mut self,
+        doc: DocumentId,
+        f: impl FnOnce(&mut AutoCommit) -> Result<(), SchemaError>,
+        anonymous: bool,
+    ) -> Result<(), String> {
+        // Typing under way is committed first, so a refused change rolls back only itself.
         self.commit_pending();
         let Some(d) = self.repo.doc_mut(&doc) else {
             return Err(crate::i18n::strings().change_failed.to_owned());
         };
-        let actor = d.get_actor().clone();
-        d.set_actor(automerge::ActorId::random());
+        let (actor, mut signed) = (d.get_actor().clone(), stamp());
+        if anonymous {
+            d.set_actor(automerge::ActorId::random());
+            signed.device = None;
+        }
         let applied = f(d);
         if applied.is_ok() {
-            let time = signing::Stamp {
-                device: None,
-                time: stamp().time,
-            };
-            signing::commit(d, &time);
+            signing::commit(d, &signed);
         } else {
             d.rollback();
         }
-        d.set_actor(actor);
+        if anonymous {
+            d.set_actor(actor);
+        }
         if let Err(e) = applied {
             return Err(crate::i18n::strings().schema_error(&e).to_owned());
         }
         self.save(doc);
         self.flush();
+        if doc == self.info.workshop_doc {
+            self.ensure_group_docs();
+        }
         self.notify();
         Ok(())
     }

@@ -66,6 +66,13 @@ export function dumpOnFailure(pages, shots) {
   process.on("uncaughtException", dump);
 }
 
+/// Wait until a page says everything is on the server (Swedish).
+export const synced = (page, timeout = 30_000) =>
+  page.locator(".status").getByText("Synkat med servern").waitFor({ timeout });
+
+/// Fail the scenario with a message (the failure dump shows every page).
+export const fail = (m) => { throw new Error(m); };
+
 /// A browser session for a multi-page scenario: `newPage` opens a page in its own context
 /// (its own localStorage), collects page errors and accepts dialogs; failures are dumped to
 /// `shots`; `shot` saves a screenshot there.

@@ -4,14 +4,12 @@
 // offline, its text stays on screen and reaches the server once she reopens. Screenshots at 1920x1080,
 // 1366x768 and 390x844.
 // usage: node liveday.mjs <server-port> <facilitator-token> <group-token> <screenshot-dir>
-import { deadline, session } from "./lib.mjs";
+import { deadline, fail, session, synced } from "./lib.mjs";
 
 const [, , serverPort, facToken, groupToken, shots] = process.argv;
 deadline(120_000);
 const base = `http://127.0.0.1:${serverPort}`;
 const { browser, errors, big, step, newPage, shot } = await session(shots);
-const fail = (m) => { throw new Error(m); };
-const synced = (p) => p.locator(".status").getByText("Synkat med servern").waitFor({ timeout: 30_000 });
 
 step("group: typing");
 const grp = await newPage(big);

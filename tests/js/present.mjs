@@ -3,13 +3,12 @@
 // each, every card and the navigation lie inside the window, nothing is cut off or scrolls,
 // and each question shows every group once, in the facilitator's order, over one page or more.
 // usage: node present.mjs <server-port> <facilitator-token-4> <facilitator-token-8> <screenshot-dir>
-import { deadline, session } from "./lib.mjs";
+import { deadline, fail, session } from "./lib.mjs";
 
 const [, , serverPort, four, eight, shots] = process.argv;
 deadline(160_000);
 const base = `http://127.0.0.1:${serverPort}`;
 const { browser, errors, step, newPage, shot } = await session(shots);
-const fail = (m) => { throw new Error(m); };
 
 /// What is wrong with the slide on screen now (nothing: an empty list).
 const problems = () => {

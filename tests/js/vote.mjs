@@ -3,14 +3,12 @@
 // place no fourth; her plenary and the big screen rank the answers live; one click makes the
 // top answer an action; she closes the vote and the room sees it closed.
 // usage: node vote.mjs <server-port> <facilitator-token> <group-token> <screenshot-dir>
-import { deadline, session } from "./lib.mjs";
+import { deadline, fail, session, synced } from "./lib.mjs";
 
 const [, , serverPort, facToken, groupToken, shots] = process.argv;
 deadline(120_000);
 const base = `http://127.0.0.1:${serverPort}`;
 const { browser, errors, big, step, newPage, shot } = await session(shots);
-const fail = (m) => { throw new Error(m); };
-const synced = (p) => p.locator(".status").getByText("Synkat med servern").waitFor({ timeout: 30_000 });
 const focusTo = async (page, label) => {
   for (let i = 0; i < 120; i++) {
     if (await page.evaluate((l) => document.activeElement?.textContent === l, label)) return;

@@ -27,14 +27,41 @@ async fn wait_for(c: &mut NativeClient, what: &str, done: impl Fn(&doc::Workshop
     panic!("{what} never reached the room");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_countdown_survives_a_room_going_offline_and_coming_back() {
+/// A server on a fresh SQLite folder with the demo workshop, and the facilitator connected.
+struct Day {
+    _dir: tempfile::TempDir,
+    data: std::path::PathBuf,
+    server: TestServer,
+    links: samtal_server::workshops::WorkshopLinks,
+    fac: NativeClient,
+}
+
+async fn day() -> Day {
     let dir = tempfile::tempdir().unwrap();
-    let server = TestServer::start(&dir.path().join("data")).await.unwrap();
+    let data = dir.path().join("data");
+    let server = TestServer::start(&data).await.unwrap();
     let links = server.create_workshop(&demo_spec()).await.unwrap();
-    let mut fac = NativeClient::connect(server.addr, &token_of(&links.facilitator), "fac")
+    let fac = NativeClient::connect(server.addr, &token_of(&links.facilitator), "fac")
         .await
         .unwrap();
+    Day {
+        _dir: dir,
+        data,
+        server,
+        links,
+        fac,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_countdown_survives_a_room_going_offline_and_coming_back() {
+    let Day {
+        _dir,
+        data,
+        server,
+        links,
+        mut fac,
+    } = day().await;
     let mut room = NativeClient::connect(server.addr, &token_of(&links.groups[0].link), "rum")
         .await
         .unwrap();
@@ -92,9 +119,7 @@ async fn the_countdown_survives_a_room_going_offline_and_coming_back() {
     );
     // And it is on the server's disk.
     server.stop().await.unwrap();
-    let stored = samtal_tests::stored_doc(&dir.path().join("data"), wdoc)
-        .unwrap()
-        .unwrap();
+    let stored = samtal_tests::stored_doc(&data, wdoc).unwrap().unwrap();
     let w = doc::read_workshop(&stored).unwrap();
     assert_eq!(
         w.timer,
@@ -127,14 +152,14 @@ async fn set_phase(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_closed_workshop_refuses_group_writes_and_the_room_keeps_its_text_until_it_reopens() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let server = TestServer::start(&data).await.unwrap();
-    let links = server.create_workshop(&demo_spec()).await.unwrap();
+    let Day {
+        _dir,
+        data,
+        server,
+        links,
+        mut fac,
+    } = day().await;
     let storage = SqliteStorage::open(&data).unwrap();
-    let mut fac = NativeClient::connect(server.addr, &token_of(&links.facilitator), "fac")
-        .await
-        .unwrap();
     let mut room = NativeClient::connect(server.addr, &token_of(&links.groups[0].link), "rum")
         .await
         .unwrap();
@@ -207,13 +232,13 @@ fn vote_on_q1(w: &doc::Workshop) -> doc::Vote {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_device_never_places_more_dots_than_the_vote_gives_even_from_two_offline_tabs() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let server = TestServer::start(&data).await.unwrap();
-    let links = server.create_workshop(&demo_spec()).await.unwrap();
-    let mut fac = NativeClient::connect(server.addr, &token_of(&links.facilitator), "fac")
-        .await
-        .unwrap();
+    let Day {
+        _dir,
+        data,
+        server,
+        links,
+        mut fac,
+    } = day().await;
     let wdoc = fac.info.workshop_doc;
     let w = workshop_of(&mut fac);
     let vote = vote_on_q1(&w);
@@ -276,11 +301,14 @@ async fn a_device_never_places_more_dots_than_the_vote_gives_even_from_two_offli
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_server_refuses_a_ballot_that_plainly_exceeds_the_limit() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let server = TestServer::start(&data).await.unwrap();
-    let links = server.create_workshop(&demo_spec()).await.unwrap();
+async fn the_server_refuses_a_ballot_or_a_vote_that_plainly_exceeds_the_limit() {
+    let Day {
+        _dir,
+        data,
+        server,
+        links,
+        mut fac,
+    } = day().await;
     let link = token_of(&links.groups[0].link);
     let mut room = NativeClient::connect(server.addr, &link, "rum")
         .await
@@ -297,5 +325,20 @@ async fn the_server_refuses_a_ballot_that_plainly_exceeds_the_limit() {
     assert!(refused.contains("ballot"), "{refused}");
     let stored = stored_group_notes(&data, gdoc).unwrap();
     assert!(stored.ballots.is_empty());
+    // Nor may the facilitator store a vote that is not one (its dots over the limit).
+    let wdoc = fac.info.workshop_doc;
+    let mut vote = vote_on_q1(&workshop_of(&mut fac));
+    vote.dots = doc::MAX_DOTS + 1;
+    let stored_vote = serde_json::to_string(&vote).unwrap();
+    fac.change(wdoc, |d| {
+        use automerge::transaction::Transactable;
+        d.put(&automerge::ROOT, "vote", stored_vote.as_str())?;
+        Ok(())
+    })
+    .unwrap();
+    let refused = fac.sync().await.unwrap_err().to_string();
+    assert!(refused.contains("`vote` must be"), "{refused}");
     server.stop().await.unwrap();
+    let stored = samtal_tests::stored_doc(&data, wdoc).unwrap().unwrap();
+    assert_eq!(doc::read_workshop(&stored).unwrap().vote, None);
 }

@@ -475,3 +475,34 @@ fn a_case_gets_reflection_fields_of_its_own_and_gives_them_back() {
     .unwrap();
     assert_eq!(labels(d), workshop_labels);
 }
+
+/// Add the follow-up action "Ta upp på APT" (owner, due date) to a plenary document: what the
+/// views of the plenary are tested with.
+pub(crate) fn add_follow_up(plenary: &mut AutoCommit, id: &str) {
+    apply_plenary_edit(plenary, &PlenaryEdit::AddFollowUp { id: id.into() }).unwrap();
+    apply_plenary_edit(
+        plenary,
+        &PlenaryEdit::FollowUp(FollowUp {
+            id: id.into(),
+            text: "Ta upp på APT".into(),
+            owner: "Enhetschef".into(),
+            due: "2026-12-15".into(),
+            done: false,
+        }),
+    )
+    .unwrap();
+}
+
+/// The first question every group answers, and its answer field.
+pub(crate) fn question_for_all(w: &Workshop) -> (Question, TextRef) {
+    let q = w
+        .questions
+        .iter()
+        .find(|q| q.area.is_none())
+        .unwrap()
+        .clone();
+    let r = TextRef::Answer {
+        question_id: q.id.clone(),
+    };
+    (q, r)
+}

@@ -1,16 +1,19 @@
 use super::*;
 
+/// Group g1's link, its own document and group g2's.
+fn group_one() -> (Role, DocKind, DocKind) {
+    let own = |id: &str| DocKind::Group {
+        group_id: id.into(),
+    };
+    let link = Role::Group {
+        group_id: "g1".into(),
+    };
+    (link, own("g1"), own("g2"))
+}
+
 #[test]
 fn access_table() {
-    let g1 = Role::Group {
-        group_id: "g1".into(),
-    };
-    let own = DocKind::Group {
-        group_id: "g1".into(),
-    };
-    let other = DocKind::Group {
-        group_id: "g2".into(),
-    };
+    let (g1, own, other) = group_one();
     assert_eq!(g1.access(&own), Access::Write);
     assert_eq!(g1.access(&other), Access::None);
     assert_eq!(g1.access(&DocKind::Workshop), Access::Read);
@@ -23,15 +26,7 @@ fn access_table() {
 
 #[test]
 fn a_closed_workshop_makes_a_group_link_a_reader_of_its_own_notes() {
-    let g1 = Role::Group {
-        group_id: "g1".into(),
-    };
-    let own = DocKind::Group {
-        group_id: "g1".into(),
-    };
-    let other = DocKind::Group {
-        group_id: "g2".into(),
-    };
+    let (g1, own, other) = group_one();
     for phase in [Phase::Prep, Phase::Groups, Phase::Plenary, Phase::Followup] {
         assert_eq!(g1.access_in(&own, phase), Access::Write, "{phase:?}");
     }

@@ -2,25 +2,14 @@
 
 use super::*;
 use crate::demo;
-use crate::doc::{
-    PlenaryEdit, TextRef, apply_plenary_edit, edit_text, read_group, read_plenary, read_workshop,
-    set_highlight,
-};
+use crate::doc::{TextRef, edit_text, read_group, read_plenary, read_workshop, set_highlight};
 use crate::view::plenary_view;
 
 #[test]
 fn slides_keep_the_group_order_name_the_silent_and_end_with_summary_and_follow_ups() {
     let mut new = demo::fixture("w1").unwrap();
     let w = read_workshop(&new.workshop).unwrap();
-    let q = w
-        .questions
-        .iter()
-        .find(|q| q.area.is_none())
-        .unwrap()
-        .clone();
-    let r = TextRef::Answer {
-        question_id: q.id.clone(),
-    };
+    let (q, r) = crate::doc::tests::question_for_all(&w);
     // Every group but the first answers; the last one lifts its answer.
     for (g, doc) in new.groups.iter_mut().skip(1) {
         edit_text(doc, &r, &format!("svar från {}", g.name)).unwrap();
@@ -45,22 +34,7 @@ fn slides_keep_the_group_order_name_the_silent_and_end_with_summary_and_follow_u
         question_id: q.id.clone(),
     };
     edit_text(&mut new.plenary, &summary, "Vi var överens").unwrap();
-    apply_plenary_edit(
-        &mut new.plenary,
-        &PlenaryEdit::AddFollowUp { id: "f1".into() },
-    )
-    .unwrap();
-    apply_plenary_edit(
-        &mut new.plenary,
-        &PlenaryEdit::FollowUp(FollowUp {
-            id: "f1".into(),
-            text: "Ta upp på APT".into(),
-            owner: "Enhetschef".into(),
-            due: "2026-12-15".into(),
-            done: false,
-        }),
-    )
-    .unwrap();
+    crate::doc::tests::add_follow_up(&mut new.plenary, "f1");
     let notes: Vec<_> = new
         .groups
         .iter()

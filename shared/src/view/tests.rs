@@ -2,24 +2,13 @@
 
 use super::*;
 use crate::demo;
-use crate::doc::{
-    PlenaryEdit, apply_plenary_edit, edit_text, read_group, read_plenary, read_workshop,
-    set_highlight,
-};
+use crate::doc::{edit_text, read_group, read_plenary, read_workshop, set_highlight};
 
 #[test]
 fn view_puts_each_groups_answer_under_its_question_highlights_first() {
     let mut new = demo::fixture("w1").unwrap();
     let w = read_workshop(&new.workshop).unwrap();
-    let q = w
-        .questions
-        .iter()
-        .find(|q| q.area.is_none())
-        .unwrap()
-        .clone();
-    let r = TextRef::Answer {
-        question_id: q.id.clone(),
-    };
+    let (q, r) = crate::doc::tests::question_for_all(&w);
     for (g, doc) in &mut new.groups {
         edit_text(doc, &r, &format!("svar från {}", g.name)).unwrap();
     }
@@ -34,22 +23,7 @@ fn view_puts_each_groups_answer_under_its_question_highlights_first() {
         "Sammanfattning",
     )
     .unwrap();
-    apply_plenary_edit(
-        &mut new.plenary,
-        &PlenaryEdit::AddFollowUp { id: "f1".into() },
-    )
-    .unwrap();
-    apply_plenary_edit(
-        &mut new.plenary,
-        &PlenaryEdit::FollowUp(FollowUp {
-            id: "f1".into(),
-            text: "Ta upp på APT".into(),
-            owner: "Enhetschef".into(),
-            due: "2026-12-15".into(),
-            done: false,
-        }),
-    )
-    .unwrap();
+    crate::doc::tests::add_follow_up(&mut new.plenary, "f1");
     let notes: Vec<GroupNotes> = new
         .groups
         .iter()
