@@ -89,12 +89,7 @@ pub fn stamp() -> signing::Stamp {
     }
 }
 
-/// A random hex id (new items, peer ids). Not a secret.
-pub fn random_id() -> String {
-    let a = (js_sys::Math::random() * 4_294_967_296.0) as u64;
-    let b = (js_sys::Math::random() * 4_294_967_296.0) as u64;
-    format!("{a:08x}{b:08x}")
-}
+pub use crate::store::random_id;
 
 impl Engine {
     /// Open the documents from the local copy and start connecting.

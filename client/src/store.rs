@@ -135,6 +135,13 @@ pub fn device_asked() -> bool {
     LocalStorage::get::<bool>(DEVICE_ASKED_KEY).unwrap_or(false)
 }
 
+/// A random hex id (new items, peer ids, the voter id). Not a secret.
+pub fn random_id() -> String {
+    let a = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    let b = (js_sys::Math::random() * 4_294_967_296.0) as u64;
+    format!("{a:08x}{b:08x}")
+}
+
 const VOTER_KEY: &str = "samtal:voter";
 
 /// This browser's voter id in dot-votes: random, shared by its tabs (so two tabs place one
@@ -143,7 +150,7 @@ pub fn voter_id() -> Option<String> {
     if let Ok(id) = LocalStorage::get::<String>(VOTER_KEY) {
         return Some(id);
     }
-    let id = crate::engine::random_id();
+    let id = random_id();
     LocalStorage::set(VOTER_KEY, &id).ok()?;
     Some(id)
 }
