@@ -213,6 +213,7 @@ table! {
     vote_remove_on: " från svaret från {group}", " from the answer from {group}";
     vote_closed: "Omröstningen är avslutad.", "The vote is closed.";
     vote_open: "Rösta om svaren", "Vote on the answers";
+    vote_on_field: "Rösta om ”{field}” i alla fall", "Vote on “{field}” across the cases";
     vote_open_hint: "Varje enhet får {n} prickar.", "Each device gets {n} dots.";
     vote_close: "Avsluta omröstningen", "Close the vote";
     vote_discard: "Ta bort omröstningen", "Remove the vote";

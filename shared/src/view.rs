@@ -2,7 +2,10 @@
 //! document into what the big screen, the catch-up page and the exports show. The same for
 //! server and client.
 
-use crate::doc::{FollowUp, GroupNotes, Material, Phase, PlenaryNotes, TextRef, Workshop};
+use crate::doc::{
+    DEFAULT_DOTS, FollowUp, GroupNotes, MAX_VOTE_ITEMS, Material, Phase, PlenaryNotes, TextRef,
+    Vote, VoteItem, Workshop,
+};
 use serde::{Deserialize, Serialize};
 
 /// One group's text for a question or case field.
@@ -60,6 +63,55 @@ pub struct PlenaryView {
 }
 
 impl PlenaryView {
+    /// A new vote (id `vote_id`) on a question's written answers, one item per group (its id
+    /// the group's); `None` when no group has written.
+    pub fn vote_on_question(&self, question_id: &str, vote_id: &str) -> Option<Vote> {
+        let q = self.questions.iter().find(|q| q.id == question_id)?;
+        let items = q
+            .answers
+            .iter()
+            .filter(|a| !a.text.trim().is_empty())
+            .map(|a| VoteItem {
+                id: a.group_id.clone(),
+                group: a.group_name.clone(),
+                text: a.text.clone(),
+            })
+            .collect();
+        new_vote(vote_id, &q.text, items)
+    }
+
+    /// A new vote on one reflection field across every case (the groups' "questions for the
+    /// plenary", say): one item per group and case that wrote it, named "group · case".
+    pub fn vote_on_field(&self, field_id: &str, vote_id: &str) -> Option<Vote> {
+        let mut label = None;
+        let mut items = Vec::new();
+        for c in &self.cases {
+            for f in c.fields.iter().filter(|f| f.field_id == field_id) {
+                label.get_or_insert_with(|| f.label.clone());
+                for a in f.answers.iter().filter(|a| !a.text.trim().is_empty()) {
+                    items.push(VoteItem {
+                        id: format!("i{}", items.len() + 1),
+                        group: format!("{} · {}", a.group_name, c.title),
+                        text: a.text.clone(),
+                    });
+                }
+            }
+        }
+        items.truncate(MAX_VOTE_ITEMS);
+        new_vote(vote_id, &label?, items)
+    }
+
+    /// The reflection fields the cases have, each once (id, label), in case order.
+    pub fn case_fields(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for f in self.cases.iter().flat_map(|c| &c.fields) {
+            if !out.iter().any(|(id, _)| *id == f.field_id) {
+                out.push((f.field_id.clone(), f.label.clone()));
+            }
+        }
+        out
+    }
+
     /// Total number of group texts with content (for "nothing yet" states and tests).
     pub fn filled_count(&self) -> usize {
         let q = self.questions.iter().flat_map(|q| &q.answers);
@@ -70,6 +122,17 @@ impl PlenaryView {
             .flat_map(|f| &f.answers);
         q.chain(c).filter(|a| !a.text.trim().is_empty()).count()
     }
+}
+
+fn new_vote(id: &str, title: &str, items: Vec<VoteItem>) -> Option<Vote> {
+    (!items.is_empty()).then(|| Vote {
+        id: id.to_owned(),
+        title: title.to_owned(),
+        dots: DEFAULT_DOTS,
+        items,
+        open: true,
+        result: None,
+    })
 }
 
 /// Merge the workshop, the groups' notes (any order; unknown groups are ignored) and the

@@ -24,12 +24,16 @@ await synced(grp);
 await grp.locator("#device-label").fill("Konferensrum 5");
 await grp.getByRole("button", { name: "Spara namnet" }).click();
 
-step("she opens a vote on the first question");
+step("she opens a vote on the groups' questions for the plenary, then on the first question");
 const fac = await newPage(big);
 await fac.goto(`${base}/f/${facToken}`);
 await synced(fac);
 await fac.getByRole("tab", { name: "Storgrupp" }).click();
+await fac.getByRole("button", { name: "Rösta om ”Frågor till storgruppen” i alla fall" }).click();
+await grp.locator(".vote").getByText("Omröstning: Frågor till storgruppen").waitFor({ timeout: 30_000 });
+await grp.locator(".vote .vote-group", { hasText: "Barn och unga · Elsa, 9 år" }).waitFor();
 await fac.getByRole("button", { name: "Rösta om svaren" }).first().click();
+await grp.locator(".vote").getByText("Omröstning: Vad tar ni med er från föreläsningen?").waitFor({ timeout: 30_000 });
 await fac.locator(".vote.results").waitFor();
 
 step("the room places its dots by keyboard");

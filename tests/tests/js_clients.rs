@@ -745,7 +745,7 @@ async fn presentation_of_four_and_of_eight_groups_fits_the_screen() {
 async fn a_vote_by_keyboard_ranks_the_answers_and_the_top_one_becomes_an_action() {
     let (dir, server) = browser_server().await;
     let links = server.create_workshop(&demo_spec()).await.unwrap();
-    // Two groups answered the first question.
+    // Two groups answered the first question; the first asks the plenary something.
     for (i, text) in [
         (0, "Fråga barnet först."),
         (1, "Läs journalen tillsammans."),
@@ -755,6 +755,13 @@ async fn a_vote_by_keyboard_ranks_the_answers_and_the_top_one_becomes_an_action(
             .unwrap();
         let doc = g.group_doc().unwrap();
         g.edit(doc, &q1(), text).unwrap();
+        if i == 0 {
+            let asks = TextRef::Reflection {
+                case_id: "c1".into(),
+                field_id: "plenary_questions".into(),
+            };
+            g.edit(doc, &asks, "Vem pratar med skolan?").unwrap();
+        }
         g.sync().await.unwrap();
     }
     let out = node(

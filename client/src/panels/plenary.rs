@@ -1,13 +1,13 @@
 //! The live plenary panel: every group's answers per question and case, the facilitator's
 //! summaries, follow-ups, exports.
 
+use crate::engine::random_id;
 use crate::i18n::fill;
 use crate::model::{News, compute};
 use crate::panels::vote::VoteResults;
 use crate::widgets::{Input, TextField, answer_cards, export_buttons, link_list};
 use crate::{EngineRef, i18n};
-use samtal_shared::doc::{self, FollowUp, PlenaryEdit, TextRef, Vote, VoteItem, WorkshopEdit};
-use samtal_shared::view::QuestionView;
+use samtal_shared::doc::{self, FollowUp, PlenaryEdit, TextRef, Vote, WorkshopEdit};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -104,7 +104,7 @@ pub fn plenary_panel(props: &PanelProps) -> Html {
                     }
                     { answer_cards(t, &q.answers, &TextRef::Answer { question_id: q.id.clone() }, props.news.as_deref()) }
                     if props.editable {
-                        { open_vote(&props.engine, wdoc, q) }
+                        { open_vote(&props.engine, wdoc, t.vote_open.to_owned(), view.vote_on_question(&q.id, &random_id())) }
                     }
                 </article>
             }) }
@@ -123,6 +123,14 @@ pub fn plenary_panel(props: &PanelProps) -> Html {
                         }) }
                     </article>
                 }) }
+                if props.editable {
+                    { for view.case_fields().into_iter().map(|(id, label)| open_vote(
+                        &props.engine,
+                        wdoc,
+                        fill(t.vote_on_field, &[("field", &label)]),
+                        view.vote_on_field(&id, &random_id()),
+                    )) }
+                }
             }
             <h2>{ t.follow_up }</h2>
             if props.editable {
@@ -190,7 +198,7 @@ fn follow_ups(props: &FollowUpProps) -> Html {
         let cb = props.on_edit.clone();
         Callback::from(move |_| {
             cb.emit(PlenaryEdit::AddFollowUp {
-                id: format!("a-{}", crate::engine::random_id()),
+                id: format!("a-{}", random_id()),
             })
         })
     };
@@ -202,40 +210,29 @@ fn follow_ups(props: &FollowUpProps) -> Html {
     }
 }
 
-/// "Vote on the answers": a new vote on this question's written answers (each device gets
-/// the default dots), in place of any earlier one.
-fn open_vote(engine: &EngineRef, wdoc: samtal_shared::DocumentId, q: &QuestionView) -> Html {
+/// "Vote on …": open `vote` (a new one, in place of any earlier), or a disabled button when
+/// nothing has been written to vote on yet.
+fn open_vote(
+    engine: &EngineRef,
+    wdoc: samtal_shared::DocumentId,
+    label: String,
+    vote: Option<Vote>,
+) -> Html {
     let t = i18n::strings();
-    let items: Vec<VoteItem> = q
-        .answers
-        .iter()
-        .filter(|a| !a.text.trim().is_empty())
-        .map(|a| VoteItem {
-            id: a.group_id.clone(),
-            group: a.group_name.clone(),
-            text: a.text.clone(),
-        })
-        .collect();
-    let vote = Vote {
-        id: crate::engine::random_id(),
-        title: q.text.clone(),
-        dots: doc::DEFAULT_DOTS,
-        items,
-        open: true,
-        result: None,
-    };
-    let empty = vote.items.is_empty();
+    let empty = vote.is_none();
     let engine = engine.clone();
     let open = Callback::from(move |_| {
-        let edit = WorkshopEdit::Vote(Some(vote.clone()));
-        let _ = engine
-            .0
-            .borrow_mut()
-            .change(wdoc, |d| doc::apply_workshop_edit(d, &edit));
+        let edit = WorkshopEdit::Vote(vote.clone());
+        if vote.is_some() {
+            let _ = engine
+                .0
+                .borrow_mut()
+                .change(wdoc, |d| doc::apply_workshop_edit(d, &edit));
+        }
     });
     html! {
         <p class="actions">
-            <button onclick={open} disabled={empty}>{ t.vote_open }</button>
+            <button onclick={open} disabled={empty}>{ label }</button>
             <span class="hint">{ fill(t.vote_open_hint, &[("n", &doc::DEFAULT_DOTS.to_string())]) }</span>
         </p>
     }

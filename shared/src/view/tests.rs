@@ -80,3 +80,51 @@ fn cases_list_only_groups_of_the_case_area() {
     );
     assert_eq!(view.filled_count(), fv.answers.len());
 }
+
+#[test]
+fn votes_are_made_of_what_was_written() {
+    let mut new = demo::fixture("w1").unwrap();
+    let w = read_workshop(&new.workshop).unwrap();
+    let (q, r) = crate::doc::tests::question_for_all(&w);
+    // One group answered; every case's group wrote its "questions for the plenary".
+    edit_text(&mut new.groups[1].1, &r, "Läs journalen tillsammans").unwrap();
+    for c in &w.cases {
+        let (_, doc) = new
+            .groups
+            .iter_mut()
+            .find(|(g, _)| g.area == c.area)
+            .unwrap();
+        let field = TextRef::Reflection {
+            case_id: c.id.clone(),
+            field_id: "plenary_questions".into(),
+        };
+        edit_text(doc, &field, &format!("Hur gör vi med {}?", c.title)).unwrap();
+    }
+    let notes: Vec<GroupNotes> = new
+        .groups
+        .iter()
+        .map(|(_, d)| read_group(d).unwrap())
+        .collect();
+    let view = plenary_view(&w, &notes, &PlenaryNotes::default());
+
+    let v = view.vote_on_question(&q.id, "v1").unwrap();
+    assert_eq!(v.title, q.text);
+    assert_eq!(v.items.len(), 1, "only the written answer");
+    assert_eq!(v.items[0].id, new.groups[1].0.id);
+    assert!(
+        Vote::parse(&v.as_stored()).is_some(),
+        "the write rules take it"
+    );
+    // Nothing written, nothing to vote on.
+    let other = w.questions.iter().find(|x| x.id != q.id).unwrap();
+    assert_eq!(view.vote_on_question(&other.id, "v2"), None);
+
+    let fields = view.case_fields();
+    assert_eq!(fields.len(), w.reflection_fields.len(), "each field once");
+    let v = view.vote_on_field("plenary_questions", "v3").unwrap();
+    assert_eq!(v.title, "Frågor till storgruppen");
+    assert_eq!(v.items.len(), w.cases.len());
+    assert!(v.items[0].group.contains(&w.cases[0].title));
+    assert!(Vote::parse(&v.as_stored()).is_some());
+    assert_eq!(view.vote_on_field("best_interest", "v4"), None);
+}
