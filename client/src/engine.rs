@@ -22,6 +22,8 @@ const BURST_IDLE_MS: u32 = 300;
 /// …or this long after it began, whichever is first.
 const BURST_MAX_MS: f64 = 1000.0;
 const BACKOFF_MIN_MS: f64 = 1000.0;
+/// How long after the workshop reads open again a held-back document is sent.
+const RELEASE_AFTER_MS: u32 = 2000;
 const BACKOFF_MAX_MS: f64 = 30_000.0;
 
 /// What the status line shows.
@@ -64,6 +66,8 @@ pub struct Engine {
     reconnect_timer: Option<Timeout>,
     /// Sends the acknowledgements `ClientRepo::outgoing_at` held back, when they are due.
     ack_timer: Option<Timeout>,
+    /// Sends what a closed workshop held back, once it reads open (see `release_if_reopened`).
+    release_timer: Option<Timeout>,
     unsaved: Vec<DocumentId>,
     /// A session refresh is under way (new groups appeared in the workshop).
     refreshing: bool,
@@ -117,6 +121,7 @@ impl Engine {
                 burst_timer: None,
                 reconnect_timer: None,
                 ack_timer: None,
+                release_timer: None,
                 unsaved: Vec::new(),
                 refreshing: false,
                 corrupt,
@@ -410,22 +415,44 @@ impl Engine {
         self.net = Net::Offline;
         self.attempts = 0;
         self.schedule_reconnect();
+        // Refused although the copy here says open: it reopened a moment before the server
+        // had taken that in, or the copy is older than the close. Look again shortly.
+        self.release_if_reopened();
     }
 
-    /// The workshop was reopened: send what was held back.
-    fn release_if_reopened(&mut self) {
-        let open = self
-            .repo
+    fn workshop_open(&self) -> bool {
+        self.repo
             .doc(&self.info.workshop_doc)
             .and_then(|d| doc::read_workshop(d).ok())
-            .is_some_and(|w| w.phase != doc::Phase::Closed);
-        if !open {
+            .is_some_and(|w| w.phase != doc::Phase::Closed)
+    }
+
+    /// The workshop says it is open: send what was held back, after [`RELEASE_AFTER_MS`] (the
+    /// server takes a reopening in within a second, and the copy here may be older than the
+    /// server's, which the connection brings meanwhile).
+    fn release_if_reopened(&mut self) {
+        if !self.holds_back() || !self.workshop_open() || self.release_timer.is_some() {
             return;
         }
-        let ids: Vec<DocumentId> = self.repo.doc_ids().copied().collect();
-        for id in ids {
-            self.repo.release(&id);
-        }
+        let me = self.me.clone();
+        self.release_timer = Some(Timeout::new(RELEASE_AFTER_MS, move || {
+            let Some(e) = me.upgrade() else { return };
+            let mut e = e.borrow_mut();
+            e.release_timer = None;
+            if !e.workshop_open() {
+                return;
+            }
+            if !e.repo.is_connected() {
+                // Sent on the next connection, once it has said how things stand.
+                return e.release_if_reopened();
+            }
+            let ids: Vec<DocumentId> = e.repo.doc_ids().copied().collect();
+            for id in ids {
+                e.repo.release(&id);
+            }
+            e.flush();
+            e.notify();
+        }));
     }
 
     /// Something written here is held back because the workshop is closed.
