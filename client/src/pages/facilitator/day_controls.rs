@@ -5,6 +5,7 @@ use crate::i18n::{self};
 use crate::live_bar::Countdown;
 use crate::widgets::value_of;
 use samtal_shared::doc::{MAX_MESSAGE, Timer, TimerEdit, Workshop, WorkshopEdit};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -16,8 +17,16 @@ pub(super) struct DayProps {
 #[function_component(DayControls)]
 pub(super) fn day_controls(props: &DayProps) -> Html {
     let t = i18n::strings();
+    // What the fields hold is read from them when a form is sent: a value typed just before the
+    // click may not have reached the state of the render whose handler runs.
+    let minutes_field = use_node_ref();
+    let message_field = use_node_ref();
     let minutes = use_state(|| "10".to_owned());
     let message = use_state(|| props.workshop.message.clone());
+    let field_value = |node: &NodeRef, fallback: &str| {
+        node.cast::<HtmlInputElement>()
+            .map_or_else(|| fallback.to_owned(), |el| el.value())
+    };
     let timer = props.workshop.timer;
     let timer_edit = |e: TimerEdit| {
         let edit = props.edit.clone();
@@ -29,14 +38,12 @@ pub(super) fn day_controls(props: &DayProps) -> Html {
         })
     };
     let start = {
-        let (edit, minutes) = (props.edit.clone(), minutes.clone());
+        let (edit, minutes, node) = (props.edit.clone(), minutes.clone(), minutes_field.clone());
         Callback::from(move |ev: SubmitEvent| {
             ev.prevent_default();
-            let minutes = minutes
-                .trim()
-                .parse::<u32>()
-                .unwrap_or(10)
-                .clamp(1, 24 * 60);
+            let typed = field_value(&node, &minutes);
+            minutes.set(typed.clone());
+            let minutes = typed.trim().parse::<u32>().unwrap_or(10).clamp(1, 24 * 60);
             edit.emit(WorkshopEdit::Timer {
                 edit: TimerEdit::Start { minutes },
                 now: js_sys::Date::now() as i64,
@@ -44,10 +51,12 @@ pub(super) fn day_controls(props: &DayProps) -> Html {
         })
     };
     let send = {
-        let (edit, message) = (props.edit.clone(), message.clone());
+        let (edit, message, node) = (props.edit.clone(), message.clone(), message_field.clone());
         Callback::from(move |ev: SubmitEvent| {
             ev.prevent_default();
-            edit.emit(WorkshopEdit::Message((*message).clone()));
+            let typed = field_value(&node, &message);
+            message.set(typed.clone());
+            edit.emit(WorkshopEdit::Message(typed));
         })
     };
     let clear = {
@@ -63,8 +72,8 @@ pub(super) fn day_controls(props: &DayProps) -> Html {
             <Countdown {timer} />
             <form class="row" aria-labelledby="timer-h" onsubmit={start}>
                 <label for="timer-minutes">{ t.timer_minutes }
-                    <input id="timer-minutes" type="number" min="1" max="1440" value={(*minutes).clone()}
-                        onchange={{ let m = minutes.clone(); Callback::from(move |ev: Event| m.set(value_of(&ev))) }} />
+                    <input id="timer-minutes" ref={minutes_field} type="number" min="1" max="1440" value={(*minutes).clone()}
+                        oninput={{ let m = minutes.clone(); Callback::from(move |ev: InputEvent| m.set(value_of(&ev))) }} />
                 </label>
                 <button type="submit" class="primary">{ t.timer_start }</button>
                 if matches!(timer, Timer::Running { .. }) {
@@ -81,7 +90,7 @@ pub(super) fn day_controls(props: &DayProps) -> Html {
             <h2 id="message-h">{ t.message_title }</h2>
             <form class="row" aria-labelledby="message-h" onsubmit={send}>
                 <label class="grow" for="message-text">{ t.message_label }
-                    <input id="message-text" maxlength={MAX_MESSAGE.to_string()} value={(*message).clone()}
+                    <input id="message-text" ref={message_field} maxlength={MAX_MESSAGE.to_string()} value={(*message).clone()}
                         aria-describedby="message-hint"
                         oninput={{ let m = message.clone(); Callback::from(move |ev: InputEvent| m.set(value_of(&ev))) }} />
                 </label>
