@@ -121,8 +121,30 @@ pub fn group_notes(e: &Engine, w: &Workshop) -> Vec<GroupNotes> {
         .collect()
 }
 
-/// The workshop and its plenary view from what this browser holds now.
-pub fn compute(e: &Engine) -> Option<(Workshop, PlenaryView)> {
+/// Which round the plenary, presentation and catch-up show.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RoundChoice {
+    /// The latest round (the one under way); the only one on a day of one round.
+    #[default]
+    Latest,
+    One(u32),
+    /// Every round, side by side.
+    All,
+}
+
+impl RoundChoice {
+    /// The round for [`view::plenary_view_in`].
+    pub fn round(self, w: &Workshop) -> Option<u32> {
+        match self {
+            RoundChoice::Latest => Some(w.latest_round()),
+            RoundChoice::One(r) => Some(r),
+            RoundChoice::All => None,
+        }
+    }
+}
+
+/// The workshop and the plenary view of the chosen round, from what this browser holds now.
+pub fn compute_in(e: &Engine, choice: RoundChoice) -> Option<(Workshop, PlenaryView)> {
     let w = doc::read_workshop(e.repo.doc(&e.info.workshop_doc)?).ok()?;
     let groups = group_notes(e, &w);
     let notes = e
@@ -130,6 +152,6 @@ pub fn compute(e: &Engine) -> Option<(Workshop, PlenaryView)> {
         .doc(&w.plenary_doc_id)
         .and_then(|d| doc::read_plenary(d).ok())
         .unwrap_or_default();
-    let view = view::plenary_view(&w, &groups, &notes);
+    let view = view::plenary_view_in(&w, &groups, &notes, choice.round(&w));
     Some((w, view))
 }

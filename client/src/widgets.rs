@@ -4,7 +4,7 @@
 use crate::EngineRef;
 use crate::engine::{Local, Net};
 use crate::i18n::{self, Strings, fill};
-use crate::model::News;
+use crate::model::{News, RoundChoice};
 use crate::store::{self, ENCODING};
 use samtal_shared::doc::{self, TextRef, Workshop};
 use samtal_shared::history::FieldNews;
@@ -419,21 +419,63 @@ pub fn marked_text(t: &Strings, n: &FieldNews) -> Html {
 }
 
 /// Export links (Markdown download, printable HTML).
-pub fn export_buttons(t: &Strings, token: &str) -> Html {
+/// The exports of the round shown (`None`: every round).
+pub fn export_buttons(t: &Strings, token: &str, round: Option<u32>) -> Html {
     let lang = i18n::lang_code();
+    let q = match round {
+        Some(r) => format!("lang={lang}&round={r}"),
+        None => format!("lang={lang}"),
+    };
     html! {
         <div class="actions">
-            <a class="button" href={format!("/api/export/{token}/plenary.md?lang={lang}")} download="">{ t.export_md }</a>
-            <a class="button" href={format!("/api/export/{token}/plenary.html?lang={lang}")} target="_blank" rel="noopener">{ t.export_html }</a>
+            <a class="button" href={format!("/api/export/{token}/plenary.md?{q}")} download="">{ t.export_md }</a>
+            <a class="button" href={format!("/api/export/{token}/plenary.html?{q}")} target="_blank" rel="noopener">{ t.export_html }</a>
         </div>
     }
 }
 
+/// "Visa omgång": one round or all of them; nothing on a day of one round.
+pub fn round_switch(
+    t: &Strings,
+    rounds: &[u32],
+    value: RoundChoice,
+    latest: u32,
+    on_change: &Callback<RoundChoice>,
+) -> Html {
+    if rounds.len() < 2 {
+        return Html::default();
+    }
+    let shown = match value {
+        RoundChoice::Latest => Some(latest),
+        RoundChoice::One(r) => Some(r),
+        RoundChoice::All => None,
+    };
+    let onchange = on_change.reform(|ev: Event| match value_of(&ev).parse::<u32>() {
+        Ok(r) => RoundChoice::One(r),
+        Err(_) => RoundChoice::All,
+    });
+    html! {
+        <p class="round-switch">
+            <label for="round-switch">{ t.round_switch }</label>
+            <select id="round-switch" {onchange}>
+                { for rounds.iter().map(|&r| html! {
+                    <option value={r.to_string()} selected={shown == Some(r)}>
+                        { samtal_shared::export::round_name(t, r) }
+                    </option>
+                }) }
+                <option value="all" selected={shown.is_none()}>{ t.rounds_all }</option>
+            </select>
+        </p>
+    }
+}
+
+/// Each group's text as a card. `origin`: say where each came from (a day of several rounds).
 pub fn answer_cards(
     t: &Strings,
     answers: &[GroupText],
     field: &TextRef,
     news: Option<&News>,
+    origin: bool,
 ) -> Html {
     let key = field.key();
     html! {
@@ -447,6 +489,7 @@ pub fn answer_cards(
                     if a.highlighted { <span class="badge">{ t.lifted }</span> }
                     if fresh.is_some() { <span class="badge new">{ t.news_badge }</span> }
                 </h4>
+                if origin { <p class="origin">{ samtal_shared::export::provenance(t, a) }</p> }
                 if let Some(n) = fresh {
                     { marked_text(t, n) }
                 } else if a.text.trim().is_empty() {

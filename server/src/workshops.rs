@@ -41,6 +41,7 @@ fn group_link(state: &AppState, g: &doc::Group, token: &str) -> GroupLink {
         area: g.area.clone(),
         qr: qr(&url),
         link: url,
+        round: g.round,
     }
 }
 

@@ -98,14 +98,54 @@ pub fn safe_url(url: &str) -> Option<String> {
     Some(out)
 }
 
-fn md_answers(out: &mut String, l: &Strings, answers: &[GroupText]) {
+/// Where a group's text comes from: "Omgång 2 · blandad: Barn och unga, Vuxen" (round, and the
+/// area whose questions it had or the areas its people came from).
+pub fn provenance(l: &Strings, a: &GroupText) -> String {
+    let area = if !a.mix.is_empty() {
+        l.mixed_from.replace("{areas}", &a.mix.join(", "))
+    } else if a.area.is_empty() {
+        l.common_questions.to_owned()
+    } else {
+        a.area.clone()
+    };
+    format!("{} · {area}", round_name(l, a.round))
+}
+
+/// "Omgång 2".
+pub fn round_name(l: &Strings, round: u32) -> String {
+    l.round_n.replace("{n}", &round.to_string())
+}
+
+/// A day of several rounds says which round a text is from; a day of one does not.
+fn origin(v: &PlenaryView, l: &Strings, a: &GroupText) -> Option<String> {
+    (v.rounds.len() > 1).then(|| provenance(l, a))
+}
+
+/// Which rounds an export holds, for a day of several rounds.
+fn rounds_line(v: &PlenaryView, l: &Strings) -> Option<String> {
+    if v.rounds.len() < 2 {
+        return None;
+    }
+    Some(match v.round {
+        Some(r) => round_name(l, r),
+        None => l.rounds_all.to_owned(),
+    })
+}
+
+fn md_answers(out: &mut String, v: &PlenaryView, l: &Strings, answers: &[GroupText]) {
     for a in answers {
         let lifted = if a.highlighted {
             format!(" ({})", l.export_lifted)
         } else {
             String::new()
         };
-        out.push_str(&format!("#### {}{lifted}\n\n", md_escape(&a.group_name)));
+        let from = origin(v, l, a)
+            .map(|o| format!(" — {}", md_escape(&o)))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "#### {}{from}{lifted}\n\n",
+            md_escape(&a.group_name)
+        ));
         if a.text.trim().is_empty() {
             out.push_str(&format!("{}\n\n", l.export_nothing));
         } else {
@@ -124,6 +164,9 @@ pub fn markdown(v: &PlenaryView, lang: Lang) -> String {
         l.export_open_until,
         md_escape(&v.access_until)
     ));
+    if let Some(r) = rounds_line(v, l) {
+        out.push_str(&format!("**{}**\n\n", md_escape(&r)));
+    }
     if !v.materials.is_empty() {
         out.push_str(&format!("## {}\n\n", l.export_material));
         md_links(&mut out, &v.materials);
@@ -139,7 +182,7 @@ pub fn markdown(v: &PlenaryView, lang: Lang) -> String {
             ));
         }
         out.push_str(&format!("{}:\n\n", l.export_groups_answers));
-        md_answers(&mut out, l, &q.answers);
+        md_answers(&mut out, v, l, &q.answers);
     }
     if !v.cases.is_empty() {
         out.push_str(&format!("## {}\n\n", l.export_cases));
@@ -154,7 +197,7 @@ pub fn markdown(v: &PlenaryView, lang: Lang) -> String {
             md_links(&mut out, &c.links);
             for f in &c.fields {
                 out.push_str(&format!("**{}**\n\n", md_escape(&f.label)));
-                md_answers(&mut out, l, &f.answers);
+                md_answers(&mut out, v, l, &f.answers);
             }
         }
     }
@@ -193,7 +236,7 @@ td, th { border: 1px solid #999; padding: .3rem .5rem; text-align: left; vertica
 }
 ";
 
-fn html_answers(out: &mut String, l: &Strings, answers: &[GroupText]) {
+fn html_answers(out: &mut String, v: &PlenaryView, l: &Strings, answers: &[GroupText]) {
     for a in answers {
         let (class, lifted) = if a.highlighted {
             (
@@ -208,8 +251,11 @@ fn html_answers(out: &mut String, l: &Strings, answers: &[GroupText]) {
         } else {
             format!("<p class=\"text\">{}</p>", html_escape(&a.text))
         };
+        let from = origin(v, l, a)
+            .map(|o| format!(" <span class=\"muted\">— {}</span>", html_escape(&o)))
+            .unwrap_or_default();
         out.push_str(&format!(
-            "<div class=\"answer{class}\"><h4>{}{lifted}</h4>{text}</div>\n",
+            "<div class=\"answer{class}\"><h4>{}{from}{lifted}</h4>{text}</div>\n",
             html_escape(&a.group_name)
         ));
     }
@@ -233,6 +279,9 @@ pub fn html(v: &PlenaryView, lang: Lang) -> String {
         l.export_open_until,
         html_escape(&v.access_until)
     ));
+    if let Some(r) = rounds_line(v, l) {
+        out.push_str(&format!("<p><strong>{}</strong></p>\n", html_escape(&r)));
+    }
     if !v.materials.is_empty() {
         out.push_str(&format!("<h2>{}</h2>\n", l.export_material));
         html_links(&mut out, &v.materials);
@@ -251,7 +300,7 @@ pub fn html(v: &PlenaryView, lang: Lang) -> String {
                 html_escape(&q.summary)
             ));
         }
-        html_answers(&mut out, l, &q.answers);
+        html_answers(&mut out, v, l, &q.answers);
         out.push_str("</section>\n");
     }
     if !v.cases.is_empty() {
@@ -267,7 +316,7 @@ pub fn html(v: &PlenaryView, lang: Lang) -> String {
             html_links(&mut out, &c.links);
             for f in &c.fields {
                 out.push_str(&format!("<h4>{}</h4>\n", html_escape(&f.label)));
-                html_answers(&mut out, l, &f.answers);
+                html_answers(&mut out, v, l, &f.answers);
             }
             out.push_str("</section>\n");
         }

@@ -312,6 +312,32 @@ table! {
     paste_confirm: "Lägg till förslaget", "Add the proposal";
     paste_added: "Tillagt – frågor: {questions}, fall: {cases}.", "Added – questions: {questions}, cases: {cases}.";
     cancel: "Avbryt", "Cancel";
+    round_n: "Omgång {n}", "Round {n}";
+    rounds_all: "Alla omgångar", "All rounds";
+    round_switch: "Visa omgång", "Show round";
+    mixed_from: "blandad: {areas}", "mixed: {areas}";
+    common_questions: "gemensamma frågor", "shared questions";
+    mixed_group_name: "Blandad grupp {n}", "Mixed group {n}";
+    new_round_open: "Ny omgång i blandade grupper…", "New round in mixed groups…";
+    new_round_title: "Ny omgång i blandade grupper", "New round in mixed groups";
+    new_round_intro:
+        "Samtal föreslår nya grupper där var och en får deltagare från olika områden. Ändra antal, namn och storlek. Varje ny grupp får en egen länk och egna anteckningar; det som redan är skrivet finns kvar.",
+        "Samtal proposes new groups that each get people from different areas. Change the number, names and sizes. Each new group gets its own link and its own notes; what was written stays.";
+    new_round_from_round: "Utgå från", "Start from";
+    new_round_people: "Deltagare i {name}", "People in {name}";
+    new_round_count: "Antal nya grupper", "Number of new groups";
+    new_round_name: "Namn på grupp {n}", "Name of group {n}";
+    new_round_size: "Deltagare i grupp {n}", "People in group {n}";
+    new_round_topic: "Samtalar om (grupp {n})", "Discusses (group {n})";
+    new_round_from: "Från: {list}", "From: {list}";
+    new_round_unplaced:
+        "{n} deltagare får ingen plats. Gör någon grupp större.",
+        "{n} people have no place. Make a group larger.";
+    new_round_start: "Starta omgång {n}", "Start round {n}";
+    new_round_started:
+        "Omgång {n} har startat. De nya länkarna finns under Länkar.",
+        "Round {n} has started. The new links are under Links.";
+    new_round_max: "En workshop kan ha högst {n} omgångar.", "A workshop can have at most {n} rounds.";
     setup_saved_hint:
         "Det du skriver sparas medan du skriver, även utan nätverk.",
         "What you type is saved as you type, even without a network.";

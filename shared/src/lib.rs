@@ -17,6 +17,7 @@ pub mod paste;
 pub mod policy;
 pub mod protocol;
 pub mod roles;
+pub mod rounds;
 pub mod session;
 pub mod slides;
 pub mod stamp;

@@ -51,6 +51,13 @@ pub struct GroupLink {
     pub link: String,
     /// SVG QR code of the link, as a data URL.
     pub qr: String,
+    /// The group's round (see `rounds.rs`).
+    #[serde(default = "first_round")]
+    pub round: u32,
+}
+
+fn first_round() -> u32 {
+    1
 }
 
 impl WorkshopLinks {

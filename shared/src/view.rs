@@ -16,6 +16,19 @@ pub struct GroupText {
     pub text: String,
     /// The group lifted this to the plenary.
     pub highlighted: bool,
+    /// Provenance: the group's round, …
+    #[serde(default = "one")]
+    pub round: u32,
+    /// … the area whose questions it had ("" for the questions every group gets) …
+    #[serde(default)]
+    pub area: String,
+    /// … and, for a mixed group, the areas its people came from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mix: Vec<String>,
+}
+
+fn one() -> u32 {
+    1
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +65,12 @@ pub struct CaseView {
 /// Everything the plenary shows, in order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlenaryView {
+    /// The round shown; `None` for every round together.
+    #[serde(default)]
+    pub round: Option<u32>,
+    /// Every round the workshop has (`[1]` for a day of one round).
+    #[serde(default)]
+    pub rounds: Vec<u32>,
     pub title: String,
     pub date: String,
     pub phase: Phase,
@@ -135,15 +154,29 @@ fn new_vote(id: &str, title: &str, items: Vec<VoteItem>) -> Option<Vote> {
     })
 }
 
-/// Merge the workshop, the groups' notes (any order; unknown groups are ignored) and the
-/// plenary document into the plenary view. The server serves it as JSON and exports it; the
-/// client renders it live from its own copies — the same function on both sides.
+/// Every round's notes together: see [`plenary_view_in`].
 pub fn plenary_view(w: &Workshop, groups: &[GroupNotes], plenary: &PlenaryNotes) -> PlenaryView {
+    plenary_view_in(w, groups, plenary, None)
+}
+
+/// Merge the workshop, the groups' notes (any order; unknown groups are ignored) and the
+/// plenary document into the plenary view of one round (`None`: all of them, each answer
+/// marked with its round). The server serves it as JSON and exports it; the client renders it
+/// live from its own copies — the same function on both sides.
+pub fn plenary_view_in(
+    w: &Workshop,
+    groups: &[GroupNotes],
+    plenary: &PlenaryNotes,
+    round: Option<u32>,
+) -> PlenaryView {
     let notes_of = |gid: &str| groups.iter().find(|n| n.group_id == gid);
+    let rounds = w.rounds();
+    let round = round.filter(|r| rounds.contains(r));
     let collect = |area: Option<&str>, r: &TextRef| -> Vec<GroupText> {
         let mut out: Vec<GroupText> = w
             .groups
             .iter()
+            .filter(|g| round.is_none_or(|n| n == g.round))
             .filter(|g| area.is_none_or(|a| a == g.area))
             .map(|g| {
                 let notes = notes_of(&g.id);
@@ -152,6 +185,9 @@ pub fn plenary_view(w: &Workshop, groups: &[GroupNotes], plenary: &PlenaryNotes)
                     group_name: g.name.clone(),
                     text: notes.and_then(|n| n.text(r)).unwrap_or_default().to_owned(),
                     highlighted: notes.is_some_and(|n| n.is_highlighted(r)),
+                    round: g.round,
+                    area: g.area.clone(),
+                    mix: g.mix.clone(),
                 }
             })
             .collect();
@@ -160,6 +196,8 @@ pub fn plenary_view(w: &Workshop, groups: &[GroupNotes], plenary: &PlenaryNotes)
         out
     };
     PlenaryView {
+        round,
+        rounds,
         title: w.title.clone(),
         date: w.date.clone(),
         phase: w.phase,

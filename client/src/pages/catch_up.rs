@@ -2,7 +2,7 @@
 //! notes, with what is new since the last visit marked.
 
 use crate::i18n::{self, fill};
-use crate::model::{LastVisit, news, remember_seen};
+use crate::model::{LastVisit, RoundChoice, news, remember_seen};
 use crate::panels::history::HistoryPanel;
 use crate::panels::plenary::PlenaryPanel;
 use crate::widgets::{ViewProps, materials, status_of};
@@ -21,6 +21,12 @@ pub fn catch_up_view(props: &ViewProps) -> Html {
         LastVisit::load(&docs)
     });
     let show_history = use_state(|| false);
+    // Someone catching up sees every round unless she picks one.
+    let round = use_state(|| RoundChoice::All);
+    let on_round = {
+        let round = round.clone();
+        Callback::from(move |r| round.set(r))
+    };
     let (status, workshop) = status_of(&props.engine, t);
     let Some(w) = workshop else {
         return html! { <main id="main">{ status }<p>{ t.loading }</p></main> };
@@ -63,7 +69,8 @@ pub fn catch_up_view(props: &ViewProps) -> Html {
             </section>
             { materials(t, &w) }
             <h2>{ t.questions }</h2>
-            <PlenaryPanel engine={props.engine.clone()} tick={props.tick} editable={false} news={Some(Rc::new(news))} />
+            <PlenaryPanel engine={props.engine.clone()} tick={props.tick} editable={false} news={Some(Rc::new(news))}
+                round={*round} {on_round} />
             <h2>{ t.tab_history }</h2>
             <button aria-expanded={show_history.to_string()} onclick={toggle}>
                 { if *show_history { t.hide_history } else { t.show_history } }

@@ -7,6 +7,7 @@ use crate::model::history_of;
 use crate::widgets::{device_name, value_of};
 use automerge::ChangeHash;
 use samtal_shared::doc::{self, Phase};
+use samtal_shared::export::round_name;
 use samtal_shared::history::{self, History, Passage};
 use yew::prelude::*;
 
@@ -189,14 +190,25 @@ pub fn history_panel(props: &HistoryProps) -> Html {
         .enumerate()
         .map(|(i, d)| html! { <li><span class={format!("swatch who-{}", i % 6)}></span>{ device_name(t, d.as_deref()) }</li> })
         .collect();
+    let rounds = w.rounds();
+    let option = |i: usize, g: &doc::Group| {
+        html! { <option value={i.to_string()} selected={g.id == group.id}>{ g.name.clone() }</option> }
+    };
     html! {
         <section class="history">
             <p>{ t.history_intro }</p>
             <label for="history-group">{ t.group }</label>
             <select id="history-group" onchange={on_group}>
-                { for w.groups.iter().enumerate().map(|(i, g)| html! {
-                    <option value={i.to_string()} selected={g.id == group.id}>{ g.name.clone() }</option>
-                }) }
+                if rounds.len() > 1 {
+                    // A day of several rounds: the groups under their round.
+                    { for rounds.iter().map(|&r| html! {
+                        <optgroup label={round_name(t, r)}>
+                            { for w.groups.iter().enumerate().filter(|(_, g)| g.round == r).map(|(i, g)| option(i, g)) }
+                        </optgroup>
+                    }) }
+                } else {
+                    { for w.groups.iter().enumerate().map(|(i, g)| option(i, g)) }
+                }
             </select>
             if len == 0 {
                 <p class="muted">{ t.history_empty }</p>

@@ -3,11 +3,13 @@
 
 use crate::engine::random_id;
 use crate::i18n::fill;
-use crate::model::{News, compute};
+use crate::model::{News, RoundChoice, compute_in};
 use crate::panels::vote::VoteResults;
-use crate::widgets::{Input, TextField, answer_cards, export_buttons, link_list};
+use crate::widgets::{Input, TextField, answer_cards, export_buttons, link_list, round_switch};
 use crate::{EngineRef, i18n};
 use samtal_shared::doc::{self, FollowUp, PlenaryEdit, TextRef, Vote, WorkshopEdit};
+use samtal_shared::export::round_name;
+use samtal_shared::view::{GroupText, PlenaryView};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -22,6 +24,11 @@ pub struct PanelProps {
     /// What is new since the last visit (catch-up), marked in the cards.
     #[prop_or_default]
     pub news: Option<Rc<News>>,
+    /// The round shown, and where a change of it goes (the page keeps it).
+    #[prop_or_default]
+    pub round: RoundChoice,
+    #[prop_or_default]
+    pub on_round: Callback<RoundChoice>,
 }
 
 #[function_component(PlenaryPanel)]
@@ -29,7 +36,7 @@ pub fn plenary_panel(props: &PanelProps) -> Html {
     let t = i18n::strings();
     let e = props.engine.0.borrow();
     let token = e.token().to_owned();
-    let Some((w, view)) = compute(&e) else {
+    let Some((w, view)) = compute_in(&e, props.round) else {
         return html! { <p>{ t.loading }</p> };
     };
     let plenary_doc = w.plenary_doc_id;
@@ -79,7 +86,8 @@ pub fn plenary_panel(props: &PanelProps) -> Html {
                     }
                 }
             </div>
-            { export_buttons(t, &token) }
+            { round_switch(t, &view.rounds, props.round, w.latest_round(), &props.on_round) }
+            { export_buttons(t, &token, view.round) }
             <VoteResults engine={props.engine.clone()} tick={props.tick} editable={props.editable} />
             if view.questions.is_empty() { <p class="muted">{ t.no_questions_yet }</p> }
             { for view.questions.iter().zip(summary_ready).zip(tips).enumerate().map(|(i, ((q, ready), tip))| html! {
@@ -102,7 +110,7 @@ pub fn plenary_panel(props: &PanelProps) -> Html {
                         if q.summary.trim().is_empty() { <p class="muted">{ t.no_summary_yet }</p> }
                         else { <p class="summary notes">{ q.summary.clone() }</p> }
                     }
-                    { answer_cards(t, &q.answers, &TextRef::Answer { question_id: q.id.clone() }, props.news.as_deref()) }
+                    { cards(&view, &q.answers, &TextRef::Answer { question_id: q.id.clone() }, props.news.as_deref()) }
                     if props.editable {
                         { open_vote(&props.engine, wdoc, t.vote_open.to_owned(), view.vote_on_question(&q.id, &random_id())) }
                     }
@@ -118,7 +126,7 @@ pub fn plenary_panel(props: &PanelProps) -> Html {
                         { for c.fields.iter().map(|f| html! {
                             <>
                                 <h4>{ f.label.clone() }</h4>
-                                { answer_cards(t, &f.answers, &TextRef::Reflection { case_id: c.id.clone(), field_id: f.field_id.clone() }, props.news.as_deref()) }
+                                { cards(&view, &f.answers, &TextRef::Reflection { case_id: c.id.clone(), field_id: f.field_id.clone() }, props.news.as_deref()) }
                             </>
                         }) }
                     </article>
@@ -148,6 +156,29 @@ pub fn plenary_panel(props: &PanelProps) -> Html {
                 }) }
                 </ul>
             }
+        </div>
+    }
+}
+
+/// The groups' cards; with every round shown, side by side, a column per round.
+fn cards(v: &PlenaryView, answers: &[GroupText], field: &TextRef, news: Option<&News>) -> Html {
+    let t = i18n::strings();
+    let several = v.rounds.len() > 1;
+    if v.round.is_some() || !several {
+        return answer_cards(t, answers, field, news, several);
+    }
+    html! {
+        <div class={format!("by-round cols-{}", v.rounds.len().min(4))}>
+            { for v.rounds.iter().map(|&r| {
+                let these: Vec<GroupText> = answers.iter().filter(|a| a.round == r).cloned().collect();
+                html! {
+                    <section class="round-col">
+                        <h4 class="round-head">{ round_name(t, r) }</h4>
+                        if these.is_empty() { <p class="muted">{ t.no_notes_yet }</p> }
+                        else { { answer_cards(t, &these, field, news, true) } }
+                    </section>
+                }
+            }) }
         </div>
     }
 }

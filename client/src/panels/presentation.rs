@@ -6,7 +6,7 @@
 use crate::EngineRef;
 use crate::i18n::{self, Strings, fill};
 use crate::live_bar::Countdown;
-use crate::model::{compute, group_notes};
+use crate::model::{RoundChoice, compute_in, group_notes};
 use samtal_shared::slides::{self, Card, MAX_CARDS_PER_PAGE, Slide};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -18,6 +18,9 @@ pub struct PresentProps {
     pub engine: EngineRef,
     pub tick: u64,
     pub on_exit: Callback<()>,
+    /// The round shown (the plenary's choice).
+    #[prop_or_default]
+    pub round: RoundChoice,
 }
 
 /// The type sizes a slide tries, largest first (px).
@@ -207,7 +210,7 @@ pub fn presentation(props: &PresentProps) -> Html {
     let per_page = use_state(|| MAX_CARDS_PER_PAGE);
     let body = use_node_ref();
     let e = props.engine.0.borrow();
-    let computed = compute(&e);
+    let computed = compute_in(&e, props.round);
     let groups = computed
         .as_ref()
         .map(|(w, _)| group_notes(&e, w))
@@ -300,11 +303,15 @@ pub fn presentation(props: &PresentProps) -> Html {
         );
         place = format!("{place}, {page}");
     }
-    let day = computed
-        .as_ref()
-        .map(|(_, v)| v.title.clone())
-        .unwrap_or_default();
-    let eyebrow = [day, what, place]
+    let (day, round) = computed.as_ref().map_or_else(Default::default, |(_, v)| {
+        let round = match v.round {
+            _ if v.rounds.len() < 2 => String::new(),
+            Some(r) => samtal_shared::export::round_name(t, r),
+            None => t.rounds_all.to_owned(),
+        };
+        (v.title.clone(), round)
+    });
+    let eyebrow = [day, round, what, place]
         .into_iter()
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()

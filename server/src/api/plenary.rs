@@ -38,6 +38,7 @@ async fn workshop_and_docs(
 pub(super) async fn plenary_view(
     state: &Arc<AppState>,
     workshop_id: &str,
+    round: Option<u32>,
 ) -> Result<PlenaryView, AppError> {
     // One lookup of the workshop's documents serves the workshop, groups and plenary.
     let (docs, w) = workshop_and_docs(state, workshop_id).await?;
@@ -70,21 +71,29 @@ pub(super) async fn plenary_view(
             _ => {}
         }
     }
-    Ok(view::plenary_view(&w, &groups, &notes))
+    Ok(view::plenary_view_in(&w, &groups, &notes, round))
+}
+
+/// `?round=2`: one round's groups; absent (or a round the workshop does not have): all.
+#[derive(Deserialize)]
+pub(super) struct RoundQuery {
+    round: Option<u32>,
 }
 
 pub(super) async fn plenary(
     State(state): State<Arc<AppState>>,
     Path(token): Path<String>,
+    Query(q): Query<RoundQuery>,
 ) -> Result<Json<PlenaryView>, AppError> {
     let cap = resolve(&state, &token).await?;
     require(&cap, &["facilitator", "catch_up"])?;
-    Ok(Json(plenary_view(&state, &cap.workshop_id).await?))
+    Ok(Json(plenary_view(&state, &cap.workshop_id, q.round).await?))
 }
 
 #[derive(Deserialize)]
 pub(super) struct ExportQuery {
     lang: Option<String>,
+    round: Option<u32>,
 }
 
 pub(super) async fn export(
@@ -99,7 +108,7 @@ pub(super) async fn export(
     }
     require(&cap, &["facilitator", "catch_up"])?;
     let lang = Lang::parse(q.lang.as_deref());
-    let view = plenary_view(&state, &cap.workshop_id).await?;
+    let view = plenary_view(&state, &cap.workshop_id, q.round).await?;
     // The date is the workshop's (validated where it enters; older documents may hold
     // anything): only digits and dashes reach the header.
     let date: String = view

@@ -5,7 +5,7 @@
 //! - workshop: `schema, kind="workshop", workshop_id, title, date, phase, access_until,
 //!   timer? (see [`Timer`]), message?,
 //!   materials[{title,url}], areas[], questions[{id,text,area?,note?}], reflection_fields[{id,label}],
-//!   cases[{id,title,area,body: Text,links?[{title,url}],fields?[{id,label}]}], groups[{id,name,area,doc_id}], plenary_doc_id`
+//!   cases[{id,title,area,body: Text,links?[{title,url}],fields?[{id,label}]}], groups[{id,name,area,doc_id,round?,mix?[]}], plenary_doc_id`
 //! - group: `schema, kind="group", workshop_id, group_id, answers{qid → Text},
 //!   reflections{case_id → {field_id → Text}}, highlights[], present`
 //! - plenary: `schema, kind="plenary", workshop_id, summary{qid → Text}, follow_up[], pinned[]`
@@ -51,8 +51,8 @@ pub use vote::{
     BALLOT_PREFIX, DEFAULT_DOTS, MAX_DOTS, MAX_VOTE_BYTES, MAX_VOTE_ITEMS, Vote, VoteItem,
     ballot_key, format_ballot, is_ballot_key, parse_ballot,
 };
-pub use workshop::{Case, Field, Group, Material, Question, Workshop, read_workshop};
-pub use workshop_edit::{Items, WorkshopEdit, apply_workshop_edit};
+pub use workshop::{Case, Field, Group, MAX_ROUNDS, Material, Question, Workshop, read_workshop};
+pub use workshop_edit::{Items, RoundGroup, WorkshopEdit, apply_workshop_edit};
 
 use serde::{Deserialize, Serialize};
 

@@ -337,6 +337,8 @@ pub fn build_workshop_at(
                 id,
                 name: g.name.clone(),
                 area: g.area.clone(),
+                round: 1,
+                mix: Vec::new(),
             }
         })
         .collect();

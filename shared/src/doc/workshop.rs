@@ -4,7 +4,9 @@ use super::schema::{check_header, list_items, obj_at, req_str, str_at};
 use super::text_field::TextRef;
 use super::{Phase, SchemaError};
 use crate::ids::DocumentId;
-use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, Value, transaction::Transactable};
+use automerge::{
+    AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, Value, transaction::Transactable,
+};
 use serde::{Deserialize, Serialize};
 
 /// A film, a text or a page to read before or during the day.
@@ -56,8 +58,30 @@ pub struct Case {
 pub struct Group {
     pub id: String,
     pub name: String,
+    /// Which questions and cases the group gets: an area's, or "" for the questions every
+    /// group gets (a mixed group's usual choice).
     pub area: String,
     pub doc_id: DocumentId,
+    /// The round the group belongs to (1 for the day's first groups; see `rounds.rs`).
+    #[serde(default = "first_round")]
+    pub round: u32,
+    /// A mixed group's people come from these areas (its provenance); empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mix: Vec<String>,
+}
+
+fn first_round() -> u32 {
+    1
+}
+
+/// Rounds a workshop may have (each a new set of groups with their own documents and links).
+pub const MAX_ROUNDS: u32 = 9;
+
+impl Group {
+    /// A group whose people come from several areas.
+    pub fn is_mixed(&self) -> bool {
+        !self.mix.is_empty()
+    }
 }
 
 /// A workshop document, read into plain data.
@@ -89,6 +113,25 @@ pub struct Workshop {
 impl Workshop {
     pub fn group(&self, group_id: &str) -> Option<&Group> {
         self.groups.iter().find(|g| g.id == group_id)
+    }
+
+    /// The rounds the workshop has, in order (always at least round 1).
+    pub fn rounds(&self) -> Vec<u32> {
+        let mut out: Vec<u32> = self.groups.iter().map(|g| g.round).collect();
+        out.push(1);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The latest round: the one the plenary opens on.
+    pub fn latest_round(&self) -> u32 {
+        self.groups.iter().map(|g| g.round).max().unwrap_or(1)
+    }
+
+    /// The groups of one round, in the facilitator's order.
+    pub fn groups_in(&self, round: u32) -> impl Iterator<Item = &Group> {
+        self.groups.iter().filter(move |g| g.round == round)
     }
 
     pub fn questions_for<'a>(&'a self, area: &'a str) -> impl Iterator<Item = &'a Question> {
@@ -150,12 +193,7 @@ pub fn read_workshop(doc: &impl ReadDoc) -> Result<Workshop, SchemaError> {
         message: str_at(doc, &root, "message").unwrap_or_default(),
         vote: str_at(doc, &root, "vote").and_then(|s| super::Vote::parse(&s)),
         materials: read_materials(doc, &materials)?,
-        areas: (0..doc.length(&areas))
-            .filter_map(|i| match doc.get(&areas, i).ok()?? {
-                (Value::Scalar(s), _) => s.as_str().map(str::to_owned),
-                _ => None,
-            })
-            .collect(),
+        areas: read_strings(doc, &areas),
         questions: list_items(doc, &questions)
             .iter()
             .map(|o| {
@@ -197,6 +235,10 @@ pub fn read_workshop(doc: &impl ReadDoc) -> Result<Workshop, SchemaError> {
                     doc_id: req_str(doc, o, "doc_id")?
                         .parse()
                         .map_err(|_| SchemaError::Field("doc_id"))?,
+                    round: round_at(doc, o),
+                    mix: optional_list(doc, o, "mix")
+                        .map(|l| read_strings(doc, &l))
+                        .unwrap_or_default(),
                 })
             })
             .collect::<Result<_, SchemaError>>()?,
@@ -204,6 +246,29 @@ pub fn read_workshop(doc: &impl ReadDoc) -> Result<Workshop, SchemaError> {
             .parse()
             .map_err(|_| SchemaError::Field("plenary_doc_id"))?,
     })
+}
+
+/// The strings of a list (anything else in it is skipped).
+fn read_strings(doc: &impl ReadDoc, list: &ObjId) -> Vec<String> {
+    (0..doc.length(list))
+        .filter_map(|i| match doc.get(list, i).ok()?? {
+            (Value::Scalar(s), _) => s.as_str().map(str::to_owned),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A group's round: absent (groups from before rounds) or out of range reads as round 1.
+fn round_at(doc: &impl ReadDoc, obj: &ObjId) -> u32 {
+    let n = match doc.get(obj, "round") {
+        Ok(Some((Value::Scalar(s), _))) => match s.as_ref() {
+            ScalarValue::Uint(n) => u32::try_from(*n).ok(),
+            ScalarValue::Int(n) => u32::try_from(*n).ok(),
+            _ => None,
+        },
+        _ => None,
+    };
+    n.filter(|n| (1..=MAX_ROUNDS).contains(n)).unwrap_or(1)
 }
 
 /// A list a newer setup may have added to an item (absent in older documents).
@@ -317,5 +382,14 @@ pub(super) fn insert_group(
     w.put(&o, "name", g.name.as_str())?;
     w.put(&o, "area", g.area.as_str())?;
     w.put(&o, "doc_id", g.doc_id.to_string())?;
+    if g.round != 1 {
+        w.put(&o, "round", ScalarValue::Uint(u64::from(g.round)))?;
+    }
+    if !g.mix.is_empty() {
+        let l = w.put_object(&o, "mix", ObjType::List)?;
+        for (i, a) in g.mix.iter().enumerate() {
+            w.insert(&l, i, a.as_str())?;
+        }
+    }
     Ok(())
 }

@@ -122,12 +122,28 @@ pub enum WorkshopEdit {
         name: String,
         area: String,
     },
+    /// A new round: these groups, each with its own document and link, in the round after
+    /// the latest one.
+    AddRound {
+        groups: Vec<RoundGroup>,
+    },
     /// One step up or down in its list.
     Move {
         items: Items,
         id: String,
         up: bool,
     },
+}
+
+/// A group of a new round (see `rounds.rs` for the proposal she starts from).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundGroup {
+    pub id: String,
+    pub name: String,
+    /// Its questions and cases: an area's, or "" for the questions every group gets.
+    pub area: String,
+    /// The areas its people come from.
+    pub mix: Vec<String>,
 }
 
 /// The setup's lists whose order the facilitator chooses.
@@ -189,6 +205,7 @@ pub fn apply_workshop_edit(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<
         | E::RemoveCaseField { .. } => case_field(doc, edit),
         E::AddField { .. } | E::Field { .. } | E::RemoveField { .. } => field(doc, edit),
         E::AddGroup { .. } | E::Group { .. } => group(doc, edit),
+        E::AddRound { groups } => add_round(doc, groups),
         E::Move { items, id, up } => move_item(doc, *items, id, *up),
     }
 }
@@ -430,12 +447,61 @@ fn group(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<(), SchemaError> {
             id: id.clone(),
             name: name.clone(),
             area: area.clone(),
+            round: 1,
+            mix: Vec::new(),
         };
         insert_group(doc, &l, doc.length(&l), &g)?;
     } else {
         let o = item(doc, "groups", id)?;
         doc.put(&o, "name", name.as_str())?;
         doc.put(&o, "area", area.as_str())?;
+    }
+    Ok(())
+}
+
+fn add_round(doc: &mut AutoCommit, groups: &[RoundGroup]) -> Result<(), SchemaError> {
+    let w = super::workshop::read_workshop(doc)?;
+    let round = w.latest_round() + 1;
+    if round > super::workshop::MAX_ROUNDS {
+        return Err(Invalid::TooManyItems.into());
+    }
+    if groups.is_empty() {
+        return Err(Invalid::NoGroups.into());
+    }
+    if w.groups.len() + groups.len() > MAX_ITEMS {
+        return Err(Invalid::TooManyItems.into());
+    }
+    for (i, g) in groups.iter().enumerate() {
+        if !crate::ids::is_item_id(&g.id) {
+            return Err(Invalid::BadId.into());
+        }
+        if w.group(&g.id).is_some() || groups[..i].iter().any(|o| o.id == g.id) {
+            return Err(Invalid::DuplicateId.into());
+        }
+        if g.name.trim().is_empty() {
+            return Err(Invalid::EmptyGroupName.into());
+        }
+        if !g.area.is_empty() && !w.areas.contains(&g.area) {
+            return Err(Invalid::NoSuchArea.into());
+        }
+        if g.mix.len() > MAX_ITEMS
+            || too_long(&[&g.name])
+            || g.mix.iter().any(|a| a.len() > MAX_TEXT)
+        {
+            return Err(Invalid::TooLong.into());
+        }
+    }
+    let l = list(doc, "groups")?;
+    for g in groups {
+        let group = Group {
+            doc_id: group_doc_id(&w.workshop_id, &g.id),
+            id: g.id.clone(),
+            name: g.name.trim().to_owned(),
+            area: g.area.clone(),
+            round,
+            mix: g.mix.clone(),
+        };
+        insert_group(doc, &l, doc.length(&l), &group)?;
     }
     Ok(())
 }

@@ -11,8 +11,13 @@ fn view() -> PlenaryView {
         group_name: "<b>Grupp</b>".into(),
         text: t.into(),
         highlighted: h,
+        round: 1,
+        area: String::new(),
+        mix: Vec::new(),
     };
     PlenaryView {
+        round: None,
+        rounds: vec![1],
         title: EVIL.into(),
         date: "2026-11-24".into(),
         phase: Phase::Plenary,

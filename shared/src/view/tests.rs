@@ -128,3 +128,75 @@ fn votes_are_made_of_what_was_written() {
     assert!(Vote::parse(&v.as_stored()).is_some());
     assert_eq!(view.vote_on_field("best_interest", "v4"), None);
 }
+
+#[test]
+fn a_round_s_view_holds_its_groups_and_every_answer_says_where_it_came_from() {
+    use crate::doc::{WorkshopEdit, apply_workshop_edit, new_group_doc};
+    use crate::rounds::{balanced, propose};
+    let mut new = demo::fixture("w1").unwrap();
+    let w1 = read_workshop(&new.workshop).unwrap();
+    let groups = propose(&w1, 1, &[2, 2, 2], &balanced(6, 2), |j| {
+        format!("Blandad {j}")
+    })
+    .into_round(&[]);
+    apply_workshop_edit(&mut new.workshop, &WorkshopEdit::AddRound { groups }).unwrap();
+    let w = read_workshop(&new.workshop).unwrap();
+    let (q, r) = crate::doc::tests::question_for_all(&w);
+    let mut notes = Vec::new();
+    for g in &w.groups {
+        let mut d = new_group_doc("w1", &g.id).unwrap();
+        crate::doc::ensure_group_structure(&mut d, &w, g).unwrap();
+        edit_text(&mut d, &r, &format!("svar från {}", g.name)).unwrap();
+        notes.push(read_group(&d).unwrap());
+    }
+    let plenary = read_plenary(&new.plenary).unwrap();
+    let answers = |round| {
+        let v = plenary_view_in(&w, &notes, &plenary, round);
+        assert_eq!(v.rounds, vec![1, 2]);
+        assert_eq!(v.round, round.filter(|r| *r <= 2));
+        v.questions
+            .into_iter()
+            .find(|v| v.id == q.id)
+            .unwrap()
+            .answers
+    };
+    let second = answers(Some(2));
+    assert_eq!(second.len(), 2);
+    for a in &second {
+        assert_eq!(a.round, 2);
+        assert_eq!(a.mix, w.areas, "its people came from every area");
+        assert_eq!(a.text, format!("svar från {}", a.group_name));
+    }
+    let first = answers(Some(1));
+    assert_eq!(first.len(), 3);
+    assert!(
+        first
+            .iter()
+            .all(|a| a.round == 1 && a.mix.is_empty() && !a.area.is_empty())
+    );
+    // All rounds: every group, round by round in the facilitator's order.
+    let all = answers(None);
+    assert_eq!(all.len(), 5);
+    assert_eq!(
+        all.iter().map(|a| a.round).collect::<Vec<_>>(),
+        [1, 1, 1, 2, 2]
+    );
+    // A round that is not there shows every round.
+    assert_eq!(answers(Some(7)).len(), 5);
+    // The exports say it too.
+    let l = crate::i18n::Lang::Sv.strings();
+    let md = crate::export::markdown(
+        &plenary_view_in(&w, &notes, &plenary, Some(2)),
+        crate::i18n::Lang::Sv,
+    );
+    assert!(md.contains("**Omgång 2**"), "{md}");
+    let origin = crate::export::provenance(l, &second[0]);
+    assert!(origin.starts_with("Omgång 2 · blandad: "), "{origin}");
+    assert!(
+        md.contains(&format!("#### {} — {origin}", second[0].group_name)),
+        "{md}"
+    );
+    // A day of one round reads as before: no round in the export.
+    let one = plenary_view(&w1, &notes, &plenary);
+    assert!(!crate::export::markdown(&one, crate::i18n::Lang::Sv).contains("Omgång"));
+}

@@ -5,7 +5,8 @@ use crate::api::{self, ApiError};
 use crate::i18n::{self, fill};
 use crate::widgets::copy_button;
 use samtal_shared::doc;
-use samtal_shared::session::WorkshopLinks;
+use samtal_shared::export::round_name;
+use samtal_shared::session::{GroupLink, WorkshopLinks};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -19,12 +20,30 @@ pub(super) fn links_tab(props: &LinksProps) -> Html {
     let links = use_state(|| Option::<Result<WorkshopLinks, ApiError>>::None);
     let message = use_state(|| Option::<&'static str>::None);
     let token = props.engine.0.borrow().token().to_owned();
+    let workshop = {
+        let e = props.engine.0.borrow();
+        e.repo
+            .doc(&e.info.workshop_doc)
+            .and_then(|d| doc::read_workshop(d).ok())
+    };
+    // Fetched again when a group (a new round's) is added: the server makes its link a moment
+    // after it has the change, so a list that lacks it is asked for again (a few times).
+    let groups = workshop.as_ref().map_or(0, |w| w.groups.len());
     {
         let links = links.clone();
         let token = token.clone();
-        use_effect_with((), move |_| {
+        use_effect_with(groups, move |&groups| {
             wasm_bindgen_futures::spawn_local(async move {
-                links.set(Some(api::get_json(&format!("/api/links/{token}")).await));
+                for _ in 0..10 {
+                    let got: Result<WorkshopLinks, ApiError> =
+                        api::get_json(&format!("/api/links/{token}")).await;
+                    let short = got.as_ref().is_ok_and(|l| l.groups.len() < groups);
+                    links.set(Some(got));
+                    if !short {
+                        break;
+                    }
+                    gloo_timers::future::TimeoutFuture::new(700).await;
+                }
             });
             || ()
         });
@@ -66,19 +85,12 @@ pub(super) fn links_tab(props: &LinksProps) -> Html {
         None => html! { <p>{ t.loading }</p> },
         Some(Err(_)) => html! { <p class="error">{ t.links_need_network }</p> },
         Some(Ok(l)) => {
-            let date = props
-                .engine
-                .0
-                .borrow()
-                .repo
-                .doc(&props.engine.0.borrow().info.workshop_doc)
-                .and_then(|d| doc::read_workshop(d).ok())
-                .map(|w| w.date)
-                .unwrap_or_default();
-            html! {
-                <>
-                <div class="cards">
-                { for l.groups.iter().map(|g| {
+            let date = workshop.as_ref().map(|w| w.date.clone()).unwrap_or_default();
+            let mut rounds: Vec<u32> = l.groups.iter().map(|g| g.round).collect();
+            rounds.sort_unstable();
+            rounds.dedup();
+            let several = rounds.len() > 1;
+            let group_card = |g: &GroupLink| {
                     let email = fill(t.email_template, &[("date", &date), ("title", &l.title), ("group", &g.name), ("link", &g.link)]);
                     html! {
                         <div class="card link-card">
@@ -96,7 +108,24 @@ pub(super) fn links_tab(props: &LinksProps) -> Html {
                             </details>
                         </div>
                     }
-                }) }
+            };
+            html! {
+                <>
+                if several {
+                    // Newest round first: those are the links to hand out now.
+                    { for rounds.iter().rev().map(|&r| html! {
+                        <section class="round-links">
+                            <h2>{ round_name(t, r) }</h2>
+                            <div class="cards">
+                                { for l.groups.iter().filter(|g| g.round == r).map(group_card) }
+                            </div>
+                        </section>
+                    }) }
+                }
+                <div class="cards">
+                if !several {
+                    { for l.groups.iter().map(group_card) }
+                }
                     <div class="card link-card">
                         <h3>{ t.catch_up_link }</h3>
                         <img class="qr" src={l.catch_up_qr.clone()} alt={fill(t.qr_alt, &[("name", t.catch_up_link)])} width="240" height="240" />

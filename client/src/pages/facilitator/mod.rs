@@ -11,6 +11,7 @@ mod reuse;
 mod setup;
 
 use crate::i18n;
+use crate::model::RoundChoice;
 use crate::panels::history::HistoryPanel;
 use crate::panels::plenary::PlenaryPanel;
 use crate::panels::presentation::Presentation;
@@ -48,6 +49,12 @@ pub fn facilitator_view(props: &ViewProps) -> Html {
     let presenting = use_state(|| false);
     let notice = use_state(|| Option::<String>::None);
     let erased = use_state(|| false);
+    // The round the plenary, presentation and exports show; the latest until she picks one.
+    let round = use_state(RoundChoice::default);
+    let on_round = {
+        let round = round.clone();
+        Callback::from(move |r| round.set(r))
+    };
     let (status, workshop) = status_of(&props.engine, t);
     let token = props.engine.0.borrow().token().to_owned();
     {
@@ -75,7 +82,7 @@ pub fn facilitator_view(props: &ViewProps) -> Html {
         let p = presenting.clone();
         return html! {
             <main id="main" class="presenting">
-                <Presentation engine={props.engine.clone()} tick={props.tick} on_exit={Callback::from(move |()| p.set(false))} />
+                <Presentation engine={props.engine.clone()} tick={props.tick} round={*round} on_exit={Callback::from(move |()| p.set(false))} />
             </main>
         };
     }
@@ -114,6 +121,7 @@ pub fn facilitator_view(props: &ViewProps) -> Html {
         Tab::Plenary => {
             let p = presenting.clone();
             html! { <PlenaryPanel engine={props.engine.clone()} tick={props.tick} editable={true}
+            round={*round} on_round={on_round.clone()}
             on_present={Some(Callback::from(move |()| p.set(true)))} /> }
         }
         Tab::Setup => html! {
