@@ -102,7 +102,7 @@ pub fn propose(
             for a in &w.areas {
                 if from
                     .iter()
-                    .any(|(id, _)| w.group(id).is_some_and(|g| g.area == *a))
+                    .any(|(id, _)| w.group(id).is_some_and(|g| comes_from(g, a)))
                 {
                     areas.push(a.clone());
                 }
@@ -122,6 +122,26 @@ pub fn propose(
         groups,
         unplaced,
     }
+}
+
+/// Whether a group's people work in `area`: a mixed group's come from its mix, another's
+/// from the area it discusses.
+fn comes_from(g: &Group, area: &str) -> bool {
+    if g.is_mixed() {
+        g.mix.iter().any(|m| m == area)
+    } else {
+        g.area == area
+    }
+}
+
+/// The round a new round is best drawn from: the latest whose groups are by area (mixing
+/// mixed groups again mixes little), or round 1.
+pub fn default_source(w: &Workshop) -> u32 {
+    w.rounds()
+        .into_iter()
+        .rev()
+        .find(|&r| w.groups_in(r).next().is_some() && w.groups_in(r).all(|g| !g.is_mixed()))
+        .unwrap_or(1)
 }
 
 /// An id no group has: `r2-1`, `r2-2`, … (with a suffix in the unlikely case one is taken).

@@ -43,6 +43,16 @@ const views = [
     }
     await p.locator(".present .vote-items").waitFor();
   }],
+  ["facilitator-new-round", `/f/${fac}`, async (p) => {
+    await synced(p);
+    await p.getByRole("button", { name: /Ny omgång i blandade grupper|New round in mixed groups/ }).click();
+    await p.locator("#new-round-h").waitFor();
+  }],
+  ["facilitator-plenary-all-rounds", `/f/${fac}`, async (p) => {
+    await tab(/Storgrupp|Plenary/)(p);
+    await p.locator("#round-switch").selectOption("all");
+    await p.locator(".by-round").first().waitFor();
+  }],
   ["facilitator-history", `/f/${fac}`, async (p) => { await tab(/Historik|History/)(p); await p.locator(".history").waitFor(); }],
   ["facilitator-new-link", `/f/${fac}`, async (p) => {
     await p.evaluate((t) => localStorage.setItem(`samtal:new:${t}`, "true"), fac);

@@ -504,7 +504,20 @@ async fn every_view_passes_axe_and_works_by_keyboard() {
             open: true,
             result: None,
         };
-        apply_workshop_edit(d, &WorkshopEdit::Vote(Some(vote)))
+        apply_workshop_edit(d, &WorkshopEdit::Vote(Some(vote)))?;
+        // A second round in mixed groups, so the round switcher and provenance are checked.
+        let areas = ["Barn och unga", "Vuxen", "Funktionsstöd"]
+            .map(String::from)
+            .to_vec();
+        let groups = (1..=3)
+            .map(|i| samtal_shared::doc::RoundGroup {
+                id: format!("r2-{i}"),
+                name: format!("Blandad grupp {i}"),
+                area: String::new(),
+                mix: areas.clone(),
+            })
+            .collect();
+        apply_workshop_edit(d, &WorkshopEdit::AddRound { groups })
     })
     .unwrap();
     f.sync().await.unwrap();
@@ -797,5 +810,59 @@ async fn a_vote_by_keyboard_ranks_the_answers_and_the_top_one_becomes_an_action(
     );
     let plenary = samtal_shared::doc::read_plenary(f.repo.doc(&w.plenary_doc_id).unwrap()).unwrap();
     assert_eq!(plenary.follow_up[0].text, "Läs journalen tillsammans.");
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built client (dist/), chromium and tests/js/node_modules; run by `cargo xtask test`"]
+async fn a_second_round_in_mixed_groups_from_the_facilitator_s_screen() {
+    let (dir, server) = browser_server().await;
+    let links = server.create_workshop(&demo_spec()).await.unwrap();
+    let mut g = NativeClient::connect(server.addr, &token_of(&links.groups[1].link), "g")
+        .await
+        .unwrap();
+    let doc = g.group_doc().unwrap();
+    g.edit(doc, &q1(), "Round one, by area.").unwrap();
+    g.sync().await.unwrap();
+    let out = node(
+        &[
+            "rounds.mjs",
+            &server.addr.port().to_string(),
+            &token_of(&links.facilitator),
+            &screenshots(&dir),
+        ],
+        Duration::from_secs(130),
+    )
+    .await;
+    assert!(out.contains("BROWSER-OK"), "{out}");
+    // On the server: round 2's three mixed groups, as she named them, each drawn from every
+    // area; round 1 untouched; the mixed group's note in its own document, in round 2's view.
+    let mut f = NativeClient::connect(server.addr, &token_of(&links.facilitator), "check")
+        .await
+        .unwrap();
+    f.sync().await.unwrap();
+    let id = f.info.workshop_doc;
+    let w = samtal_shared::doc::read_workshop(f.repo.doc(&id).unwrap()).unwrap();
+    let second: Vec<_> = w.groups_in(2).collect();
+    assert_eq!(second.len(), 3);
+    assert_eq!(second[0].name, "Tvärgrupp Norr");
+    assert!(second.iter().all(|g| g.mix == w.areas && g.area.is_empty()));
+    assert_eq!(w.groups_in(1).count(), 3);
+    let norr = second[0].doc_id;
+    assert_eq!(
+        f.notes(norr).unwrap().text(&q1()),
+        Some("Vi blandade oss och lärde av varandra.")
+    );
+    let view: samtal_shared::view::PlenaryView = server
+        .get_json(&format!(
+            "/api/plenary/{}?round=2",
+            token_of(&links.facilitator)
+        ))
+        .await
+        .unwrap();
+    let answers = &view.questions[0].answers;
+    assert_eq!(answers.len(), 3);
+    assert_eq!(answers[0].text, "Vi blandade oss och lärde av varandra.");
+    assert_eq!(answers[0].round, 2);
     server.stop().await.unwrap();
 }

@@ -33,7 +33,9 @@ async fn a_mixed_round_gets_its_own_documents_and_links_and_its_notes_keep_their
         .await
         .unwrap();
     let first_doc = first.group_doc().unwrap();
-    first.edit(first_doc, &q, "Omgång ett: fråga barnet").unwrap();
+    first
+        .edit(first_doc, &q, "Omgång ett: fråga barnet")
+        .unwrap();
     first.sync().await.unwrap();
 
     // She starts round 2: two mixed groups drawn from round 1's three.
@@ -68,7 +70,11 @@ async fn a_mixed_round_gets_its_own_documents_and_links_and_its_notes_keep_their
     assert!(all.groups.iter().filter(|g| g.round == 1).count() == 3);
     // Round 1's links are unchanged; the new ones are their own.
     assert_eq!(all.groups[0].link, links.groups[0].link);
-    assert!(second.iter().all(|g| links.groups.iter().all(|o| o.link != g.link)));
+    assert!(
+        second
+            .iter()
+            .all(|g| links.groups.iter().all(|o| o.link != g.link))
+    );
 
     // A round-2 group opens its link: its own document, with the questions for every group.
     let mut mixed = NativeClient::connect(server.addr, &token_of(&second[0].link), "r2")
@@ -79,8 +85,13 @@ async fn a_mixed_round_gets_its_own_documents_and_links_and_its_notes_keep_their
     mixed.sync().await.unwrap();
     let notes = mixed.notes(mixed_doc).unwrap();
     assert!(notes.answers.contains_key("q1"), "{notes:?}");
-    assert!(notes.reflections.is_empty(), "a mixed group gets no area's case");
-    mixed.edit(mixed_doc, &q, "Omgång två: tillsammans").unwrap();
+    assert!(
+        notes.reflections.is_empty(),
+        "a mixed group gets no area's case"
+    );
+    mixed
+        .edit(mixed_doc, &q, "Omgång två: tillsammans")
+        .unwrap();
     mixed.sync().await.unwrap();
     assert_eq!(
         stored_group_notes(&data, mixed_doc).unwrap().answers["q1"],
@@ -95,7 +106,14 @@ async fn a_mixed_round_gets_its_own_documents_and_links_and_its_notes_keep_their
         let server = &server;
         async move { server.get_json::<PlenaryView>(&path).await.unwrap() }
     };
-    let answers_to_q1 = |v: &PlenaryView| v.questions.iter().find(|x| x.id == "q1").unwrap().answers.clone();
+    let answers_to_q1 = |v: &PlenaryView| {
+        v.questions
+            .iter()
+            .find(|x| x.id == "q1")
+            .unwrap()
+            .answers
+            .clone()
+    };
     let r2 = view("?round=2").await;
     assert_eq!(r2.round, Some(2));
     assert_eq!(r2.rounds, vec![1, 2]);
@@ -108,7 +126,10 @@ async fn a_mixed_round_gets_its_own_documents_and_links_and_its_notes_keep_their
     let a = answers_to_q1(&r1);
     assert_eq!(a.len(), 3);
     assert_eq!(a[0].text, "Omgång ett: fråga barnet");
-    assert_eq!((a[0].round, a[0].area.as_str()), (1, w.groups[0].area.as_str()));
+    assert_eq!(
+        (a[0].round, a[0].area.as_str()),
+        (1, w.groups[0].area.as_str())
+    );
     let both = view("").await;
     assert_eq!(both.round, None);
     assert_eq!(answers_to_q1(&both).len(), 5);
@@ -125,11 +146,21 @@ async fn a_mixed_round_gets_its_own_documents_and_links_and_its_notes_keep_their
     assert_eq!(status, 200);
     assert!(md.contains("**Omgång 2**"), "{md}");
     let origin = format!("Omgång 2 · blandad: {}", w.areas.join(", "));
-    assert!(md.contains(&format!("#### Blandad grupp 1 — {origin}")), "{md}");
+    assert!(
+        md.contains(&format!("#### Blandad grupp 1 — {origin}")),
+        "{md}"
+    );
     assert!(md.contains("Omgång två: tillsammans"));
-    assert!(!md.contains("Omgång ett: fråga barnet"), "round 1 is not in round 2's export");
+    assert!(
+        !md.contains("Omgång ett: fråga barnet"),
+        "round 1 is not in round 2's export"
+    );
     let (_, html) = server
-        .request("GET", &format!("/api/export/{fac_token}/plenary.html?lang=en"), None)
+        .request(
+            "GET",
+            &format!("/api/export/{fac_token}/plenary.html?lang=en"),
+            None,
+        )
         .await
         .unwrap();
     assert!(html.contains("All rounds"), "{html}");

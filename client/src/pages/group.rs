@@ -61,6 +61,9 @@ pub fn group_view(props: &ViewProps) -> Html {
             <div>
                 <p class="eyebrow">{ format!("{} · {}", w.title, w.date) }</p>
                 <h1>{ format!("{}: {}", t.group, group.name) }</h1>
+                if w.rounds().len() > 1 {
+                    <p class="origin">{ where_from(t, &group) }</p>
+                }
             </div>
             <div class="top-tools">{ status }<TextSize /></div>
         </header>
@@ -101,5 +104,18 @@ pub fn group_view(props: &ViewProps) -> Html {
             <DeviceLabel />
         </main>
         </>
+    }
+}
+
+/// "Omgång 2 · blandad: Barn och unga, Vuxna" under the name, on a day of several rounds.
+fn where_from(t: &crate::i18n::Strings, g: &doc::Group) -> String {
+    let round = samtal_shared::export::round_name(t, g.round);
+    if g.is_mixed() {
+        let mixed = crate::i18n::fill(t.mixed_from, &[("areas", &g.mix.join(", "))]);
+        format!("{round} · {mixed}")
+    } else if g.area.is_empty() {
+        round
+    } else {
+        format!("{round} · {}", g.area)
     }
 }

@@ -6,8 +6,8 @@ use crate::doc::{WorkshopEdit, apply_workshop_edit, read_workshop};
 
 fn demo_workshop(groups: usize) -> (automerge::AutoCommit, Workshop) {
     let new = demo::fixture_with_groups("w1", groups).unwrap();
-    let mut doc = new.workshop;
-    let w = read_workshop(&mut doc).unwrap();
+    let doc = new.workshop;
+    let w = read_workshop(&doc).unwrap();
     (doc, w)
 }
 
@@ -137,4 +137,18 @@ fn a_proposal_for_round_three_numbers_its_ids_after_round_two() {
     assert_eq!(p.round, 3);
     assert_eq!(p.groups[0].from.len(), 2);
     assert_eq!(p.groups[0].id, "r3-1");
+}
+
+#[test]
+fn a_round_drawn_from_mixed_groups_keeps_where_their_people_work() {
+    let (mut doc, w) = demo_workshop(3);
+    assert_eq!(default_source(&w), 1);
+    let groups = propose(&w, 1, &[2, 2, 2], &[3, 3], name).into_round(&[]);
+    apply_workshop_edit(&mut doc, &WorkshopEdit::AddRound { groups }).unwrap();
+    let w2 = read_workshop(&doc).unwrap();
+    // Round 2 is mixed: the next round is best drawn from round 1 again…
+    assert_eq!(default_source(&w2), 1);
+    // …and one drawn from round 2 still knows its people's areas (from the mix).
+    let p = propose(&w2, 2, &[3, 3], &[6], name);
+    assert_eq!(p.groups[0].areas, w.areas);
 }

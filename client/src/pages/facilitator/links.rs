@@ -85,29 +85,40 @@ pub(super) fn links_tab(props: &LinksProps) -> Html {
         None => html! { <p>{ t.loading }</p> },
         Some(Err(_)) => html! { <p class="error">{ t.links_need_network }</p> },
         Some(Ok(l)) => {
-            let date = workshop.as_ref().map(|w| w.date.clone()).unwrap_or_default();
+            let date = workshop
+                .as_ref()
+                .map(|w| w.date.clone())
+                .unwrap_or_default();
             let mut rounds: Vec<u32> = l.groups.iter().map(|g| g.round).collect();
             rounds.sort_unstable();
             rounds.dedup();
             let several = rounds.len() > 1;
             let group_card = |g: &GroupLink| {
-                    let email = fill(t.email_template, &[("date", &date), ("title", &l.title), ("group", &g.name), ("link", &g.link)]);
-                    html! {
-                        <div class="card link-card">
-                            <h3>{ g.name.clone() }</h3>
-                            <img class="qr" src={g.qr.clone()} alt={fill(t.qr_alt, &[("name", &g.name)])} width="240" height="240" />
-                            <label>{ t.group_link }<input readonly=true value={g.link.clone()} /></label>
-                            <div class="actions">
-                                { copy_button(t, g.link.clone()) }
-                                <button onclick={rotate(format!("group:{}", g.group_id))}>{ t.rotate }</button>
-                            </div>
-                            <details>
-                                <summary>{ t.email_heading }</summary>
-                                <textarea readonly=true rows="9" value={email.clone()} aria-label={t.email_heading} />
-                                { copy_button(t, email) }
-                            </details>
+                let email = fill(
+                    t.email_template,
+                    &[
+                        ("date", &date),
+                        ("title", &l.title),
+                        ("group", &g.name),
+                        ("link", &g.link),
+                    ],
+                );
+                html! {
+                    <div class="card link-card">
+                        <h3>{ g.name.clone() }</h3>
+                        <img class="qr" src={g.qr.clone()} alt={fill(t.qr_alt, &[("name", &g.name)])} width="240" height="240" />
+                        <label>{ t.group_link }<input readonly=true value={g.link.clone()} /></label>
+                        <div class="actions">
+                            { copy_button(t, g.link.clone()) }
+                            <button onclick={rotate(format!("group:{}", g.group_id))}>{ t.rotate }</button>
                         </div>
-                    }
+                        <details>
+                            <summary>{ t.email_heading }</summary>
+                            <textarea readonly=true rows="9" value={email.clone()} aria-label={t.email_heading} />
+                            { copy_button(t, email) }
+                        </details>
+                    </div>
+                }
             };
             html! {
                 <>

@@ -3,6 +3,7 @@
 
 use super::PHASES;
 use super::day_controls::DayControls;
+use super::new_round::NewRound;
 use crate::i18n::{self, Strings, fill};
 use crate::{EngineRef, api};
 use gloo_timers::callback::Interval;
@@ -40,6 +41,7 @@ pub(super) fn live_tab(
         </section>
         <DayControls workshop={w.clone()} edit={edit.clone()} />
         <GroupsNow engine={engine.clone()} workshop={w.clone()} {tick} />
+        <NewRound workshop={w.clone()} edit={edit.clone()} />
         </>
     }
 }
@@ -72,37 +74,63 @@ fn groups_now(props: &LiveProps) -> Html {
     }
     let e = props.engine.0.borrow();
     let w = &props.workshop;
+    let several = w.rounds().len() > 1;
+    // The newest round first: that is where the day is now.
+    let rounds: Vec<u32> = w.rounds().into_iter().rev().collect();
+    let card = |g: &doc::Group| {
+        let target = format!("group:{}", g.id);
+        let st = live.as_ref().and_then(|l| {
+            l.targets
+                .iter()
+                .find(|s| s.target == target)
+                .map(|s| (l.now, s.clone()))
+        });
+        let connected = st.as_ref().is_some_and(|(_, s)| s.connections > 0);
+        let last = match st.as_ref().and_then(|(now, s)| Some((*now, s.last_sync?))) {
+            None => t.never.to_owned(),
+            Some((now, at)) if now.saturating_sub(at) < 60 => t.just_now.to_owned(),
+            Some((now, at)) => fill(
+                t.minutes_ago,
+                &[("n", &(now.saturating_sub(at) / 60).to_string())],
+            ),
+        };
+        let notes = e
+            .repo
+            .doc(&g.doc_id)
+            .and_then(|d| doc::read_group(d).ok())
+            .unwrap_or_default();
+        let (answered, cases) = notes.filled();
+        let q_total = w.questions_for(&g.area).count();
+        let c_total = w.cases_for(&g.area).count();
+        html! {
+            <div class="card">
+                <h3>{ g.name.clone() }</h3>
+                if g.is_mixed() {
+                    <p class="origin">{ fill(t.mixed_from, &[("areas", &g.mix.join(", "))]) }</p>
+                }
+                <p><span class={classes!("dot", connected.then_some("on"))} aria-hidden="true"></span>
+                    { if connected { t.connected } else { t.not_connected } }</p>
+                <p>{ format!("{} {}", t.last_sync, last) }</p>
+                <p>{ fill(t.answers_count, &[("n", &answered.to_string()), ("m", &q_total.to_string())]) }</p>
+                if c_total > 0 {
+                    <p>{ fill(t.cases_count, &[("n", &cases.to_string()), ("m", &c_total.to_string())]) }</p>
+                }
+            </div>
+        }
+    };
     html! {
         <section>
             <h2>{ t.tab_live }</h2>
-            <div class="cards">
-            { for w.groups.iter().map(|g| {
-                let target = format!("group:{}", g.id);
-                let st = live.as_ref().and_then(|l| l.targets.iter().find(|s| s.target == target).map(|s| (l.now, s.clone())));
-                let connected = st.as_ref().is_some_and(|(_, s)| s.connections > 0);
-                let last = match st.as_ref().and_then(|(now, s)| Some((*now, s.last_sync?))) {
-                    None => t.never.to_owned(),
-                    Some((now, at)) if now.saturating_sub(at) < 60 => t.just_now.to_owned(),
-                    Some((now, at)) => fill(t.minutes_ago, &[("n", &(now.saturating_sub(at) / 60).to_string())]),
-                };
-                let notes = e.repo.doc(&g.doc_id).and_then(|d| doc::read_group(d).ok()).unwrap_or_default();
-                let (answered, cases) = notes.filled();
-                let q_total = w.questions_for(&g.area).count();
-                let c_total = w.cases_for(&g.area).count();
-                html! {
-                    <div class="card">
-                        <h3>{ g.name.clone() }</h3>
-                        <p><span class={classes!("dot", connected.then_some("on"))} aria-hidden="true"></span>
-                            { if connected { t.connected } else { t.not_connected } }</p>
-                        <p>{ format!("{} {}", t.last_sync, last) }</p>
-                        <p>{ fill(t.answers_count, &[("n", &answered.to_string()), ("m", &q_total.to_string())]) }</p>
-                        if c_total > 0 {
-                            <p>{ fill(t.cases_count, &[("n", &cases.to_string()), ("m", &c_total.to_string())]) }</p>
-                        }
-                    </div>
-                }
-            }) }
-            </div>
+            if several {
+                { for rounds.iter().map(|&r| html! {
+                    <section class="round-links">
+                        <h3>{ samtal_shared::export::round_name(t, r) }</h3>
+                        <div class="cards">{ for w.groups_in(r).map(card) }</div>
+                    </section>
+                }) }
+            } else {
+                <div class="cards">{ for w.groups.iter().map(card) }</div>
+            }
         </section>
     }
 }

@@ -6,6 +6,7 @@ mod erase;
 mod links;
 mod live;
 mod new_link;
+mod new_round;
 mod paste;
 mod reuse;
 mod setup;
