@@ -215,7 +215,8 @@ pub fn write_package(w: &Workshop) -> Package {
         groups: w
             .groups
             .iter()
-            .filter(|g| !blank(&g.area))
+            // The day's first groups; later rounds are made on the day, from the people there.
+            .filter(|g| g.round == 1 && !blank(&g.area))
             .map(|g| GroupSpec {
                 name: g.name.clone(),
                 area: g.area.clone(),

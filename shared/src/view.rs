@@ -172,6 +172,7 @@ pub fn plenary_view_in(
     let notes_of = |gid: &str| groups.iter().find(|n| n.group_id == gid);
     let rounds = w.rounds();
     let round = round.filter(|r| rounds.contains(r));
+    let several = rounds.len() > 1;
     let collect = |area: Option<&str>, r: &TextRef| -> Vec<GroupText> {
         let mut out: Vec<GroupText> = w
             .groups
@@ -243,6 +244,11 @@ pub fn plenary_view_in(
                         ),
                     })
                     .collect(),
+            })
+            // A round whose groups do not discuss a case (mixed groups on the shared
+            // questions) shows no empty case; a day of one round keeps every case.
+            .filter(|c: &CaseView| {
+                round.is_none() || !several || c.fields.iter().any(|f| !f.answers.is_empty())
             })
             .collect(),
         follow_up: plenary.follow_up.clone(),

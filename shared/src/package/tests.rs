@@ -291,3 +291,17 @@ fn the_documented_example_is_a_package() {
         );
     }
 }
+
+#[test]
+fn a_package_carries_the_first_round_s_groups_only() {
+    let spec = demo::spec("2026-12-01").unwrap();
+    let mut new = build_workshop(&spec, "w", demo::counter_ids()).unwrap();
+    let w = read_workshop(&new.workshop).unwrap();
+    // A mixed round, one of its groups on an area's questions.
+    let groups = crate::rounds::propose(&w, 1, &[2, 2, 2], &[3, 3], |j| format!("Blandad {j}"))
+        .into_round(&[w.areas[0].clone(), String::new()]);
+    apply_workshop_edit(&mut new.workshop, &WorkshopEdit::AddRound { groups }).unwrap();
+    let after = read_workshop(&new.workshop).unwrap();
+    assert_eq!(after.groups.len(), w.groups.len() + 2);
+    assert_eq!(write_package(&after), write_package(&w));
+}

@@ -196,7 +196,14 @@ fn a_round_s_view_holds_its_groups_and_every_answer_says_where_it_came_from() {
         md.contains(&format!("#### {} — {origin}", second[0].group_name)),
         "{md}"
     );
-    // A day of one round reads as before: no round in the export.
+    // Round 2's mixed groups on the shared questions discuss no case: its view shows none,
+    // round 1's and all rounds' every case.
+    let cases = |r| plenary_view_in(&w, &notes, &plenary, r).cases.len();
+    assert_eq!(cases(Some(2)), 0);
+    assert_eq!(cases(Some(1)), w.cases.len());
+    assert_eq!(cases(None), w.cases.len());
+    // A day of one round reads as before: no round in the export, every case.
     let one = plenary_view(&w1, &notes, &plenary);
+    assert_eq!(one.cases.len(), w1.cases.len());
     assert!(!crate::export::markdown(&one, crate::i18n::Lang::Sv).contains("Omgång"));
 }
