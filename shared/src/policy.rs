@@ -10,7 +10,8 @@
 //!   `phase`, `access_until` (what the setup editor changes), `timer` and `message` (the live
 //!   day's countdown and message to all groups) and `vote` (the plenary's dot-vote), with
 //!   valid values. In a group document a writer may set its devices' ballots
-//!   (`ballot:<vote>:<voter>`, at most `MAX_DOTS` dots), nothing else at the top.
+//!   (`ballot:<vote>:<voter>`, at most `MAX_DOTS` dots, at most `MAX_BALLOTS` per vote),
+//!   nothing else at the top.
 //! - **Structure the server created**: a group document's `answers` and `reflections` maps (and
 //!   each case's map inside) and the plenary's `summary` map hold the server's Text objects;
 //!   writers splice inside those Texts but never put into or delete from the maps themselves.
@@ -23,7 +24,7 @@ use crate::ids::{DocumentId, is_item_id};
 use crate::roles::DocKind;
 use automerge::legacy::{Key, ObjectId, OpType};
 use automerge::{AutoCommit, Change, ObjId, ObjType, ReadDoc, ScalarValue, Value};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Why a writer's change was refused.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
@@ -121,6 +122,13 @@ impl WriteRules {
             })
             .collect();
         let unreadable = |e: String| PolicyError::Unreadable(e);
+        // The ballots the document holds, per vote: a change may add only so many more.
+        let mut ballots: HashMap<String, HashSet<String>> = HashMap::new();
+        if self == Self::Group {
+            for key in doc.keys(&automerge::ROOT).filter(|k| doc::is_ballot_key(k)) {
+                ballots.entry(vote_of(&key)).or_default().insert(key);
+            }
+        }
         for bytes in chunks {
             for chunk in guard::chunks(bytes) {
                 let chunk: Chunk<'_> = chunk.map_err(|e| unreadable(e.to_string()))?;
@@ -141,7 +149,7 @@ impl WriteRules {
                     vec![change]
                 };
                 for change in &changes {
-                    self.check_change(change, &protected)?;
+                    self.check_change(change, &protected, &mut ballots)?;
                 }
             }
         }
@@ -152,6 +160,7 @@ impl WriteRules {
         self,
         change: &Change,
         protected: &[(u64, automerge::ActorId)],
+        ballots: &mut HashMap<String, HashSet<String>>,
     ) -> Result<(), PolicyError> {
         let expanded = guard::catch(|| change.decode())
             .ok_or_else(|| PolicyError::Unreadable("the change could not be processed".into()))?;
@@ -174,6 +183,16 @@ impl WriteRules {
                         .root_key(key)
                         .ok_or_else(|| PolicyError::Header(key.to_owned()))?;
                     check_value(key, expect, &op.action)?;
+                    if matches!(expect, Expect::Ballot) {
+                        let voters = ballots.entry(vote_of(key)).or_default();
+                        voters.insert(key.to_owned());
+                        if voters.len() > doc::MAX_BALLOTS {
+                            return Err(PolicyError::Value {
+                                key: key.to_owned(),
+                                expected: "one of at most 40 ballots per vote in a group's document",
+                            });
+                        }
+                    }
                 }
                 ObjectId::Id(id) => {
                     if protected
@@ -213,6 +232,17 @@ impl WriteRules {
         }
         Ok(())
     }
+}
+
+// The refusal's text says the limit.
+const _: () = assert!(doc::MAX_BALLOTS == 40);
+
+/// The vote a ballot key is for (`ballot:<vote>:<voter>` → `<vote>`).
+fn vote_of(key: &str) -> String {
+    key.strip_prefix(doc::BALLOT_PREFIX)
+        .and_then(|rest| rest.split_once(':'))
+        .map(|(vote, _)| vote.to_owned())
+        .unwrap_or_default()
 }
 
 fn check_value(key: &str, expect: Expect, action: &OpType) -> Result<(), PolicyError> {

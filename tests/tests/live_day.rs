@@ -342,3 +342,57 @@ async fn the_server_refuses_a_ballot_or_a_vote_that_plainly_exceeds_the_limit() 
     let stored = samtal_tests::stored_doc(&data, wdoc).unwrap().unwrap();
     assert_eq!(doc::read_workshop(&stored).unwrap().vote, None);
 }
+
+#[tokio::test]
+async fn a_link_holder_inventing_voters_moves_a_vote_by_at_most_the_ballot_cap() {
+    let Day {
+        _dir,
+        data,
+        server,
+        links,
+        fac: _fac,
+    } = day().await;
+    let link = token_of(&links.groups[0].link);
+    let mut room = NativeClient::connect(server.addr, &link, "rum")
+        .await
+        .unwrap();
+    let gdoc = room.group_doc().unwrap();
+    // As many invented voters as a group may have, in one change: taken.
+    room.change(gdoc, |d| {
+        use automerge::transaction::Transactable;
+        for i in 0..doc::MAX_BALLOTS {
+            d.put(&automerge::ROOT, format!("ballot:v1:fake{i}"), "g1 g1 g1")?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    room.sync().await.unwrap();
+    // One more for the same vote: refused whole, nothing of it stored.
+    room.change(gdoc, |d| {
+        use automerge::transaction::Transactable;
+        d.put(&automerge::ROOT, "ballot:v1:onemore", "g1")?;
+        d.put(&automerge::ROOT, "ballot:v2:other", "g1")?;
+        Ok(())
+    })
+    .unwrap();
+    let refused = room.sync().await.unwrap_err().to_string();
+    assert!(refused.contains("at most 40 ballots"), "{refused}");
+    let stored = stored_group_notes(&data, gdoc).unwrap();
+    assert_eq!(stored.ballots.len(), doc::MAX_BALLOTS);
+    assert!(!stored.ballots.contains_key("ballot:v1:onemore"));
+    // Another vote has its own count.
+    let mut again = NativeClient::connect(server.addr, &link, "rum2")
+        .await
+        .unwrap();
+    again
+        .change(gdoc, |d| {
+            use automerge::transaction::Transactable;
+            d.put(&automerge::ROOT, "ballot:v2:room", "g1")?;
+            Ok(())
+        })
+        .unwrap();
+    again.sync().await.unwrap();
+    server.stop().await.unwrap();
+    let stored = stored_group_notes(&data, gdoc).unwrap();
+    assert_eq!(stored.ballots.len(), doc::MAX_BALLOTS + 1);
+}

@@ -48,8 +48,8 @@ pub use spec::{
 pub use text_field::{MAX_NOTE, TextRef, edit_text, read_text, text_obj, type_into};
 pub use timer::{MAX_MESSAGE, MAX_TIMER_MS, Timer, TimerEdit, clock};
 pub use vote::{
-    BALLOT_PREFIX, DEFAULT_DOTS, MAX_DOTS, MAX_VOTE_BYTES, MAX_VOTE_ITEMS, Vote, VoteItem,
-    ballot_key, format_ballot, is_ballot_key, parse_ballot,
+    BALLOT_PREFIX, DEFAULT_DOTS, MAX_BALLOTS, MAX_DOTS, MAX_VOTE_BYTES, MAX_VOTE_ITEMS, Vote,
+    VoteItem, ballot_key, format_ballot, is_ballot_key, parse_ballot,
 };
 pub use workshop::{Case, Field, Group, MAX_ROUNDS, Material, Question, Workshop, read_workshop};
 pub use workshop_edit::{Items, RoundGroup, WorkshopEdit, apply_workshop_edit};

@@ -30,6 +30,10 @@ pub const MAX_VOTE_ITEMS: usize = 60;
 pub const MAX_VOTE_BYTES: usize = 64 * 1024;
 /// The dots a new vote gives each device.
 pub const DEFAULT_DOTS: usize = 3;
+/// The most devices one group document votes with in one vote (a room's PC and the phones
+/// with its link). The server refuses a ballot beyond it and the tally reads no more, so a
+/// link holder inventing voters moves a result by at most this many ballots.
+pub const MAX_BALLOTS: usize = 40;
 /// Where a group document's ballots start.
 pub const BALLOT_PREFIX: &str = "ballot:";
 
@@ -114,7 +118,8 @@ impl Vote {
 fn live_counts(v: &Vote, groups: &[GroupNotes]) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
     for g in groups {
-        for dots in g.ballots_for(&v.id) {
+        // In key order, as every replica holds them: the same ones count everywhere.
+        for dots in g.ballots_for(&v.id).into_iter().take(MAX_BALLOTS) {
             for item in dots.into_iter().take(v.dots) {
                 if v.items.iter().any(|i| i.id == item) {
                     *counts.entry(item).or_insert(0) += 1;

@@ -112,3 +112,15 @@ fn limits_on_votes_and_ballots() {
     assert_eq!(Vote::parse(&many.as_stored()), None);
     assert_eq!(Vote::parse("{not json"), None);
 }
+
+#[test]
+fn a_group_document_s_ballots_count_up_to_the_cap_and_the_same_ones_everywhere() {
+    let mut d = group();
+    for i in 0..MAX_BALLOTS + 10 {
+        set_ballot(&mut d, "v1", &format!("dev{i:03}"), &dots("a")).unwrap();
+    }
+    let v = vote(3);
+    let notes = read_group(&d).unwrap();
+    let total: usize = v.tally(&[notes]).iter().map(|(_, n)| n).sum();
+    assert_eq!(total, MAX_BALLOTS);
+}
