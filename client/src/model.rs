@@ -143,8 +143,12 @@ impl RoundChoice {
     }
 }
 
-/// The workshop and the plenary view of the chosen round, from what this browser holds now.
-pub fn compute_in(e: &Engine, choice: RoundChoice) -> Option<(Workshop, PlenaryView)> {
+/// The workshop, the plenary view of the chosen round and every group's notes (the vote's
+/// tally reads them), from what this browser holds now: each document read once.
+pub fn compute_in(
+    e: &Engine,
+    choice: RoundChoice,
+) -> Option<(Workshop, PlenaryView, Vec<GroupNotes>)> {
     let w = doc::read_workshop(e.repo.doc(&e.info.workshop_doc)?).ok()?;
     let groups = group_notes(e, &w);
     let notes = e
@@ -153,5 +157,5 @@ pub fn compute_in(e: &Engine, choice: RoundChoice) -> Option<(Workshop, PlenaryV
         .and_then(|d| doc::read_plenary(d).ok())
         .unwrap_or_default();
     let view = view::plenary_view_in(&w, &groups, &notes, choice.round(&w));
-    Some((w, view))
+    Some((w, view, groups))
 }

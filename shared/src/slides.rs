@@ -12,6 +12,8 @@ pub struct Card {
     pub group_id: String,
     pub group_name: String,
     pub highlighted: bool,
+    /// Its group's round (shown when the slides hold every round).
+    pub round: u32,
     /// (label, text): one entry for a question's answer (no label), one per filled field for
     /// a case.
     pub parts: Vec<(Option<String>, String)>,
@@ -101,6 +103,7 @@ pub fn slides(w: &Workshop, view: &PlenaryView, groups: &[GroupNotes]) -> Vec<Sl
                 silent.push(a.group_name);
             } else {
                 cards.push(Card {
+                    round: a.round,
                     group_id: a.group_id,
                     group_name: a.group_name,
                     highlighted: a.highlighted,
@@ -138,6 +141,7 @@ pub fn slides(w: &Workshop, view: &PlenaryView, groups: &[GroupNotes]) -> Vec<Sl
                 silent.push(g.group_name);
             } else {
                 cards.push(Card {
+                    round: g.round,
                     group_id: g.group_id,
                     group_name: g.group_name,
                     highlighted,

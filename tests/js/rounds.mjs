@@ -2,7 +2,7 @@
 // i blandade grupper", sees groups that each draw from every area, renames one and starts
 // round 2; its link appears under Länkar, the mixed group's page says where its people came
 // from and takes notes; the plenary shows the newest round, switches to round 1, and shows
-// all rounds side by side. Screenshots at 1920x1080, 1366x768 and 390x844.
+// all rounds side by side, on the big screen too. Screenshots at 1920x1080, 1366x768 and 390x844.
 // usage: node rounds.mjs <server-port> <facilitator-token> <screenshot-dir>
 import { deadline, fail, session, synced } from "./lib.mjs";
 
@@ -118,6 +118,19 @@ if (Math.abs(a - b) > 1) fail(`the rounds are not side by side at 1920: ${a}, ${
 await fac.setViewportSize({ width: 390, height: 844 });
 const [c, d] = await tops();
 if (!(d > c)) fail(`the rounds do not stack on a phone: ${c}, ${d}`);
+
+step("facilitator: the big screen shows every round, each card saying its round");
+await fac.setViewportSize({ width: 1920, height: 1080 });
+await fac.getByRole("button", { name: "Visa på storskärm" }).click();
+await fac.locator(".present .card").first().waitFor();
+const badges = await fac.locator(".present .badge.round").allInnerTexts();
+if (!badges.includes("Omgång 1") || !badges.includes("Omgång 2")) fail(`round badges: ${badges}`);
+if (!(await fac.locator(".present").innerText()).includes("Alla omgångar")) fail("the big screen does not say it shows all rounds");
+await shot(fac, "present-all-rounds-1920");
+await fac.setViewportSize({ width: 1366, height: 768 });
+await shot(fac, "present-all-rounds-1366");
+await fac.keyboard.press("Escape");
+await pick.waitFor();
 
 if (errors.length) fail(`page errors: ${errors.join("; ")}`);
 await browser.close();

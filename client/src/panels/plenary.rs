@@ -36,7 +36,7 @@ pub fn plenary_panel(props: &PanelProps) -> Html {
     let t = i18n::strings();
     let e = props.engine.0.borrow();
     let token = e.token().to_owned();
-    let Some((w, view)) = compute_in(&e, props.round) else {
+    let Some((w, view, _)) = compute_in(&e, props.round) else {
         return html! { <p>{ t.loading }</p> };
     };
     let plenary_doc = w.plenary_doc_id;

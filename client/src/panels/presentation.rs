@@ -6,7 +6,7 @@
 use crate::EngineRef;
 use crate::i18n::{self, Strings, fill};
 use crate::live_bar::Countdown;
-use crate::model::{RoundChoice, compute_in, group_notes};
+use crate::model::{RoundChoice, compute_in};
 use samtal_shared::slides::{self, Card, MAX_CARDS_PER_PAGE, Slide};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -70,11 +70,13 @@ fn toggle_fullscreen() {
     }
 }
 
-fn card_html(t: &Strings, c: &Card) -> Html {
+/// A group's card; `rounds`: say its round (the slides hold every round).
+fn card_html(t: &Strings, c: &Card, rounds: bool) -> Html {
     html! {
         <div class={classes!("card", c.highlighted.then_some("lifted"))}>
             <h2>
                 { c.group_name.clone() }
+                if rounds { <span class="badge round">{ samtal_shared::export::round_name(t, c.round) }</span> }
                 if c.highlighted { <span class="badge">{ t.lifted }</span> }
             </h2>
             { for c.parts.iter().map(|(label, text)| html! {
@@ -117,7 +119,8 @@ fn heading(t: &Strings, slide: &Slide, questions: usize, cases: usize) -> (Strin
 }
 
 /// The slide's body: one page of its cards, or the summary list, or the follow-up table.
-fn body_html(t: &Strings, slide: &Slide, page: usize, per_page: usize) -> Html {
+/// `all_rounds`: the cards are of every round, so each says its round.
+fn body_html(t: &Strings, slide: &Slide, page: usize, per_page: usize, all_rounds: bool) -> Html {
     match slide {
         Slide::Question { cards, silent, .. } | Slide::Case { cards, silent, .. } => {
             let shown: Vec<&Card> = cards.iter().skip(page * per_page).take(per_page).collect();
@@ -129,7 +132,7 @@ fn body_html(t: &Strings, slide: &Slide, page: usize, per_page: usize) -> Html {
                 if shown.is_empty() {
                     <p class="muted">{ t.no_answers_yet }</p>
                 } else {
-                    <div class={grid}>{ for shown.iter().map(|c| card_html(t, c)) }</div>
+                    <div class={grid}>{ for shown.iter().map(|c| card_html(t, c, all_rounds)) }</div>
                 }
                 { silent_html(t, silent) }
                 </>
@@ -211,19 +214,23 @@ pub fn presentation(props: &PresentProps) -> Html {
     let body = use_node_ref();
     let e = props.engine.0.borrow();
     let computed = compute_in(&e, props.round);
-    let groups = computed
-        .as_ref()
-        .map(|(w, _)| group_notes(&e, w))
-        .unwrap_or_default();
     drop(e);
-    let timer = computed.as_ref().map(|(w, _)| w.timer).unwrap_or_default();
-    let (all, questions, cases) = computed.as_ref().map_or((Vec::new(), 0, 0), |(w, v)| {
-        (
-            slides::slides(w, v, &groups),
-            v.questions.len(),
-            v.cases.len(),
-        )
-    });
+    let all_rounds = computed
+        .as_ref()
+        .is_some_and(|(_, v, _)| v.round.is_none() && v.rounds.len() > 1);
+    let timer = computed
+        .as_ref()
+        .map(|(w, _, _)| w.timer)
+        .unwrap_or_default();
+    let (all, questions, cases) = computed
+        .as_ref()
+        .map_or((Vec::new(), 0, 0), |(w, v, groups)| {
+            (
+                slides::slides(w, v, groups),
+                v.questions.len(),
+                v.cases.len(),
+            )
+        });
     let count = all.len();
     let slide_at = at.0.min(count.saturating_sub(1));
     let per = (*per_page).clamp(1, MAX_CARDS_PER_PAGE);
@@ -303,14 +310,16 @@ pub fn presentation(props: &PresentProps) -> Html {
         );
         place = format!("{place}, {page}");
     }
-    let (day, round) = computed.as_ref().map_or_else(Default::default, |(_, v)| {
-        let round = match v.round {
-            _ if v.rounds.len() < 2 => String::new(),
-            Some(r) => samtal_shared::export::round_name(t, r),
-            None => t.rounds_all.to_owned(),
-        };
-        (v.title.clone(), round)
-    });
+    let (day, round) = computed
+        .as_ref()
+        .map_or_else(Default::default, |(_, v, _)| {
+            let round = match v.round {
+                _ if v.rounds.len() < 2 => String::new(),
+                Some(r) => samtal_shared::export::round_name(t, r),
+                None => t.rounds_all.to_owned(),
+            };
+            (v.title.clone(), round)
+        });
     let eyebrow = [day, round, what, place]
         .into_iter()
         .filter(|s| !s.is_empty())
@@ -336,7 +345,7 @@ pub fn presentation(props: &PresentProps) -> Html {
                 // Outside the live region: its seconds are not read out.
                 <Countdown {timer} />
             </div>
-            <div class="present-body" ref={body}>{ body_html(t, slide, here.1, per) }</div>
+            <div class="present-body" ref={body}>{ body_html(t, slide, here.1, per, all_rounds) }</div>
             <nav class="present-nav" aria-label={t.present}>
                 <button onclick={move_to(prev)} disabled={prev == here}>{ format!("← {}", t.prev) }</button>
                 <span class="muted">{ t.present_hint }</span>
