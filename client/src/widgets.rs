@@ -418,7 +418,7 @@ pub fn marked_text(t: &Strings, n: &FieldNews) -> Html {
     }
 }
 
-/// Export links (Markdown download, printable HTML).
+/// Export links (Word, PDF, Markdown, printable HTML).
 /// The exports of the round shown (`None`: every round).
 pub fn export_buttons(t: &Strings, token: &str, round: Option<u32>) -> Html {
     let lang = i18n::lang_code();
@@ -428,6 +428,8 @@ pub fn export_buttons(t: &Strings, token: &str, round: Option<u32>) -> Html {
     };
     html! {
         <div class="actions">
+            <a class="button" href={format!("/api/export/{token}/plenary.docx?{q}")} download="">{ t.export_docx }</a>
+            <a class="button" href={format!("/api/export/{token}/plenary.pdf?{q}")} download="">{ t.export_pdf }</a>
             <a class="button" href={format!("/api/export/{token}/plenary.md?{q}")} download="">{ t.export_md }</a>
             <a class="button" href={format!("/api/export/{token}/plenary.html?{q}")} target="_blank" rel="noopener">{ t.export_html }</a>
         </div>
@@ -469,7 +471,8 @@ pub fn round_switch(
     }
 }
 
-/// Each group's text as a card. `origin`: say where each came from (a day of several rounds).
+/// Each group's text as a card; the groups that wrote nothing here (and have nothing new)
+/// in one line below, not a card each. `origin`: say where each came from (several rounds).
 pub fn answer_cards(
     t: &Strings,
     answers: &[GroupText],
@@ -478,28 +481,38 @@ pub fn answer_cards(
     origin: bool,
 ) -> Html {
     let key = field.key();
+    let fresh_of = |a: &GroupText| news.and_then(|n| n.get(&(a.group_id.clone(), key.clone())));
+    let (written, silent): (Vec<&GroupText>, Vec<&GroupText>) = answers
+        .iter()
+        .partition(|a| !a.text.trim().is_empty() || fresh_of(a).is_some());
+    let silent: Vec<String> = silent.iter().map(|a| a.group_name.clone()).collect();
     html! {
-        <div class="answers">
-        { for answers.iter().map(|a| {
-            let fresh = news.and_then(|n| n.get(&(a.group_id.clone(), key.clone())));
-            html! {
-            <div class={classes!("answer", a.highlighted.then_some("lifted"), fresh.is_some().then_some("fresh"))}>
-                <h4>
-                    { a.group_name.clone() }
-                    if a.highlighted { <span class="badge">{ t.lifted }</span> }
-                    if fresh.is_some() { <span class="badge new">{ t.news_badge }</span> }
-                </h4>
-                if origin { <p class="origin">{ samtal_shared::export::provenance(t, a) }</p> }
-                if let Some(n) = fresh {
-                    { marked_text(t, n) }
-                } else if a.text.trim().is_empty() {
-                    <p class="muted">{ t.no_notes_yet }</p>
-                } else {
-                    <p class="notes">{ a.text.clone() }</p>
-                }
+        <>
+        if !written.is_empty() {
+            <div class="answers">
+            { for written.iter().map(|a| {
+                let fresh = fresh_of(a);
+                html! {
+                <div class={classes!("answer", a.highlighted.then_some("lifted"), fresh.is_some().then_some("fresh"))}>
+                    <h4>
+                        { a.group_name.clone() }
+                        if a.highlighted { <span class="badge">{ t.lifted }</span> }
+                        if fresh.is_some() { <span class="badge new">{ t.news_badge }</span> }
+                    </h4>
+                    if origin { <p class="origin">{ samtal_shared::export::provenance(t, a) }</p> }
+                    if let Some(n) = fresh {
+                        { marked_text(t, n) }
+                    } else {
+                        <p class="notes">{ a.text.clone() }</p>
+                    }
+                </div>
+            }}) }
             </div>
-        }}) }
-        </div>
+        }
+        if !silent.is_empty() {
+            <p class="muted silent">{ fill(t.record_silent, &[("names", &silent.join(", "))]) }</p>
+        }
+        </>
     }
 }
 

@@ -28,6 +28,9 @@ pub enum AppError {
     TooManyConnections,
     #[error("this server already holds its maximum number of workshops")]
     TooManyWorkshops,
+    /// Making records (Word, PDF) takes its turn; every turn is taken just now.
+    #[error("the server is busy making other records; try again in a moment")]
+    Busy,
     #[error("invalid request: {0}")]
     BadRequest(String),
     /// A workshop spec or edit that breaks a rule (the client says which in the user's
@@ -51,7 +54,7 @@ impl AppError {
             AppError::Expired(_) => StatusCode::GONE,
             AppError::NotAdmin | AppError::AdminClosed => StatusCode::UNAUTHORIZED,
             AppError::BadOrigin => StatusCode::FORBIDDEN,
-            AppError::TooManyConnections | AppError::TooManyWorkshops => {
+            AppError::TooManyConnections | AppError::TooManyWorkshops | AppError::Busy => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             AppError::Package(PackageError::TooLarge) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -73,7 +76,7 @@ impl AppError {
             AppError::NotAdmin => ErrorCode::NotAdmin,
             AppError::AdminClosed => ErrorCode::AdminClosed,
             AppError::BadOrigin => ErrorCode::BadOrigin,
-            AppError::TooManyConnections => ErrorCode::TooManyConnections,
+            AppError::TooManyConnections | AppError::Busy => ErrorCode::TooManyConnections,
             AppError::TooManyWorkshops => ErrorCode::TooManyWorkshops,
             AppError::BadRequest(_) => ErrorCode::BadRequest,
             AppError::Invalid(_) => ErrorCode::Invalid,

@@ -8,6 +8,7 @@ pub mod hub;
 pub mod links;
 pub mod live;
 pub mod phases;
+pub mod records;
 pub mod settings;
 pub mod state;
 pub mod storage;

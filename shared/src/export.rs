@@ -323,16 +323,20 @@ pub fn html(v: &PlenaryView, lang: Lang) -> String {
     }
     if !v.follow_up.is_empty() {
         out.push_str(&format!(
-            "<h2>{}</h2>\n<table><tr><th></th><th>{}</th><th>{}</th></tr>\n",
-            l.export_follow_up, l.export_owner, l.export_due
+            "<h2>{}</h2>\n<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n",
+            l.export_follow_up, l.record_action, l.export_owner, l.export_due, l.record_status
         ));
         for f in &v.follow_up {
             out.push_str(&format!(
-                "<tr><td>{} ({})</td><td>{}</td><td>{}</td></tr>\n",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
                 html_escape(&f.text),
-                if f.done { l.export_done } else { l.export_open },
                 html_escape(&f.owner),
-                html_escape(&f.due)
+                html_escape(&f.due),
+                if f.done {
+                    l.status_done
+                } else {
+                    l.status_not_done
+                },
             ));
         }
         out.push_str("</table>\n");

@@ -531,9 +531,23 @@ table! {
     export_follow_up: "Uppföljning", "Follow-up";
     export_owner: "Vem", "Who";
     export_due: "När", "When";
-    export_done: "klart", "done";
-    export_open: "pågår", "open";
     export_generated: "Exporterat från Samtal", "Exported from Samtal";
+    // The Word and PDF records (`record.rs`).
+    export_docx: "Ladda ner som Word", "Download as Word";
+    export_pdf: "Ladda ner som PDF", "Download as PDF";
+    record_round: "Omgång", "Round";
+    record_silent: "Ingen anteckning från: {names}", "No notes from: {names}";
+    record_empty_fields: "Inget skrivet under: {fields}", "Nothing written under: {fields}";
+    record_vote_open:
+        "Omröstningen pågick fortfarande när det här togs fram.",
+        "The vote was still open when this was made.";
+    record_group: "Grupp", "Group";
+    record_answer: "Svar", "Answer";
+    record_dots: "Prickar", "Dots";
+    record_action: "Åtgärd", "Action";
+    record_status: "Status", "Status";
+    status_done: "Klar", "Done";
+    status_not_done: "Inte klar", "Not done";
 }
 
 impl Strings {

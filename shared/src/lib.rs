@@ -16,6 +16,7 @@ pub mod package;
 pub mod paste;
 pub mod policy;
 pub mod protocol;
+pub mod record;
 pub mod roles;
 pub mod rounds;
 pub mod session;

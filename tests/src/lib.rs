@@ -142,6 +142,28 @@ impl TestServer {
     }
 
     /// GET a JSON resource that must succeed.
+    /// GET a file: status, content type, bytes.
+    pub async fn get_bytes(&self, path: &str) -> Result<(u16, String, Vec<u8>)> {
+        let url = format!("{}{path}", self.http());
+        tokio::task::spawn_blocking(move || -> Result<(u16, String, Vec<u8>)> {
+            let agent: ureq::Agent = ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .timeout_global(Some(TIMEOUT))
+                .build()
+                .into();
+            let mut resp = agent.get(&url).call()?;
+            let status = resp.status().as_u16();
+            let kind = resp
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            Ok((status, kind, resp.body_mut().read_to_vec()?))
+        })
+        .await?
+    }
+
     pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T> {
         let (status, body) = self.request("GET", path, None).await?;
         if status != 200 {

@@ -177,7 +177,7 @@ fn body_html(t: &Strings, slide: &Slide, page: usize, per_page: usize, all_round
                                 <td>{ f.text.clone() }</td>
                                 <td>{ f.owner.clone() }</td>
                                 <td>{ f.due.clone() }</td>
-                                <td>{ if f.done { t.export_done } else { t.export_open } }</td>
+                                <td>{ if f.done { t.status_done } else { t.status_not_done } }</td>
                             </tr>
                         }) }
                     </tbody>

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::error::AppError;
+use crate::records;
 use crate::storage::DocRecord;
 use crate::workshops::{self};
 use crate::{AppState, blocking};
@@ -13,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use samtal_shared::doc::{self};
 use samtal_shared::export::{self, Lang};
 use samtal_shared::package;
+use samtal_shared::record;
 use samtal_shared::roles::DocKind;
 use samtal_shared::view::{self, PlenaryView};
 use serde::Deserialize;
@@ -40,6 +42,15 @@ pub(super) async fn plenary_view(
     workshop_id: &str,
     round: Option<u32>,
 ) -> Result<PlenaryView, AppError> {
+    Ok(plenary_and_vote(state, workshop_id, round).await?.0)
+}
+
+/// The plenary view and the vote's result (ranked; frozen once closed), for the records.
+async fn plenary_and_vote(
+    state: &Arc<AppState>,
+    workshop_id: &str,
+    round: Option<u32>,
+) -> Result<(PlenaryView, Option<record::VoteResult>), AppError> {
     // One lookup of the workshop's documents serves the workshop, groups and plenary.
     let (docs, w) = workshop_and_docs(state, workshop_id).await?;
     let mut groups = Vec::new();
@@ -71,7 +82,47 @@ pub(super) async fn plenary_view(
             _ => {}
         }
     }
-    Ok(view::plenary_view_in(&w, &groups, &notes, round))
+    let vote = w.vote.as_ref().map(|v| record::VoteResult {
+        title: v.title.clone(),
+        open: v.open,
+        ranked: v
+            .tally(&groups)
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(i, n)| (i.group.clone(), i.text.clone(), n))
+            .collect(),
+    });
+    Ok((view::plenary_view_in(&w, &groups, &notes, round), vote))
+}
+
+/// Records are typeset one or two at a time: a link holder asking for many waits its turn
+/// instead of taking every core.
+static RENDERS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// A Word or PDF record, made off the async threads.
+async fn render(
+    f: fn(&record::Record) -> Result<Vec<u8>, crate::records::RecordError>,
+    r: record::Record,
+) -> Result<Vec<u8>, AppError> {
+    let _turn = RENDERS.try_acquire().map_err(|_| AppError::Busy)?;
+    tokio::task::spawn_blocking(move || f(&r))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+fn attachment(content_type: &str, name: &str, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\"; filename*=UTF-8''{name}"),
+            ),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// `?round=2`: one round's groups; absent (or a round the workshop does not have): all.
@@ -108,7 +159,7 @@ pub(super) async fn export(
     }
     require(&cap, &["facilitator", "catch_up"])?;
     let lang = Lang::parse(q.lang.as_deref());
-    let view = plenary_view(&state, &cap.workshop_id, q.round).await?;
+    let (view, vote) = plenary_and_vote(&state, &cap.workshop_id, q.round).await?;
     // The date is the workshop's (validated where it enters; older documents may hold
     // anything): only digits and dashes reach the header.
     let date: String = view
@@ -143,6 +194,16 @@ pub(super) async fn export(
             export::html(&view, lang),
         )
             .into_response(),
+        "plenary.docx" => attachment(
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            &format!("{name}.docx"),
+            render(records::docx, record::record(&view, vote.as_ref(), lang)).await?,
+        ),
+        "plenary.pdf" => attachment(
+            "application/pdf",
+            &format!("{name}.pdf"),
+            render(records::pdf, record::record(&view, vote.as_ref(), lang)).await?,
+        ),
         _ => return Err(AppError::NotFound),
     };
     Ok(response)
