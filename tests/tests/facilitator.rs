@@ -123,7 +123,7 @@ async fn plenary_merges_every_group_including_one_offline_until_the_end() {
         assert!(html.contains("Svar från Funktionsstöd."));
     }
     let (status, _) = server
-        .request("GET", &format!("/api/export/{fac}/plenary.pdf"), None)
+        .request("GET", &format!("/api/export/{fac}/plenary.exe"), None)
         .await
         .unwrap();
     assert_eq!(status, 404);

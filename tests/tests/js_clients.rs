@@ -654,12 +654,7 @@ async fn the_countdown_and_the_message_reach_a_group_page() {
     assert!(out.contains("HELD-BACK"), "{out}");
     // What the browsers did is on the server: the phase, the extended countdown, no message,
     // and the text written offline while the workshop closed, sent once it reopened.
-    let mut f = NativeClient::connect(server.addr, &token_of(&links.facilitator), "check")
-        .await
-        .unwrap();
-    f.sync().await.unwrap();
-    let id = f.info.workshop_doc;
-    let w = samtal_shared::doc::read_workshop(f.repo.doc_mut(&id).unwrap().document()).unwrap();
+    let (f, w) = on_the_server(&server, &links.facilitator).await;
     assert_eq!(w.phase, samtal_shared::doc::Phase::Followup);
     let gdoc = w.groups[0].doc_id;
     assert_eq!(
@@ -679,6 +674,21 @@ async fn the_countdown_and_the_message_reach_a_group_page() {
     );
     assert_eq!(w.message, "");
     server.stop().await.unwrap();
+}
+
+/// What the server holds once a browser test is done: a fresh facilitator client, synced,
+/// and the workshop document it read.
+async fn on_the_server(
+    server: &TestServer,
+    facilitator_link: &str,
+) -> (NativeClient, samtal_shared::doc::Workshop) {
+    let mut f = NativeClient::connect(server.addr, &token_of(facilitator_link), "check")
+        .await
+        .unwrap();
+    f.sync().await.unwrap();
+    let id = f.info.workshop_doc;
+    let w = samtal_shared::doc::read_workshop(f.repo.doc(&id).unwrap()).unwrap();
+    (f, w)
 }
 
 /// A workshop like the demo's with `n` groups (areas in turn), every group's answer to every
@@ -791,12 +801,7 @@ async fn a_vote_by_keyboard_ranks_the_answers_and_the_top_one_becomes_an_action(
     assert!(out.contains("BROWSER-OK"), "{out}");
     // On the server: the vote closed with its tally frozen, the ballot without a device label,
     // the top answer an action.
-    let mut f = NativeClient::connect(server.addr, &token_of(&links.facilitator), "check")
-        .await
-        .unwrap();
-    f.sync().await.unwrap();
-    let id = f.info.workshop_doc;
-    let w = samtal_shared::doc::read_workshop(f.repo.doc(&id).unwrap()).unwrap();
+    let (mut f, w) = on_the_server(&server, &links.facilitator).await;
     let vote = w.vote.clone().expect("the vote is kept");
     assert!(!vote.open);
     let result = vote.result.clone().unwrap();
@@ -837,12 +842,7 @@ async fn a_second_round_in_mixed_groups_from_the_facilitator_s_screen() {
     assert!(out.contains("BROWSER-OK"), "{out}");
     // On the server: round 2's three mixed groups, as she named them, each drawn from every
     // area; round 1 untouched; the mixed group's note in its own document, in round 2's view.
-    let mut f = NativeClient::connect(server.addr, &token_of(&links.facilitator), "check")
-        .await
-        .unwrap();
-    f.sync().await.unwrap();
-    let id = f.info.workshop_doc;
-    let w = samtal_shared::doc::read_workshop(f.repo.doc(&id).unwrap()).unwrap();
+    let (f, w) = on_the_server(&server, &links.facilitator).await;
     let second: Vec<_> = w.groups_in(2).collect();
     assert_eq!(second.len(), 3);
     assert_eq!(second[0].name, "Tvärgrupp Norr");

@@ -83,6 +83,19 @@ impl Draft {
     }
 }
 
+/// A callback that changes the draft with what its event carries.
+fn on_draft<E: AsRef<Event> + 'static>(
+    draft: &UseStateHandle<Draft>,
+    f: impl Fn(&mut Draft, &Event) + 'static,
+) -> Callback<E> {
+    let draft = draft.clone();
+    Callback::from(move |ev: E| {
+        let mut d = (*draft).clone();
+        f(&mut d, ev.as_ref());
+        draft.set(d);
+    })
+}
+
 fn number(ev: &Event, max: u32) -> Option<u32> {
     value_of(ev).trim().parse::<u32>().ok().map(|n| n.min(max))
 }
@@ -122,10 +135,6 @@ pub(super) fn new_round(props: &NewRoundProps) -> Html {
     let d = (*draft).clone();
     let proposal = d.proposal(t, w);
     let round = proposal.round;
-    let update = |f: fn(Draft, &Event) -> Draft| {
-        let draft = draft.clone();
-        Callback::from(move |ev: Event| draft.set(f((*draft).clone(), &ev)))
-    };
     let sources: Vec<_> = w.groups_in(d.from_round).cloned().collect();
     let start = {
         let (edit, open, started, topics) = (
@@ -176,21 +185,19 @@ pub(super) fn new_round(props: &NewRoundProps) -> Html {
                     }
                     <label for="nr-count">{ t.new_round_count }
                         <input id="nr-count" type="number" min="1" max={MAX_ROUND_GROUPS.to_string()} value={d.count.to_string()}
-                            onchange={update(|d, ev| match number(ev, MAX_ROUND_GROUPS as u32) {
-                                Some(n) => d.with_count(n as usize),
-                                None => d,
+                            onchange={on_draft::<Event>(&draft, |d, ev| {
+                                if let Some(n) = number(ev, MAX_ROUND_GROUPS as u32) {
+                                    *d = d.clone().with_count(n as usize);
+                                }
                             })} />
                     </label>
                 </div>
                 <div class="row nr-people">
                 { for sources.iter().enumerate().map(|(i, g)| {
-                    let draft = draft.clone();
-                    let onchange = Callback::from(move |ev: Event| {
-                        let mut d = (*draft).clone();
-                        if let (Some(n), Some(slot)) = (number(&ev, MAX_PEOPLE), d.people.get_mut(i)) {
+                    let onchange = on_draft::<Event>(&draft, move |d, ev| {
+                        if let (Some(n), Some(slot)) = (number(ev, MAX_PEOPLE), d.people.get_mut(i)) {
                             *slot = n;
                         }
-                        draft.set(d);
                     });
                     html! {
                         <label for={format!("nr-people-{i}")}>{ fill(t.new_round_people, &[("name", &g.name)]) }
@@ -207,36 +214,21 @@ pub(super) fn new_round(props: &NewRoundProps) -> Html {
                         .map(|(id, k)| format!("{} ({k})", group_name(id)))
                         .collect::<Vec<_>>()
                         .join(", ");
-                    let on_name = {
-                        let draft = draft.clone();
-                        Callback::from(move |ev: InputEvent| {
-                            let mut d = (*draft).clone();
-                            if let Some(slot) = d.names.get_mut(j) {
-                                *slot = Some(value_of(&ev));
-                            }
-                            draft.set(d);
-                        })
-                    };
-                    let on_size = {
-                        let draft = draft.clone();
-                        Callback::from(move |ev: Event| {
-                            let mut d = (*draft).clone();
-                            if let Some(slot) = d.sizes.get_mut(j) {
-                                *slot = number(&ev, MAX_PEOPLE);
-                            }
-                            draft.set(d);
-                        })
-                    };
-                    let on_topic = {
-                        let draft = draft.clone();
-                        Callback::from(move |ev: Event| {
-                            let mut d = (*draft).clone();
-                            if let Some(slot) = d.topics.get_mut(j) {
-                                *slot = value_of(&ev);
-                            }
-                            draft.set(d);
-                        })
-                    };
+                    let on_name = on_draft::<InputEvent>(&draft, move |d, ev| {
+                        if let Some(slot) = d.names.get_mut(j) {
+                            *slot = Some(value_of(ev));
+                        }
+                    });
+                    let on_size = on_draft::<Event>(&draft, move |d, ev| {
+                        if let Some(slot) = d.sizes.get_mut(j) {
+                            *slot = number(ev, MAX_PEOPLE);
+                        }
+                    });
+                    let on_topic = on_draft::<Event>(&draft, move |d, ev| {
+                        if let Some(slot) = d.topics.get_mut(j) {
+                            *slot = value_of(ev);
+                        }
+                    });
                     let topic = d.topics.get(j).cloned().unwrap_or_default();
                     html! {
                         <fieldset class="nr-group">
