@@ -49,6 +49,8 @@ await fac.getByRole("tab", { name: "Förbered" }).click();
 await fac.getByRole("button", { name: "Lägg till fråga" }).click();
 const q = fac.locator('input[id^="q-q-"]').last();
 await q.waitFor();
+await fac.waitForFunction(() => document.activeElement?.id?.startsWith("q-q-"), null, { timeout: 2_000 })
+  .catch(() => fail("the new question did not get the focus"));
 if (!(await q.evaluate((el) => el === document.activeElement))) fail("the new question did not get the focus");
 await q.pressSequentially("Vad gör vi på måndag?");
 // No Tab, no blur: a second later the page is gone.
@@ -63,7 +65,9 @@ step("setup: a case's own link and a question's tip");
 if ((await fac.locator("#cl-c1-0-u").inputValue()) !== "https://www.barnombudsmannen.se/barnkonventionen/") fail("the package's case link is not in the setup");
 await fac.locator("#add-link-c2").click();
 await fac.locator("#cl-c2-0-t").waitFor();
-if (!(await fac.locator("#cl-c2-0-t").evaluate((el) => el === document.activeElement))) fail("the new link did not get the focus");
+// The focus follows the render that adds the field (within a second on a busy machine).
+await fac.waitForFunction(() => document.activeElement?.id === "cl-c2-0-t", null, { timeout: 2_000 })
+  .catch(() => fail("the new link did not get the focus"));
 await fac.locator("#cl-c2-0-t").pressSequentially("Kommentar (film)");
 await fac.locator("#cl-c2-0-u").pressSequentially("https://example.org/film");
 await fac.locator("#qn-q3").evaluate((el) => el.closest("details").open = true);

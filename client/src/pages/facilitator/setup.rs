@@ -43,15 +43,24 @@ fn area_select(
     }
 }
 
-/// Put the focus in the element with this id once it is on the page (after the next render).
+/// Put the focus in the element with this id once it is on the page: the render that adds
+/// it may come late on a busy computer, so look again every 50 ms, for a second at most.
 fn focus_soon(id: String) {
+    focus_when_there(id, 20);
+}
+
+fn focus_when_there(id: String, tries: u32) {
     gloo_timers::callback::Timeout::new(50, move || {
         let el = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.get_element_by_id(&id))
             .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
-        if let Some(el) = el {
-            let _ = el.focus();
+        match el {
+            Some(el) => {
+                let _ = el.focus();
+            }
+            None if tries > 1 => focus_when_there(id, tries - 1),
+            None => {}
         }
     })
     .forget();
