@@ -5,7 +5,7 @@ use crate::engine::Engine;
 use crate::store::{self};
 use automerge::ChangeHash;
 use samtal_shared::DocumentId;
-use samtal_shared::doc::{self, GroupNotes, Workshop};
+use samtal_shared::doc::{self, GroupNotes, PlenaryNotes, TextRef, Workshop};
 use samtal_shared::history::{self, FieldNews, History};
 use samtal_shared::view::{self, PlenaryView};
 use std::cell::RefCell;
@@ -64,9 +64,22 @@ impl LastVisit {
     }
 }
 
+/// The id of a card with news: where "Nytt sedan ditt senaste besök" links to.
+pub fn news_anchor(group_id: &str, field_key: &str) -> String {
+    format!("new-{group_id}-{}", field_key.replace('/', "-"))
+}
+
+/// A group's news: how many fields changed, and the id of the first one's card.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewsCount {
+    pub group: String,
+    pub fields: usize,
+    pub first: String,
+}
+
 /// Per group: the changed fields since the last visit. A group document this browser has
 /// never seen counts as entirely new.
-pub fn news(e: &mut Engine, w: &Workshop, last: &LastVisit) -> (News, Vec<(String, usize)>) {
+pub fn news(e: &mut Engine, w: &Workshop, last: &LastVisit) -> (News, Vec<NewsCount>) {
     let mut news = News::new();
     let mut counts = Vec::new();
     let LastVisit::Seen(seen) = last else {
@@ -83,18 +96,75 @@ pub fn news(e: &mut Engine, w: &Workshop, last: &LastVisit) -> (News, Vec<(Strin
         let doc = doc.document();
         let new = h.new_since(&since);
         let mut changed = 0;
+        let mut first = None;
         for (r, _) in w.text_fields_for(&g.area) {
             let n = history::news_since(doc, &r, &since, &h, &new);
             if n.is_changed() {
                 changed += 1;
+                first.get_or_insert_with(|| r.key());
                 news.insert((g.id.clone(), r.key()), n);
             }
         }
-        if changed > 0 {
-            counts.push((g.name.clone(), changed));
+        if let Some(first) = first {
+            counts.push(NewsCount {
+                group: g.name.clone(),
+                fields: changed,
+                first: news_anchor(&g.id, &first),
+            });
         }
     }
+    counts.extend(plenary_news(e, w, seen));
     (news, counts)
+}
+
+/// The facilitator's part since the last visit: her summaries (of the day and of each
+/// question) that changed, and the follow-up actions that are new or changed. Linked to the
+/// first of them.
+fn plenary_news(
+    e: &mut Engine,
+    w: &Workshop,
+    seen: &HashMap<DocumentId, Vec<ChangeHash>>,
+) -> Option<NewsCount> {
+    let id = w.plenary_doc_id;
+    let since = seen.get(&id).cloned().unwrap_or_default();
+    let h = history_of(e, &id)?;
+    let doc = e.repo.doc_mut(&id)?.document();
+    let new = h.new_since(&since);
+    let texts = std::iter::once((TextRef::Overall, "overall".to_owned())).chain(
+        w.questions.iter().map(|q| {
+            let r = TextRef::Summary {
+                question_id: q.id.clone(),
+            };
+            (r, format!("question-{}", q.id))
+        }),
+    );
+    let mut fields = 0;
+    let mut first = None;
+    for (r, anchor) in texts {
+        if history::news_since(doc, &r, &since, &h, &new).is_changed() {
+            fields += 1;
+            first.get_or_insert(anchor);
+        }
+    }
+    let before = if since.is_empty() {
+        PlenaryNotes::default()
+    } else {
+        doc.fork_at(&since)
+            .ok()
+            .and_then(|d| doc::read_plenary(&d).ok())
+            .unwrap_or_default()
+    };
+    let now = doc::read_plenary(doc).ok()?;
+    let actions = doc::changed_actions(&before, &now);
+    if actions > 0 {
+        fields += actions;
+        first.get_or_insert_with(|| "follow-up".to_owned());
+    }
+    Some(NewsCount {
+        group: crate::i18n::strings().news_facilitator.to_owned(),
+        fields,
+        first: first?,
+    })
 }
 
 /// Remember what this visit has shown, for the next one.
@@ -103,11 +173,12 @@ pub fn remember_seen(e: &mut Engine, w: &Workshop) {
     if e.is_stopped() {
         return;
     }
-    for g in &w.groups {
-        if let Some(d) = e.repo.doc_mut(&g.doc_id) {
+    let docs = w.groups.iter().map(|g| g.doc_id);
+    for id in docs.chain(std::iter::once(w.plenary_doc_id)) {
+        if let Some(d) = e.repo.doc_mut(&id) {
             let heads = d.get_heads();
-            if store::seen_heads(&g.doc_id).as_deref() != Some(heads.as_slice()) {
-                store::set_seen_heads(&g.doc_id, &heads);
+            if store::seen_heads(&id).as_deref() != Some(heads.as_slice()) {
+                store::set_seen_heads(&id, &heads);
             }
         }
     }

@@ -4,7 +4,7 @@
 use crate::EngineRef;
 use crate::engine::{Local, Net};
 use crate::i18n::{self, Strings, fill};
-use crate::model::{News, RoundChoice};
+use crate::model::{News, RoundChoice, news_anchor};
 use crate::store::{self, ENCODING};
 use samtal_shared::doc::{self, TextRef, Workshop};
 use samtal_shared::history::FieldNews;
@@ -46,6 +46,25 @@ fn status_line(t: &Strings, local: Local, net: Net, error: Option<&str>, corrupt
             <span class={classes!("pill", class)}>{ text }</span>
             if let Some(e) = detail { <span class="detail">{ e.to_owned() }</span> }
             if corrupt { <span class="pill problem">{ t.corrupt_data }</span> }
+        </div>
+    }
+}
+
+/// A reader's status (the catch-up page): that nothing here changes the notes, and whether
+/// what is shown is the latest — never the writers' "saved" and "sending".
+pub fn reader_status(engine: &EngineRef, t: &Strings) -> Html {
+    let net = engine.0.borrow().net;
+    let (text, class) = match net {
+        Net::Synced => (t.reader_current, "ok"),
+        Net::Erased => (t.erased, "problem"),
+        Net::Refused => (t.server_problem, "problem"),
+        Net::Offline | Net::HeldBack => (t.reader_offline, "offline"),
+        Net::Connecting | Net::Syncing => (t.reader_fetching, "busy"),
+    };
+    html! {
+        <div class="status" role="status" aria-live="polite">
+            <span class="pill">{ t.reading_only }</span>
+            <span class={classes!("pill", class)}>{ text }</span>
         </div>
     }
 }
@@ -493,7 +512,8 @@ pub fn answer_cards(
             { for written.iter().map(|a| {
                 let fresh = fresh_of(a);
                 html! {
-                <div class={classes!("answer", a.highlighted.then_some("lifted"), fresh.is_some().then_some("fresh"))}>
+                <div class={classes!("answer", a.highlighted.then_some("lifted"), fresh.is_some().then_some("fresh"))}
+                    id={fresh.map(|_| news_anchor(&a.group_id, &key))}>
                     <h4>
                         { a.group_name.clone() }
                         if a.highlighted { <span class="badge">{ t.lifted }</span> }
@@ -547,5 +567,25 @@ pub fn copy_button(t: &Strings, text: String) -> Html {
                 let _ = w.navigator().clipboard().write_text(&text);
             }
         })}>{ t.copy }</button>
+    }
+}
+
+/// Where a follow-up action stands: a choice of the three statuses.
+pub fn status_select(
+    t: &Strings,
+    id: String,
+    current: doc::ActionStatus,
+    on: Callback<doc::ActionStatus>,
+) -> Html {
+    let onchange =
+        on.reform(|ev: Event| doc::ActionStatus::parse(&value_of(&ev)).unwrap_or_default());
+    html! {
+        <label for={id.clone()}>{ t.fu_status }
+            <select {id} {onchange}>
+                { for doc::ActionStatus::ALL.into_iter().map(|s| html! {
+                    <option value={s.as_str()} selected={s == current}>{ t.action_status(s) }</option>
+                }) }
+            </select>
+        </label>
     }
 }

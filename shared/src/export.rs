@@ -1,9 +1,16 @@
 //! Exports of the plenary view: Markdown and printable HTML. Every piece of user text goes
 //! through [`md_escape`] or [`html_escape`]; nothing a group typed can become markup.
 
+use crate::doc::FollowUp;
 pub use crate::i18n::Lang;
 use crate::i18n::Strings;
 use crate::view::{GroupText, PlenaryView};
+
+/// A Markdown table cell: escaped, on one line.
+fn md_cell(text: &str) -> String {
+    let one_line: Vec<&str> = text.lines().map(str::trim).collect();
+    md_escape(&one_line.join(" "))
+}
 
 /// Escape text so Markdown renders it literally: inline markup, raw HTML, links and
 /// line-start block markers are all backslash-escaped.
@@ -122,7 +129,7 @@ fn origin(v: &PlenaryView, l: &Strings, a: &GroupText) -> Option<String> {
 }
 
 /// Which rounds an export holds, for a day of several rounds.
-fn rounds_line(v: &PlenaryView, l: &Strings) -> Option<String> {
+pub fn rounds_line(v: &PlenaryView, l: &Strings) -> Option<String> {
     if v.rounds.len() < 2 {
         return None;
     }
@@ -130,6 +137,77 @@ fn rounds_line(v: &PlenaryView, l: &Strings) -> Option<String> {
         Some(r) => round_name(l, r),
         None => l.rounds_all.to_owned(),
     })
+}
+
+/// The header lines every export starts with, (label, value), empty ones left out: date,
+/// organisation, facilitator, follow-up meeting, open until. (The round, on a day of several,
+/// is [`rounds_line`].)
+pub fn meta(v: &PlenaryView, l: &Strings) -> Vec<(String, String)> {
+    let mut out = vec![(l.export_date.to_owned(), v.date.clone())];
+    let mut given = |label: &str, value: &str| {
+        if !value.trim().is_empty() {
+            out.push((label.to_owned(), value.trim().to_owned()));
+        }
+    };
+    given(l.record_organisation, &v.organisation);
+    given(l.record_facilitator, &v.facilitator);
+    given(l.record_follow_up_meeting, &v.follow_up_date);
+    given(l.export_open_until, &v.access_until);
+    out
+}
+
+/// When an action is due: its date, or the date the follow-up meeting moved it to with the
+/// first one ("2027-03-01 (först 2027-02-01)").
+pub fn due_cell(l: &Strings, f: &FollowUp) -> String {
+    if f.new_due.trim().is_empty() || f.new_due == f.due {
+        f.due.clone()
+    } else if f.due.trim().is_empty() {
+        f.new_due.clone()
+    } else {
+        l.record_moved
+            .replace("{new}", &f.new_due)
+            .replace("{old}", &f.due)
+    }
+}
+
+/// The follow-up table of every export: a header row and one row per action with text (what,
+/// who, when, status, and a comment column once any action has a comment); `None` when there
+/// is no action.
+pub fn follow_up_table(v: &PlenaryView, l: &Strings) -> Option<(Vec<String>, Vec<Vec<String>>)> {
+    let actions: Vec<&FollowUp> = v
+        .follow_up
+        .iter()
+        .filter(|f| !f.text.trim().is_empty())
+        .collect();
+    if actions.is_empty() {
+        return None;
+    }
+    let comments = actions.iter().any(|f| !f.comment.trim().is_empty());
+    let mut head = vec![
+        l.record_action.to_owned(),
+        l.export_owner.to_owned(),
+        l.export_due.to_owned(),
+        l.record_status.to_owned(),
+    ];
+    if comments {
+        head.push(l.record_comment.to_owned());
+    }
+    let rows = actions
+        .iter()
+        .map(|f| {
+            let mut row = vec![
+                f.text.clone(),
+                f.owner.clone(),
+                due_cell(l, f),
+                l.action_status(f.status).to_owned(),
+            ];
+            if comments {
+                row.push(f.comment.clone());
+            }
+            row
+        })
+        .collect();
+    Some((head, rows))
 }
 
 fn md_answers(out: &mut String, v: &PlenaryView, l: &Strings, answers: &[GroupText]) {
@@ -158,14 +236,20 @@ fn md_answers(out: &mut String, v: &PlenaryView, l: &Strings, answers: &[GroupTe
 pub fn markdown(v: &PlenaryView, lang: Lang) -> String {
     let l = lang.strings();
     let mut out = format!("# {}\n\n", md_escape(&v.title));
-    out.push_str(&format!("{}: {}  \n", l.export_date, md_escape(&v.date)));
-    out.push_str(&format!(
-        "{}: {}\n\n",
-        l.export_open_until,
-        md_escape(&v.access_until)
-    ));
+    let lines: Vec<String> = meta(v, l)
+        .iter()
+        .map(|(k, value)| format!("{k}: {}", md_escape(value)))
+        .collect();
+    out.push_str(&format!("{}\n\n", lines.join("  \n")));
     if let Some(r) = rounds_line(v, l) {
         out.push_str(&format!("**{}**\n\n", md_escape(&r)));
+    }
+    if !v.overall.trim().is_empty() {
+        out.push_str(&format!(
+            "## {}\n\n{}\n\n",
+            l.record_overall,
+            md_escape(&v.overall)
+        ));
     }
     if !v.materials.is_empty() {
         out.push_str(&format!("## {}\n\n", l.export_material));
@@ -201,18 +285,13 @@ pub fn markdown(v: &PlenaryView, lang: Lang) -> String {
             }
         }
     }
-    if !v.follow_up.is_empty() {
+    if let Some((head, rows)) = follow_up_table(v, l) {
         out.push_str(&format!("## {}\n\n", l.export_follow_up));
-        for f in &v.follow_up {
-            out.push_str(&format!(
-                "- [{}] {} — {}: {}, {}: {}\n",
-                if f.done { "x" } else { " " },
-                md_escape(&f.text),
-                l.export_owner,
-                md_escape(&f.owner),
-                l.export_due,
-                md_escape(&f.due)
-            ));
+        let row = |cells: Vec<String>| format!("| {} |\n", cells.join(" | "));
+        out.push_str(&row(head.iter().map(|h| md_cell(h)).collect()));
+        out.push_str(&row(head.iter().map(|_| "---".to_owned()).collect()));
+        for r in rows {
+            out.push_str(&row(r.iter().map(|c| md_cell(c)).collect()));
         }
         out.push('\n');
     }
@@ -271,16 +350,24 @@ pub fn html(v: &PlenaryView, lang: Lang) -> String {
          <title>{}</title><style>{PRINT_CSS}</style></head><body>\n",
         html_escape(&v.title)
     );
+    let lines: Vec<String> = meta(v, l)
+        .iter()
+        .map(|(k, value)| format!("{k}: {}", html_escape(value)))
+        .collect();
     out.push_str(&format!(
-        "<h1>{}</h1>\n<p>{}: {}<br>{}: {}</p>\n",
+        "<h1>{}</h1>\n<p>{}</p>\n",
         html_escape(&v.title),
-        l.export_date,
-        html_escape(&v.date),
-        l.export_open_until,
-        html_escape(&v.access_until)
+        lines.join("<br>")
     ));
     if let Some(r) = rounds_line(v, l) {
         out.push_str(&format!("<p><strong>{}</strong></p>\n", html_escape(&r)));
+    }
+    if !v.overall.trim().is_empty() {
+        out.push_str(&format!(
+            "<h2>{}</h2>\n<div class=\"summary\">{}</div>\n",
+            l.record_overall,
+            html_escape(&v.overall)
+        ));
     }
     if !v.materials.is_empty() {
         out.push_str(&format!("<h2>{}</h2>\n", l.export_material));
@@ -321,23 +408,20 @@ pub fn html(v: &PlenaryView, lang: Lang) -> String {
             out.push_str("</section>\n");
         }
     }
-    if !v.follow_up.is_empty() {
+    if let Some((head, rows)) = follow_up_table(v, l) {
+        let cells = |tag: &str, cells: &[String]| -> String {
+            cells
+                .iter()
+                .map(|c| format!("<{tag}>{}</{tag}>", html_escape(c)))
+                .collect()
+        };
         out.push_str(&format!(
-            "<h2>{}</h2>\n<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>\n",
-            l.export_follow_up, l.record_action, l.export_owner, l.export_due, l.record_status
+            "<h2>{}</h2>\n<table><tr>{}</tr>\n",
+            l.export_follow_up,
+            cells("th", &head)
         ));
-        for f in &v.follow_up {
-            out.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                html_escape(&f.text),
-                html_escape(&f.owner),
-                html_escape(&f.due),
-                if f.done {
-                    l.status_done
-                } else {
-                    l.status_not_done
-                },
-            ));
+        for r in &rows {
+            out.push_str(&format!("<tr>{}</tr>\n", cells("td", r)));
         }
         out.push_str("</table>\n");
     }

@@ -2,7 +2,7 @@
 //! one row per key, both languages side by side. The macro makes the `Strings` struct, the two
 //! tables and the key list from it, so a key cannot be missing in one language.
 
-use crate::doc::{Invalid, Phase};
+use crate::doc::{ActionStatus, Invalid, Phase};
 use crate::session::ErrorCode;
 
 /// The user's language. Swedish unless English was chosen.
@@ -381,9 +381,36 @@ table! {
         "The old link stops working at once and anyone using it is disconnected. Continue?";
     rotated: "Länken är utbytt.", "The link has been replaced.";
     email_heading: "E-post till gruppledarna", "E-mail to the group leaders";
-    email_template:
-        "Hej!\n\nDen {date} har vi utbildningsdagen «{title}». Här är länken till er grupps anteckningar ({group}):\n{link}\n\nÖppna länken på datorn i konferensrummet. Anteckningarna sparas på datorn även om nätverket försvinner och skickas till servern när det går.\n\nVälkomna!",
-        "Hello,\n\nOn {date} we have the training day «{title}». Here is the link to your group's notes ({group}):\n{link}\n\nOpen the link on the conference-room computer. Notes are saved on the computer even if the network drops and are sent to the server when it can be reached.\n\nWelcome!";
+    email_catch_up_heading: "E-post till dem som inte var med", "E-mail to those who were away";
+    email_open: "Öppna i e-postprogrammet", "Open in the e-mail program";
+    mail_group_subject: "Gruppens anteckningar {date}: {title} ({group})", "Your group's notes {date}: {title} ({group})";
+    mail_group_body:
+        "Hej!\n\nDen {date} har vi utbildningsdagen «{title}». Du är gruppledare för {group}.\nTid och plats: (fyll i)\n\nÖppna länken på datorn i konferensrummet, så att alla ser skärmen:\n{link}\n\nSå går det till\n- En person skriver på rummets skärm medan gruppen samtalar. Anteckningarna sparas på datorn även om nätverket försvinner och skickas till servern när det går.\n- Skriv inga namn eller andra uppgifter som kan peka ut en person: inte klienters, brukares eller kollegers.\n- {reader} läser anteckningarna i storgruppen, och kolleger som inte kunde vara med läser dem efteråt.\n\nOm länken inte öppnas: se efter att hela länken kom med, pröva en annan webbläsare (Edge, Chrome, Firefox eller Safari) eller skanna QR-koden med en telefon. Hör av dig till mig om det ändå inte går.\n\nVälkomna!",
+        "Hello,\n\nOn {date} we have the training day «{title}». You lead the group {group}.\nTime and place: (fill in)\n\nOpen the link on the conference-room computer, so that everyone sees the screen:\n{link}\n\nHow it works\n- One person types on the room's screen while the group talks. The notes are saved on the computer even if the network drops and are sent to the server when it can be reached.\n- Write no names or other details that could identify a person: not of clients, service users or colleagues.\n- {reader} reads the notes in the plenary, and colleagues who could not come read them afterwards.\n\nIf the link does not open: check that the whole link came through, try another browser (Edge, Chrome, Firefox or Safari) or scan the QR code with a phone. Let me know if it still does not work.\n\nWelcome!";
+    mail_reader_named: "Samtalsledaren {name}", "The facilitator, {name},";
+    mail_reader: "Samtalsledaren", "The facilitator";
+    mail_catch_up_subject: "Allt från {title} ({date})", "Everything from {title} ({date})";
+    mail_catch_up_body:
+        "Hej!\n\nDu kunde inte vara med på utbildningsdagen «{title}» den {date}. Här finns allt från dagen: materialet, frågorna, gruppernas anteckningar, sammanfattningen och vad som ska följas upp:\n{link}\n\nLänken fungerar till och med {until}. Du behöver inget konto, och inget du gör på sidan ändrar anteckningarna.{meeting}\n\nHar du en fråga eller en utmaning som du vill ta upp på uppföljningsmötet (\"Vad gör vi när …\")? Skicka den till mig, så kommer den med.\n\nHälsningar",
+        "Hello,\n\nYou could not come to the training day «{title}» on {date}. Everything from the day is here: the material, the questions, the groups' notes, the summary and what will be followed up:\n{link}\n\nThe link works until {until}. You need no account, and nothing you do on the page changes the notes.{meeting}\n\nDo you have a question or a challenge to raise at the follow-up meeting (\"What do we do when …\")? Send it to me and it will be included.\n\nBest regards";
+    qr_sheet: "Skriv ut QR-blad", "Print QR sheets";
+    qr_sheet_hint:
+        "Ett A4-blad per grupp att lägga i konferensrummet, och ett för efterhandslänken.",
+        "One A4 sheet per group to leave in the conference room, and one for the catch-up link.";
+    qr_sheet_title: "QR-blad: {title}", "QR sheets: {title}";
+    qr_group_step1:
+        "Öppna länken på datorn i konferensrummet, eller skanna koden med en telefon.",
+        "Open the link on the conference-room computer, or scan the code with a phone.";
+    qr_group_step2:
+        "En person skriver på skärmen medan ni samtalar. Skriv inga namn.",
+        "One person types on the screen while you talk. Write no names.";
+    qr_catch_up_step1:
+        "Var du inte med? Skanna koden eller skriv in länken.",
+        "Were you away? Scan the code or type in the link.";
+    qr_catch_up_step2:
+        "Där finns allt från dagen, till och med {date}.",
+        "Everything from the day is there, until {date}.";
+    mail_meeting: " Uppföljningsmötet är den {date}.", " The follow-up meeting is on {date}.";
     links_need_network:
         "Länkarna hämtas från servern. Anslut till nätverket för att se dem.",
         "Links come from the server. Connect to the network to see them.";
@@ -398,7 +425,6 @@ table! {
     fu_what: "Vad ska göras", "What to do";
     fu_who: "Vem", "Who";
     fu_when: "När", "When";
-    fu_done: "Klart", "Done";
     add_follow_up: "Lägg till åtgärd", "Add action";
     present: "Visa på storskärm", "Show on the big screen";
     present_hint:
@@ -471,6 +497,16 @@ table! {
         "Your first visit on this computer. Next time you open this page, what has been written since now will be marked.";
     news_none: "Inget nytt sedan ditt senaste besök.", "Nothing new since your last visit.";
     news_count: "{group}: {n} nya eller ändrade fält", "{group}: {n} new or changed fields";
+    news_facilitator: "Samtalsledaren", "The facilitator";
+    news_count_one: "{group}: 1 nytt eller ändrat fält", "{group}: 1 new or changed field";
+    reading_only:
+        "Du läser – inget du gör här ändrar anteckningarna",
+        "You are reading – nothing you do here changes the notes";
+    reader_current: "Du ser det senaste", "You see the latest";
+    reader_fetching: "Hämtar det senaste …", "Fetching the latest …";
+    reader_offline:
+        "Offline – du ser det som sparats på den här datorn",
+        "Offline – you see what this computer saved";
     news_badge: "Nytt", "New";
     news_removed: "{n} tecken har tagits bort.", "{n} characters were removed.";
     // Why a spec or an edit was refused (`Strings::invalid`).
@@ -496,6 +532,8 @@ table! {
         "The area is not one of the day's areas.";
     invalid_access_before_date: "Efterhandslänken kan inte sluta gälla före dagen.",
         "The catch-up link cannot close before the day.";
+    invalid_follow_up_before_date: "Uppföljningsmötet kan inte vara före dagen.",
+        "The follow-up meeting cannot be before the day.";
     // Why a request failed (`Strings::error`); the link errors are above.
     error_forbidden: "Den här länken får inte göra det.", "This link may not do this.";
     error_not_found: "Det finns inte (längre).", "It is not there (any more).";
@@ -546,11 +584,45 @@ table! {
     record_dots: "Prickar", "Dots";
     record_action: "Åtgärd", "Action";
     record_status: "Status", "Status";
+    status_not_started: "Ej påbörjad", "Not started";
+    status_in_progress: "Pågår", "In progress";
     status_done: "Klar", "Done";
-    status_not_done: "Inte klar", "Not done";
+    record_moved: "{new} (först {old})", "{new} (first {old})";
+    record_comment: "Kommentar", "Comment";
+    record_organisation: "Organisation", "Organisation";
+    record_facilitator: "Samtalsledare", "Facilitator";
+    record_follow_up_meeting: "Uppföljningsmöte", "Follow-up meeting";
+    record_overall: "Sammanfattning av dagen", "Summary of the day";
+    tab_follow_up: "Uppföljning", "Follow-up";
+    toc_label: "Innehåll", "Contents";
+    setup_organisation: "Organisation (i protokollet)", "Organisation (in the record)";
+    setup_facilitator_name: "Samtalsledarens namn (i protokollet)", "Facilitator's name (in the record)";
+    follow_up_intro:
+        "Här går ni igenom dagens åtgärder på uppföljningsmötet: var står de, vad sades, behöver något flyttas? Protokollet visar det som står här.",
+        "Here you go through the day's actions at the follow-up meeting: where do they stand, what was said, does anything move? The record shows what is written here.";
+    follow_up_meeting_date: "Datum för uppföljningsmötet", "Date of the follow-up meeting";
+    follow_up_window:
+        "Efterhandslänken fungerar till och med {date}, minst en vecka efter mötet.",
+        "The catch-up link works until {date}, at least a week after the meeting.";
+    follow_up_actions: "Åtgärder från dagen", "Actions from the day";
+    follow_up_progress: "{done} av {n} klara", "{done} of {n} done";
+    follow_up_no_actions:
+        "Inga åtgärder ännu. De läggs till under Storgrupp.",
+        "No actions yet. They are added under Plenary.";
+    fu_comment: "Kommentar från uppföljningen", "Comment from the follow-up";
+    fu_new_due: "Nytt datum", "New date";
 }
 
 impl Strings {
+    /// A follow-up action's status, in this language.
+    pub fn action_status(&self, s: ActionStatus) -> &'static str {
+        match s {
+            ActionStatus::NotStarted => self.status_not_started,
+            ActionStatus::InProgress => self.status_in_progress,
+            ActionStatus::Done => self.status_done,
+        }
+    }
+
     /// A phase of the day, in this language.
     pub fn phase(&self, p: Phase) -> &'static str {
         match p {
@@ -616,16 +688,38 @@ impl Strings {
             Invalid::BadUrl => self.invalid_bad_url,
             Invalid::NoSuchArea => self.invalid_no_such_area,
             Invalid::AccessBeforeDate => self.invalid_access_before_date,
+            Invalid::FollowUpBeforeDate => self.invalid_follow_up_before_date,
         }
     }
 }
 
 /// Fill `{name}` placeholders in a string.
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
-    let mut out = template.to_owned();
-    for (k, v) in args {
-        out = out.replace(&format!("{{{k}}}"), v);
+    // One pass over the template: a value is never read for placeholders (a title that says
+    // "{link}" stays that text).
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            args.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v, close))
+        });
+        match value {
+            Some((v, close)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 

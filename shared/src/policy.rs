@@ -7,14 +7,15 @@
 //! document's content):
 //! - **Header**: `schema`, `kind`, `workshop_id`, `group_id`, `plenary_doc_id` and every other
 //!   top-level key belong to the server. A writer may set only the workshop's `title`, `date`,
-//!   `phase`, `access_until` (what the setup editor changes), `timer` and `message` (the live
-//!   day's countdown and message to all groups) and `vote` (the plenary's dot-vote), with
-//!   valid values. In a group document a writer may set its devices' ballots
-//!   (`ballot:<vote>:<voter>`, at most `MAX_DOTS` dots, at most `MAX_BALLOTS` per vote),
-//!   nothing else at the top.
+//!   `phase`, `access_until`, `organisation`, `facilitator`, `follow_up_date` (what the setup
+//!   editor and the follow-up tab change), `timer` and `message` (the live day's countdown and
+//!   message to all groups) and `vote` (the plenary's dot-vote), with valid values. In a group
+//!   document a writer may set its devices' ballots (`ballot:<vote>:<voter>`, at most
+//!   `MAX_DOTS` dots, at most `MAX_BALLOTS` per vote), nothing else at the top.
 //! - **Structure the server created**: a group document's `answers` and `reflections` maps (and
-//!   each case's map inside) and the plenary's `summary` map hold the server's Text objects;
-//!   writers splice inside those Texts but never put into or delete from the maps themselves.
+//!   each case's map inside), the plenary's `summary` map and its `overall` Text (at the top,
+//!   where no writer may put) hold the server's Text objects; writers splice inside those
+//!   Texts but never put into or delete from the maps themselves.
 //! - **Ids**: `id` and `doc_id` may only be set on an item created by the same change (a new
 //!   question, group, highlight…); an existing item's id never changes.
 
@@ -59,6 +60,8 @@ enum Expect {
     Message,
     Vote,
     Ballot,
+    Name,
+    DateOrEmpty,
 }
 
 impl WriteRules {
@@ -78,6 +81,8 @@ impl WriteRules {
             (Self::Workshop, "timer") => Some(Expect::Timer),
             (Self::Workshop, "message") => Some(Expect::Message),
             (Self::Workshop, "vote") => Some(Expect::Vote),
+            (Self::Workshop, "organisation" | "facilitator") => Some(Expect::Name),
+            (Self::Workshop, "follow_up_date") => Some(Expect::DateOrEmpty),
             // A device's dots in the plenary's vote (see `doc/vote.rs`).
             (Self::Group, k) if doc::is_ballot_key(k) => Some(Expect::Ballot),
             _ => None,
@@ -234,8 +239,9 @@ impl WriteRules {
     }
 }
 
-// The refusal's text says the limit.
+// The refusals' texts say the limits.
 const _: () = assert!(doc::MAX_BALLOTS == 40);
+const _: () = assert!(doc::MAX_NAME == 200);
 
 /// The vote a ballot key is for (`ballot:<vote>:<voter>` → `<vote>`).
 fn vote_of(key: &str) -> String {
@@ -263,6 +269,8 @@ fn check_value(key: &str, expect: Expect, action: &OpType) -> Result<(), PolicyE
         Expect::Message => s.len() <= doc::MAX_MESSAGE,
         Expect::Vote => s.is_empty() || doc::Vote::parse(s).is_some(),
         Expect::Ballot => doc::parse_ballot(s).is_some(),
+        Expect::Name => s.len() <= doc::MAX_NAME,
+        Expect::DateOrEmpty => s.is_empty() || doc::parse_date(s).is_some(),
     };
     if ok {
         return Ok(());
@@ -275,5 +283,7 @@ fn check_value(key: &str, expect: Expect, action: &OpType) -> Result<(), PolicyE
         Expect::Message => "at most 500 bytes",
         Expect::Vote => "empty, or a vote: JSON with an id, 1 to 10 dots and at most 60 items",
         Expect::Ballot => "at most 10 item ids, separated by spaces",
+        Expect::Name => "at most 200 bytes",
+        Expect::DateOrEmpty => "empty, or a date written YYYY-MM-DD",
     })
 }

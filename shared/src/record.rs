@@ -6,7 +6,7 @@
 //! one line ("Ingen anteckning från: Vuxen, Funktionsstöd"). User text stays plain `String`s
 //! here; each writer places it as text, never as markup.
 
-use crate::export::{provenance, round_name};
+use crate::export::{follow_up_table, meta, provenance, rounds_line};
 use crate::i18n::{Lang, Strings};
 use crate::view::{GroupText, PlenaryView};
 use serde::Serialize;
@@ -115,16 +115,21 @@ fn answers(out: &mut Vec<Block>, v: &PlenaryView, l: &Strings, answers: &[GroupT
 /// The record of a plenary view (and of the vote, if there was one).
 pub fn record(v: &PlenaryView, vote: Option<&VoteResult>, lang: Lang) -> Record {
     let l = lang.strings();
-    let mut meta = vec![(l.export_date.to_owned(), v.date.clone())];
-    if v.rounds.len() > 1 {
-        let shown = match v.round {
-            Some(r) => round_name(l, r),
-            None => l.rounds_all.to_owned(),
-        };
-        meta.push((l.record_round.to_owned(), shown));
+    let mut meta = meta(v, l);
+    if let Some(r) = rounds_line(v, l) {
+        meta.insert(1, (l.record_round.to_owned(), r));
     }
-    meta.push((l.export_open_until.to_owned(), v.access_until.clone()));
     let mut blocks = Vec::new();
+    if !v.overall.trim().is_empty() {
+        blocks.push(Block::Heading {
+            level: 1,
+            text: l.record_overall.to_owned(),
+        });
+        blocks.push(Block::Summary {
+            label: String::new(),
+            paragraphs: paragraphs(&v.overall),
+        });
+    }
     if !v.materials.is_empty() {
         blocks.push(Block::Heading {
             level: 1,
@@ -226,39 +231,14 @@ pub fn record(v: &PlenaryView, vote: Option<&VoteResult>, lang: Lang) -> Record 
             wide: 1,
         });
     }
-    let follow_up: Vec<_> = v
-        .follow_up
-        .iter()
-        .filter(|f| !f.text.trim().is_empty())
-        .collect();
-    if !follow_up.is_empty() {
+    if let Some((head, rows)) = follow_up_table(v, l) {
         blocks.push(Block::Heading {
             level: 1,
             text: l.export_follow_up.to_owned(),
         });
         blocks.push(Block::Table {
-            head: vec![
-                l.record_action.to_owned(),
-                l.export_owner.to_owned(),
-                l.export_due.to_owned(),
-                l.record_status.to_owned(),
-            ],
-            rows: follow_up
-                .iter()
-                .map(|f| {
-                    vec![
-                        f.text.clone(),
-                        f.owner.clone(),
-                        f.due.clone(),
-                        if f.done {
-                            l.status_done
-                        } else {
-                            l.status_not_done
-                        }
-                        .to_owned(),
-                    ]
-                })
-                .collect(),
+            head,
+            rows,
             wide: 0,
         });
     }

@@ -42,8 +42,9 @@ pub enum Slide {
         open: bool,
         results: Vec<(String, String, usize)>,
     },
-    /// Each question's summary (those written).
+    /// The day's overall summary and each question's summary (those written).
     Summary {
+        overall: String,
         items: Vec<(String, String)>,
     },
     FollowUps {
@@ -168,6 +169,7 @@ pub fn slides(w: &Workshop, view: &PlenaryView, groups: &[GroupNotes]) -> Vec<Sl
         });
     }
     out.push(Slide::Summary {
+        overall: view.overall.trim().to_owned(),
         items: view
             .questions
             .iter()

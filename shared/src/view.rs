@@ -75,6 +75,17 @@ pub struct PlenaryView {
     pub date: String,
     pub phase: Phase,
     pub access_until: String,
+    /// Who ran the day, for the record's header (empty when not given).
+    #[serde(default)]
+    pub organisation: String,
+    #[serde(default)]
+    pub facilitator: String,
+    /// The follow-up meeting's date (`YYYY-MM-DD`), empty when none is set.
+    #[serde(default)]
+    pub follow_up_date: String,
+    /// The facilitator's summary of the whole day.
+    #[serde(default)]
+    pub overall: String,
     pub materials: Vec<Material>,
     pub questions: Vec<QuestionView>,
     pub cases: Vec<CaseView>,
@@ -203,6 +214,10 @@ pub fn plenary_view_in(
         date: w.date.clone(),
         phase: w.phase,
         access_until: w.access_until.clone(),
+        organisation: w.organisation.clone(),
+        facilitator: w.facilitator.clone(),
+        follow_up_date: w.follow_up_date.clone(),
+        overall: plenary.overall.clone(),
         materials: w.materials.clone(),
         questions: w
             .questions

@@ -18,6 +18,7 @@ const problems = [];
 
 // Each view: a name, a path, and what to do once it has loaded.
 const synced = (p) => p.locator(".status").getByText(/Synkat med servern|Synced with the server/).waitFor({ timeout: 30_000 });
+const current = (p) => p.locator(".status").getByText(/Du ser det senaste|You see the latest/).waitFor({ timeout: 30_000 });
 const tab = (name) => async (p) => { await synced(p); await p.getByRole("tab", { name }).click(); };
 const views = [
   ["landing", "/", async (p) => p.locator("#new-title").waitFor()],
@@ -29,6 +30,15 @@ const views = [
   ["facilitator-plenary", `/f/${fac}`, tab(/Storgrupp|Plenary/)],
   ["facilitator-setup", `/f/${fac}`, tab(/Förbered|Prepare/)],
   ["facilitator-links", `/f/${fac}`, async (p) => { await tab(/Länkar|Links/)(p); await p.locator("img.qr").first().waitFor(); }],
+  ["facilitator-links-mail", `/f/${fac}`, async (p) => {
+    await tab(/Länkar|Links/)(p);
+    await p.locator("details.mail summary").last().click();
+    await p.locator("details.mail textarea").last().waitFor();
+  }],
+  ["facilitator-follow-up", `/f/${fac}`, async (p) => {
+    await tab(/Uppföljning|Follow-up/)(p);
+    await p.locator(".fu-action select").first().waitFor();
+  }],
   ["presentation", `/f/${fac}`, async (p) => {
     await tab(/Storgrupp|Plenary/)(p);
     await p.getByRole("button", { name: /Visa på storskärm|Show on the big screen/ }).click();
@@ -69,9 +79,9 @@ const views = [
     await p.locator(".proposal").waitFor();
   }],
   ["landing-mine", "/", async (p) => p.locator(".mine li").first().waitFor()],
-  ["catch-up", `/c/${catchUp}`, synced],
+  ["catch-up", `/c/${catchUp}`, current],
   ["catch-up-history", `/c/${catchUp}`, async (p) => {
-    await synced(p);
+    await current(p);
     await p.getByRole("button", { name: /Visa historiken|Show the history/ }).click();
     await p.locator(".history").waitFor();
   }],

@@ -30,7 +30,7 @@ for (const [name, opts] of sizes) {
 }
 const reader = await s.newPage(s.big);
 await reader.goto(`${base}/c/${catchUp}`);
-await reader.locator(".status").getByText("Synkat med servern").waitFor({ timeout: 30_000 });
+await reader.locator(".status").getByText("Du ser det senaste").waitFor({ timeout: 30_000 });
 for (const p of [...groupPages.map((g) => g.page), reader]) {
   if ((await samtalKeys(p)).length === 0) throw new Error("nothing stored locally before the erase");
 }

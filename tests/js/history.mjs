@@ -4,7 +4,7 @@
 // (attributed to the device) and restores it, which reaches the group live. Screenshots at
 // 1920x1080 and at phone width.
 // usage: node history.mjs <server-port> <group-token> <facilitator-token> <catch-up-token> <shots>
-import { deadline, session } from "./lib.mjs";
+import { current, deadline, session } from "./lib.mjs";
 
 const [, , serverPort, groupToken, facToken, catchToken, shots] = process.argv;
 deadline(150_000);
@@ -34,7 +34,7 @@ const cu = await newPage(big);
 await cu.goto(`${base}/c/${catchToken}`);
 await cu.getByText("Första besöket på den här datorn").waitFor({ timeout: 30_000 });
 await cu.locator(".answer .notes", { hasText: "Barnets bästa först." }).waitFor({ timeout: 30_000 });
-await synced(cu);
+await current(cu);
 expect((await cu.locator("mark").count()) === 0, "nothing is marked on a first visit");
 await cu.goto("about:blank");
 
@@ -51,7 +51,11 @@ const marks = await fresh.locator("mark").allTextContents();
 expect(JSON.stringify(marks) === JSON.stringify([" Vi frågar barnet."]), `marked: ${JSON.stringify(marks)}`);
 const whole = await fresh.locator(".notes").textContent();
 expect(whole === "Barnets bästa först. Vi frågar barnet.", `card text: ${whole}`);
-await cu.getByText(/1 nya eller ändrade fält/).waitFor();
+const count = cu.locator(".news-counts a");
+await count.getByText(/: 1 nytt eller ändrat fält$/).waitFor();
+// The count links to the first change: following it brings the new card into view.
+const target = await count.first().getAttribute("href");
+expect(target === `#${await fresh.getAttribute("id")}`, `the count links to ${target}`);
 expect((await cu.locator(".answer.fresh").count()) === 1, "one card is new");
 await shot(cu, "catchup-news-1920");
 await cu.setViewportSize(phone.viewport);

@@ -70,6 +70,10 @@ export function dumpOnFailure(pages, shots) {
 export const synced = (page, timeout = 30_000) =>
   page.locator(".status").getByText("Synkat med servern").waitFor({ timeout });
 
+/// Wait until a reader's page (catch-up) shows the latest from the server (Swedish or English).
+export const current = (page, timeout = 30_000) =>
+  page.locator(".status").getByText(/Du ser det senaste|You see the latest/).waitFor({ timeout });
+
 /// Fail the scenario with a message (the failure dump shows every page).
 export const fail = (m) => { throw new Error(m); };
 

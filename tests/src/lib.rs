@@ -384,6 +384,15 @@ impl NativeClient {
         Ok(())
     }
 
+    /// Add a follow-up action to the plenary document, written whole, as one change.
+    pub fn add_action(&mut self, plenary: DocumentId, action: doc::FollowUp) -> Result<()> {
+        self.change(plenary, |d| {
+            let id = action.id.clone();
+            doc::apply_plenary_edit(d, &doc::PlenaryEdit::AddFollowUp { id })?;
+            doc::apply_plenary_edit(d, &doc::PlenaryEdit::FollowUp(action))
+        })
+    }
+
     /// Ask the server for this link's documents again and open the new ones (a facilitator
     /// after a group was added).
     pub async fn refresh_docs(&mut self) -> Result<usize> {

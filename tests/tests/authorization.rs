@@ -53,12 +53,13 @@ enum Endpoint {
     Plenary,
     ExportMd,
     ExportHtml,
+    QrSheet,
     Erase,
 }
 
 /// Expected HTTP status per role, in [`ROLES`] order:
 /// admin, facilitator, group, catch-up, expired catch-up, rotated, none.
-const HTTP: [(Endpoint, [u16; 7]); 10] = [
+const HTTP: [(Endpoint, [u16; 7]); 11] = [
     (Endpoint::Create, [201, 401, 401, 401, 401, 401, 401]),
     (Endpoint::Session, [404, 200, 200, 200, 410, 404, 404]),
     (Endpoint::SyncUpgrade, [404, 101, 101, 101, 410, 404, 404]),
@@ -68,6 +69,7 @@ const HTTP: [(Endpoint, [u16; 7]); 10] = [
     (Endpoint::Plenary, [404, 200, 403, 200, 410, 404, 404]),
     (Endpoint::ExportMd, [404, 200, 403, 200, 410, 404, 404]),
     (Endpoint::ExportHtml, [404, 200, 403, 200, 410, 404, 404]),
+    (Endpoint::QrSheet, [404, 200, 403, 403, 410, 404, 404]),
     // Last: the facilitator's erase ends the workshop.
     (Endpoint::Erase, [404, 204, 403, 403, 410, 404, 404]),
 ];
@@ -320,6 +322,7 @@ async fn http_status(w: &World, endpoint: Endpoint, token: &str) -> u16 {
         Endpoint::ExportHtml => {
             call("GET", format!("/api/export/{token}/plenary.html"), None).await
         }
+        Endpoint::QrSheet => call("GET", format!("/api/links/{token}/qr-sheet.html"), None).await,
         Endpoint::Erase => call("DELETE", format!("/api/workshop/{token}"), None).await,
     }
 }

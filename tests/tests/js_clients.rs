@@ -520,6 +520,20 @@ async fn every_view_passes_axe_and_works_by_keyboard() {
         apply_workshop_edit(d, &WorkshopEdit::AddRound { groups })
     })
     .unwrap();
+    // An action with a status and a comment, so the follow-up tab and the plenary show them.
+    let pdoc = samtal_shared::doc::read_workshop(f.repo.doc(&wdoc).unwrap())
+        .unwrap()
+        .plenary_doc_id;
+    let action = samtal_shared::doc::FollowUp {
+        id: "f1".into(),
+        text: "Ta fram en checklista".into(),
+        owner: "Enhetschef".into(),
+        due: "2027-01-15".into(),
+        status: samtal_shared::doc::ActionStatus::InProgress,
+        comment: "Väntar på lokalen".into(),
+        new_due: "2027-02-01".into(),
+    };
+    f.add_action(pdoc, action).unwrap();
     f.sync().await.unwrap();
     g.change(doc, |d| {
         samtal_shared::doc::set_ballot(d, "v1", "a11y", &["g2".to_owned(), "g2".to_owned()])
@@ -864,5 +878,64 @@ async fn a_second_round_in_mixed_groups_from_the_facilitator_s_screen() {
     assert_eq!(answers.len(), 3);
     assert_eq!(answers[0].text, "Vi blandade oss och lärde av varandra.");
     assert_eq!(answers[0].round, 2);
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built client (dist/), chromium and tests/js/node_modules; run by `cargo xtask test`"]
+async fn the_follow_up_meeting_from_the_facilitator_s_screen_and_the_qr_sheets_print_a_page_each() {
+    use samtal_shared::doc::{self, ActionStatus, FollowUp};
+    let (dir, server) = browser_server().await;
+    let links = server.create_workshop(&demo_spec()).await.unwrap();
+    let fac = token_of(&links.facilitator);
+    // Two actions agreed on the day.
+    let mut f = NativeClient::connect(server.addr, &fac, "f").await.unwrap();
+    let w = doc::read_workshop(f.repo.doc(&f.info.workshop_doc).unwrap()).unwrap();
+    let pdoc = w.plenary_doc_id;
+    for (id, text) in [("f1", "Ta fram en checklista"), ("f2", "Boka lokal")] {
+        let action = FollowUp {
+            id: id.into(),
+            text: text.into(),
+            owner: "Enhetschef".into(),
+            due: "2027-01-15".into(),
+            ..FollowUp::default()
+        };
+        f.add_action(pdoc, action).unwrap();
+    }
+    f.sync().await.unwrap();
+    let meeting = doc::format_date(doc::parse_date(&w.date).unwrap() + 21);
+    let out = node(
+        &[
+            "followup.mjs",
+            &server.addr.port().to_string(),
+            &fac,
+            &meeting,
+            &links.groups.len().to_string(),
+            &screenshots(&dir),
+        ],
+        Duration::from_secs(160),
+    )
+    .await;
+    assert!(out.contains("FOLLOWUP-OK"), "{out}");
+    // What the browser did is on the server: a fresh client reads it back.
+    let mut check = NativeClient::connect(server.addr, &fac, "check")
+        .await
+        .unwrap();
+    check.sync().await.unwrap();
+    let w = doc::read_workshop(check.repo.doc(&check.info.workshop_doc).unwrap()).unwrap();
+    assert_eq!(w.follow_up_date, meeting);
+    assert_eq!(
+        w.access_until,
+        doc::format_date(doc::parse_date(&meeting).unwrap() + 7),
+        "the catch-up link stays open a week after the meeting"
+    );
+    let p = doc::read_plenary(check.repo.doc(&pdoc).unwrap()).unwrap();
+    let f1 = p.follow_up.iter().find(|a| a.id == "f1").unwrap();
+    assert_eq!(f1.status, ActionStatus::InProgress);
+    assert_eq!(f1.new_due, "2027-03-01");
+    assert_eq!(f1.comment, "Väntar på lokalen");
+    assert_eq!(f1.text, "Ta fram en checklista", "what was agreed is kept");
+    let f2 = p.follow_up.iter().find(|a| a.id == "f2").unwrap();
+    assert_eq!(f2.status, ActionStatus::Done);
     server.stop().await.unwrap();
 }

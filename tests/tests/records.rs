@@ -7,7 +7,7 @@
 // Helpers below are test code too: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use samtal_shared::doc::{self, FollowUp, PlenaryEdit, TextRef};
+use samtal_shared::doc::{self, ActionStatus, FollowUp, TextRef, WorkshopEdit};
 use samtal_tests::{NativeClient, TestServer, demo_spec, token_of};
 use std::io::Read;
 
@@ -23,7 +23,8 @@ fn answer(q: &str) -> TextRef {
 }
 
 /// The demo day: group 1 answers question 1 (with `HOSTILE`), group 2 answers question 2,
-/// group 3 writes one reflection; a summary for question 1; two follow-ups, one done.
+/// group 3 writes one reflection; a summary for question 1 and of the day; three follow-ups,
+/// one in each status; the organisation, the facilitator and the follow-up meeting's date.
 async fn day(server: &TestServer) -> (String, String, String) {
     let links = server.create_workshop(&demo_spec()).await.unwrap();
     let texts = [
@@ -63,24 +64,47 @@ async fn day(server: &TestServer) -> (String, String, String) {
         "Vi tar med oss barnets röst.",
     )
     .unwrap();
-    for (id, text, done) in [
-        ("f1", "Ta fram en checklista", false),
-        ("f2", "Boka uppföljningen", true),
-    ] {
-        f.change(pdoc, |d| {
-            doc::apply_plenary_edit(d, &PlenaryEdit::AddFollowUp { id: id.into() })?;
-            doc::apply_plenary_edit(
-                d,
-                &PlenaryEdit::FollowUp(FollowUp {
-                    id: id.into(),
-                    text: text.into(),
-                    owner: "Enhetschef".into(),
-                    due: "2027-01-15".into(),
-                    done,
-                }),
-            )
-        })
+    // Three actions, one in each status; the follow-up meeting moved one and commented on it.
+    let actions = [
+        (
+            "f1",
+            "Ta fram en checklista",
+            ActionStatus::NotStarted,
+            "",
+            "",
+        ),
+        (
+            "f2",
+            "Boka uppföljningen",
+            ActionStatus::InProgress,
+            "Lokalen är inte klar",
+            "2027-02-01",
+        ),
+        ("f3", "Skicka ut materialet", ActionStatus::Done, "", ""),
+    ];
+    for (id, text, status, comment, new_due) in actions {
+        let action = FollowUp {
+            id: id.into(),
+            text: text.into(),
+            owner: "Enhetschef".into(),
+            due: "2027-01-15".into(),
+            status,
+            comment: comment.into(),
+            new_due: new_due.into(),
+        };
+        f.add_action(pdoc, action).unwrap();
+    }
+    // Who ran the day, the follow-up meeting, and her summary of the whole day.
+    f.edit(pdoc, &TextRef::Overall, "En dag om barnets röst.")
         .unwrap();
+    let wdoc = f.info.workshop_doc;
+    for edit in [
+        WorkshopEdit::Organisation("Socialförvaltningen i Åby".into()),
+        WorkshopEdit::Facilitator("Eva Ek".into()),
+        WorkshopEdit::FollowUpDate("2027-01-20".into()),
+    ] {
+        f.change(wdoc, |d| doc::apply_workshop_edit(d, &edit))
+            .unwrap();
     }
     f.sync().await.unwrap();
     (
@@ -126,6 +150,11 @@ fn docx_text(docx: &[u8]) -> (String, String) {
     let mut rest = xml.as_str();
     while let Some(start) = rest.find("<w:t") {
         let after = &rest[start..];
+        // `<w:t>` or `<w:t …>` only: not `<w:tbl>`, `<w:tr>`, `<w:tc>`.
+        if !matches!(after.as_bytes().get(4), Some(b'>' | b' ' | b'/')) {
+            rest = &after[4..];
+            continue;
+        }
         let open_end = after.find('>').unwrap();
         if after[..open_end].ends_with('/') {
             rest = &after[open_end..];
@@ -198,16 +227,45 @@ fn check_record(text: &str) {
     assert!(flat.contains("Ingen anteckning från:"), "{flat}");
     assert!(flat.contains("Inget skrivet under:"), "{flat}");
     assert!(!flat.contains("inget skrivet"), "{flat}");
-    // The follow-up table with its real status.
-    under(&flat, "Uppföljning", "Ta fram en checklista", "Exporterat");
+    // The header says who ran the day and when the follow-up meeting is.
+    for bit in [
+        "Organisation",
+        "Socialförvaltningen i Åby",
+        "Samtalsledare",
+        "Eva Ek",
+        "Uppföljningsmöte",
+        "2027-01-20",
+    ] {
+        assert!(
+            flat.contains(bit),
+            "{bit:?} missing from the header:\n{flat}"
+        );
+    }
+    under(
+        &flat,
+        "Sammanfattning av dagen",
+        "En dag om barnets röst.",
+        "1. Vad tar ni med er",
+    );
+    // The follow-up table with each action's real status, its new date and the comment.
+    under(
+        &flat,
+        "Åtgärd Vem När",
+        "Ta fram en checklista",
+        "Exporterat",
+    );
     for cell in [
         "Åtgärd",
         "Vem",
         "När",
         "Status",
-        "Inte klar",
+        "Kommentar",
+        "Ej påbörjad",
+        "Pågår",
         "Klar",
         "2027-01-15",
+        "2027-02-01 (först 2027-01-15)",
+        "Lokalen är inte klar",
     ] {
         assert!(flat.contains(cell), "{cell:?} missing from:\n{flat}");
     }
@@ -253,13 +311,42 @@ async fn the_pdf_and_the_word_file_hold_every_group_s_text_under_its_question_as
     assert!(xml.contains("&lt;w:t&gt;xml&lt;/w:t&gt;"), "{xml}");
     assert!(!xml.contains("<w:t>xml</w:t>"));
 
+    // The Markdown and printable HTML exports carry the same statuses, dates and header.
+    for file in ["plenary.md", "plenary.html"] {
+        let (status, _, body) = server
+            .get_bytes(&format!("/api/export/{fac}/{file}"))
+            .await
+            .unwrap();
+        assert_eq!(status, 200, "{file}");
+        let body = String::from_utf8(body).unwrap().replace('\\', "");
+        for bit in [
+            "Ej påbörjad",
+            "Pågår",
+            "Klar",
+            "2027-02-01 (först 2027-01-15)",
+            "Lokalen är inte klar",
+            "Socialförvaltningen i Åby",
+            "En dag om barnets röst.",
+        ] {
+            assert!(body.contains(bit), "{bit:?} missing from {file}:\n{body}");
+        }
+    }
+
     // English on request.
     let (_, _, en) = server
         .get_bytes(&format!("/api/export/{fac}/plenary.pdf?lang=en"))
         .await
         .unwrap();
     let en = pdf_text(&en);
-    assert!(en.contains("Follow-up") && en.contains("Not done"), "{en}");
+    for bit in [
+        "Follow-up",
+        "Not started",
+        "In progress",
+        "Done",
+        "(first 2027-01-15)",
+    ] {
+        assert!(en.contains(bit), "{bit:?} missing from:\n{en}");
+    }
 
     // Same roles as the other exports: catch-up may read, a group link may not.
     let (status, _, _) = server
@@ -273,6 +360,44 @@ async fn the_pdf_and_the_word_file_hold_every_group_s_text_under_its_question_as
             .await
             .unwrap();
         assert_eq!(status, 403, "{file} for a group link");
+    }
+    server.stop().await.unwrap();
+}
+
+/// The QR sheets over HTTP: one A4 page per group and one for the catch-up link, every group's
+/// own link under its name, no script and no facilitator link; for the facilitator only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_qr_sheets_have_a_page_per_group_and_one_for_the_catch_up_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(&dir.path().join("data")).await.unwrap();
+    let links = server.create_workshop(&demo_spec()).await.unwrap();
+    let fac = token_of(&links.facilitator);
+    let (status, kind, page) = server
+        .get_bytes(&format!("/api/links/{fac}/qr-sheet.html"))
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    assert!(kind.starts_with("text/html"), "{kind}");
+    let page = String::from_utf8(page).unwrap();
+    let sheets: Vec<&str> = page.split("<section class=\"sheet\">").skip(1).collect();
+    assert_eq!(sheets.len(), links.groups.len() + 1, "{page}");
+    for (sheet, g) in sheets.iter().zip(&links.groups) {
+        assert!(sheet.contains(&format!("<h1>{}</h1>", g.name)), "{sheet}");
+        assert!(sheet.contains(&g.link), "{sheet}");
+        assert!(sheet.contains("<img src=\"data:image/svg+xml;base64,"));
+    }
+    assert!(sheets[links.groups.len()].contains(&links.catch_up));
+    assert!(
+        !page.contains(&fac),
+        "the facilitator's link is not for the rooms"
+    );
+    assert!(!page.contains("<script"));
+    for role in [token_of(&links.groups[0].link), token_of(&links.catch_up)] {
+        let (status, _, _) = server
+            .get_bytes(&format!("/api/links/{role}/qr-sheet.html"))
+            .await
+            .unwrap();
+        assert_eq!(status, 403);
     }
     server.stop().await.unwrap();
 }

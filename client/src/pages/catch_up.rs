@@ -5,7 +5,7 @@ use crate::i18n::{self, fill};
 use crate::model::{LastVisit, RoundChoice, news, remember_seen};
 use crate::panels::history::HistoryPanel;
 use crate::panels::plenary::PlenaryPanel;
-use crate::widgets::{ViewProps, materials, status_of};
+use crate::widgets::{ViewProps, materials, reader_status, status_of};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -29,6 +29,7 @@ pub fn catch_up_view(props: &ViewProps) -> Html {
     };
     let (status, workshop) = status_of(&props.engine, t);
     let Some(w) = workshop else {
+        // Until the notes are here, the honest state is the connection's.
         return html! { <main id="main">{ status }<p>{ t.loading }</p></main> };
     };
     let (news, counts) = {
@@ -48,7 +49,7 @@ pub fn catch_up_view(props: &ViewProps) -> Html {
                 <p class="eyebrow">{ format!("{} · {}", t.catchup_title, w.date) }</p>
                 <h1>{ w.title.clone() }</h1>
             </div>
-            { status }
+            { reader_status(&props.engine, t) }
         </header>
         <main id="main">
             <p>{ t.catchup_intro }</p>
@@ -61,8 +62,13 @@ pub fn catch_up_view(props: &ViewProps) -> Html {
                     <p class="muted">{ t.news_none }</p>
                 } else {
                     <ul class="news-counts">
-                    { for counts.iter().map(|(group, n)| html! {
-                        <li>{ fill(t.news_count, &[("group", group), ("n", &n.to_string())]) }</li>
+                    { for counts.iter().map(|c| {
+                        let text = if c.fields == 1 { t.news_count_one } else { t.news_count };
+                        html! {
+                            <li><a href={format!("#{}", c.first)}>
+                                { fill(text, &[("group", &c.group), ("n", &c.fields.to_string())]) }
+                            </a></li>
+                        }
                     }) }
                     </ul>
                 }

@@ -5,10 +5,12 @@ use crate::engine::random_id;
 use crate::i18n::fill;
 use crate::model::{News, RoundChoice, compute_in};
 use crate::panels::vote::VoteResults;
-use crate::widgets::{Input, TextField, answer_cards, export_buttons, link_list, round_switch};
+use crate::widgets::{
+    Input, TextField, answer_cards, export_buttons, link_list, round_switch, status_select,
+};
 use crate::{EngineRef, i18n};
 use samtal_shared::doc::{self, FollowUp, PlenaryEdit, TextRef, Vote, WorkshopEdit};
-use samtal_shared::export::round_name;
+use samtal_shared::export::{due_cell, round_name};
 use samtal_shared::view::{GroupText, PlenaryView};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -56,6 +58,10 @@ pub fn plenary_panel(props: &PanelProps) -> Html {
             })
         })
         .collect();
+    let overall_ready = e
+        .repo
+        .doc(&plenary_doc)
+        .is_some_and(|d| doc::read_text(d, &TextRef::Overall).is_some());
     // The trainer's tips, for the facilitator's eyes (not in the exports, not on the big screen).
     let tips: Vec<Option<String>> = view
         .questions
@@ -88,10 +94,12 @@ pub fn plenary_panel(props: &PanelProps) -> Html {
             </div>
             { round_switch(t, &view.rounds, props.round, w.latest_round(), &props.on_round) }
             { export_buttons(t, &token, view.round) }
+            { contents(&view) }
+            { overall(&props.engine, plenary_doc, overall_ready, props.editable, &view.overall) }
             <VoteResults engine={props.engine.clone()} tick={props.tick} editable={props.editable} />
             if view.questions.is_empty() { <p class="muted">{ t.no_questions_yet }</p> }
             { for view.questions.iter().zip(summary_ready).zip(tips).enumerate().map(|(i, ((q, ready), tip))| html! {
-                <article class="question">
+                <article class="question" id={format!("question-{}", q.id)}>
                     <h3>{ format!("{}. {}", i + 1, q.text) }</h3>
                     if let Some(tip) = tip.filter(|_| props.editable) {
                         <p class="hint note">{ format!("{}: {tip}", t.facilitator_note) }</p>
@@ -117,9 +125,9 @@ pub fn plenary_panel(props: &PanelProps) -> Html {
                 </article>
             }) }
             if !view.cases.is_empty() {
-                <h2>{ t.cases }</h2>
+                <h2 id="cases">{ t.cases }</h2>
                 { for view.cases.iter().map(|c| html! {
-                    <article class="case">
+                    <article class="case" id={format!("case-{}", c.id)}>
                         <h3>{ c.title.clone() }<span class="muted">{ format!(" · {}", c.area) }</span></h3>
                         <p class="case-body">{ c.body.clone() }</p>
                         { link_list(&c.links, "case-links") }
@@ -140,7 +148,7 @@ pub fn plenary_panel(props: &PanelProps) -> Html {
                     )) }
                 }
             }
-            <h2>{ t.follow_up }</h2>
+            <h2 id="follow-up">{ t.follow_up }</h2>
             if props.editable {
                 <FollowUps items={view.follow_up.clone()} on_edit={Callback::from(follow_edit)} />
             } else if view.follow_up.is_empty() {
@@ -150,13 +158,71 @@ pub fn plenary_panel(props: &PanelProps) -> Html {
                 { for view.follow_up.iter().map(|f| html! {
                     <li>
                         <strong>{ f.text.clone() }</strong>
-                        { format!(" — {}: {}, {}: {}", t.fu_who, f.owner, t.fu_when, f.due) }
-                        if f.done { <span class="badge">{ t.fu_done }</span> }
+                        { format!(" — {}: {}, {}: {} ", t.fu_who, f.owner, t.fu_when, due_cell(t, f)) }
+                        <span class={classes!("badge", f.is_done().then_some("done"))}>{ t.action_status(f.status) }</span>
+                        if !f.comment.trim().is_empty() { <p class="muted">{ f.comment.clone() }</p> }
                     </li>
                 }) }
                 </ul>
             }
         </div>
+    }
+}
+
+/// A table of contents: every question, every case, the follow-up — links down the page.
+fn contents(v: &PlenaryView) -> Html {
+    let t = i18n::strings();
+    if v.questions.is_empty() && v.cases.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <nav class="toc" aria-label={t.toc_label}>
+            <h2>{ t.toc_label }</h2>
+            <ol>
+                { for v.questions.iter().enumerate().map(|(i, q)| html! {
+                    <li><a href={format!("#question-{}", q.id)}>{ format!("{}. {}", i + 1, q.text) }</a></li>
+                }) }
+                if !v.cases.is_empty() {
+                    <li><a href="#cases">{ t.cases }</a>
+                        <ol>
+                            { for v.cases.iter().map(|c| html! {
+                                <li><a href={format!("#case-{}", c.id)}>{ c.title.clone() }</a></li>
+                            }) }
+                        </ol>
+                    </li>
+                }
+                <li><a href="#follow-up">{ t.follow_up }</a></li>
+            </ol>
+        </nav>
+    }
+}
+
+/// The facilitator's summary of the whole day: a field for her, a paragraph for a reader (none
+/// while empty).
+fn overall(
+    engine: &EngineRef,
+    plenary_doc: samtal_shared::DocumentId,
+    ready: bool,
+    editable: bool,
+    text: &str,
+) -> Html {
+    let t = i18n::strings();
+    if editable && ready {
+        html! {
+            <section class="overall">
+                <TextField engine={engine.clone()} doc={plenary_doc} field={TextRef::Overall}
+                    label={t.record_overall.to_owned()} id="overall" value={text.to_owned()} hint={false} />
+            </section>
+        }
+    } else if !editable && !text.trim().is_empty() {
+        html! {
+            <section class="overall" id="overall">
+                <h2>{ t.record_overall }</h2>
+                <p class="summary notes">{ text.to_owned() }</p>
+            </section>
+        }
+    } else {
+        Html::default()
     }
 }
 
@@ -201,11 +267,11 @@ fn follow_ups(props: &FollowUpProps) -> Html {
                 cb.emit(PlenaryEdit::FollowUp(f));
             })
         };
-        let toggle = {
+        let status = {
             let (f, cb) = (f.clone(), props.on_edit.clone());
-            Callback::from(move |_| {
+            Callback::from(move |status: doc::ActionStatus| {
                 let mut f = f.clone();
-                f.done = !f.done;
+                f.status = status;
                 cb.emit(PlenaryEdit::FollowUp(f));
             })
         };
@@ -220,7 +286,7 @@ fn follow_ups(props: &FollowUpProps) -> Html {
                 <Input class={classes!("grow")} id={format!("fu-{id}-text")} label={t.fu_what} value={f.text.clone()} onchange={set(|f, v| f.text = v)} />
                 <Input id={format!("fu-{id}-who")} label={t.fu_who} value={f.owner.clone()} onchange={set(|f, v| f.owner = v)} />
                 <Input id={format!("fu-{id}-when")} label={t.fu_when} value={f.due.clone()} onchange={set(|f, v| f.due = v)} />
-                <label class="check"><input type="checkbox" checked={f.done} onchange={toggle} />{ t.fu_done }</label>
+                { status_select(t, format!("fu-{id}-status"), f.status, status) }
                 <button class="link" onclick={remove}>{ t.remove }</button>
             </fieldset>
         }

@@ -149,16 +149,21 @@ fn body_html(t: &Strings, slide: &Slide, page: usize, per_page: usize, all_round
                 }) }
             </ol>
         },
-        Slide::Summary { items } => html! {
-            if items.is_empty() {
+        Slide::Summary { overall, items } => html! {
+            <>
+            if !overall.is_empty() {
+                <p class="notes overall">{ overall.clone() }</p>
+            }
+            if items.is_empty() && overall.is_empty() {
                 <p class="muted">{ t.no_summary_yet }</p>
-            } else {
+            } else if !items.is_empty() {
                 <dl class="summary-list">
                     { for items.iter().map(|(q, s)| html! {
                         <><dt>{ q.clone() }</dt><dd class="notes">{ s.clone() }</dd></>
                     }) }
                 </dl>
             }
+            </>
         },
         Slide::FollowUps { items } => html! {
             if items.is_empty() {
@@ -176,8 +181,8 @@ fn body_html(t: &Strings, slide: &Slide, page: usize, per_page: usize, all_round
                             <tr>
                                 <td>{ f.text.clone() }</td>
                                 <td>{ f.owner.clone() }</td>
-                                <td>{ f.due.clone() }</td>
-                                <td>{ if f.done { t.status_done } else { t.status_not_done } }</td>
+                                <td>{ samtal_shared::export::due_cell(t, f) }</td>
+                                <td>{ t.action_status(f.status) }</td>
                             </tr>
                         }) }
                     </tbody>

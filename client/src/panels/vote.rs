@@ -150,9 +150,7 @@ pub fn vote_results(props: &ResultsProps) -> Html {
                     &PlenaryEdit::FollowUp(FollowUp {
                         id: id.clone(),
                         text: text.clone(),
-                        owner: String::new(),
-                        due: String::new(),
-                        done: false,
+                        ..FollowUp::default()
                     }),
                 )
             });

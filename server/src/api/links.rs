@@ -7,7 +7,11 @@ use crate::live::{self};
 use crate::workshops::{self, WorkshopLinks};
 use crate::{AppState, blocking};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use samtal_shared::i18n::Lang;
+use samtal_shared::qr_sheet::qr_sheets;
 use samtal_shared::session::LiveStatus;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -21,6 +25,36 @@ pub(super) async fn links(
     Ok(Json(
         workshops::links_for(&state, &token, &cap.workshop_id).await?,
     ))
+}
+
+#[derive(Deserialize)]
+pub(super) struct SheetQuery {
+    lang: Option<String>,
+}
+
+/// The printable QR sheets (one A4 page per group, one for the catch-up link), for the
+/// facilitator only: a page with no script, only the server's own QR images.
+pub(super) async fn qr_sheet(
+    State(state): State<Arc<AppState>>,
+    Path(token): Path<String>,
+    Query(q): Query<SheetQuery>,
+) -> Result<Response, AppError> {
+    let cap = resolve(&state, &token).await?;
+    require(&cap, &["facilitator"])?;
+    let links = workshops::links_for(&state, &token, &cap.workshop_id).await?;
+    let w = workshops::read_workshop(&state, &cap.workshop_id).await?;
+    let page = qr_sheets(&links, &w.date, Lang::parse(q.lang.as_deref()));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
+            ),
+        ],
+        page,
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]

@@ -15,7 +15,7 @@ use axum::Router;
 use axum::http::{HeaderValue, Request, header};
 use axum::response::Response;
 use axum::routing::{delete, get, post};
-use links::{links, rotate, status};
+use links::{links, qr_sheet, rotate, status};
 use plenary::{export, plenary};
 use samtal_shared::roles::Access;
 use samtal_shared::roles::DocKind;
@@ -84,6 +84,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/sync/{token}", get(sync))
         .route("/api/links/{token}", get(links))
         .route("/api/links/{token}/rotate", post(rotate))
+        .route("/api/links/{token}/qr-sheet.html", get(qr_sheet))
         .route("/api/status/{token}", get(status))
         .route("/api/plenary/{token}", get(plenary))
         .route("/api/export/{token}/{file}", get(export))

@@ -104,11 +104,13 @@ pub fn docx(r: &Record) -> Result<Vec<u8>, RecordError> {
                 }
             }
             Block::Summary { label, paragraphs } => {
-                doc = doc.add_paragraph(
-                    Paragraph::new()
-                        .add_run(run_of(label).bold())
-                        .keep_next(true),
-                );
+                if !label.is_empty() {
+                    doc = doc.add_paragraph(
+                        Paragraph::new()
+                            .add_run(run_of(label).bold())
+                            .keep_next(true),
+                    );
+                }
                 for p in paragraphs {
                     doc = doc.add_paragraph(para(p).indent(Some(360), None, None, None));
                 }

@@ -92,7 +92,7 @@ impl GroupNotes {
             TextRef::Reflection { case_id, field_id } => {
                 self.reflections.get(case_id)?.get(field_id)
             }
-            TextRef::Summary { .. } | TextRef::CaseBody { .. } => None,
+            TextRef::Summary { .. } | TextRef::Overall | TextRef::CaseBody { .. } => None,
         }
         .map(String::as_str)
     }

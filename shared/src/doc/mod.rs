@@ -37,8 +37,8 @@ pub use group::{
     set_highlight,
 };
 pub use plenary::{
-    FollowUp, PlenaryEdit, PlenaryNotes, apply_plenary_edit, ensure_plenary_structure,
-    new_plenary_doc, read_plenary,
+    ActionStatus, FollowUp, PlenaryEdit, PlenaryNotes, apply_plenary_edit, changed_actions,
+    ensure_plenary_structure, new_plenary_doc, read_plenary,
 };
 pub use schema::kind_of;
 pub use spec::{
@@ -111,6 +111,8 @@ pub enum Invalid {
     NoSuchArea,
     #[error("the catch-up link cannot close before the workshop's date")]
     AccessBeforeDate,
+    #[error("the follow-up meeting cannot be before the workshop's date")]
+    FollowUpBeforeDate,
 }
 
 /// The workshop's phase.
@@ -150,3 +152,6 @@ impl Phase {
 /// Limits on what one workshop spec may contain (bounds the documents' size).
 pub const MAX_ITEMS: usize = 200;
 pub const MAX_TEXT: usize = 20_000;
+
+/// Longest organisation or facilitator's name (bytes).
+pub const MAX_NAME: usize = 200;

@@ -1,8 +1,10 @@
-//! The plenary document: the facilitator's summary per question and the follow-up actions.
+//! The plenary document: the facilitator's summary per question and of the whole day, and the
+//! follow-up actions with where they stand.
 
 use super::schema::{
     check_header, ensure_text, find_by_id, header, list_items, obj_at, str_at, text_map,
 };
+use super::text_field::OVERALL;
 use super::workshop::Workshop;
 use super::{Invalid, MAX_ITEMS, MAX_TEXT, SchemaError};
 use automerge::{AutoCommit, ObjType, ReadDoc, ScalarValue, Value, transaction::Transactable};
@@ -24,11 +26,37 @@ pub fn new_plenary_doc(workshop_id: &str) -> Result<AutoCommit, SchemaError> {
 pub fn ensure_plenary_structure(d: &mut AutoCommit, w: &Workshop) -> Result<bool, SchemaError> {
     check_header(d, "plenary")?;
     let summary = obj_at(d, &automerge::ROOT, "summary", ObjType::Map)?;
-    let mut changed = false;
+    let mut changed = ensure_text(d, &automerge::ROOT, OVERALL)?;
     for q in &w.questions {
         changed |= ensure_text(d, &summary, &q.id)?;
     }
     Ok(changed)
+}
+
+/// Where a follow-up action stands; the follow-up meeting moves it along.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatus {
+    #[default]
+    NotStarted,
+    InProgress,
+    Done,
+}
+
+impl ActionStatus {
+    pub const ALL: [ActionStatus; 3] = [Self::NotStarted, Self::InProgress, Self::Done];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NotStarted => "not_started",
+            Self::InProgress => "in_progress",
+            Self::Done => "done",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
+    }
 }
 
 /// A follow-up action agreed in the plenary.
@@ -39,7 +67,29 @@ pub struct FollowUp {
     pub owner: String,
     /// Free text, usually a date.
     pub due: String,
-    pub done: bool,
+    #[serde(default)]
+    pub status: ActionStatus,
+    /// What the follow-up meeting said about it.
+    #[serde(default)]
+    pub comment: String,
+    /// A due date the follow-up meeting moved it to; empty while `due` holds.
+    #[serde(default)]
+    pub new_due: String,
+}
+
+impl FollowUp {
+    pub fn is_done(&self) -> bool {
+        self.status == ActionStatus::Done
+    }
+
+    /// When it is due now: the new date if the follow-up meeting set one.
+    pub fn due_now(&self) -> &str {
+        if self.new_due.trim().is_empty() {
+            &self.due
+        } else {
+            &self.new_due
+        }
+    }
 }
 
 /// A plenary document, read into plain data.
@@ -47,6 +97,9 @@ pub struct FollowUp {
 pub struct PlenaryNotes {
     /// question id → curated summary
     pub summary: BTreeMap<String, String>,
+    /// The facilitator's summary of the whole day.
+    #[serde(default)]
+    pub overall: String,
     pub follow_up: Vec<FollowUp>,
 }
 
@@ -64,17 +117,51 @@ pub fn read_plenary(doc: &impl ReadDoc) -> Result<PlenaryNotes, SchemaError> {
                 text: str_at(doc, o, "text").unwrap_or_default(),
                 owner: str_at(doc, o, "owner").unwrap_or_default(),
                 due: str_at(doc, o, "due").unwrap_or_default(),
-                done: matches!(
-                    doc.get(o, "done").ok().flatten(),
-                    Some((Value::Scalar(s), _)) if matches!(s.as_ref(), ScalarValue::Boolean(true))
-                ),
+                status: status_at(doc, o),
+                comment: str_at(doc, o, "comment").unwrap_or_default(),
+                new_due: str_at(doc, o, "new_due").unwrap_or_default(),
             })
         })
         .collect();
+    let overall = match doc.get(&root, OVERALL).ok().flatten() {
+        Some((Value::Object(ObjType::Text), id)) => doc.text(&id).unwrap_or_default(),
+        _ => String::new(),
+    };
     Ok(PlenaryNotes {
         summary: text_map(doc, &summary),
+        overall,
         follow_up,
     })
+}
+
+/// How many of the actions written now are new or changed since `before` (what a catch-up
+/// reader is told is new in the follow-up).
+pub fn changed_actions(before: &PlenaryNotes, now: &PlenaryNotes) -> usize {
+    now.follow_up
+        .iter()
+        .filter(|f| !f.text.trim().is_empty())
+        .filter(|f| before.follow_up.iter().find(|b| b.id == f.id) != Some(*f))
+        .count()
+}
+
+/// An action's status: `status` where a client wrote one; an action from before statuses has
+/// only its `done` flag (done, or not started).
+fn status_at(doc: &impl ReadDoc, o: &automerge::ObjId) -> ActionStatus {
+    if let Some(s) = str_at(doc, o, "status").and_then(|s| ActionStatus::parse(&s)) {
+        return s;
+    }
+    if done_at(doc, o) {
+        ActionStatus::Done
+    } else {
+        ActionStatus::NotStarted
+    }
+}
+
+fn done_at(doc: &impl ReadDoc, o: &automerge::ObjId) -> bool {
+    matches!(
+        doc.get(o, "done").ok().flatten(),
+        Some((Value::Scalar(s), _)) if matches!(s.as_ref(), ScalarValue::Boolean(true))
+    )
 }
 
 /// One change to the follow-up list (summaries are text fields: [`doc::edit_text`] with
@@ -100,20 +187,36 @@ pub fn apply_plenary_edit(doc: &mut AutoCommit, edit: &PlenaryEdit) -> Result<()
             doc.put(&o, "text", "")?;
             doc.put(&o, "owner", "")?;
             doc.put(&o, "due", "")?;
+            doc.put(&o, "status", ActionStatus::NotStarted.as_str())?;
             doc.put(&o, "done", false)?;
         }
         PlenaryEdit::FollowUp(f) => {
-            if [&f.text, &f.owner, &f.due]
+            if [&f.text, &f.owner, &f.due, &f.comment, &f.new_due]
                 .iter()
                 .any(|t| t.len() > MAX_TEXT)
             {
                 return Err(Invalid::TooLong.into());
             }
             let (_, o) = find_by_id(doc, &list, &f.id).ok_or(SchemaError::NoSuchText)?;
-            doc.put(&o, "text", f.text.as_str())?;
-            doc.put(&o, "owner", f.owner.as_str())?;
-            doc.put(&o, "due", f.due.as_str())?;
-            doc.put(&o, "done", f.done)?;
+            // Each key only when it changes, so that two people who change different things
+            // of one action both keep theirs.
+            let puts = [
+                ("text", f.text.as_str()),
+                ("owner", f.owner.as_str()),
+                ("due", f.due.as_str()),
+                ("comment", f.comment.as_str()),
+                ("new_due", f.new_due.as_str()),
+                ("status", f.status.as_str()),
+            ];
+            for (key, value) in puts {
+                if str_at(doc, &o, key).as_deref() != Some(value) {
+                    doc.put(&o, key, value)?;
+                }
+            }
+            // Kept for readers from before statuses.
+            if done_at(doc, &o) != f.is_done() {
+                doc.put(&o, "done", f.is_done())?;
+            }
         }
         PlenaryEdit::RemoveFollowUp { id } => {
             if let Some((i, _)) = find_by_id(doc, &list, id) {
@@ -123,3 +226,6 @@ pub fn apply_plenary_edit(doc: &mut AutoCommit, edit: &PlenaryEdit) -> Result<()
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

@@ -487,7 +487,7 @@ pub(crate) fn add_follow_up(plenary: &mut AutoCommit, id: &str) {
             text: "Ta upp på APT".into(),
             owner: "Enhetschef".into(),
             due: "2026-12-15".into(),
-            done: false,
+            ..FollowUp::default()
         }),
     )
     .unwrap();
@@ -505,4 +505,24 @@ pub(crate) fn question_for_all(w: &Workshop) -> (Question, TextRef) {
         question_id: q.id.clone(),
     };
     (q, r)
+}
+
+/// What the server's write rules say of the change `f` makes to a copy of `base` (the
+/// changes as a peer would send them).
+pub(crate) fn rules_say(
+    base: &AutoCommit,
+    rules: crate::policy::WriteRules,
+    f: &dyn Fn(&mut AutoCommit),
+) -> Result<(), crate::policy::PolicyError> {
+    let heads = base.clone().get_heads();
+    let mut server = base.clone();
+    let mut client = base.clone();
+    f(&mut client);
+    client.commit();
+    let changes: Vec<Vec<u8>> = client
+        .get_changes(&heads)
+        .iter()
+        .map(|c| c.raw_bytes().to_vec())
+        .collect();
+    rules.check(&mut server, changes.iter().map(Vec::as_slice))
 }

@@ -7,14 +7,28 @@ use crate::text::{self, Splice};
 use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, Value, transaction::Transactable};
 use serde::{Deserialize, Serialize};
 
+/// The key of the day's overall summary (a Text at the top of the plenary document).
+pub(super) const OVERALL: &str = "overall";
+
 /// One text field: a group's answer or reflection, the plenary summary of a question, or a
 /// case description in the workshop document.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum TextRef {
-    Answer { question_id: String },
-    Reflection { case_id: String, field_id: String },
-    Summary { question_id: String },
-    CaseBody { case_id: String },
+    Answer {
+        question_id: String,
+    },
+    Reflection {
+        case_id: String,
+        field_id: String,
+    },
+    Summary {
+        question_id: String,
+    },
+    /// The facilitator's summary of the whole day (plenary document).
+    Overall,
+    CaseBody {
+        case_id: String,
+    },
 }
 
 impl TextRef {
@@ -24,6 +38,7 @@ impl TextRef {
             TextRef::Answer { question_id } => format!("a/{question_id}"),
             TextRef::Reflection { case_id, field_id } => format!("r/{case_id}/{field_id}"),
             TextRef::Summary { question_id } => format!("s/{question_id}"),
+            TextRef::Overall => "o".to_owned(),
             TextRef::CaseBody { case_id } => format!("b/{case_id}"),
         }
     }
@@ -41,6 +56,7 @@ pub fn text_obj(doc: &impl ReadDoc, r: &TextRef) -> Result<ObjId, SchemaError> {
             obj_at(doc, &root, "summary", ObjType::Map)?,
             question_id.as_str(),
         ),
+        TextRef::Overall => (root, OVERALL),
         TextRef::Reflection { case_id, field_id } => {
             let refl = obj_at(doc, &root, "reflections", ObjType::Map)?;
             match doc.get(&refl, case_id.as_str())? {

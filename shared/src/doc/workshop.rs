@@ -92,6 +92,15 @@ pub struct Workshop {
     pub date: String,
     pub phase: Phase,
     pub access_until: String,
+    /// The organisation running the day and the facilitator's name, for the records' header;
+    /// empty where she gave none.
+    #[serde(default)]
+    pub organisation: String,
+    #[serde(default)]
+    pub facilitator: String,
+    /// The follow-up meeting's date (`YYYY-MM-DD`), empty until she sets one.
+    #[serde(default)]
+    pub follow_up_date: String,
     /// The countdown every room sees.
     #[serde(default)]
     pub timer: super::Timer,
@@ -189,6 +198,9 @@ pub fn read_workshop(doc: &impl ReadDoc) -> Result<Workshop, SchemaError> {
         date: req_str(doc, &root, "date")?,
         phase: Phase::parse(&req_str(doc, &root, "phase")?).ok_or(SchemaError::Field("phase"))?,
         access_until: req_str(doc, &root, "access_until")?,
+        organisation: str_at(doc, &root, "organisation").unwrap_or_default(),
+        facilitator: str_at(doc, &root, "facilitator").unwrap_or_default(),
+        follow_up_date: str_at(doc, &root, "follow_up_date").unwrap_or_default(),
         timer: super::timer::stored(doc),
         message: str_at(doc, &root, "message").unwrap_or_default(),
         vote: str_at(doc, &root, "vote").and_then(|s| super::Vote::parse(&s)),

@@ -6,7 +6,7 @@ use super::schema::{check_header, find_by_id, list_items, obj_at, req_str};
 use super::workshop::{
     Case, Field, Group, Question, insert_case, insert_field, insert_group, insert_question,
 };
-use super::{DEFAULT_ACCESS_DAYS, Invalid, MAX_ITEMS, MAX_TEXT, Phase, SchemaError};
+use super::{DEFAULT_ACCESS_DAYS, Invalid, MAX_ITEMS, MAX_NAME, MAX_TEXT, Phase, SchemaError};
 use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, transaction::Transactable};
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +27,12 @@ pub enum WorkshopEdit {
     Date(String),
     Phase(Phase),
     AccessUntil(String),
+    /// Who runs the day, for the records' header; empty clears.
+    Organisation(String),
+    Facilitator(String),
+    /// The follow-up meeting's date; empty clears. The catch-up link then stays open until a
+    /// week after it at least.
+    FollowUpDate(String),
     AddMaterial,
     Material {
         index: usize,
@@ -168,7 +174,13 @@ pub fn apply_workshop_edit(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<
     }
     use WorkshopEdit as E;
     match edit {
-        E::Title(_) | E::Date(_) | E::Phase(_) | E::AccessUntil(_) => day(doc, edit),
+        E::Title(_)
+        | E::Date(_)
+        | E::Phase(_)
+        | E::AccessUntil(_)
+        | E::Organisation(_)
+        | E::Facilitator(_)
+        | E::FollowUpDate(_) => day(doc, edit),
         E::Timer { edit, now } => {
             let next = super::timer::stored(doc).after(*edit, *now).as_stored();
             doc.put(&automerge::ROOT, "timer", next.as_str())?;
@@ -245,7 +257,10 @@ fn remove(doc: &mut AutoCommit, key: &'static str, id: &str) -> Result<(), Schem
     Ok(())
 }
 
-/// Title, date, phase, how long the catch-up link stays open.
+/// Days the catch-up link stays open after the follow-up meeting, at least.
+pub const FOLLOW_UP_ACCESS_DAYS: i64 = 7;
+
+/// Title, date, phase, how long the catch-up link stays open, who runs it, the follow-up.
 fn day(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<(), SchemaError> {
     let root = automerge::ROOT;
     match edit {
@@ -278,6 +293,31 @@ fn day(doc: &mut AutoCommit, edit: &WorkshopEdit) -> Result<(), SchemaError> {
             doc.put(&root, "access_until", d.as_str())?;
         }
         WorkshopEdit::Phase(p) => doc.put(&root, "phase", p.as_str())?,
+        WorkshopEdit::Organisation(name) | WorkshopEdit::Facilitator(name) => {
+            if name.len() > MAX_NAME {
+                return Err(Invalid::TooLong.into());
+            }
+            let key = if matches!(edit, WorkshopEdit::Organisation(_)) {
+                "organisation"
+            } else {
+                "facilitator"
+            };
+            doc.put(&root, key, name.trim())?;
+        }
+        WorkshopEdit::FollowUpDate(d) if d.is_empty() => doc.put(&root, "follow_up_date", "")?,
+        WorkshopEdit::FollowUpDate(d) => {
+            let meeting = parse_date(d).ok_or(Invalid::BadDate)?;
+            if parse_date(&req_str(doc, &root, "date")?).is_some_and(|day| meeting < day) {
+                return Err(Invalid::FollowUpBeforeDate.into());
+            }
+            doc.put(&root, "follow_up_date", d.as_str())?;
+            // Those who were away catch up before the meeting and may still look afterwards.
+            let until = req_str(doc, &root, "access_until")?;
+            let after = meeting + FOLLOW_UP_ACCESS_DAYS;
+            if parse_date(&until).is_none_or(|u| u < after) {
+                doc.put(&root, "access_until", format_date(after).as_str())?;
+            }
+        }
         _ => {}
     }
     Ok(())

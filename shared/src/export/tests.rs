@@ -22,6 +22,10 @@ fn view() -> PlenaryView {
         date: "2026-11-24".into(),
         phase: Phase::Plenary,
         access_until: "2026-12-08".into(),
+        organisation: EVIL.into(),
+        facilitator: EVIL.into(),
+        follow_up_date: "2027-01-12".into(),
+        overall: EVIL.into(),
         materials: vec![
             Material {
                 title: EVIL.into(),
@@ -60,7 +64,9 @@ fn view() -> PlenaryView {
             text: EVIL.into(),
             owner: EVIL.into(),
             due: EVIL.into(),
-            done: true,
+            status: crate::doc::ActionStatus::Done,
+            comment: EVIL.into(),
+            new_due: String::new(),
         }],
     }
 }
@@ -102,8 +108,8 @@ fn markdown_keeps_user_text_inert() {
     assert!(links[0].starts_with("link:https://example.org/a%3Eb%3Cscript%3E"));
     // User text never makes headings or lists: only our own structure does.
     let headings = tags.iter().filter(|t| t.starts_with("h:")).count();
-    // title, material, questions, q1, group x2, cases, case, group, follow-up
-    assert_eq!(headings, 10, "{tags:?}");
+    // title, overall, material, questions, q1, group x2, cases, case, group, follow-up
+    assert_eq!(headings, 11, "{tags:?}");
     // The words survive, escaped.
     assert!(html.contains("alert(1)"));
     assert!(html.contains("&lt;script&gt;"));
@@ -135,4 +141,56 @@ fn md_escape_round_trips_plain_words() {
         safe_url(evil).as_deref(),
         Some("https://x.se%0A[klicka](javascript:alert(1))")
     );
+}
+
+#[test]
+fn the_header_names_who_ran_the_day_and_the_follow_up_table_has_real_statuses() {
+    let mut v = view();
+    v.organisation = "Socialförvaltningen Åby".into();
+    v.facilitator = "Eva Ek".into();
+    v.overall = "Dagen gav mycket.".into();
+    v.follow_up.push(FollowUp {
+        id: "f2".into(),
+        text: "Ringa skolan".into(),
+        owner: "Ali".into(),
+        due: "2027-01-01".into(),
+        new_due: "2027-02-01".into(),
+        ..FollowUp::default()
+    });
+    let l = Lang::Sv.strings();
+    let lines = meta(&v, l);
+    let labels: Vec<&str> = lines.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "Datum",
+            "Organisation",
+            "Samtalsledare",
+            "Uppföljningsmöte",
+            "Öppen för efterhandstittare till"
+        ]
+    );
+    let (head, rows) = follow_up_table(&v, l).unwrap();
+    assert_eq!(head, ["Åtgärd", "Vem", "När", "Status", "Kommentar"]);
+    assert_eq!(rows[0][3], "Klar");
+    assert_eq!(rows[1][2], "2027-02-01 (först 2027-01-01)");
+    assert_eq!(rows[1][3], "Ej påbörjad");
+    let md = markdown(&v, Lang::Sv);
+    assert!(md.contains("Organisation: Socialförvaltningen Åby"), "{md}");
+    assert!(md.contains("## Sammanfattning av dagen\n\nDagen gav mycket."));
+    assert!(
+        md.contains("| Ringa skolan | Ali | 2027-02-01 (först 2027-01-01) | Ej påbörjad |  |"),
+        "{md}"
+    );
+    let (_, tags) = rendered_markdown(&md);
+    assert!(tags.iter().all(|t| !t.starts_with("html:")), "{tags:?}");
+    let page = html(&v, Lang::Sv);
+    assert!(page.contains("<td>Ej påbörjad</td>"));
+    assert!(page.contains("<th>Kommentar</th>"));
+    assert!(!page.contains("pågår)"));
+    // Without a comment anywhere, no comment column; an unset organisation is no line.
+    v.follow_up.iter_mut().for_each(|f| f.comment.clear());
+    v.organisation.clear();
+    assert_eq!(follow_up_table(&v, l).unwrap().0.len(), 4);
+    assert!(!meta(&v, l).iter().any(|(k, _)| k == "Organisation"));
 }

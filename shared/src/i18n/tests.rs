@@ -32,3 +32,16 @@ fn every_key_exists_in_both_languages_with_the_same_placeholders() {
 fn fill_replaces_named_placeholders() {
     assert_eq!(fill("{n} av {m}", &[("n", "1"), ("m", "3")]), "1 av 3");
 }
+
+#[test]
+fn fill_never_reads_a_value_for_placeholders_and_keeps_unknown_braces() {
+    assert_eq!(
+        fill(
+            "{title}: {link}",
+            &[("title", "{link}"), ("link", "https://x")]
+        ),
+        "{link}: https://x"
+    );
+    assert_eq!(fill("{okänd} och {", &[("n", "1")]), "{okänd} och {");
+    assert_eq!(fill("å{n}ö", &[("n", "ä")]), "åäö");
+}

@@ -42,7 +42,7 @@ fn day() -> PlenaryView {
     let mut done = plenary.follow_up[0].clone();
     done.id = "f2".into();
     done.text = "Klart redan".into();
-    done.done = true;
+    done.status = crate::doc::ActionStatus::Done;
     plenary.follow_up.push(done);
     plenary_view(&w, &notes, &plenary)
 }
@@ -162,7 +162,7 @@ fn a_field_nobody_wrote_in_is_one_line_and_the_follow_up_says_its_real_status() 
     };
     assert_eq!(head, &["Åtgärd", "Vem", "När", "Status"]);
     assert_eq!(rows.len(), 2);
-    assert_eq!(rows[0][3], "Inte klar");
+    assert_eq!(rows[0][3], "Ej påbörjad");
     assert_eq!(rows[1][3], "Klar");
     assert!(!format!("{r:?}").contains("pågår"));
 }

@@ -34,6 +34,12 @@ fn slides_keep_the_group_order_name_the_silent_and_end_with_summary_and_follow_u
         question_id: q.id.clone(),
     };
     edit_text(&mut new.plenary, &summary, "Vi var överens").unwrap();
+    edit_text(
+        &mut new.plenary,
+        &TextRef::Overall,
+        " En dag om barnets röst\n",
+    )
+    .unwrap();
     crate::doc::tests::add_follow_up(&mut new.plenary, "f1");
     let notes: Vec<_> = new
         .groups
@@ -76,6 +82,7 @@ fn slides_keep_the_group_order_name_the_silent_and_end_with_summary_and_follow_u
     assert_eq!(
         all[all.len() - 2],
         Slide::Summary {
+            overall: "En dag om barnets röst".into(),
             items: vec![(q.text.clone(), "Vi var överens".into())]
         }
     );

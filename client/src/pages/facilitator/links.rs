@@ -2,10 +2,11 @@
 
 use crate::EngineRef;
 use crate::api::{self, ApiError};
-use crate::i18n::{self, fill};
+use crate::i18n::{self, Strings, fill};
 use crate::widgets::copy_button;
 use samtal_shared::doc;
 use samtal_shared::export::round_name;
+use samtal_shared::mail::{self, Mail};
 use samtal_shared::session::{GroupLink, WorkshopLinks};
 use yew::prelude::*;
 
@@ -85,24 +86,13 @@ pub(super) fn links_tab(props: &LinksProps) -> Html {
         None => html! { <p>{ t.loading }</p> },
         Some(Err(_)) => html! { <p class="error">{ t.links_need_network }</p> },
         Some(Ok(l)) => {
-            let date = workshop
-                .as_ref()
-                .map(|w| w.date.clone())
-                .unwrap_or_default();
+            let w = workshop.as_ref();
             let mut rounds: Vec<u32> = l.groups.iter().map(|g| g.round).collect();
             rounds.sort_unstable();
             rounds.dedup();
             let several = rounds.len() > 1;
             let group_card = |g: &GroupLink| {
-                let email = fill(
-                    t.email_template,
-                    &[
-                        ("date", &date),
-                        ("title", &l.title),
-                        ("group", &g.name),
-                        ("link", &g.link),
-                    ],
-                );
+                let mail = w.map(|w| mail::group_leader(t, w, &g.name, &g.link));
                 html! {
                     <div class="card link-card">
                         <h3>{ g.name.clone() }</h3>
@@ -112,16 +102,20 @@ pub(super) fn links_tab(props: &LinksProps) -> Html {
                             { copy_button(t, g.link.clone()) }
                             <button onclick={rotate(format!("group:{}", g.group_id))}>{ t.rotate }</button>
                         </div>
-                        <details>
-                            <summary>{ t.email_heading }</summary>
-                            <textarea readonly=true rows="9" value={email.clone()} aria-label={t.email_heading} />
-                            { copy_button(t, email) }
-                        </details>
+                        { mail.map(|m| mail_box(t, t.email_heading, &m)).unwrap_or_default() }
                     </div>
                 }
             };
+            let sheet = format!(
+                "/api/links/{token}/qr-sheet.html?lang={}",
+                i18n::lang_code()
+            );
             html! {
                 <>
+                <p class="actions">
+                    <a class="button" id="qr-sheet" href={sheet} target="_blank" rel="noopener">{ t.qr_sheet }</a>
+                    <span class="hint">{ t.qr_sheet_hint }</span>
+                </p>
                 if several {
                     // Newest round first: those are the links to hand out now.
                     { for rounds.iter().rev().map(|&r| html! {
@@ -145,6 +139,7 @@ pub(super) fn links_tab(props: &LinksProps) -> Html {
                             { copy_button(t, l.catch_up.clone()) }
                             <button onclick={rotate("catch_up".into())}>{ t.rotate }</button>
                         </div>
+                        { w.map(|w| mail_box(t, t.email_catch_up_heading, &mail::catch_up(t, w, &l.catch_up))).unwrap_or_default() }
                     </div>
                 </div>
                 <section>
@@ -165,5 +160,21 @@ pub(super) fn links_tab(props: &LinksProps) -> Html {
             if let Some(m) = *message { <p role="status">{ m }</p> }
             { body }
         </section>
+    }
+}
+
+/// An e-mail to send: folded away until wanted; its text to copy, or opened in her e-mail
+/// program with the subject filled in.
+fn mail_box(t: &Strings, heading: &'static str, m: &Mail) -> Html {
+    let text = format!("{}\n\n{}", m.subject, m.body);
+    html! {
+        <details class="mail">
+            <summary>{ heading }</summary>
+            <textarea readonly=true rows="12" value={text.clone()} aria-label={heading} />
+            <div class="actions">
+                { copy_button(t, text) }
+                <a class="button" href={m.mailto()}>{ t.email_open }</a>
+            </div>
+        </details>
     }
 }

@@ -3,6 +3,7 @@
 
 mod day_controls;
 mod erase;
+mod follow_up;
 mod links;
 mod live;
 mod new_link;
@@ -18,6 +19,7 @@ use crate::panels::plenary::PlenaryPanel;
 use crate::panels::presentation::Presentation;
 use crate::widgets::{DeviceLabel, ViewProps, status_of};
 use erase::EraseBox;
+use follow_up::follow_up_tab;
 use links::LinksTab;
 use live::live_tab;
 use new_link::NewLink;
@@ -31,6 +33,7 @@ enum Tab {
     Live,
     Plenary,
     Setup,
+    FollowUp,
     Links,
     History,
 }
@@ -132,6 +135,7 @@ pub fn facilitator_view(props: &ViewProps) -> Html {
             <EraseBox engine={props.engine.clone()} title={w.title.clone()} on_erased={{ let e = erased.clone(); Callback::from(move |()| e.set(true)) }} />
             </>
         },
+        Tab::FollowUp => follow_up_tab(t, &props.engine, &w, &edit),
         Tab::Links => html! { <LinksTab engine={props.engine.clone()} /> },
         Tab::History => html! {
             <HistoryPanel engine={props.engine.clone()} tick={props.tick} can_restore={true} />
@@ -150,6 +154,7 @@ pub fn facilitator_view(props: &ViewProps) -> Html {
             { tab_button(Tab::Live, t.tab_live) }
             { tab_button(Tab::Plenary, t.tab_plenary) }
             { tab_button(Tab::Setup, t.tab_setup) }
+            { tab_button(Tab::FollowUp, t.tab_follow_up) }
             { tab_button(Tab::Links, t.tab_links) }
             { tab_button(Tab::History, t.tab_history) }
         </nav>

@@ -5,18 +5,13 @@ use crate::i18n::{self, fill};
 use crate::store;
 use crate::widgets::copy_button;
 use samtal_shared::doc::Workshop;
+use samtal_shared::mail::Mail;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub(super) struct NewLinkProps {
     pub(super) token: String,
     pub(super) workshop: Workshop,
-}
-
-/// `mailto:` with a subject and body, each percent-encoded.
-fn mailto(subject: &str, body: &str) -> String {
-    let enc = |s: &str| String::from(js_sys::encode_uri_component(s));
-    format!("mailto:?subject={}&body={}", enc(subject), enc(body))
 }
 
 #[function_component(NewLink)]
@@ -31,11 +26,13 @@ pub(super) fn new_link(props: &NewLinkProps) -> Html {
         .unwrap_or_default();
     let link = format!("{origin}/f/{}", props.token);
     let w = &props.workshop;
-    let subject = fill(t.new_link_mail_subject, &[("title", &w.title)]);
-    let body = fill(
-        t.new_link_mail_body,
-        &[("title", &w.title), ("date", &w.date), ("link", &link)],
-    );
+    let mail = Mail {
+        subject: fill(t.new_link_mail_subject, &[("title", &w.title)]),
+        body: fill(
+            t.new_link_mail_body,
+            &[("title", &w.title), ("date", &w.date), ("link", &link)],
+        ),
+    };
     let done = {
         let (shown, token) = (shown.clone(), props.token.clone());
         Callback::from(move |_: MouseEvent| {
@@ -50,7 +47,7 @@ pub(super) fn new_link(props: &NewLinkProps) -> Html {
             <p class="link-line"><code id="new-link-url">{ link.clone() }</code></p>
             <div class="row">
                 { copy_button(t, link.clone()) }
-                <a class="button" href={mailto(&subject, &body)}>{ t.new_link_mail }</a>
+                <a class="button" href={mail.mailto()}>{ t.new_link_mail }</a>
                 <button class="primary" onclick={done}>{ t.new_link_done }</button>
             </div>
         </section>

@@ -157,11 +157,17 @@ fn day(t: &Strings, w: &Workshop, edit: &Callback<WorkshopEdit>) -> Html {
         e.emit(WorkshopEdit::Date(v));
     });
     html! {
+        <>
         <section class="row">
             { input(t.setup_title, "w-title".into(), &w.title, "text", edit.reform(WorkshopEdit::Title)) }
             { input(t.setup_date, "w-date".into(), &w.date, "date", on_date) }
             { input(t.setup_access_until, "w-until".into(), &w.access_until, "date", edit.reform(WorkshopEdit::AccessUntil)) }
         </section>
+        <section class="row">
+            { input(t.setup_organisation, "w-org".into(), &w.organisation, "text", edit.reform(WorkshopEdit::Organisation)) }
+            { input(t.setup_facilitator_name, "w-fac".into(), &w.facilitator, "text", edit.reform(WorkshopEdit::Facilitator)) }
+        </section>
+        </>
     }
 }
 

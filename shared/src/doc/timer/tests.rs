@@ -109,20 +109,9 @@ fn the_timer_and_message_live_in_the_workshop_document() {
 /// them only well formed.
 #[test]
 fn the_write_rules_take_a_well_formed_timer_and_message_only() {
-    let mut base = demo::fixture("w").unwrap().workshop;
-    let heads = base.get_heads();
-    let check = |f: &dyn Fn(&mut AutoCommit)| {
-        let mut server = base.clone();
-        let mut client = base.clone();
-        f(&mut client);
-        client.commit();
-        let changes: Vec<Vec<u8>> = client
-            .get_changes(&heads)
-            .iter()
-            .map(|c| c.raw_bytes().to_vec())
-            .collect();
-        WriteRules::Workshop.check(&mut server, changes.iter().map(Vec::as_slice))
-    };
+    let base = demo::fixture("w").unwrap().workshop;
+    let check =
+        |f: &dyn Fn(&mut AutoCommit)| crate::doc::tests::rules_say(&base, WriteRules::Workshop, f);
     let now = NOW;
     assert!(
         check(&|d| {

@@ -1,0 +1,68 @@
+// Issue 25: the follow-up meeting from the facilitator's screen — its date (the catch-up
+// window follows), each action's status, new date and comment; the e-mails for the group
+// leaders and the catch-up link; the QR sheets printed, one group per A4 page.
+// usage: node followup.mjs <server-port> <facilitator-token> <meeting-date> <groups> <screenshot-dir>
+import { deadline, session, synced } from "./lib.mjs";
+
+const [, , port, fac, meeting, groups, shots] = process.argv;
+deadline(150_000);
+const s = await session(shots);
+const base = `http://127.0.0.1:${port}`;
+const expect = (ok, what) => {
+  if (!ok) throw new Error(what);
+};
+
+s.step("the follow-up tab: the meeting's date");
+const page = await s.newPage(s.big);
+await page.goto(`${base}/f/${fac}`);
+await synced(page);
+await page.getByRole("tab", { name: "Uppföljning" }).click();
+await page.locator("#w-follow-up").fill(meeting);
+await page.locator("#w-follow-up").press("Tab");
+await page.getByText(/Efterhandslänken fungerar till och med/).waitFor();
+
+s.step("each action: status, new date, comment");
+await page.getByText("0 av 2 klara").waitFor();
+await page.locator("#fu-f1-st").selectOption("in_progress");
+await page.locator("#fu-f1-new-due").fill("2027-03-01");
+await page.locator("#fu-f1-new-due").press("Tab");
+await page.locator("#fu-f1-comment").fill("Väntar på lokalen");
+await page.locator("#fu-f2-st").selectOption("done");
+await page.getByText("1 av 2 klara").waitFor();
+await page.locator("#fu-f1-comment").press("Tab");
+await synced(page);
+for (const [name, viewport] of [["1920", { width: 1920, height: 1080 }], ["1366", { width: 1366, height: 768 }], ["390", { width: 390, height: 844 }]]) {
+  await page.setViewportSize(viewport);
+  await s.shot(page, `follow-up-${name}`);
+  const sideways = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+  expect(!sideways, `the follow-up tab scrolls sideways at ${name}`);
+}
+await page.setViewportSize({ width: 1920, height: 1080 });
+
+s.step("the e-mails: a group leader's and the catch-up link's, each with a mailto button");
+await page.getByRole("tab", { name: "Länkar" }).click();
+await page.locator("img.qr").first().waitFor({ timeout: 30_000 });
+const mails = page.locator("details.mail");
+expect((await mails.count()) === Number(groups) + 1, `${await mails.count()} e-mails`);
+await mails.last().locator("summary").click();
+const text = await mails.last().locator("textarea").inputValue();
+expect(text.includes(`Uppföljningsmötet är den ${meeting}.`), `catch-up mail: ${text}`);
+const mailto = await mails.last().getByRole("link", { name: "Öppna i e-postprogrammet" }).getAttribute("href");
+expect(mailto.startsWith("mailto:?subject=") && mailto.includes("&body="), mailto);
+await s.shot(page, "links-mail-1920");
+
+s.step("the QR sheets: one A4 page per group and one for the catch-up link");
+const href = await page.locator("#qr-sheet").getAttribute("href");
+const sheet = await s.newPage(s.big);
+await sheet.goto(`${base}${href}`);
+await sheet.locator("section.sheet").first().waitFor();
+await s.shot(sheet, "qr-sheet-screen");
+const pdf = await sheet.pdf({ format: "A4", printBackground: true });
+const pages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+expect(pages === Number(groups) + 1, `the QR sheets printed on ${pages} pages`);
+const fs = await import("node:fs");
+fs.writeFileSync(`${shots}/qr-sheets.pdf`, pdf);
+
+expect(s.errors.length === 0, `page errors: ${s.errors.join("; ")}`);
+console.log("FOLLOWUP-OK");
+await s.browser.close();
