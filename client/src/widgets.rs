@@ -589,3 +589,26 @@ pub fn status_select(
         </label>
     }
 }
+
+/// Where an editor's change to one part of an action goes: that part alone, so that a screen
+/// drawn a moment before someone else's change never writes their part back.
+pub fn action_edit(
+    on: &Callback<doc::PlenaryEdit>,
+    id: &str,
+    key: doc::ActionKey,
+) -> Callback<String> {
+    let id = id.to_owned();
+    on.reform(move |value: String| doc::PlenaryEdit::Action {
+        id: id.clone(),
+        key,
+        value,
+    })
+}
+
+/// [`action_edit`] for the status.
+pub fn action_status_edit(
+    on: &Callback<doc::PlenaryEdit>,
+    id: &str,
+) -> Callback<doc::ActionStatus> {
+    action_edit(on, id, doc::ActionKey::Status).reform(|s: doc::ActionStatus| s.as_str().to_owned())
+}

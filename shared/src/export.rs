@@ -309,7 +309,7 @@ h1 { font-size: 1.8rem; } h2 { border-bottom: 2px solid #999; margin-top: 2rem; 
 .muted { color: #555; } table { border-collapse: collapse; width: 100%; }
 td, th { border: 1px solid #999; padding: .3rem .5rem; text-align: left; vertical-align: top; }
 @media print {
-  body { margin: 0; max-width: none; font-size: 11pt; }
+  body { margin: 0; max-width: none; font-size: 11pt; } .no-print { display: none; }
   h2 { page-break-after: avoid; } .answer, tr { page-break-inside: avoid; }
   a { color: #000; } a[href]::after { content: \" (\" attr(href) \")\"; font-size: 9pt; }
 }
@@ -347,8 +347,10 @@ pub fn html(v: &PlenaryView, lang: Lang) -> String {
     let mut out = format!(
         "<!doctype html>\n<html lang=\"{code}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{}</title><style>{PRINT_CSS}</style></head><body>\n",
-        html_escape(&v.title)
+         <title>{}</title><style>{PRINT_CSS}</style></head><body>\n\
+         <p class=\"no-print muted\">{}</p>\n",
+        html_escape(&v.title),
+        l.print_hint
     );
     let lines: Vec<String> = meta(v, l)
         .iter()

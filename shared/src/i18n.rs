@@ -394,6 +394,9 @@ table! {
         "Hej!\n\nDu kunde inte vara med på utbildningsdagen «{title}» den {date}. Här finns allt från dagen: materialet, frågorna, gruppernas anteckningar, sammanfattningen och vad som ska följas upp:\n{link}\n\nLänken fungerar till och med {until}. Du behöver inget konto, och inget du gör på sidan ändrar anteckningarna.{meeting}\n\nHar du en fråga eller en utmaning som du vill ta upp på uppföljningsmötet (\"Vad gör vi när …\")? Skicka den till mig, så kommer den med.\n\nHälsningar",
         "Hello,\n\nYou could not come to the training day «{title}» on {date}. Everything from the day is here: the material, the questions, the groups' notes, the summary and what will be followed up:\n{link}\n\nThe link works until {until}. You need no account, and nothing you do on the page changes the notes.{meeting}\n\nDo you have a question or a challenge to raise at the follow-up meeting (\"What do we do when …\")? Send it to me and it will be included.\n\nBest regards";
     qr_sheet: "Skriv ut QR-blad", "Print QR sheets";
+    print_hint:
+        "Skriv ut med Ctrl+P (⌘P på Mac). Den här raden kommer inte med på papperet.",
+        "Print with Ctrl+P (⌘P on a Mac). This line is not printed.";
     qr_sheet_hint:
         "Ett A4-blad per grupp att lägga i konferensrummet, och ett för efterhandslänken.",
         "One A4 sheet per group to leave in the conference room, and one for the catch-up link.";

@@ -24,6 +24,8 @@ h1 { font-size: 30pt; margin: 0 0 3mm; } .sub { font-size: 14pt; color: #444; ma
 img { width: 120mm; height: 120mm; } .link { font: 13pt monospace; word-break: break-all; margin: 6mm 0; }
 ol { text-align: left; font-size: 16pt; line-height: 1.4; max-width: 150mm; margin: 6mm auto 0; }
 @media screen { .sheet { border-bottom: 2px dashed #999; padding-bottom: 10mm; margin-bottom: 10mm; } }
+@media print { .no-print { display: none; } }
+.no-print { text-align: center; color: #444; }
 ";
 
 /// Only an SVG data URL in base64 (what the server's `qr_data_url` makes) is shown as an
@@ -87,9 +89,11 @@ pub fn qr_sheets(links: &WorkshopLinks, date: &str, lang: Lang) -> String {
     });
     let mut out = format!(
         "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">\
-         <title>{}</title><style>{SHEET_CSS}</style></head><body>\n",
+         <title>{}</title><style>{SHEET_CSS}</style></head><body>\n\
+         <p class=\"no-print\">{}</p>\n",
         lang.code(),
-        html_escape(&fill(l.qr_sheet_title, &[("title", &links.title)]))
+        html_escape(&fill(l.qr_sheet_title, &[("title", &links.title)])),
+        l.print_hint
     );
     for s in &sheets {
         sheet_html(&mut out, s);

@@ -34,12 +34,12 @@ pub enum Block {
     Silent { text: String },
     /// Links (material, a case's links): title and address, as text.
     Links { items: Vec<(String, String)> },
-    /// A table with a header row (the vote's result, the follow-up); column `wide` holds
-    /// running text and takes the room the others leave.
+    /// A table with a header row (the vote's result, the follow-up); the `wide` columns hold
+    /// running text and share the room the others leave.
     Table {
         head: Vec<String>,
         rows: Vec<Vec<String>>,
-        wide: usize,
+        wide: Vec<usize>,
     },
 }
 
@@ -228,7 +228,7 @@ pub fn record(v: &PlenaryView, vote: Option<&VoteResult>, lang: Lang) -> Record 
                 .iter()
                 .map(|(g, t, n)| vec![g.clone(), t.clone(), n.to_string()])
                 .collect(),
-            wide: 1,
+            wide: vec![1],
         });
     }
     if let Some((head, rows)) = follow_up_table(v, l) {
@@ -236,11 +236,9 @@ pub fn record(v: &PlenaryView, vote: Option<&VoteResult>, lang: Lang) -> Record 
             level: 1,
             text: l.export_follow_up.to_owned(),
         });
-        blocks.push(Block::Table {
-            head,
-            rows,
-            wide: 0,
-        });
+        // What to do, and the follow-up meeting's comment where there is one, are running text.
+        let wide = if head.len() > 4 { vec![0, 4] } else { vec![0] };
+        blocks.push(Block::Table { head, rows, wide });
     }
     Record {
         lang: lang.code(),

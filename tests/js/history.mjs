@@ -43,6 +43,16 @@ await answer.press("End");
 await answer.pressSequentially(" Vi frågar barnet.");
 await synced(grp);
 
+step("facilitator: writes a summary while the catch-up reader is away");
+const summing = await newPage(big);
+await summing.goto(`${base}/f/${facToken}`);
+await synced(summing);
+await summing.getByRole("tab", { name: "Storgrupp" }).click();
+await summing.locator("#s-q1").click();
+await summing.locator("#s-q1").pressSequentially("Vi börjar med barnet.");
+await synced(summing);
+await summing.close();
+
 step("catch-up: second visit marks exactly the new passage");
 await cu.goto(`${base}/c/${catchToken}`);
 const fresh = cu.locator(".answer.fresh");
@@ -52,10 +62,16 @@ expect(JSON.stringify(marks) === JSON.stringify([" Vi frågar barnet."]), `marke
 const whole = await fresh.locator(".notes").textContent();
 expect(whole === "Barnets bästa först. Vi frågar barnet.", `card text: ${whole}`);
 const count = cu.locator(".news-counts a");
-await count.getByText(/: 1 nytt eller ändrat fält$/).waitFor();
+const groupCount = count.filter({ hasNotText: "Samtalsledaren" });
+await groupCount.getByText(/: 1 nytt eller ändrat fält$/).waitFor();
 // The count links to the first change: following it brings the new card into view.
-const target = await count.first().getAttribute("href");
+const target = await groupCount.getAttribute("href");
 expect(target === `#${await fresh.getAttribute("id")}`, `the count links to ${target}`);
+// The facilitator's summary is news too, linked to its question.
+const hers = count.filter({ hasText: "Samtalsledaren: 1 nytt eller ändrat fält" });
+await hers.waitFor();
+expect((await hers.getAttribute("href")) === "#question-q1", `her count links to ${await hers.getAttribute("href")}`);
+expect((await count.count()) === 2, `${await count.count()} counts`);
 expect((await cu.locator(".answer.fresh").count()) === 1, "one card is new");
 await shot(cu, "catchup-news-1920");
 await cu.setViewportSize(phone.viewport);

@@ -6,10 +6,11 @@ use crate::i18n::fill;
 use crate::model::{News, RoundChoice, compute_in};
 use crate::panels::vote::VoteResults;
 use crate::widgets::{
-    Input, TextField, answer_cards, export_buttons, link_list, round_switch, status_select,
+    Input, TextField, action_edit, action_status_edit, answer_cards, export_buttons, link_list,
+    round_switch, status_select,
 };
 use crate::{EngineRef, i18n};
-use samtal_shared::doc::{self, FollowUp, PlenaryEdit, TextRef, Vote, WorkshopEdit};
+use samtal_shared::doc::{self, ActionKey, FollowUp, PlenaryEdit, TextRef, Vote, WorkshopEdit};
 use samtal_shared::export::{due_cell, round_name};
 use samtal_shared::view::{GroupText, PlenaryView};
 use std::rc::Rc;
@@ -178,21 +179,21 @@ fn contents(v: &PlenaryView) -> Html {
     html! {
         <nav class="toc" aria-label={t.toc_label}>
             <h2>{ t.toc_label }</h2>
-            <ol>
+            <ul>
                 { for v.questions.iter().enumerate().map(|(i, q)| html! {
                     <li><a href={format!("#question-{}", q.id)}>{ format!("{}. {}", i + 1, q.text) }</a></li>
                 }) }
                 if !v.cases.is_empty() {
                     <li><a href="#cases">{ t.cases }</a>
-                        <ol>
+                        <ul>
                             { for v.cases.iter().map(|c| html! {
                                 <li><a href={format!("#case-{}", c.id)}>{ c.title.clone() }</a></li>
                             }) }
-                        </ol>
+                        </ul>
                     </li>
                 }
                 <li><a href="#follow-up">{ t.follow_up }</a></li>
-            </ol>
+            </ul>
         </nav>
     }
 }
@@ -259,22 +260,8 @@ struct FollowUpProps {
 fn follow_ups(props: &FollowUpProps) -> Html {
     let t = i18n::strings();
     let row = |f: &FollowUp| {
-        let set = |apply: fn(&mut FollowUp, String)| {
-            let (f, cb) = (f.clone(), props.on_edit.clone());
-            Callback::from(move |v: String| {
-                let mut f = f.clone();
-                apply(&mut f, v);
-                cb.emit(PlenaryEdit::FollowUp(f));
-            })
-        };
-        let status = {
-            let (f, cb) = (f.clone(), props.on_edit.clone());
-            Callback::from(move |status: doc::ActionStatus| {
-                let mut f = f.clone();
-                f.status = status;
-                cb.emit(PlenaryEdit::FollowUp(f));
-            })
-        };
+        let set = |key: ActionKey| action_edit(&props.on_edit, &f.id, key);
+        let status = action_status_edit(&props.on_edit, &f.id);
         let remove = {
             let (id, cb) = (f.id.clone(), props.on_edit.clone());
             Callback::from(move |_| cb.emit(PlenaryEdit::RemoveFollowUp { id: id.clone() }))
@@ -283,9 +270,9 @@ fn follow_ups(props: &FollowUpProps) -> Html {
         html! {
             <fieldset class="row" key={f.id.clone()}>
                 <legend class="sr-only">{ t.follow_up }</legend>
-                <Input class={classes!("grow")} id={format!("fu-{id}-text")} label={t.fu_what} value={f.text.clone()} onchange={set(|f, v| f.text = v)} />
-                <Input id={format!("fu-{id}-who")} label={t.fu_who} value={f.owner.clone()} onchange={set(|f, v| f.owner = v)} />
-                <Input id={format!("fu-{id}-when")} label={t.fu_when} value={f.due.clone()} onchange={set(|f, v| f.due = v)} />
+                <Input class={classes!("grow")} id={format!("fu-{id}-text")} label={t.fu_what} value={f.text.clone()} onchange={set(ActionKey::Text)} />
+                <Input id={format!("fu-{id}-who")} label={t.fu_who} value={f.owner.clone()} onchange={set(ActionKey::Owner)} />
+                <Input id={format!("fu-{id}-when")} label={t.fu_when} value={f.due.clone()} onchange={set(ActionKey::Due)} />
                 { status_select(t, format!("fu-{id}-status"), f.status, status) }
                 <button class="link" onclick={remove}>{ t.remove }</button>
             </fieldset>

@@ -42,12 +42,13 @@ fn heading_style(id: &str, name: &str, half_points: usize, before: u32) -> Style
         .line_spacing(LineSpacing::new().before(before).after(120))
 }
 
-/// Column widths: the `wide` column takes what the others (a sixth each) leave.
-fn grid(columns: usize, wide: usize) -> Vec<usize> {
+/// Column widths: the `wide` columns share what the others (a sixth each) leave.
+fn grid(columns: usize, wide: &[usize]) -> Vec<usize> {
     let narrow = TEXT_WIDTH / 6;
-    let rest = TEXT_WIDTH.saturating_sub(narrow * columns.saturating_sub(1));
+    let wides = (0..columns).filter(|i| wide.contains(i)).count().max(1);
+    let rest = TEXT_WIDTH.saturating_sub(narrow * (columns - wides.min(columns))) / wides;
     (0..columns)
-        .map(|i| if i == wide { rest } else { narrow })
+        .map(|i| if wide.contains(&i) { rest } else { narrow })
         .collect()
 }
 
@@ -146,7 +147,7 @@ pub fn docx(r: &Record) -> Result<Vec<u8>, RecordError> {
                 }
             }
             Block::Table { head, rows, wide } => {
-                let widths = grid(head.len(), *wide);
+                let widths = grid(head.len(), wide);
                 let row = |cells: &[String], head: bool| {
                     TableRow::new(
                         cells

@@ -29,7 +29,7 @@ fn hostile() -> Record {
             Block::Table {
                 head: vec!["Åtgärd".into(), "Status".into()],
                 rows: vec![vec![nasty.into(), "Klar".into()]],
-                wide: 0,
+                wide: vec![0],
             },
         ],
         footer: "Exporterat från Samtal".into(),

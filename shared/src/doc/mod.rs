@@ -37,8 +37,8 @@ pub use group::{
     set_highlight,
 };
 pub use plenary::{
-    ActionStatus, FollowUp, PlenaryEdit, PlenaryNotes, apply_plenary_edit, changed_actions,
-    ensure_plenary_structure, new_plenary_doc, read_plenary,
+    ActionKey, ActionStatus, FollowUp, PlenaryEdit, PlenaryNotes, apply_plenary_edit,
+    changed_actions, ensure_plenary_structure, new_plenary_doc, read_plenary,
 };
 pub use schema::kind_of;
 pub use spec::{

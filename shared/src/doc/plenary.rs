@@ -164,13 +164,96 @@ fn done_at(doc: &impl ReadDoc, o: &automerge::ObjId) -> bool {
     )
 }
 
+/// One part of a follow-up action, which one person may change while another changes
+/// another part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKey {
+    Text,
+    Owner,
+    Due,
+    Status,
+    Comment,
+    NewDue,
+}
+
+impl ActionKey {
+    pub const ALL: [ActionKey; 6] = [
+        Self::Text,
+        Self::Owner,
+        Self::Due,
+        Self::Status,
+        Self::Comment,
+        Self::NewDue,
+    ];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Owner => "owner",
+            Self::Due => "due",
+            Self::Status => "status",
+            Self::Comment => "comment",
+            Self::NewDue => "new_due",
+        }
+    }
+
+    /// This part of `f`.
+    pub fn of(self, f: &FollowUp) -> &str {
+        match self {
+            Self::Text => &f.text,
+            Self::Owner => &f.owner,
+            Self::Due => &f.due,
+            Self::Status => f.status.as_str(),
+            Self::Comment => &f.comment,
+            Self::NewDue => &f.new_due,
+        }
+    }
+}
+
 /// One change to the follow-up list (summaries are text fields: [`doc::edit_text`] with
 /// [`TextRef::Summary`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PlenaryEdit {
-    AddFollowUp { id: String },
+    AddFollowUp {
+        id: String,
+    },
+    /// Every part of an action (those that differ from the document are written).
     FollowUp(FollowUp),
-    RemoveFollowUp { id: String },
+    /// One part of an action: what an editor sends, so that a screen drawn a moment before
+    /// someone else's change never writes that part back.
+    Action {
+        id: String,
+        key: ActionKey,
+        value: String,
+    },
+    RemoveFollowUp {
+        id: String,
+    },
+}
+
+/// Write one part of an action, only if it changes (a status keeps the old `done` flag, which
+/// readers from before statuses read, in step).
+fn put_part(
+    doc: &mut AutoCommit,
+    o: &automerge::ObjId,
+    key: ActionKey,
+    value: &str,
+) -> Result<(), SchemaError> {
+    if value.len() > MAX_TEXT {
+        return Err(Invalid::TooLong.into());
+    }
+    if key == ActionKey::Status {
+        let done =
+            ActionStatus::parse(value).ok_or(SchemaError::Field("status"))? == ActionStatus::Done;
+        if done_at(doc, o) != done {
+            doc.put(o, "done", done)?;
+        }
+    }
+    if str_at(doc, o, key.as_str()).as_deref() != Some(value) {
+        doc.put(o, key.as_str(), value)?;
+    }
+    Ok(())
 }
 
 /// Apply one follow-up edit (not committed; the caller commits).
@@ -191,32 +274,17 @@ pub fn apply_plenary_edit(doc: &mut AutoCommit, edit: &PlenaryEdit) -> Result<()
             doc.put(&o, "done", false)?;
         }
         PlenaryEdit::FollowUp(f) => {
-            if [&f.text, &f.owner, &f.due, &f.comment, &f.new_due]
-                .iter()
-                .any(|t| t.len() > MAX_TEXT)
-            {
+            if ActionKey::ALL.iter().any(|k| k.of(f).len() > MAX_TEXT) {
                 return Err(Invalid::TooLong.into());
             }
             let (_, o) = find_by_id(doc, &list, &f.id).ok_or(SchemaError::NoSuchText)?;
-            // Each key only when it changes, so that two people who change different things
-            // of one action both keep theirs.
-            let puts = [
-                ("text", f.text.as_str()),
-                ("owner", f.owner.as_str()),
-                ("due", f.due.as_str()),
-                ("comment", f.comment.as_str()),
-                ("new_due", f.new_due.as_str()),
-                ("status", f.status.as_str()),
-            ];
-            for (key, value) in puts {
-                if str_at(doc, &o, key).as_deref() != Some(value) {
-                    doc.put(&o, key, value)?;
-                }
+            for key in ActionKey::ALL {
+                put_part(doc, &o, key, key.of(f))?;
             }
-            // Kept for readers from before statuses.
-            if done_at(doc, &o) != f.is_done() {
-                doc.put(&o, "done", f.is_done())?;
-            }
+        }
+        PlenaryEdit::Action { id, key, value } => {
+            let (_, o) = find_by_id(doc, &list, id).ok_or(SchemaError::NoSuchText)?;
+            put_part(doc, &o, *key, value)?;
         }
         PlenaryEdit::RemoveFollowUp { id } => {
             if let Some((i, _)) = find_by_id(doc, &list, id) {

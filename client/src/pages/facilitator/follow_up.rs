@@ -3,8 +3,8 @@
 
 use crate::EngineRef;
 use crate::i18n::{Strings, fill};
-use crate::widgets::{Input, export_buttons, status_select};
-use samtal_shared::doc::{self, FollowUp, PlenaryEdit, Workshop, WorkshopEdit};
+use crate::widgets::{Input, action_edit, action_status_edit, export_buttons, status_select};
+use samtal_shared::doc::{self, ActionKey, FollowUp, PlenaryEdit, Workshop, WorkshopEdit};
 use yew::prelude::*;
 
 /// The tab: the meeting's date (the catch-up link then stays open until a week after it), the
@@ -33,10 +33,11 @@ pub fn follow_up_tab(
     let plenary_doc = w.plenary_doc_id;
     let on_action = {
         let engine = engine.clone();
-        Callback::from(move |f: FollowUp| {
-            let _ = engine.0.borrow_mut().change(plenary_doc, |d| {
-                doc::apply_plenary_edit(d, &PlenaryEdit::FollowUp(f))
-            });
+        Callback::from(move |edit: PlenaryEdit| {
+            let _ = engine
+                .0
+                .borrow_mut()
+                .change(plenary_doc, |d| doc::apply_plenary_edit(d, &edit));
         })
     };
     let done = actions.iter().filter(|f| f.is_done()).count();
@@ -67,23 +68,8 @@ pub fn follow_up_tab(
 
 /// One action: what, who and by when as agreed on the day; its status, a new date and the
 /// meeting's comment, saved as chosen or typed.
-fn action(t: &Strings, f: &FollowUp, on: &Callback<FollowUp>) -> Html {
-    let set = |apply: fn(&mut FollowUp, String)| {
-        let (f, on) = (f.clone(), on.clone());
-        Callback::from(move |v: String| {
-            let mut f = f.clone();
-            apply(&mut f, v);
-            on.emit(f);
-        })
-    };
-    let status = {
-        let (f, on) = (f.clone(), on.clone());
-        Callback::from(move |s: doc::ActionStatus| {
-            let mut f = f.clone();
-            f.status = s;
-            on.emit(f);
-        })
-    };
+fn action(t: &Strings, f: &FollowUp, on: &Callback<PlenaryEdit>) -> Html {
+    let status = action_status_edit(on, &f.id);
     let id = &f.id;
     let agreed = format!("{}: {} · {}: {}", t.fu_who, f.owner, t.fu_when, f.due);
     html! {
@@ -93,9 +79,9 @@ fn action(t: &Strings, f: &FollowUp, on: &Callback<FollowUp>) -> Html {
             <div class="row" role="group" aria-labelledby={format!("fu-{id}-h")}>
                 { status_select(t, format!("fu-{id}-st"), f.status, status) }
                 <Input id={format!("fu-{id}-new-due")} label={t.fu_new_due} value={f.new_due.clone()}
-                    kind="date" onchange={set(|f, v| f.new_due = v)} />
+                    kind="date" onchange={action_edit(on, id, ActionKey::NewDue)} />
                 <Input class={classes!("grow")} id={format!("fu-{id}-comment")} label={t.fu_comment}
-                    value={f.comment.clone()} live={true} onchange={set(|f, v| f.comment = v)} />
+                    value={f.comment.clone()} live={true} onchange={action_edit(on, id, ActionKey::Comment)} />
             </div>
         </li>
     }

@@ -211,3 +211,47 @@ fn a_reader_is_told_of_new_and_changed_actions_only() {
     apply_plenary_edit(&mut p, &PlenaryEdit::AddFollowUp { id: "a3".into() }).unwrap();
     assert_eq!(changed_actions(&before, &read_plenary(&p).unwrap()), 1);
 }
+
+#[test]
+fn one_part_of_an_action_is_written_alone_and_a_bad_status_is_refused() {
+    let mut p = demo::fixture("w").unwrap().plenary;
+    let drawn = action(&mut p, "a1");
+    // Someone marks it done; a screen drawn before that sends only the comment typed on it.
+    let done = FollowUp {
+        status: ActionStatus::Done,
+        ..drawn.clone()
+    };
+    apply_plenary_edit(&mut p, &PlenaryEdit::FollowUp(done)).unwrap();
+    let comment = PlenaryEdit::Action {
+        id: drawn.id.clone(),
+        key: ActionKey::Comment,
+        value: "Klart före jul".into(),
+    };
+    apply_plenary_edit(&mut p, &comment).unwrap();
+    let read = read_plenary(&p).unwrap().follow_up[0].clone();
+    assert_eq!(
+        read.status,
+        ActionStatus::Done,
+        "the comment wrote nothing else"
+    );
+    assert_eq!(read.comment, "Klart före jul");
+    let bad = PlenaryEdit::Action {
+        id: drawn.id.clone(),
+        key: ActionKey::Status,
+        value: "kanske".into(),
+    };
+    assert!(apply_plenary_edit(&mut p, &bad).is_err());
+    let back = PlenaryEdit::Action {
+        id: drawn.id,
+        key: ActionKey::Status,
+        value: "in_progress".into(),
+    };
+    apply_plenary_edit(&mut p, &back).unwrap();
+    let read = read_plenary(&p).unwrap().follow_up[0].clone();
+    assert_eq!(read.status, ActionStatus::InProgress);
+    let list = obj_at(&p, &automerge::ROOT, "follow_up", ObjType::List).unwrap();
+    assert!(
+        !done_at(&p, &list_items(&p, &list)[0]),
+        "the old flag follows"
+    );
+}
