@@ -31,6 +31,19 @@ await page.locator("#fu-f2-st").selectOption("done");
 await page.getByText("1 av 2 klara").waitFor();
 await page.locator("#fu-f1-comment").press("Tab");
 await synced(page);
+// The comment is sent when the field is left; wait until the server has all of it.
+const onServer = async () => {
+  const r = await fetch(`${base}/api/plenary/${fac}`);
+  const v = await r.json();
+  const f1 = v.follow_up.find((f) => f.id === "f1");
+  const f2 = v.follow_up.find((f) => f.id === "f2");
+  return v.follow_up_date === meeting && f1?.comment === "Väntar på lokalen" && f1?.new_due === "2027-03-01"
+    && f1?.status === "in_progress" && f2?.status === "done";
+};
+for (let i = 0; !(await onServer()); i++) {
+  expect(i < 100, "the follow-up meeting never reached the server");
+  await page.waitForTimeout(200);
+}
 for (const [name, viewport] of [["1920", { width: 1920, height: 1080 }], ["1366", { width: 1366, height: 768 }], ["390", { width: 390, height: 844 }]]) {
   await page.setViewportSize(viewport);
   await s.shot(page, `follow-up-${name}`);
