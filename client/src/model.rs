@@ -69,6 +69,16 @@ pub fn news_anchor(group_id: &str, field_key: &str) -> String {
     format!("new-{group_id}-{}", field_key.replace('/', "-"))
 }
 
+/// Where a question starts on the plenary and catch-up pages (its table of contents and
+/// "Nytt sedan …" link there).
+pub fn question_anchor(question_id: &str) -> String {
+    format!("question-{question_id}")
+}
+
+/// The ids of the day's summary and of the follow-up on those pages.
+pub const OVERALL_ANCHOR: &str = "overall";
+pub const FOLLOW_UP_ANCHOR: &str = "follow-up";
+
 /// A group's news: how many fields changed, and the id of the first one's card.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewsCount {
@@ -130,12 +140,16 @@ fn plenary_news(
     let h = history_of(e, &id)?;
     let doc = e.repo.doc_mut(&id)?.document();
     let new = h.new_since(&since);
-    let texts = std::iter::once((TextRef::Overall, "overall".to_owned())).chain(
+    // Nothing written since (the usual render): no texts to compare, no old copy to build.
+    if !new.contains(&true) {
+        return None;
+    }
+    let texts = std::iter::once((TextRef::Overall, OVERALL_ANCHOR.to_owned())).chain(
         w.questions.iter().map(|q| {
             let r = TextRef::Summary {
                 question_id: q.id.clone(),
             };
-            (r, format!("question-{}", q.id))
+            (r, question_anchor(&q.id))
         }),
     );
     let mut fields = 0;
@@ -158,7 +172,7 @@ fn plenary_news(
     let actions = doc::changed_actions(&before, &now);
     if actions > 0 {
         fields += actions;
-        first.get_or_insert_with(|| "follow-up".to_owned());
+        first.get_or_insert_with(|| FOLLOW_UP_ANCHOR.to_owned());
     }
     Some(NewsCount {
         group: crate::i18n::strings().news_facilitator.to_owned(),

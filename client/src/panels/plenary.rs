@@ -3,7 +3,9 @@
 
 use crate::engine::random_id;
 use crate::i18n::fill;
-use crate::model::{News, RoundChoice, compute_in};
+use crate::model::{
+    FOLLOW_UP_ANCHOR, News, OVERALL_ANCHOR, RoundChoice, compute_in, question_anchor,
+};
 use crate::panels::vote::VoteResults;
 use crate::widgets::{
     Input, TextField, action_edit, action_status_edit, answer_cards, export_buttons, link_list,
@@ -100,7 +102,7 @@ pub fn plenary_panel(props: &PanelProps) -> Html {
             <VoteResults engine={props.engine.clone()} tick={props.tick} editable={props.editable} />
             if view.questions.is_empty() { <p class="muted">{ t.no_questions_yet }</p> }
             { for view.questions.iter().zip(summary_ready).zip(tips).enumerate().map(|(i, ((q, ready), tip))| html! {
-                <article class="question" id={format!("question-{}", q.id)}>
+                <article class="question" id={question_anchor(&q.id)}>
                     <h3>{ format!("{}. {}", i + 1, q.text) }</h3>
                     if let Some(tip) = tip.filter(|_| props.editable) {
                         <p class="hint note">{ format!("{}: {tip}", t.facilitator_note) }</p>
@@ -149,7 +151,7 @@ pub fn plenary_panel(props: &PanelProps) -> Html {
                     )) }
                 }
             }
-            <h2 id="follow-up">{ t.follow_up }</h2>
+            <h2 id={FOLLOW_UP_ANCHOR}>{ t.follow_up }</h2>
             if props.editable {
                 <FollowUps items={view.follow_up.clone()} on_edit={Callback::from(follow_edit)} />
             } else if view.follow_up.is_empty() {
@@ -181,7 +183,7 @@ fn contents(v: &PlenaryView) -> Html {
             <h2>{ t.toc_label }</h2>
             <ul>
                 { for v.questions.iter().enumerate().map(|(i, q)| html! {
-                    <li><a href={format!("#question-{}", q.id)}>{ format!("{}. {}", i + 1, q.text) }</a></li>
+                    <li><a href={format!("#{}", question_anchor(&q.id))}>{ format!("{}. {}", i + 1, q.text) }</a></li>
                 }) }
                 if !v.cases.is_empty() {
                     <li><a href="#cases">{ t.cases }</a>
@@ -192,7 +194,7 @@ fn contents(v: &PlenaryView) -> Html {
                         </ul>
                     </li>
                 }
-                <li><a href="#follow-up">{ t.follow_up }</a></li>
+                <li><a href={format!("#{FOLLOW_UP_ANCHOR}")}>{ t.follow_up }</a></li>
             </ul>
         </nav>
     }
@@ -217,7 +219,7 @@ fn overall(
         }
     } else if !editable && !text.trim().is_empty() {
         html! {
-            <section class="overall" id="overall">
+            <section class="overall" id={OVERALL_ANCHOR}>
                 <h2>{ t.record_overall }</h2>
                 <p class="summary notes">{ text.to_owned() }</p>
             </section>
