@@ -241,6 +241,11 @@ pub fn compute_in(
         .doc(&w.plenary_doc_id)
         .and_then(|d| doc::read_plenary(d).ok())
         .unwrap_or_default();
-    let view = view::plenary_view_in(&w, &groups, &notes, choice.round(&w));
+    let questions = e
+        .repo
+        .doc(&doc::questions_doc_id(&w.workshop_id))
+        .and_then(|d| doc::read_questions(d).ok())
+        .unwrap_or_default();
+    let view = view::plenary_view_in(&w, &groups, &notes, choice.round(&w)).with_agenda(&questions);
     Some((w, view, groups))
 }

@@ -155,6 +155,22 @@ pub fn voter_id() -> Option<String> {
     Some(id)
 }
 
+/// The questions this browser sent to a workshop's question box (their ids, kept here only:
+/// the questions themselves carry no name).
+fn asked_key(workshop_id: &str) -> String {
+    format!("samtal:asked:{workshop_id}")
+}
+
+pub fn asked(workshop_id: &str) -> Vec<String> {
+    LocalStorage::get::<Vec<String>>(asked_key(workshop_id)).unwrap_or_default()
+}
+
+pub fn remember_asked(workshop_id: &str, id: &str) {
+    let mut ids = asked(workshop_id);
+    ids.push(id.to_owned());
+    let _ = LocalStorage::set(asked_key(workshop_id), &ids);
+}
+
 const TEXT_SIZE_KEY: &str = "samtal:text-size";
 /// The text sizes A−/A+ step through, in percent of the page's own (100).
 pub const TEXT_SIZES: [u32; 7] = [80, 90, 100, 115, 130, 150, 175];

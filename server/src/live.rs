@@ -6,7 +6,7 @@ use crate::clock::now_secs;
 use crate::links::{CATCH_UP_KEY as CATCH_UP, FACILITATOR_KEY as FACILITATOR};
 use crate::settings::Settings;
 pub use samtal_shared::session::TargetStatus;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::mpsc;
 
@@ -32,6 +32,8 @@ struct Limits {
     facilitator: usize,
     /// Seconds a refused device first waits (0: never).
     refused_wait: u64,
+    /// Questions one link may add to the question box in an hour.
+    questions_per_hour: usize,
 }
 
 #[derive(Default)]
@@ -48,6 +50,8 @@ struct Registry {
     last_sync: HashMap<(String, String), u64>,
     /// (workshop, target, peer id) → (refusals so far, unix seconds until it may join again).
     refused: HashMap<(String, String, String), (u32, u64)>,
+    /// (workshop, target) → unix seconds of the questions its link added in the last hour.
+    questions: HashMap<(String, String), VecDeque<u64>>,
 }
 
 /// Why a catch-up connection closes when its window ends.
@@ -56,6 +60,7 @@ pub const CATCH_UP_ENDED: &str = "the catch-up window of this workshop has ended
 /// Most devices remembered as refused (past that, the entries whose wait is long over go,
 /// then all).
 const MAX_REFUSED: usize = 10_000;
+const HOUR: u64 = 3600;
 /// The longest a refused device waits, in seconds.
 const MAX_REFUSED_WAIT: u64 = 300;
 
@@ -70,6 +75,8 @@ impl Live {
                 catch_up: settings.max_catch_up_connections,
                 facilitator: settings.max_facilitator_connections,
                 refused_wait: settings.refused_wait_secs,
+                questions_per_hour: usize::try_from(settings.max_questions_per_hour)
+                    .unwrap_or(usize::MAX),
             },
         }
     }
@@ -107,6 +114,35 @@ impl Live {
                 .saturating_mul(1u64 << e.0.min(9))
                 .min(MAX_REFUSED_WAIT);
         e.0 = e.0.saturating_add(1);
+    }
+
+    /// A message from this link adds `n` questions to the question box: taken if the link
+    /// added fewer than `SAMTAL_MAX_QUESTIONS_PER_HOUR` (60) in the last hour with them, else
+    /// why not (the device keeps them and sends them again later).
+    pub fn take_questions(&self, workshop_id: &str, target: &str, n: usize) -> Result<(), String> {
+        let now = now_secs();
+        let limit = self.limits.questions_per_hour;
+        let mut reg = self.lock();
+        // Links whose last question is an hour old are forgotten (the map stays small).
+        if reg.questions.len() >= MAX_REFUSED {
+            reg.questions
+                .retain(|_, times| times.back().is_some_and(|t| t + HOUR > now));
+        }
+        let times = reg
+            .questions
+            .entry((workshop_id.to_owned(), target.to_owned()))
+            .or_default();
+        while times.front().is_some_and(|t| t + HOUR <= now) {
+            times.pop_front();
+        }
+        if times.len().saturating_add(n) > limit {
+            return Err(format!(
+                "this link has sent {} questions in the last hour; at most {limit} an hour are taken, the rest wait on the device",
+                times.len()
+            ));
+        }
+        times.extend(std::iter::repeat_n(now, n));
+        Ok(())
     }
 
     /// Seconds this device still has to wait after a refusal, if any.

@@ -74,6 +74,10 @@ pub struct Settings {
     /// Messages one sync connection may send per second on average (bursts of 5 s worth).
     #[arg(long, env = "SAMTAL_MAX_MESSAGES_PER_SECOND", default_value_t = 200)]
     pub max_messages_per_second: u32,
+    /// Questions one link (a group's, the catch-up link) may add to the question box in an
+    /// hour; more wait on the device until the hour has passed.
+    #[arg(long, env = "SAMTAL_MAX_QUESTIONS_PER_HOUR", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub max_questions_per_hour: u32,
     /// A client that does not take a frame for this long is disconnected.
     #[arg(long, env = "SAMTAL_SEND_TIMEOUT_SECS", default_value_t = 20)]
     pub send_timeout_secs: u64,
@@ -113,6 +117,7 @@ impl Settings {
             header_read_timeout_secs: 10,
             refused_wait_secs: 2,
             max_messages_per_second: 200,
+            max_questions_per_hour: 60,
             send_timeout_secs: 20,
             idle_doc_secs: 60,
             max_workshops: 1000,

@@ -89,6 +89,11 @@ pub async fn create(state: &Arc<AppState>, spec: WorkshopSpec) -> Result<Worksho
     };
     save(new.workshop_doc_id, DocKind::Workshop, new.workshop);
     save(new.plenary_doc_id, DocKind::Plenary, new.plenary);
+    save(
+        doc::questions_doc_id(&workshop_id),
+        DocKind::Questions,
+        doc::new_questions_doc(&workshop_id).map_err(AppError::from_schema)?,
+    );
     for (g, doc) in new.groups {
         save(g.doc_id, DocKind::Group { group_id: g.id }, doc);
     }
@@ -336,6 +341,33 @@ fn structure_of(w: &Workshop) -> String {
         s.push_str(&format!("g{}:{}:{};", g.id, g.area, g.doc_id));
     }
     s
+}
+
+/// Give a workshop made before the question box (issue 25) its box, the first time one of
+/// its links opens: `docs` are its documents as stored, with the box added.
+pub async fn ensure_question_box(
+    state: &Arc<AppState>,
+    workshop_id: &str,
+    docs: &mut Vec<DocRecord>,
+) -> Result<(), AppError> {
+    if docs.iter().any(|d| d.kind == DocKind::Questions) {
+        return Ok(());
+    }
+    let rec = DocRecord {
+        doc_id: doc::questions_doc_id(workshop_id),
+        workshop_id: workshop_id.to_owned(),
+        kind: DocKind::Questions,
+    };
+    let bytes = doc::new_questions_doc(workshop_id)
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .save();
+    let stored = rec.clone();
+    // Two instances may race here: the second finds the box there and adds nothing.
+    if blocking(state, move |s| s.add_doc(&stored, &bytes)).await? {
+        tracing::info!(workshop = %workshop_id, "question box created");
+    }
+    docs.push(rec);
+    Ok(())
 }
 
 /// Background task: when a workshop document changes, mirror its phase and access window,

@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::blocking;
-use crate::hub::{CONNECTION_QUEUE, ConnHandle, DocCmd, Outbound};
+use crate::hub::{CONNECTION_QUEUE, ConnHandle, DocCmd, Outbound, Quota};
 use crate::live::{self, ConnectionSlot};
 use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, close_code};
 use futures_util::{SinkExt, StreamExt};
@@ -245,7 +245,15 @@ pub async fn serve(
                             }
                             _ => false,
                         };
-                        if doc.send(DocCmd::Receive { peer, data, frozen }).await.is_err() {
+                        // What an append-only link may still add (questions an hour, per link).
+                        let quota = match kinds.get(&document_id) {
+                            Some(kind) if info.role.access(kind) == Access::Append => {
+                                let (live, workshop, target) = (Arc::clone(&state.live), info.workshop_id.clone(), slot.target().to_owned());
+                                Some(Box::new(move |n| live.take_questions(&workshop, &target, n)) as Quota)
+                            }
+                            _ => None,
+                        };
+                        if doc.send(DocCmd::Receive { peer, data, frozen, quota }).await.is_err() {
                             break End::Fail(close_code::ERROR, "the document is not available right now".into());
                         }
                     }

@@ -295,6 +295,15 @@ pub fn markdown(v: &PlenaryView, lang: Lang) -> String {
         }
         out.push('\n');
     }
+    if !v.agenda.is_empty() {
+        out.push_str(&format!("## {}\n\n", l.qbox_agenda));
+        for (i, q) in v.agenda.iter().enumerate() {
+            // One item per line: its own line breaks become spaces.
+            let line = q.split_whitespace().collect::<Vec<_>>().join(" ");
+            out.push_str(&format!("{}. {}\n", i + 1, md_escape(&line)));
+        }
+        out.push('\n');
+    }
     out.push_str(&format!("---\n{}\n", l.export_generated));
     out
 }
@@ -426,6 +435,13 @@ pub fn html(v: &PlenaryView, lang: Lang) -> String {
             out.push_str(&format!("<tr>{}</tr>\n", cells("td", r)));
         }
         out.push_str("</table>\n");
+    }
+    if !v.agenda.is_empty() {
+        out.push_str(&format!("<h2>{}</h2>\n<ol>\n", l.qbox_agenda));
+        for q in &v.agenda {
+            out.push_str(&format!("<li class=\"text\">{}</li>\n", html_escape(q)));
+        }
+        out.push_str("</ol>\n");
     }
     out.push_str(&format!(
         "<p class=\"muted\">{}</p>\n</body></html>\n",

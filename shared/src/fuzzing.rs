@@ -101,23 +101,41 @@ pub fn protocol(data: &[u8]) {
     }
 }
 
+/// A question box holding one question (the `server` target's append-only mode).
+fn seed_questions_doc() -> AutoCommit {
+    static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
+    let bytes = BYTES.get_or_init(|| {
+        let mut d = doc::new_questions_doc("fuzz").unwrap_or_default();
+        let _ = doc::add_question(&mut d, "seed", "Vad gör vi när?", 1);
+        d.save()
+    });
+    AutoCommit::load(bytes).unwrap_or_default()
+}
+
 /// Target `server`: the server's whole message path for one connection, sans-IO — the
 /// connection state machine, access control and the document's sync hub — fed a sequence of
-/// frames. The first byte picks the access the link has. Invariants: no panic; a read-only
-/// peer never changes the document; no writer changes its header (the rules of
-/// `policy.rs`); every frame the server sends decodes; the document still
-/// saves and loads.
+/// frames. The first byte picks the access the link has (a writer of a group document, a
+/// reader, none, or an append-only link to a question box). Invariants: no panic; a read-only
+/// peer never changes the document; an append-only peer never changes a question that is
+/// there; no writer changes its header (the rules of `policy.rs`); every frame the server
+/// sends decodes; the document still saves and loads.
 pub fn server(data: &[u8]) {
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };
-    let access = match mode % 3 {
+    let access = match mode % 4 {
         0 => Access::Write,
         1 => Access::Read,
-        _ => Access::None,
+        2 => Access::None,
+        _ => Access::Append,
+    };
+    let (seed, rules): (fn() -> AutoCommit, _) = if access == Access::Append {
+        (seed_questions_doc, WriteRules::Append)
+    } else {
+        (seed_group_doc, WriteRules::Group)
     };
     let mut conn = ServerConnection::new(PeerId::new("server"));
-    let mut hub = DocHub::new(seed_group_doc());
+    let mut hub = DocHub::new(seed());
     let before = hub.heads();
     let header: std::collections::HashMap<&str, Option<String>> =
         ["schema", "kind", "workshop_id", "group_id"]
@@ -149,15 +167,15 @@ pub fn server(data: &[u8]) {
                     break;
                 }
                 if !hub.is_attached(&peer) {
-                    // As the server does: a group document's rules.
-                    hub.attach_with_rules(peer.clone(), access, WriteRules::Group);
+                    // As the server does: a group document's rules, or the append-only ones.
+                    hub.attach_with_rules(peer.clone(), access, rules);
                 }
                 match hub.receive(&peer, &data) {
                     Ok(_) => {}
                     Err(SyncError::Crashed) => {
                         // As the server does: the document may be half-changed, so it goes
                         // back to what is stored.
-                        hub.replace_doc(seed_group_doc());
+                        hub.replace_doc(seed());
                         break;
                     }
                     Err(_) => break,
@@ -175,8 +193,21 @@ pub fn server(data: &[u8]) {
             ServerInbound::Ephemeral { .. } | ServerInbound::Ignore => {}
         }
     }
-    if access != Access::Write {
+    if access < Access::Append {
         assert_eq!(hub.heads(), before, "a read-only link changed the document");
+    }
+    if access == Access::Append {
+        let read = doc::read_questions(hub.doc()).unwrap_or_default();
+        let seed = read.questions.iter().find(|q| q.id == "seed");
+        assert_eq!(
+            seed.map(|q| q.text.as_str()),
+            Some("Vad gör vi när?"),
+            "an append-only link changed a question"
+        );
+        assert!(
+            read.agenda.is_empty() && read.set_aside.is_empty(),
+            "an append-only link sorted"
+        );
     }
     for key in ["schema", "kind", "workshop_id", "group_id"] {
         assert_eq!(
@@ -195,6 +226,7 @@ pub fn server(data: &[u8]) {
         "the document no longer loads after a session"
     );
     let _ = doc::read_group(hub.doc());
+    let _ = doc::read_questions(hub.doc());
 }
 
 /// Target `load`: bytes from storage (or a peer) loaded as a document. Loading, reading it as

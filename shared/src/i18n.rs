@@ -391,8 +391,8 @@ table! {
     mail_reader: "Samtalsledaren", "The facilitator";
     mail_catch_up_subject: "Allt från {title} ({date})", "Everything from {title} ({date})";
     mail_catch_up_body:
-        "Hej!\n\nDu kunde inte vara med på utbildningsdagen «{title}» den {date}. Här finns allt från dagen: materialet, frågorna, gruppernas anteckningar, sammanfattningen och vad som ska följas upp:\n{link}\n\nLänken fungerar till och med {until}. Du behöver inget konto, och inget du gör på sidan ändrar anteckningarna.{meeting}\n\nHar du en fråga eller en utmaning som du vill ta upp på uppföljningsmötet (\"Vad gör vi när …\")? Skicka den till mig, så kommer den med.\n\nHälsningar",
-        "Hello,\n\nYou could not come to the training day «{title}» on {date}. Everything from the day is here: the material, the questions, the groups' notes, the summary and what will be followed up:\n{link}\n\nThe link works until {until}. You need no account, and nothing you do on the page changes the notes.{meeting}\n\nDo you have a question or a challenge to raise at the follow-up meeting (\"What do we do when …\")? Send it to me and it will be included.\n\nBest regards";
+        "Hej!\n\nDu kunde inte vara med på utbildningsdagen «{title}» den {date}. Här finns allt från dagen: materialet, frågorna, gruppernas anteckningar, sammanfattningen och vad som ska följas upp:\n{link}\n\nLänken fungerar till och med {until}. Du behöver inget konto, och inget du gör på sidan ändrar anteckningarna.{meeting}\n\nHar du en fråga eller en utmaning som du vill ta upp på uppföljningsmötet (\"Vad gör vi när …\")? Skriv den i rutan \"Frågor till uppföljningsmötet\" längst ned på sidan. Den skickas utan namn, och jag tar med den.\n\nHälsningar",
+        "Hello,\n\nYou could not come to the training day «{title}» on {date}. Everything from the day is here: the material, the questions, the groups' notes, the summary and what will be followed up:\n{link}\n\nThe link works until {until}. You need no account, and nothing you do on the page changes the notes.{meeting}\n\nDo you have a question or a challenge to raise at the follow-up meeting (\"What do we do when …\")? Write it in the box \"Questions for the follow-up meeting\" at the bottom of the page. It is sent without a name, and I will take it along.\n\nBest regards";
     qr_sheet: "Skriv ut QR-blad", "Print QR sheets";
     print_hint:
         "Skriv ut med Ctrl+P (⌘P på Mac). Den här raden kommer inte med på papperet.",
@@ -614,6 +614,33 @@ table! {
         "No actions yet. They are added under Plenary.";
     fu_comment: "Kommentar från uppföljningen", "Comment from the follow-up";
     fu_new_due: "Nytt datum", "New date";
+    invalid_empty_question: "Skriv frågan först.", "Write the question first.";
+    qbox_title: "Frågor till uppföljningsmötet", "Questions for the follow-up meeting";
+    qbox_intro:
+        "Har du en fråga eller en utmaning som dagen väckte (”Vad gör vi när …”)? Skriv den här, så kan samtalsledaren ta upp den på uppföljningsmötet. Frågan skickas utan namn och kan inte ändras efteråt. Skriv inga namn eller uppgifter som pekar ut någon.",
+        "Do you have a question or a challenge the day raised (“What do we do when …”)? Write it here and the facilitator can take it up at the follow-up meeting. It is sent without a name and cannot be changed afterwards. Write no names or details that point anyone out.";
+    qbox_label: "Din fråga eller utmaning", "Your question or challenge";
+    qbox_send: "Skicka frågan", "Send the question";
+    qbox_sent: "Skickad. Tack!", "Sent. Thank you!";
+    qbox_waiting: "Sparad på den här enheten. Den skickas när nätet fungerar igen.", "Saved on this device. It is sent when the network works again.";
+    qbox_mine: "Skickat från den här enheten", "Sent from this device";
+    qbox_count_one: "1 fråga har kommit in hittills.", "1 question so far.";
+    qbox_count: "{n} frågor har kommit in hittills.", "{n} questions so far.";
+    qbox_facilitator_intro:
+        "Frågor och utmaningar från grupperna och från dem som läser i efterhand, utan namn. Välj vilka uppföljningsmötet tar upp och i vilken ordning. Inget tas bort: det du lägger åt sidan kan du ta tillbaka.",
+        "Questions and challenges from the groups and from those catching up, without names. Choose which ones the follow-up meeting takes up, and in what order. Nothing is removed: what you set aside you can bring back.";
+    qbox_agenda: "Dagordning för uppföljningsmötet", "Agenda for the follow-up meeting";
+    qbox_agenda_empty: "Inget på dagordningen ännu. Välj bland frågorna nedan.", "Nothing on the agenda yet. Choose among the questions below.";
+    qbox_unsorted: "Nya frågor", "New questions";
+    qbox_unsorted_empty: "Inga nya frågor.", "No new questions.";
+    qbox_aside: "Lagt åt sidan", "Set aside";
+    qbox_to_agenda: "Till dagordningen", "Onto the agenda";
+    qbox_earlier: "Flytta upp", "Move up";
+    qbox_later: "Flytta ned", "Move down";
+    qbox_set_aside: "Lägg åt sidan", "Set aside";
+    qbox_back: "Ta tillbaka", "Bring back";
+    qbox_own_label: "Lägg till en egen punkt", "Add an item of your own";
+    qbox_add: "Lägg till", "Add";
 }
 
 impl Strings {
@@ -692,6 +719,7 @@ impl Strings {
             Invalid::NoSuchArea => self.invalid_no_such_area,
             Invalid::AccessBeforeDate => self.invalid_access_before_date,
             Invalid::FollowUpBeforeDate => self.invalid_follow_up_before_date,
+            Invalid::EmptyQuestion => self.invalid_empty_question,
         }
     }
 }

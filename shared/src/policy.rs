@@ -18,6 +18,12 @@
 //!   Texts but never put into or delete from the maps themselves.
 //! - **Ids**: `id` and `doc_id` may only be set on an item created by the same change (a new
 //!   question, group, highlight…); an existing item's id never changes.
+//! - **The question box** (append-only): a group or catch-up link ([`WriteRules::Append`])
+//!   may only add questions — each change at most one new `q:<id>` map at the top, under a
+//!   key the document does not have yet, holding a `text` (1 to `MAX_QUESTION` bytes) and an
+//!   `at` number put by the same change; nothing that exists can be changed or removed. The
+//!   facilitator ([`WriteRules::Questions`]) adds questions the same way and may also set
+//!   `agenda` and `set_aside` (question ids separated by spaces).
 
 use crate::doc::{self, Phase};
 use crate::guard::{self, Chunk};
@@ -40,6 +46,10 @@ pub enum PolicyError {
     Id,
     #[error("a change in the message could not be read: {0}")]
     Unreadable(String),
+    #[error(
+        "the question box only takes new questions: one per change, with a text of 1 to 2,000 bytes; nothing there can be changed or removed"
+    )]
+    AppendOnly,
 }
 
 /// Which rules apply: one set per document kind.
@@ -48,6 +58,10 @@ pub enum WriteRules {
     Workshop,
     Group,
     Plenary,
+    /// The facilitator in the question box: add questions, sort them.
+    Questions,
+    /// A link that may only add to the question box (see [`crate::roles::Access::Append`]).
+    Append,
 }
 
 /// What a top-level key a writer may set must hold.
@@ -62,6 +76,8 @@ enum Expect {
     Ballot,
     Name,
     DateOrEmpty,
+    IdList,
+    NewQuestion,
 }
 
 impl WriteRules {
@@ -70,7 +86,13 @@ impl WriteRules {
             DocKind::Workshop => Self::Workshop,
             DocKind::Group { .. } => Self::Group,
             DocKind::Plenary => Self::Plenary,
+            DocKind::Questions => Self::Questions,
         }
+    }
+
+    /// Whether these rules only let a writer add questions and sort them (no Text, no ids).
+    fn question_box(self) -> bool {
+        matches!(self, Self::Questions | Self::Append)
     }
 
     fn root_key(self, key: &str) -> Option<Expect> {
@@ -83,6 +105,10 @@ impl WriteRules {
             (Self::Workshop, "vote") => Some(Expect::Vote),
             (Self::Workshop, "organisation" | "facilitator") => Some(Expect::Name),
             (Self::Workshop, "follow_up_date") => Some(Expect::DateOrEmpty),
+            (Self::Questions, "agenda" | "set_aside") => Some(Expect::IdList),
+            (Self::Questions | Self::Append, k) if doc::is_question_key(k) => {
+                Some(Expect::NewQuestion)
+            }
             // A device's dots in the plenary's vote (see `doc/vote.rs`).
             (Self::Group, k) if doc::is_ballot_key(k) => Some(Expect::Ballot),
             _ => None,
@@ -97,7 +123,7 @@ impl WriteRules {
         };
         let root = automerge::ROOT;
         match self {
-            Self::Workshop => Vec::new(),
+            Self::Workshop | Self::Questions | Self::Append => Vec::new(),
             Self::Plenary => map_at(&root, "summary").into_iter().collect(),
             Self::Group => {
                 let mut out: Vec<ObjId> = map_at(&root, "answers").into_iter().collect();
@@ -112,12 +138,13 @@ impl WriteRules {
 
     /// Check every change a peer's sync message carries (`chunks`: its change bytes) against
     /// the rules, with `doc` as the server holds it now. Changes the server has already are
-    /// skipped (a whole-document chunk repeats them).
+    /// skipped (a whole-document chunk repeats them). Returns how many questions the message
+    /// adds to a question box (for the per-link limit).
     pub fn check<'a>(
         self,
         doc: &mut AutoCommit,
         chunks: impl IntoIterator<Item = &'a [u8]>,
-    ) -> Result<(), PolicyError> {
+    ) -> Result<usize, PolicyError> {
         let protected: Vec<(u64, automerge::ActorId)> = self
             .protected(doc)
             .into_iter()
@@ -134,6 +161,15 @@ impl WriteRules {
                 ballots.entry(vote_of(&key)).or_default().insert(key);
             }
         }
+        // The questions there are, and those the message adds: a key is taken once.
+        let mut questions: HashSet<String> = if self.question_box() {
+            doc.keys(&automerge::ROOT)
+                .filter(|k| doc::is_question_key(k))
+                .collect()
+        } else {
+            HashSet::new()
+        };
+        let before = questions.len();
         for bytes in chunks {
             for chunk in guard::chunks(bytes) {
                 let chunk: Chunk<'_> = chunk.map_err(|e| unreadable(e.to_string()))?;
@@ -154,11 +190,15 @@ impl WriteRules {
                     vec![change]
                 };
                 for change in &changes {
-                    self.check_change(change, &protected, &mut ballots)?;
+                    if self.question_box() {
+                        check_question_change(self, change, &mut questions)?;
+                    } else {
+                        self.check_change(change, &protected, &mut ballots)?;
+                    }
                 }
             }
         }
-        Ok(())
+        Ok(questions.len() - before)
     }
 
     fn check_change(
@@ -242,6 +282,59 @@ impl WriteRules {
 // The refusals' texts say the limits.
 const _: () = assert!(doc::MAX_BALLOTS == 40);
 const _: () = assert!(doc::MAX_NAME == 200);
+const _: () = assert!(doc::MAX_QUESTION == 2_000 && doc::MAX_PICKED == 500);
+
+/// A change to the question box: new questions (at most one from an append-only writer), and
+/// from the facilitator the sorting lists. `questions`: the question keys the document and the
+/// message's earlier changes hold.
+fn check_question_change(
+    rules: WriteRules,
+    change: &Change,
+    questions: &mut HashSet<String>,
+) -> Result<(), PolicyError> {
+    let expanded = guard::catch(|| change.decode())
+        .ok_or_else(|| PolicyError::Unreadable("the change could not be processed".into()))?;
+    let actor = &expanded.actor_id;
+    // The question maps this change makes (by their op counter).
+    let mut made: HashSet<u64> = HashSet::new();
+    for (this, op) in (expanded.start_op.get()..).zip(&expanded.operations) {
+        match (&op.obj, &op.key) {
+            (ObjectId::Root, Key::Map(key)) => {
+                let key = key.as_str();
+                match rules.root_key(key) {
+                    Some(Expect::NewQuestion) => {
+                        // A new key, over nothing: never a second value for one that is there.
+                        let fresh = matches!(op.action, OpType::Make(ObjType::Map))
+                            && op.pred.is_empty()
+                            && questions.insert(key.to_owned());
+                        if !fresh || (rules == WriteRules::Append && !made.is_empty()) {
+                            return Err(PolicyError::AppendOnly);
+                        }
+                        made.insert(this);
+                    }
+                    Some(expect @ Expect::IdList) => check_value(key, expect, &op.action)?,
+                    _ if rules == WriteRules::Append => return Err(PolicyError::AppendOnly),
+                    _ => return Err(PolicyError::Header(key.to_owned())),
+                }
+            }
+            (ObjectId::Id(id), Key::Map(key))
+                if id.actor() == actor && made.contains(&id.counter()) =>
+            {
+                let ok = match (key.as_str(), &op.action) {
+                    ("text", OpType::Put(ScalarValue::Str(s))) => doc::question_ok(s).is_ok(),
+                    ("at", OpType::Put(ScalarValue::Int(_))) => true,
+                    _ => false,
+                };
+                if !ok {
+                    return Err(PolicyError::AppendOnly);
+                }
+            }
+            // Inside what is there (anyone's question): nobody, the facilitator included.
+            _ => return Err(PolicyError::AppendOnly),
+        }
+    }
+    Ok(())
+}
 
 /// The vote a ballot key is for (`ballot:<vote>:<voter>` → `<vote>`).
 fn vote_of(key: &str) -> String {
@@ -271,6 +364,8 @@ fn check_value(key: &str, expect: Expect, action: &OpType) -> Result<(), PolicyE
         Expect::Ballot => doc::parse_ballot(s).is_some(),
         Expect::Name => s.len() <= doc::MAX_NAME,
         Expect::DateOrEmpty => s.is_empty() || doc::parse_date(s).is_some(),
+        Expect::IdList => doc::id_list_ok(s),
+        Expect::NewQuestion => false,
     };
     if ok {
         return Ok(());
@@ -285,5 +380,7 @@ fn check_value(key: &str, expect: Expect, action: &OpType) -> Result<(), PolicyE
         Expect::Ballot => "at most 10 item ids, separated by spaces",
         Expect::Name => "at most 200 bytes",
         Expect::DateOrEmpty => "empty, or a date written YYYY-MM-DD",
+        Expect::IdList => "at most 500 ids, separated by spaces",
+        Expect::NewQuestion => "a new question",
     })
 }

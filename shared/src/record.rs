@@ -240,6 +240,20 @@ pub fn record(v: &PlenaryView, vote: Option<&VoteResult>, lang: Lang) -> Record 
         let wide = if head.len() > 4 { vec![0, 4] } else { vec![0] };
         blocks.push(Block::Table { head, rows, wide });
     }
+    if !v.agenda.is_empty() {
+        blocks.push(Block::Heading {
+            level: 1,
+            text: l.qbox_agenda.to_owned(),
+        });
+        blocks.push(Block::Text {
+            paragraphs: v
+                .agenda
+                .iter()
+                .enumerate()
+                .map(|(i, q)| format!("{}. {}", i + 1, q.trim()))
+                .collect(),
+        });
+    }
     Record {
         lang: lang.code(),
         title: v.title.clone(),

@@ -18,8 +18,12 @@ pub enum Role {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DocKind {
     Workshop,
-    Group { group_id: String },
+    Group {
+        group_id: String,
+    },
     Plenary,
+    /// The question box for the follow-up meeting (see `doc/questions.rs`).
+    Questions,
 }
 
 /// How far a role may touch a document.
@@ -27,6 +31,9 @@ pub enum DocKind {
 pub enum Access {
     None,
     Read,
+    /// Read, and add new items only: nothing there can be changed or removed (the question
+    /// box for the groups and catch-up readers; enforced by `WriteRules::Append`).
+    Append,
     Write,
 }
 
@@ -35,6 +42,8 @@ impl Role {
     pub fn access(&self, doc: &DocKind) -> Access {
         match (self, doc) {
             (Role::Facilitator, _) => Access::Write,
+            // The one thing a catch-up link may write: a question for the follow-up.
+            (Role::CatchUp | Role::Group { .. }, DocKind::Questions) => Access::Append,
             (Role::CatchUp, _) => Access::Read,
             (Role::Group { .. }, DocKind::Workshop | DocKind::Plenary) => Access::Read,
             (

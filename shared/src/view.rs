@@ -90,9 +90,23 @@ pub struct PlenaryView {
     pub questions: Vec<QuestionView>,
     pub cases: Vec<CaseView>,
     pub follow_up: Vec<FollowUp>,
+    /// The questions the follow-up meeting takes up, in the facilitator's order (from the
+    /// question box; set by whoever reads it, see [`PlenaryView::with_agenda`]).
+    #[serde(default)]
+    pub agenda: Vec<String>,
 }
 
 impl PlenaryView {
+    /// The view with the follow-up meeting's agenda from the question box.
+    pub fn with_agenda(mut self, questions: &crate::doc::QuestionBox) -> Self {
+        self.agenda = questions
+            .on_agenda()
+            .into_iter()
+            .map(|q| q.text.clone())
+            .collect();
+        self
+    }
+
     /// A new vote (id `vote_id`) on a question's written answers, one item per group (its id
     /// the group's); `None` when no group has written.
     pub fn vote_on_question(&self, question_id: &str, vote_id: &str) -> Option<Vote> {
@@ -267,6 +281,7 @@ pub fn plenary_view_in(
             })
             .collect(),
         follow_up: plenary.follow_up.clone(),
+        agenda: Vec::new(),
     }
 }
 

@@ -38,6 +38,8 @@ const views = [
   ["facilitator-follow-up", `/f/${fac}`, async (p) => {
     await tab(/Uppföljning|Follow-up/)(p);
     await p.locator(".fu-action select").first().waitFor();
+    await p.locator(".qs-item").nth(1).waitFor();
+    await p.locator(".question-sorter details summary").click();
   }],
   ["presentation", `/f/${fac}`, async (p) => {
     await tab(/Storgrupp|Plenary/)(p);

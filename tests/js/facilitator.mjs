@@ -94,7 +94,9 @@ await cu.goto(catchUpLink.replace(/^https?:\/\/[^/]+/, base));
 await cu.getByText("Vi behöver fråga barnen oftare.").waitFor({ timeout: 30_000 });
 await cu.getByText("Ta upp på nästa APT").waitFor({ timeout: 30_000 });
 if ((await cu.locator('a[href^="javascript"]').count()) !== 0) throw new Error("javascript: link rendered");
-if ((await cu.locator("textarea").count()) !== 0) throw new Error("catch-up page is editable");
+// The notes are not editable there; the one field is the question box for the follow-up.
+if ((await cu.locator("textarea:not(#qbox-text)").count()) !== 0) throw new Error("catch-up page is editable");
+if ((await cu.locator("textarea").count()) !== 1) throw new Error("no question box on the catch-up page");
 await shot(cu, "catchup-1920");
 
 step("exports are inert");

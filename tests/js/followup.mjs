@@ -1,11 +1,13 @@
 // Issue 25: the follow-up meeting from the facilitator's screen — its date (the catch-up
 // window follows), each action's status, new date and comment; the e-mails for the group
-// leaders and the catch-up link; the QR sheets printed, one group per A4 page.
-// usage: node followup.mjs <server-port> <facilitator-token> <meeting-date> <groups> <screenshot-dir>
-import { deadline, session, synced } from "./lib.mjs";
+// leaders and the catch-up link; the QR sheets printed, one group per A4 page; the question
+// box: a question written offline on the catch-up page arrives once online, and the facilitator
+// puts it on the meeting's agenda with an item of her own.
+// usage: node followup.mjs <server-port> <facilitator-token> <meeting-date> <groups> <catch-up-token> <screenshot-dir>
+import { current, deadline, proxy, session, synced } from "./lib.mjs";
 
-const [, , port, fac, meeting, groups, shots] = process.argv;
-deadline(150_000);
+const [, , port, fac, meeting, groups, catchUp, shots] = process.argv;
+deadline(200_000);
 const s = await session(shots);
 const base = `http://127.0.0.1:${port}`;
 const expect = (ok, what) => {
@@ -76,6 +78,69 @@ expect(pages === Number(groups) + 1, `the QR sheets printed on ${pages} pages`);
 const fs = await import("node:fs");
 fs.writeFileSync(`${shots}/qr-sheets.pdf`, pdf);
 
+s.step("the question box: written offline on the catch-up page, sent once online");
+const px = await proxy(port);
+const reader = await s.newPage(s.big);
+// A computer with a label: the question must still carry no name (checked on the server).
+await reader.addInitScript(() => {
+  localStorage.setItem("samtal:device", JSON.stringify("Evas dator"));
+  localStorage.setItem("samtal:device-asked", "true");
+});
+await reader.goto(`${px.base}/c/${catchUp}`);
+await current(reader);
+await px.setOnline(false, reader.context());
+const question = "Vad gör vi när en brukare säger nej till all hjälp?";
+await reader.locator("#qbox-text").fill("   ");
+await reader.getByRole("button", { name: "Skicka frågan" }).click();
+await reader.locator("#qbox-error").getByText("Skriv frågan först.").waitFor();
+await reader.locator("#qbox-text").fill(question);
+await reader.getByRole("button", { name: "Skicka frågan" }).click();
+await reader.locator(".qbox-mine").getByText(question).waitFor();
+await reader.getByText("Sparad på den här enheten. Den skickas när nätet fungerar igen.").waitFor();
+expect((await reader.locator("#qbox-text").inputValue()) === "", "the field is emptied once sent");
+await reader.locator(".question-box").scrollIntoViewIfNeeded();
+await s.shot(reader, "question-box-offline-1920");
+await px.setOnline(true, reader.context());
+await reader.getByText("Skickad. Tack!").waitFor({ timeout: 40_000 });
+for (const [name, viewport] of [["1366", { width: 1366, height: 768 }], ["390", { width: 390, height: 844 }]]) {
+  await reader.setViewportSize(viewport);
+  await reader.locator(".question-box").scrollIntoViewIfNeeded();
+  await s.shot(reader, `question-box-${name}`);
+  const sideways = await reader.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+  expect(!sideways, `the catch-up page scrolls sideways at ${name}`);
+}
+
+s.step("the facilitator puts it on the agenda, adds an item of her own and orders them");
+await page.getByRole("tab", { name: "Uppföljning" }).click();
+const item = page.locator(".qs-item", { hasText: question });
+await item.waitFor({ timeout: 30_000 });
+await item.getByRole("button", { name: "Till dagordningen" }).click();
+await page.locator("#qs-own").fill("Genomgång av checklistan");
+await page.locator("#qs-own").press("Enter");
+const agenda = page.locator(".question-sorter ol.qs-list > li");
+for (let i = 0; (await agenda.count()) !== 2; i++) {
+  expect(i < 100, `the agenda has ${await agenda.count()} items`);
+  await page.waitForTimeout(100);
+}
+await agenda.nth(1).getByRole("button", { name: "Flytta upp" }).click();
+await agenda.first().getByText("Genomgång av checklistan").waitFor();
+await synced(page);
+for (const [name, viewport] of [["1920", { width: 1920, height: 1080 }], ["1366", { width: 1366, height: 768 }], ["390", { width: 390, height: 844 }]]) {
+  await page.setViewportSize(viewport);
+  await page.locator(".question-sorter").scrollIntoViewIfNeeded();
+  await s.shot(page, `question-sorter-${name}`);
+}
+
+s.step("the reader sees the meeting's agenda in her order");
+await reader.setViewportSize({ width: 1920, height: 1080 });
+const readerAgenda = reader.locator("ol.agenda li");
+await readerAgenda.nth(1).waitFor({ timeout: 30_000 });
+const order = await readerAgenda.allInnerTexts();
+expect(order[0] === "Genomgång av checklistan" && order[1] === question, `the reader's agenda: ${order}`);
+await readerAgenda.first().scrollIntoViewIfNeeded();
+await s.shot(reader, "catch-up-agenda-1920");
+
 expect(s.errors.length === 0, `page errors: ${s.errors.join("; ")}`);
+px.close();
 console.log("FOLLOWUP-OK");
 await s.browser.close();

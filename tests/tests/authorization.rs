@@ -83,6 +83,8 @@ enum Doc {
     Group1,
     /// Group 2's document.
     Group2,
+    /// The question box (append-only for group and catch-up links).
+    Questions,
     /// A document of another workshop.
     Foreign,
     /// An id no workshop has.
@@ -96,6 +98,8 @@ enum Kind {
     Request(Doc),
     /// `sync` carrying a change (a write).
     Write(Doc),
+    /// A change to what is in the question box already (a question someone else sent).
+    Touch(Touch),
     Ephemeral,
     Leave,
     JoinTwice,
@@ -104,6 +108,17 @@ enum Kind {
     DocUnavailable,
     UnknownType,
     SpoofedSender,
+}
+
+/// What a change does to the question box besides adding a question.
+#[derive(Clone, Copy, Debug)]
+enum Touch {
+    /// Rewrite another's question.
+    Edit,
+    /// Remove another's question.
+    Remove,
+    /// Set the agenda (the facilitator's sorting).
+    Sort,
 }
 
 /// The expected answer.
@@ -122,9 +137,10 @@ enum Answer {
 const READ_ONLY: Answer = Answer::Refused("may only read");
 const NO_ACCESS: Answer = Answer::Refused("may not open");
 const FOREIGN: Answer = Answer::Refused("not part of this link's workshop");
+const APPEND_ONLY: Answer = Answer::Refused("only takes new questions");
 
 /// Expected answer per sync-capable role: facilitator, group (group 1), catch-up.
-const PROTOCOL: [(Kind, [Answer; 3]); 20] = {
+const PROTOCOL: [(Kind, [Answer; 3]); 25] = {
     use Answer::*;
     use Doc::*;
     [
@@ -132,12 +148,24 @@ const PROTOCOL: [(Kind, [Answer; 3]); 20] = {
         (Kind::Request(Plenary), [Ok, Ok, Ok]),
         (Kind::Request(Group1), [Ok, Ok, Ok]),
         (Kind::Request(Group2), [Ok, NO_ACCESS, Ok]),
+        (Kind::Request(Questions), [Ok, Ok, Ok]),
         (Kind::Request(Foreign), [FOREIGN, FOREIGN, FOREIGN]),
         (Kind::Request(Unknown), [FOREIGN, FOREIGN, FOREIGN]),
         (Kind::Write(Workshop), [Ok, READ_ONLY, READ_ONLY]),
         (Kind::Write(Plenary), [Ok, READ_ONLY, READ_ONLY]),
         (Kind::Write(Group1), [Ok, Ok, READ_ONLY]),
         (Kind::Write(Group2), [Ok, NO_ACCESS, READ_ONLY]),
+        // The one thing a catch-up link may write: a new question.
+        (Kind::Write(Questions), [Ok, Ok, Ok]),
+        (
+            Kind::Touch(Touch::Edit),
+            [APPEND_ONLY, APPEND_ONLY, APPEND_ONLY],
+        ),
+        (
+            Kind::Touch(Touch::Remove),
+            [APPEND_ONLY, APPEND_ONLY, APPEND_ONLY],
+        ),
+        (Kind::Touch(Touch::Sort), [Ok, APPEND_ONLY, APPEND_ONLY]),
         (Kind::Write(Foreign), [FOREIGN, FOREIGN, FOREIGN]),
         (Kind::Write(Unknown), [FOREIGN, FOREIGN, FOREIGN]),
         (Kind::Ephemeral, [Ignored, Ignored, Ignored]),
@@ -194,6 +222,7 @@ struct Docs {
     plenary: DocumentId,
     group1: DocumentId,
     group2: DocumentId,
+    questions: DocumentId,
     foreign: DocumentId,
 }
 
@@ -216,6 +245,7 @@ impl World {
             Doc::Plenary => self.docs.plenary,
             Doc::Group1 => self.docs.group1,
             Doc::Group2 => self.docs.group2,
+            Doc::Questions => self.docs.questions,
             Doc::Foreign => self.docs.foreign,
             Doc::Unknown => DocumentId::from_bytes([7; 16]),
         }
@@ -235,6 +265,10 @@ async fn create(server: &TestServer) -> WorkshopLinks {
     assert_eq!(status, 201, "{body}");
     serde_json::from_str(&body).unwrap()
 }
+
+/// The question in the box when the matrix starts.
+const SEED: &str = "seed";
+const SEED_TEXT: &str = "Vad gör vi när ingen svarar?";
 
 /// Two workshops: the one under test (group 1's first link replaced) and another whose
 /// catch-up window has ended.
@@ -267,16 +301,23 @@ async fn world(data: &std::path::Path) -> World {
     })
     .await;
 
-    let probe = NativeClient::connect(server.addr, &token_of(&links.facilitator), "probe")
+    let mut probe = NativeClient::connect(server.addr, &token_of(&links.facilitator), "probe")
         .await
         .unwrap();
     let workshop = probe.info.workshop_doc;
     let w = read_workshop(probe.repo.doc(&workshop).unwrap()).unwrap();
+    // A question in the box for the others to try to change.
+    let questions = doc::questions_doc_id(&w.workshop_id);
+    probe
+        .change(questions, |d| doc::add_question(d, SEED, SEED_TEXT, 1))
+        .unwrap();
+    probe.sync().await.unwrap();
     let docs = Docs {
         workshop,
         plenary: w.plenary_doc_id,
         group1: w.group("g1").unwrap().doc_id,
         group2: w.group("g2").unwrap().doc_id,
+        questions,
         foreign,
     };
     World {
@@ -371,6 +412,7 @@ fn probe_write(d: &mut AutoCommit, key: &str) -> Result<(), SchemaError> {
     match doc::kind_of(d).as_deref() {
         Some("workshop") => apply_workshop_edit(d, &WorkshopEdit::Title(key.into())),
         Some("plenary") => apply_plenary_edit(d, &PlenaryEdit::AddFollowUp { id: key.into() }),
+        Some("questions") => doc::add_question(d, key, "En fråga till uppföljningen", 1),
         Some("group") => {
             let Some((_, list)) = d.get(ROOT, "highlights")? else {
                 return Err(SchemaError::Field("highlights"));
@@ -391,6 +433,9 @@ fn has_probe(d: &AutoCommit, key: &str) -> bool {
     match doc::kind_of(d).as_deref() {
         Some("workshop") => read_workshop(d).is_ok_and(|w| w.title == key),
         Some("plenary") => read_plenary(d).is_ok_and(|p| p.follow_up.iter().any(|f| f.id == key)),
+        Some("questions") => {
+            doc::read_questions(d).is_ok_and(|b| b.questions.iter().any(|q| q.id == key))
+        }
         Some("group") => d.get(ROOT, "highlights").ok().flatten().is_some_and(|(_, list)| {
             (0..d.length(&list)).any(|i| {
                 d.get(&list, i).ok().flatten().is_some_and(|(_, item)| {
@@ -496,6 +541,45 @@ async fn protocol_answer(w: &World, role: Role, kind: Kind, n: usize) -> Answer 
                 has_it,
                 answer == Answer::Ok,
                 "{role:?} {kind:?}: stored = {has_it}, answer = {answer:?}"
+            );
+            answer
+        }
+        Kind::Touch(touch) => {
+            let doc = w.doc(Doc::Questions);
+            let mut c = NativeClient::connect(w.server.addr, &token, &format!("toucher-{n}"))
+                .await
+                .unwrap();
+            let key = format!("probe-{n}");
+            c.change(doc, |d| {
+                let q = match d.get(ROOT, "q:seed")? {
+                    Some((_, q)) => q,
+                    None => return Err(SchemaError::Field("q:seed")),
+                };
+                match touch {
+                    Touch::Edit => d.put(&q, "text", key.as_str())?,
+                    Touch::Remove => d.delete(ROOT, "q:seed")?,
+                    Touch::Sort => d.put(ROOT, "agenda", key.as_str())?,
+                }
+                Ok(())
+            })
+            .unwrap();
+            let answer = match c.sync().await {
+                Ok(()) => Answer::Ok,
+                Err(e) => refused(e.to_string()),
+            };
+            // The file agrees: the seed question is as it was unless the change was taken.
+            let stored = stored_doc(&w.server.data, doc).unwrap().unwrap();
+            let b = doc::read_questions(&stored).unwrap();
+            let seed = b.questions.iter().find(|q| q.id == SEED);
+            let changed = match touch {
+                Touch::Edit => seed.is_none_or(|q| q.text != SEED_TEXT),
+                Touch::Remove => seed.is_none(),
+                Touch::Sort => b.agenda.contains(&key),
+            };
+            assert_eq!(
+                changed,
+                answer == Answer::Ok,
+                "{role:?} {kind:?}: changed = {changed}, answer = {answer:?}"
             );
             answer
         }

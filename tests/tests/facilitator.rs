@@ -407,7 +407,8 @@ async fn erase_deletes_everything_and_tells_connected_clients() {
         .iter()
         .map(|(d, _)| *d)
         .collect();
-    assert_eq!(all_docs.len(), 5);
+    // The workshop, the plenary, three groups and the question box.
+    assert_eq!(all_docs.len(), 6);
 
     let (status, body) = server
         .request("DELETE", &format!("/api/workshop/{fac}"), None)

@@ -534,6 +534,18 @@ async fn every_view_passes_axe_and_works_by_keyboard() {
         new_due: "2027-02-01".into(),
     };
     f.add_action(pdoc, action).unwrap();
+    // Questions for the follow-up meeting: one on the agenda, one new, one set aside, so the
+    // sorter's every list is checked; the group's own page lists what it sent.
+    let qbox = samtal_shared::doc::questions_doc_id(&links.workshop_id);
+    f.change(qbox, |d| {
+        use samtal_shared::doc::{Sorting, add_question, sort_questions};
+        add_question(d, "qa", "Vad gör vi när en brukare inte vill ha hjälp?", 1)?;
+        add_question(d, "qb", "Hur når vi anhöriga som inte svarar?", 2)?;
+        add_question(d, "qc", "Kaffe?", 3)?;
+        sort_questions(d, &Sorting::ToAgenda("qa".into()))?;
+        sort_questions(d, &Sorting::SetAside("qc".into()))
+    })
+    .unwrap();
     f.sync().await.unwrap();
     g.change(doc, |d| {
         samtal_shared::doc::set_ballot(d, "v1", "a11y", &["g2".to_owned(), "g2".to_owned()])
@@ -911,9 +923,10 @@ async fn the_follow_up_meeting_from_the_facilitator_s_screen_and_the_qr_sheets_p
             &fac,
             &meeting,
             &links.groups.len().to_string(),
+            &token_of(&links.catch_up),
             &screenshots(&dir),
         ],
-        Duration::from_secs(160),
+        Duration::from_secs(210),
     )
     .await;
     assert!(out.contains("FOLLOWUP-OK"), "{out}");
@@ -937,5 +950,31 @@ async fn the_follow_up_meeting_from_the_facilitator_s_screen_and_the_qr_sheets_p
     assert_eq!(f1.text, "Ta fram en checklista", "what was agreed is kept");
     let f2 = p.follow_up.iter().find(|a| a.id == "f2").unwrap();
     assert_eq!(f2.status, ActionStatus::Done);
+    // The question written offline on the catch-up page, and her own item, on the agenda in
+    // her order; the reader's question carries no device label.
+    let qbox = doc::questions_doc_id(&links.workshop_id);
+    let stored = stored_doc(&server.data, qbox).unwrap().unwrap();
+    let b = doc::read_questions(&stored).unwrap();
+    let agenda: Vec<&str> = b.on_agenda().iter().map(|q| q.text.as_str()).collect();
+    assert_eq!(
+        agenda,
+        [
+            "Genomgång av checklistan",
+            "Vad gör vi när en brukare säger nej till all hjälp?"
+        ]
+    );
+    let asked = b.on_agenda()[1].id.clone();
+    let mut stored = stored;
+    let change = stored
+        .get_changes(&[])
+        .into_iter()
+        .find(|c| {
+            c.decode()
+                .operations
+                .iter()
+                .any(|op| matches!(&op.key, automerge::legacy::Key::Map(k) if k.as_str() == format!("q:{asked}")))
+        })
+        .unwrap();
+    assert_eq!(change.message(), None, "the question names a device");
     server.stop().await.unwrap();
 }

@@ -107,6 +107,26 @@ async fn day(server: &TestServer) -> (String, String, String) {
             .unwrap();
     }
     f.sync().await.unwrap();
+    // Two questions from a reader; the facilitator takes one up at the follow-up meeting.
+    let qbox = doc::questions_doc_id(&links.workshop_id);
+    let mut reader = NativeClient::connect(server.addr, &token_of(&links.catch_up), "reader")
+        .await
+        .unwrap();
+    for (id, text) in [
+        ("qa", "Vad gör vi när <b>ingen</b> svarar?"),
+        ("qb", "En fråga som inte tas upp"),
+    ] {
+        reader
+            .change(qbox, |d| doc::add_question(d, id, text, 1))
+            .unwrap();
+        reader.sync().await.unwrap();
+    }
+    f.sync().await.unwrap();
+    f.change(qbox, |d| {
+        doc::sort_questions(d, &doc::Sorting::ToAgenda("qa".into()))
+    })
+    .unwrap();
+    f.sync().await.unwrap();
     (
         token_of(&links.facilitator),
         token_of(&links.catch_up),
@@ -270,6 +290,14 @@ fn check_record(text: &str) {
         assert!(flat.contains(cell), "{cell:?} missing from:\n{flat}");
     }
     assert!(!flat.contains("pågår"), "{flat}");
+    // The follow-up meeting's agenda: the question she took up, as text; not the other.
+    under(
+        &flat,
+        "Dagordning för uppföljningsmötet",
+        "1. Vad gör vi när <b>ingen</b> svarar?",
+        "Exporterat",
+    );
+    assert!(!flat.contains("inte tas upp"), "{flat}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -108,8 +108,13 @@ async fn group_link_sees_only_its_workshop_and_reads_the_workshop_doc() {
         .unwrap();
     let w = samtal_shared::doc::read_workshop(c.repo.doc(&c.info.workshop_doc).unwrap()).unwrap();
     assert_eq!(w.title, samtal_shared::demo::DEMO_TITLE);
-    // Own group doc and workshop + plenary, never the other groups' documents.
-    assert_eq!(c.info.docs.len(), 3);
+    // Own group doc, workshop, plenary and the question box; never the other groups' documents.
+    assert_eq!(c.info.docs.len(), 4);
+    let own = c.info.own_group_doc().unwrap();
+    assert!(c.info.docs.iter().all(|(id, kind)| match kind {
+        samtal_shared::roles::DocKind::Group { .. } => *id == own,
+        _ => true,
+    }));
     server.stop().await.unwrap();
 }
 

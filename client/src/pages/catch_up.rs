@@ -5,6 +5,7 @@ use crate::i18n::{self, fill};
 use crate::model::{LastVisit, RoundChoice, news, remember_seen};
 use crate::panels::history::HistoryPanel;
 use crate::panels::plenary::PlenaryPanel;
+use crate::panels::question_box::QuestionBox;
 use crate::widgets::{ViewProps, materials, reader_status, status_of};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -77,6 +78,7 @@ pub fn catch_up_view(props: &ViewProps) -> Html {
             <h2>{ t.questions }</h2>
             <PlenaryPanel engine={props.engine.clone()} tick={props.tick} editable={false} news={Some(Rc::new(news))}
                 round={*round} {on_round} />
+            <QuestionBox engine={props.engine.clone()} tick={props.tick} />
             <h2>{ t.tab_history }</h2>
             <button aria-expanded={show_history.to_string()} onclick={toggle}>
                 { if *show_history { t.hide_history } else { t.show_history } }

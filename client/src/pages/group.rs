@@ -2,6 +2,7 @@
 
 use crate::i18n;
 use crate::live_bar::LiveBar;
+use crate::panels::question_box::QuestionBox;
 use crate::panels::vote::Ballot;
 use crate::widgets::{
     DeviceLabel, TextField, TextSize, ViewProps, link_list, materials, status_of,
@@ -101,6 +102,7 @@ pub fn group_view(props: &ViewProps) -> Html {
                     }) }
                 </section>
             }
+            <QuestionBox engine={props.engine.clone()} tick={props.tick} />
             <DeviceLabel />
         </main>
         </>

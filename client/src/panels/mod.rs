@@ -4,4 +4,5 @@
 pub mod history;
 pub mod plenary;
 pub mod presentation;
+pub mod question_box;
 pub mod vote;

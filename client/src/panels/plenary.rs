@@ -168,6 +168,14 @@ pub fn plenary_panel(props: &PanelProps) -> Html {
                 }) }
                 </ul>
             }
+            // The follow-up meeting's agenda, for those who read (the facilitator sorts it
+            // in the Uppföljning tab).
+            if !props.editable && !view.agenda.is_empty() {
+                <h3>{ t.qbox_agenda }</h3>
+                <ol class="agenda">
+                    { for view.agenda.iter().map(|q| html! { <li>{ q.clone() }</li> }) }
+                </ol>
+            }
         </div>
     }
 }

@@ -186,7 +186,8 @@ fn require(cap: &Capability, allowed: &[&str]) -> Result<(), AppError> {
 /// The documents a capability may read.
 pub async fn session_info(state: &Arc<AppState>, cap: Capability) -> Result<SessionInfo, AppError> {
     let workshop_id = cap.workshop_id.clone();
-    let docs = blocking(state, move |s| s.workshop_docs(&workshop_id)).await?;
+    let mut docs = blocking(state, move |s| s.workshop_docs(&workshop_id)).await?;
+    crate::workshops::ensure_question_box(state, &cap.workshop_id, &mut docs).await?;
     let workshop_doc = docs
         .iter()
         .find(|d| d.kind == DocKind::Workshop)

@@ -55,8 +55,20 @@ async fn plenary_and_vote(
     let (docs, w) = workshop_and_docs(state, workshop_id).await?;
     let mut groups = Vec::new();
     let mut notes = doc::PlenaryNotes::default();
+    let mut questions = doc::QuestionBox::default();
     for d in docs {
         match d.kind {
+            DocKind::Questions => {
+                if let Ok(Ok(b)) = state
+                    .hub
+                    .read(d.doc_id, |doc| {
+                        doc::read_questions(doc).map_err(|e| e.to_string())
+                    })
+                    .await
+                {
+                    questions = b;
+                }
+            }
             DocKind::Group { .. } => {
                 if let Ok(Ok(g)) = state
                     .hub
@@ -92,7 +104,8 @@ async fn plenary_and_vote(
             .map(|(i, n)| (i.group.clone(), i.text.clone(), n))
             .collect(),
     });
-    Ok((view::plenary_view_in(&w, &groups, &notes, round), vote))
+    let v = view::plenary_view_in(&w, &groups, &notes, round).with_agenda(&questions);
+    Ok((v, vote))
 }
 
 /// Records are typeset one or two at a time: a link holder asking for many waits its turn

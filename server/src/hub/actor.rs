@@ -34,6 +34,9 @@ pub enum Input<A, C> {
         /// The document takes no changes from this peer now (a group's own notes once its
         /// workshop is closed: the connection knows the phase, see `ws.rs`).
         frozen: bool,
+        /// How many questions the peer's link may still add (an append-only peer: see
+        /// `Live::take_questions`); `None`: no such limit.
+        quota: Option<Quota>,
     },
     Detach {
         peer: PeerId,
@@ -64,6 +67,9 @@ pub enum Input<A, C> {
         whole: bool,
     },
 }
+
+/// Asked with how many questions a message adds: `Err` says why the link may not add them now.
+pub type Quota = Box<dyn FnOnce(usize) -> Result<(), String> + Send>;
 
 /// What one batch asks of the IO side.
 pub enum Step<A> {
@@ -209,11 +215,23 @@ impl<A> DocActor<A> {
                     }
                 }
                 Input::Attach { peer, access, .. } => {
-                    self.hub.attach_with_rules(peer, access, self.rules);
+                    // An append-only peer keeps to the append-only rules, whatever the kind.
+                    let rules = if access == Access::Append {
+                        WriteRules::Append
+                    } else {
+                        self.rules
+                    };
+                    self.hub.attach_with_rules(peer, access, rules);
                 }
                 Input::Detach { peer } => self.hub.detach(&peer),
-                Input::Receive { peer, data, frozen } => {
-                    match self.hub.receive_frozen(&peer, &data, frozen) {
+                Input::Receive {
+                    peer,
+                    data,
+                    frozen,
+                    quota,
+                } => {
+                    let allow = |n| quota.map_or(Ok(()), |q| q(n));
+                    match self.hub.receive_within(&peer, &data, frozen, allow) {
                         Ok(true) => writers.push(peer),
                         Ok(false) => {}
                         Err(SyncError::Closed) => {

@@ -7,6 +7,7 @@ mod actor;
 #[cfg(test)]
 mod tests;
 
+pub use actor::Quota;
 use actor::{DocActor, Input, Out, Step};
 
 use crate::storage::{DocRecord, Storage};

@@ -43,6 +43,7 @@ impl Client {
                 peer: self.conn.clone(),
                 data,
                 frozen: false,
+                quota: None,
             })
             .collect()
     }

@@ -193,6 +193,7 @@ pub(crate) fn kind_columns(kind: &DocKind) -> (&'static str, Option<&str>) {
     match kind {
         DocKind::Workshop => ("workshop", None),
         DocKind::Plenary => ("plenary", None),
+        DocKind::Questions => ("questions", None),
         DocKind::Group { group_id } => ("group", Some(group_id)),
     }
 }
@@ -204,6 +205,7 @@ pub(crate) fn kind_from_columns(
     match (kind, group_id) {
         ("workshop", _) => Ok(DocKind::Workshop),
         ("plenary", _) => Ok(DocKind::Plenary),
+        ("questions", _) => Ok(DocKind::Questions),
         ("group", Some(group_id)) => Ok(DocKind::Group { group_id }),
         (k, _) => Err(StorageError::Corrupt(format!("unknown document kind {k}"))),
     }

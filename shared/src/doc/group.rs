@@ -2,7 +2,8 @@
 
 use super::SchemaError;
 use super::schema::{
-    check_header, ensure_text, header, list_items, obj_at, req_str, str_at, text_map,
+    check_header, derived_doc_id, ensure_text, header, list_items, obj_at, req_str, str_at,
+    text_map,
 };
 use super::text_field::TextRef;
 use super::workshop::{Group, Workshop};
@@ -15,16 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// facilitator can add a group offline and the server creates the same document later.
 /// Knowing an id grants nothing; access goes by capability.
 pub fn group_doc_id(workshop_id: &str, group_id: &str) -> DocumentId {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    h.update(b"samtal-group-doc-v1\0");
-    h.update(workshop_id.as_bytes());
-    h.update(b"\0");
-    h.update(group_id.as_bytes());
-    let digest = h.finalize();
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    DocumentId::from_bytes(bytes)
+    derived_doc_id(b"samtal-group-doc-v1", &[workshop_id, group_id])
 }
 
 /// An empty group document (the server fills it with [`ensure_group_structure`]).

@@ -1,4 +1,4 @@
-//! The three document kinds and their typed accessors. No other code reads or writes
+//! The four document kinds and their typed accessors. No other code reads or writes
 //! document paths: the server and client call these functions.
 //!
 //! Layout (schema version [`SCHEMA_VERSION`]):
@@ -9,6 +9,8 @@
 //! - group: `schema, kind="group", workshop_id, group_id, answers{qid → Text},
 //!   reflections{case_id → {field_id → Text}}, highlights[], present`
 //! - plenary: `schema, kind="plenary", workshop_id, summary{qid → Text}, follow_up[], pinned[]`
+//! - questions: `schema, kind="questions", workshop_id, q:<id>{text, at}…, agenda, set_aside`
+//!   (the question box: see [`questions`])
 //!
 //! Invariant: every `Text` object is created by the server when the document is built, never by
 //! a client. Two offline clients creating the same field would each make their own object and
@@ -16,11 +18,12 @@
 //!
 //! One file per concern: [`schema`] (paths, headers), [`spec`] (what a new workshop is made of,
 //! building its documents), [`workshop`], [`workshop_edit`] (the setup editor), [`group`],
-//! [`plenary`], [`text_field`] (every Text field, however it is reached), [`date`].
+//! [`plenary`], [`questions`], [`text_field`] (every Text field, however it is reached), [`date`].
 
 mod date;
 mod group;
 mod plenary;
+mod questions;
 mod schema;
 mod spec;
 #[cfg(test)]
@@ -39,6 +42,11 @@ pub use group::{
 pub use plenary::{
     ActionKey, ActionStatus, FollowUp, PlenaryEdit, PlenaryNotes, apply_plenary_edit,
     changed_actions, ensure_plenary_structure, new_plenary_doc, read_plenary,
+};
+pub use questions::{
+    MAX_PICKED, MAX_QUESTION, QUESTION_PREFIX, QuestionBox, Sorting, Submitted, add_question,
+    id_list_ok, is_question_key, new_questions_doc, question_ok, questions_doc_id, read_questions,
+    sort_questions,
 };
 pub use schema::kind_of;
 pub use spec::{
@@ -113,6 +121,8 @@ pub enum Invalid {
     AccessBeforeDate,
     #[error("the follow-up meeting cannot be before the workshop's date")]
     FollowUpBeforeDate,
+    #[error("a question needs some text")]
+    EmptyQuestion,
 }
 
 /// The workshop's phase.

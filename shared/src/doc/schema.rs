@@ -14,6 +14,25 @@ pub(super) fn header(d: &mut AutoCommit, kind: &str, workshop_id: &str) -> Resul
     Ok(())
 }
 
+/// A document id every instance and client derives alike: SHA-256 of `tag`, a NUL, then the
+/// parts separated by NULs, cut to 16 bytes.
+pub(super) fn derived_doc_id(tag: &[u8], parts: &[&str]) -> crate::ids::DocumentId {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(tag);
+    h.update(b"\0");
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            h.update(b"\0");
+        }
+        h.update(part.as_bytes());
+    }
+    let digest = h.finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    crate::ids::DocumentId::from_bytes(bytes)
+}
+
 /// Create the Text object at `parent[key]` unless one is there. Returns whether it created one.
 pub(super) fn ensure_text(
     d: &mut AutoCommit,

@@ -513,7 +513,7 @@ pub(crate) fn rules_say(
     base: &AutoCommit,
     rules: crate::policy::WriteRules,
     f: &dyn Fn(&mut AutoCommit),
-) -> Result<(), crate::policy::PolicyError> {
+) -> Result<usize, crate::policy::PolicyError> {
     let heads = base.clone().get_heads();
     let mut server = base.clone();
     let mut client = base.clone();

@@ -68,6 +68,7 @@ fn view() -> PlenaryView {
             comment: EVIL.into(),
             new_due: String::new(),
         }],
+        agenda: vec![EVIL.into(), "Vad gör vi när\n# ingen svarar?".into()],
     }
 }
 
@@ -108,8 +109,14 @@ fn markdown_keeps_user_text_inert() {
     assert!(links[0].starts_with("link:https://example.org/a%3Eb%3Cscript%3E"));
     // User text never makes headings or lists: only our own structure does.
     let headings = tags.iter().filter(|t| t.starts_with("h:")).count();
-    // title, overall, material, questions, q1, group x2, cases, case, group, follow-up
-    assert_eq!(headings, 11, "{tags:?}");
+    // title, overall, material, questions, q1, group x2, cases, case, group, follow-up, agenda
+    assert_eq!(headings, 12, "{tags:?}");
+    // The agenda is one numbered list of the questions, in order; a line break in a question
+    // makes no heading.
+    assert!(
+        html.contains("<li>Vad gör vi när # ingen svarar?</li>"),
+        "{html}"
+    );
     // The words survive, escaped.
     assert!(html.contains("alert(1)"));
     assert!(html.contains("&lt;script&gt;"));

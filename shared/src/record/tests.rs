@@ -197,3 +197,45 @@ fn paragraphs_split_at_blank_lines_only() {
     assert_eq!(paragraphs(""), Vec::<String>::new());
     assert_eq!(paragraphs("a\n \n\nb\nc  \n"), vec!["a", "b\nc"]);
 }
+
+#[test]
+fn the_follow_up_meeting_s_agenda_closes_the_record_in_her_order() {
+    let mut questions = crate::doc::new_questions_doc("w").unwrap();
+    for (id, text) in [
+        ("a", "Hur når vi anhöriga?"),
+        ("b", "Vad gör vi när ingen svarar?"),
+    ] {
+        crate::doc::add_question(&mut questions, id, text, 1).unwrap();
+    }
+    for s in ["b", "a"] {
+        crate::doc::sort_questions(&mut questions, &crate::doc::Sorting::ToAgenda(s.into()))
+            .unwrap();
+    }
+    let read = crate::doc::read_questions(&questions).unwrap();
+    let r = record(&day().with_agenda(&read), None, Lang::Sv);
+    let n = r.blocks.len();
+    assert_eq!(
+        r.blocks[n - 2],
+        Block::Heading {
+            level: 1,
+            text: "Dagordning för uppföljningsmötet".into()
+        }
+    );
+    assert_eq!(
+        r.blocks[n - 1],
+        Block::Text {
+            paragraphs: vec![
+                "1. Vad gör vi när ingen svarar?".into(),
+                "2. Hur når vi anhöriga?".into()
+            ]
+        }
+    );
+    // No agenda, no heading.
+    let plain = record(&day(), None, Lang::Sv);
+    assert!(
+        !plain
+            .blocks
+            .iter()
+            .any(|b| matches!(b, Block::Heading { text, .. } if text.contains("Dagordning")))
+    );
+}

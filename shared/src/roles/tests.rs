@@ -22,6 +22,11 @@ fn access_table() {
     assert_eq!(Role::CatchUp.access(&DocKind::Plenary), Access::Read);
     assert_eq!(Role::Facilitator.access(&other), Access::Write);
     assert_eq!(Role::Facilitator.access(&DocKind::Workshop), Access::Write);
+    // The question box: everyone adds, only the facilitator sorts.
+    assert_eq!(g1.access(&DocKind::Questions), Access::Append);
+    assert_eq!(Role::CatchUp.access(&DocKind::Questions), Access::Append);
+    assert_eq!(Role::Facilitator.access(&DocKind::Questions), Access::Write);
+    assert_eq!(Role::CatchUp.access(&DocKind::Workshop), Access::Read);
 }
 
 #[test]
@@ -46,4 +51,13 @@ fn a_closed_workshop_makes_a_group_link_a_reader_of_its_own_notes() {
         Access::Write
     );
     assert_eq!(Role::CatchUp.access_in(&own, Phase::Closed), Access::Read);
+    // Questions for the follow-up meeting come after the day too.
+    assert_eq!(
+        g1.access_in(&DocKind::Questions, Phase::Closed),
+        Access::Append
+    );
+    assert_eq!(
+        Role::CatchUp.access_in(&DocKind::Questions, Phase::Closed),
+        Access::Append
+    );
 }

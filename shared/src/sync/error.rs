@@ -20,6 +20,9 @@ pub enum SyncError {
     NotAttached,
     #[error("the changes were refused: {0}")]
     Forbidden(PolicyError),
+    /// A limit on how much a link may add (questions an hour): the changes wait on the device.
+    #[error("{0}")]
+    Limit(String),
     #[error("changes could not be applied: {0}")]
     Apply(String),
     /// automerge panicked on the message: the document may be half-changed; reload it.

@@ -176,6 +176,19 @@ impl DocHub {
         data: &[u8],
         frozen: bool,
     ) -> Result<bool, SyncError> {
+        self.receive_within(peer, data, frozen, |_| Ok(()))
+    }
+
+    /// [`Self::receive_frozen`], where `allow` is asked before a message that adds questions
+    /// to a question box is applied (with how many): its `Err` refuses the message whole with
+    /// [`SyncError::Limit`].
+    pub fn receive_within(
+        &mut self,
+        peer: &PeerId,
+        data: &[u8],
+        frozen: bool,
+        allow: impl FnOnce(usize) -> Result<(), String>,
+    ) -> Result<bool, SyncError> {
         let p = self.peers.get_mut(peer).ok_or(SyncError::NotAttached)?;
         let msg = guard::catch(|| sync::Message::decode(data))
             .ok_or(SyncError::Crashed)?
@@ -184,7 +197,13 @@ impl DocHub {
         for chunk in msg.changes.iter() {
             guard::check_incoming(chunk).map_err(|e| SyncError::Decode(e.to_string()))?;
         }
-        if !msg.changes.is_empty() && p.access < Access::Write {
+        // An append-only peer writes only under the append-only rules.
+        let may_write = match p.access {
+            Access::Write => true,
+            Access::Append => p.rules == Some(WriteRules::Append),
+            Access::None | Access::Read => false,
+        };
+        if !msg.changes.is_empty() && !may_write {
             return Err(SyncError::ReadOnly);
         }
         if !msg.changes.is_empty() && frozen {
@@ -193,9 +212,12 @@ impl DocHub {
         if let Some(rules) = p.rules
             && !msg.changes.is_empty()
         {
-            rules
+            let added = rules
                 .check(&mut self.doc, msg.changes.iter())
                 .map_err(SyncError::Forbidden)?;
+            if added > 0 {
+                allow(added).map_err(SyncError::Limit)?;
+            }
         }
         self.dirty.insert(peer.clone());
         let before = self.doc.get_heads();

@@ -1,6 +1,8 @@
 //! The follow-up meeting ("Uppföljning"): its date, and each action from the day with where it
-//! stands now — status, a new date, what the meeting said. The records show the same.
+//! stands now — status, a new date, what the meeting said — and the questions sent to it. The
+//! records show the same.
 
+use super::questions::question_sorter;
 use crate::EngineRef;
 use crate::i18n::{Strings, fill};
 use crate::widgets::{Input, action_edit, action_status_edit, export_buttons, status_select};
@@ -61,6 +63,7 @@ pub fn follow_up_tab(
                     { for actions.iter().map(|f| action(t, f, &on_action)) }
                 </ol>
             }
+            { question_sorter(t, engine, &w.workshop_id) }
             { export_buttons(t, &token, None) }
         </section>
     }

@@ -9,6 +9,7 @@ mod live;
 mod new_link;
 mod new_round;
 mod paste;
+mod questions;
 mod reuse;
 mod setup;
 
