@@ -2,11 +2,13 @@
 
 pub mod api;
 pub mod auth;
+pub mod cli;
 pub mod clock;
 pub mod error;
 pub mod hub;
 pub mod links;
 pub mod live;
+pub mod metrics;
 pub mod phases;
 pub mod records;
 pub mod settings;
@@ -46,7 +48,7 @@ async fn publish_live(state: Arc<AppState>) {
 }
 
 /// The storage `SAMTAL_DATABASE_URL` names: Postgres, or SQLite (the default, in `SAMTAL_DATA`).
-async fn open_storage(settings: &Settings) -> anyhow::Result<Arc<dyn Storage>> {
+pub(crate) async fn open_storage(settings: &Settings) -> anyhow::Result<Arc<dyn Storage>> {
     let url = settings.database_url.clone().unwrap_or_default();
     Ok(
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -93,6 +95,8 @@ fn changed_elsewhere(state: &Arc<AppState>, c: storage::Changed) {
 /// A started server (bound, not yet serving until [`Server::run_until`] or [`Server::spawn`]).
 pub struct Server {
     listener: tokio::net::TcpListener,
+    /// `SAMTAL_METRICS_BIND`'s listener, if set.
+    metrics_listener: Option<tokio::net::TcpListener>,
     state: Arc<AppState>,
     shutdown_tx: watch::Sender<bool>,
     demo_links: Option<String>,
@@ -112,6 +116,12 @@ impl Server {
     ) -> anyhow::Result<Self> {
         let listener = tokio::net::TcpListener::bind(settings.bind).await?;
         let addr = listener.local_addr()?;
+        let metrics_listener = match settings.metrics_bind {
+            Some(at) => Some(tokio::net::TcpListener::bind(at).await.map_err(|e| {
+                anyhow::anyhow!("SAMTAL_METRICS_BIND {at}: cannot listen there: {e}")
+            })?),
+            None => None,
+        };
         let base_url = match &settings.public_url {
             Some(u) => u.trim_end_matches('/').to_owned(),
             None if addr.ip().is_loopback() => format!("http://localhost:{}", addr.port()),
@@ -188,6 +198,7 @@ impl Server {
         };
         Ok(Self {
             listener,
+            metrics_listener,
             state,
             shutdown_tx,
             demo_links,
@@ -196,6 +207,13 @@ impl Server {
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
+    }
+
+    /// Where the metrics listener is, if there is one.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_listener
+            .as_ref()
+            .and_then(|l| l.local_addr().ok())
     }
 
     pub fn base_url(&self) -> &str {
@@ -217,6 +235,20 @@ impl Server {
     ) -> anyhow::Result<()> {
         let app = api::router(Arc::clone(&self.state));
         let tx = self.shutdown_tx;
+        if let Some(listener) = self.metrics_listener {
+            let app = metrics::router(Arc::clone(&self.state));
+            let mut stop = self.state.shutdown.clone();
+            tokio::spawn(async move {
+                let served = axum::serve(listener, app)
+                    .with_graceful_shutdown(async move {
+                        let _ = stop.changed().await;
+                    })
+                    .await;
+                if let Err(e) = served {
+                    tracing::warn!(error = %e, "the metrics listener stopped");
+                }
+            });
+        }
         let header_timeout =
             std::time::Duration::from_secs(self.state.settings.header_read_timeout_secs.max(1));
         let mut http = hyper::server::conn::http1::Builder::new();
@@ -317,24 +349,23 @@ impl Server {
     }
 }
 
-/// The `samtal-server` binary: parse settings, start logging, serve until Ctrl-C or SIGTERM.
-/// (A function so the crash tests can run the same program as a separate process.)
+/// The `samtal-server` binary: parse the command line and settings, start logging, run the
+/// command (`serve` until Ctrl-C or SIGTERM). (A function so the crash tests can run the same
+/// program as a separate process.)
 pub async fn cli_main() -> anyhow::Result<()> {
     use clap::Parser;
-    let settings = settings::Settings::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "samtal_server=info,tower_http=info".into()),
-        )
-        .init();
-    let server = Server::start(settings).await?;
-    println!("Samtal kör på {}", server.base_url());
-    if let Some(links) = server.demo_links() {
-        println!("\n{links}");
+    let cli = cli::Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "samtal_server=info,tower_http=info".into());
+    // Logs go to standard error: standard output is the commands' (links, tables).
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match cli.settings.log_format {
+        settings::LogFormat::Text => logs.init(),
+        settings::LogFormat::Json => logs.json().flatten_event(true).init(),
     }
-    server.run_until(shutdown_signal()).await?;
-    Ok(())
+    cli::run(cli, shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

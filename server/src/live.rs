@@ -173,6 +173,21 @@ impl Live {
         self.lock().last_sync.retain(|(w, _), _| w != workshop_id);
     }
 
+    /// Open connections on this instance by the link's role (`facilitator`, `group`,
+    /// `catch_up`), for the metrics.
+    pub fn connections_by_role(&self) -> BTreeMap<&'static str, usize> {
+        let mut out = BTreeMap::new();
+        for e in self.lock().entries.values() {
+            let role = match e.target.as_str() {
+                FACILITATOR => "facilitator",
+                CATCH_UP => "catch_up",
+                _ => "group",
+            };
+            *out.entry(role).or_insert(0) += 1;
+        }
+        out
+    }
+
     /// What this instance has, for every workshop (published for the other instances).
     pub fn snapshot(&self) -> Vec<crate::storage::TargetRow> {
         tally(&self.lock(), |_| true)

@@ -1,6 +1,12 @@
-//! `samtal-server`: parse settings, start logging, serve until Ctrl-C or SIGTERM.
+//! `samtal-server`: serve (the default), or one of the operator's commands (`--help`).
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    samtal_server::cli_main().await
+async fn main() -> std::process::ExitCode {
+    match samtal_server::cli_main().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("samtal-server: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }

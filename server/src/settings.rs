@@ -1,28 +1,54 @@
 //! Typed settings: every flag has a `SAMTAL_*` environment variable and an explicit default.
+//! Where the data is, the app's files and the public address may also follow a subcommand
+//! (`samtal-server list --data /var/lib/samtal`).
 
 use clap::Parser;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
 #[derive(Debug, Clone, Parser)]
 #[command(name = "samtal-server", version, about = "Samtal sync server")]
 pub struct Settings {
     /// Address to listen on.
-    #[arg(long, env = "SAMTAL_BIND", default_value = "127.0.0.1:8080")]
+    #[arg(
+        long,
+        env = "SAMTAL_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
     pub bind: SocketAddr,
     /// Folder for the SQLite database (created if missing).
-    #[arg(long, env = "SAMTAL_DATA", default_value = "./data")]
+    #[arg(long, env = "SAMTAL_DATA", default_value = "./data", global = true)]
     pub data: PathBuf,
     /// Where documents are stored: `sqlite://FOLDER` (default: SQLite in `SAMTAL_DATA`) or
     /// `postgres://USER:PASSWORD@HOST:PORT/DB` (several instances can share one Postgres).
-    #[arg(long, env = "SAMTAL_DATABASE_URL", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "SAMTAL_DATABASE_URL",
+        hide_env_values = true,
+        global = true
+    )]
     pub database_url: Option<String>,
     /// Folder with the built client (trunk's output).
-    #[arg(long, env = "SAMTAL_STATIC", default_value = "./dist")]
+    #[arg(long, env = "SAMTAL_STATIC", default_value = "./dist", global = true)]
     pub static_dir: PathBuf,
     /// Public base URL used in links (default: http://<bind>, with localhost for loopback).
-    #[arg(long, env = "SAMTAL_PUBLIC_URL")]
+    #[arg(long, env = "SAMTAL_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
+    /// Address of the metrics listener (`GET /metrics`, Prometheus text format), e.g.
+    /// `127.0.0.1:9464`. Unset: no metrics listener. Never the public address.
+    #[arg(long, env = "SAMTAL_METRICS_BIND")]
+    pub metrics_bind: Option<SocketAddr>,
+    /// Log lines as text (for people) or JSON (for log shippers); tokens are never logged.
+    #[arg(long, env = "SAMTAL_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
     /// Token that may create workshops. Without it, only clients on loopback may.
     #[arg(long, env = "SAMTAL_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
@@ -102,6 +128,8 @@ impl Settings {
             database_url: None,
             static_dir: PathBuf::from("dist"),
             public_url: None,
+            metrics_bind: None,
+            log_format: LogFormat::Text,
             admin_token: None,
             demo: false,
             max_frame_bytes: 4 * 1024 * 1024,

@@ -126,6 +126,22 @@ async fn phase_of(state: &Arc<AppState>, workshop_id: &str) -> Phase {
 /// The next connection's id (see `me` in [`serve`]).
 static NEXT_CONNECTION: AtomicU64 = AtomicU64::new(1);
 
+/// Why a connection is closed for what it sent, in one word (the metrics); `None` for a
+/// goodbye, an idle connection, a restart or a slow reader.
+fn refusal_reason(end: &End) -> Option<&'static str> {
+    match end {
+        End::Refused(_) => Some("rules"),
+        End::Fail(code, _) => match *code {
+            close_code::POLICY => Some("policy"),
+            close_code::PROTOCOL => Some("protocol"),
+            close_code::SIZE => Some("size"),
+            close_code::UNSUPPORTED => Some("unsupported"),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 pub async fn serve(
     socket: WebSocket,
     state: Arc<AppState>,
@@ -209,6 +225,7 @@ pub async fn serve(
                     }
                     Ok(ServerInbound::Doc { document_id, data }) => {
                         if conn.remote().is_none() { break End::Fail(close_code::PROTOCOL, "join first".into()) }
+                        crate::metrics::sync_message();
                         let peer = me.clone();
                         slot.touch();
                         let doc = match attached.get(&document_id) {
@@ -289,6 +306,9 @@ pub async fn serve(
 
     for doc in attached.values() {
         let _ = doc.send(DocCmd::Detach { peer: me.clone() }).await;
+    }
+    if let Some(reason) = refusal_reason(&end) {
+        crate::metrics::refusal(reason);
     }
     let end = match end {
         End::Refused(reason) => {

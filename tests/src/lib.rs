@@ -30,6 +30,8 @@ pub struct TestServer {
     pub data: PathBuf,
     /// The server's state, for calling its background jobs directly (retention).
     pub state: std::sync::Arc<samtal_server::AppState>,
+    /// The metrics listener's address (`SAMTAL_METRICS_BIND`), if it has one.
+    pub metrics: Option<SocketAddr>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
@@ -57,11 +59,13 @@ impl TestServer {
 
     fn spawned(server: Server, data: PathBuf) -> Result<Self> {
         let state = server.state();
+        let metrics = server.metrics_addr();
         let (addr, stop, task) = server.spawn();
         Ok(Self {
             addr,
             data,
             state,
+            metrics,
             stop: Some(stop),
             task: Some(task),
         })
@@ -522,7 +526,7 @@ impl FaultyStorage {
         })
     }
 
-    fn check(&self) -> Result<(), samtal_server::storage::StorageError> {
+    fn fault(&self) -> Result<(), samtal_server::storage::StorageError> {
         if self.failing.load(std::sync::atomic::Ordering::SeqCst) {
             return Err(std::io::Error::other("injected fault: fsync failed").into());
         }
@@ -531,11 +535,21 @@ impl FaultyStorage {
 }
 
 impl samtal_server::storage::Storage for FaultyStorage {
+    fn list_workshops(
+        &self,
+    ) -> Result<Vec<samtal_server::storage::WorkshopSummary>, samtal_server::storage::StorageError>
+    {
+        self.inner.list_workshops()
+    }
+    fn check(&self) -> Result<(), samtal_server::storage::StorageError> {
+        self.fault()?;
+        self.inner.check()
+    }
     fn create_workshop(
         &self,
         w: &samtal_server::storage::NewWorkshopRecord,
     ) -> Result<(), samtal_server::storage::StorageError> {
-        self.check()?;
+        self.fault()?;
         self.inner.create_workshop(w)
     }
     fn workshop_count(&self) -> Result<usize, samtal_server::storage::StorageError> {
@@ -572,7 +586,7 @@ impl samtal_server::storage::Storage for FaultyStorage {
         doc_id: &DocumentId,
         bytes: &[u8],
     ) -> Result<(u64, u64), samtal_server::storage::StorageError> {
-        self.check()?;
+        self.fault()?;
         self.inner.append_chunk(doc_id, bytes)
     }
     fn compact(
@@ -580,14 +594,14 @@ impl samtal_server::storage::Storage for FaultyStorage {
         doc_id: &DocumentId,
         snapshot: &[u8],
     ) -> Result<(), samtal_server::storage::StorageError> {
-        self.check()?;
+        self.fault()?;
         self.inner.compact(doc_id, snapshot)
     }
     fn get_meta(&self, key: &str) -> Result<Option<String>, samtal_server::storage::StorageError> {
         self.inner.get_meta(key)
     }
     fn set_meta(&self, key: &str, value: &str) -> Result<(), samtal_server::storage::StorageError> {
-        self.check()?;
+        self.fault()?;
         self.inner.set_meta(key, value)
     }
     fn workshop(
@@ -605,7 +619,7 @@ impl samtal_server::storage::Storage for FaultyStorage {
         access_until: &str,
         today: &str,
     ) -> Result<(), samtal_server::storage::StorageError> {
-        self.check()?;
+        self.fault()?;
         self.inner
             .update_workshop_meta(workshop_id, title, phase, access_until, today)
     }
@@ -614,7 +628,7 @@ impl samtal_server::storage::Storage for FaultyStorage {
         workshop_id: &str,
         wrapped: &[u8],
     ) -> Result<(), samtal_server::storage::StorageError> {
-        self.check()?;
+        self.fault()?;
         self.inner.set_link_secret(workshop_id, wrapped)
     }
     fn add_doc(
@@ -622,7 +636,7 @@ impl samtal_server::storage::Storage for FaultyStorage {
         rec: &samtal_server::storage::DocRecord,
         bytes: &[u8],
     ) -> Result<bool, samtal_server::storage::StorageError> {
-        self.check()?;
+        self.fault()?;
         self.inner.add_doc(rec, bytes)
     }
     fn ensure_capability(
@@ -630,7 +644,7 @@ impl samtal_server::storage::Storage for FaultyStorage {
         hash: &samtal_server::auth::TokenHash,
         cap: &samtal_server::storage::Capability,
     ) -> Result<(), samtal_server::storage::StorageError> {
-        self.check()?;
+        self.fault()?;
         self.inner.ensure_capability(hash, cap)
     }
     fn link_generation(
@@ -645,7 +659,7 @@ impl samtal_server::storage::Storage for FaultyStorage {
         workshop_id: &str,
         target: &str,
     ) -> Result<u64, samtal_server::storage::StorageError> {
-        self.check()?;
+        self.fault()?;
         self.inner.rotate_link(workshop_id, target)
     }
     fn replace_facilitator(
@@ -654,14 +668,14 @@ impl samtal_server::storage::Storage for FaultyStorage {
         hash: &samtal_server::auth::TokenHash,
         wrapped: &[u8],
     ) -> Result<(), samtal_server::storage::StorageError> {
-        self.check()?;
+        self.fault()?;
         self.inner.replace_facilitator(workshop_id, hash, wrapped)
     }
     fn erase_workshop(
         &self,
         workshop_id: &str,
     ) -> Result<Vec<DocumentId>, samtal_server::storage::StorageError> {
-        self.check()?;
+        self.fault()?;
         self.inner.erase_workshop(workshop_id)
     }
     fn closed_before(

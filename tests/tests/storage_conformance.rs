@@ -184,6 +184,45 @@ fn conformance(s: &dyn Storage) -> Result<(), StorageError> {
     );
     assert_eq!(s.workshop("w1")?.unwrap().link_secret, Some(vec![7]));
 
+    // The operator's list: what each workshop is and how big, and the storage's self-check.
+    let before = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let listed = s.list_workshops()?;
+    assert_eq!(listed.len(), 1);
+    let w = &listed[0];
+    assert_eq!(
+        (w.workshop_id.as_str(), w.title.as_str(), w.phase.as_str()),
+        ("w1", "Ny", "closed")
+    );
+    assert_eq!(w.access_until.as_deref(), Some("2026-12-08"));
+    assert_eq!(w.documents, 3);
+    let stored: u64 = [doc(1), doc(2), doc(3)]
+        .iter()
+        .map(|d| s.load_doc(d).unwrap().unwrap().len() as u64)
+        .sum();
+    assert_eq!(w.bytes, stored, "the size is what its documents take");
+    let written = w.last_write.expect("the last write is recorded");
+    assert!(
+        written.abs_diff(i64::try_from(before).unwrap()) < 120,
+        "{written}"
+    );
+    assert_eq!(
+        w.created_at.len(),
+        "2026-12-06 10:00:00".len(),
+        "{}",
+        w.created_at
+    );
+    s.check()?;
+    let count_before = s.workshop_count()?;
+    assert_eq!(
+        s.get_meta("check")?,
+        None,
+        "the check's write is rolled back"
+    );
+    assert_eq!(s.workshop_count()?, count_before);
+
     // Retention and erase.
     assert_eq!(s.closed_before("2026-11-30")?, Vec::<String>::new());
     assert_eq!(s.closed_before("2026-12-01")?, vec!["w1".to_owned()]);
@@ -217,6 +256,52 @@ fn sqlite_storage_conforms() {
     let dir = tempfile::tempdir().unwrap();
     let s = SqliteStorage::open(dir.path()).unwrap();
     conformance(&s).unwrap();
+}
+
+#[test]
+fn a_sqlite_backup_is_a_database_with_everything_and_only_for_its_owner() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = SqliteStorage::open(&dir.path().join("data")).unwrap();
+    let (first, more, latest) = saved_and_change();
+    s.create_workshop(&NewWorkshopRecord {
+        workshop_id: "w1".into(),
+        title: "Titel".into(),
+        access_until: "2026-12-08".into(),
+        link_secret: vec![1],
+        docs: vec![(
+            DocRecord {
+                doc_id: doc(1),
+                workshop_id: "w1".into(),
+                kind: DocKind::Plenary,
+            },
+            first,
+        )],
+        capabilities: vec![(hash_token("fac"), cap(Role::Facilitator))],
+    })
+    .unwrap();
+    s.append_chunk(&doc(1), &more).unwrap();
+    let copy = dir.path().join("copy");
+    std::fs::create_dir(&copy).unwrap();
+    assert!(s.backup(&copy.join("samtal.sqlite3")).unwrap());
+    // Never over another file.
+    assert!(s.backup(&copy.join("samtal.sqlite3")).is_err());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(copy.join("samtal.sqlite3"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "the copy is readable by others: {mode:o}");
+    }
+    // The copy opens as a data folder of its own, with the notes and the links.
+    let restored = SqliteStorage::open(&copy).unwrap();
+    assert_eq!(
+        read_k(&restored.load_doc(&doc(1)).unwrap().unwrap()),
+        latest
+    );
+    assert!(restored.capability(&hash_token("fac")).unwrap().is_some());
+    restored.check().unwrap();
 }
 
 #[test]

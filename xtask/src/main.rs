@@ -46,6 +46,8 @@ fn pinned_tools_disagree(root: &Path) -> Result<Vec<String>> {
 }
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
+mod system;
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = root()?;
@@ -408,6 +410,9 @@ fn fuzz(args: &[String]) -> Result<()> {
 
 fn test() -> Result<()> {
     let started = std::time::Instant::now();
+    // Before anything else: a missing browser or Postgres stops here, not after the build.
+    step("system packages (chromium, node, Postgres, pdftotext)");
+    system::ensure()?;
     ensure_tools()?;
     step("rustfmt");
     run(cargo().args(["fmt", "--all", "--check"]))?;

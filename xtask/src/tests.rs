@@ -43,3 +43,49 @@ fn locked_version_reads_the_lock_file() {
     );
     assert_eq!(locked_version(lock, "wasm"), None);
 }
+
+#[test]
+fn missing_system_packages_are_installed_as_root_and_asked_for_otherwise() {
+    use system::{Plan, Probe, missing, plan};
+    let all = missing(|_| false);
+    assert_eq!(
+        all,
+        [
+            "chromium",
+            "chromium-driver",
+            "nodejs",
+            "npm",
+            "postgresql",
+            "poppler-utils"
+        ]
+    );
+    // A machine with node from elsewhere is not given Debian's (they conflict).
+    let some = missing(|p| matches!(p, Probe::Command("node" | "npm" | "chromium")));
+    assert_eq!(some, ["chromium-driver", "postgresql", "poppler-utils"]);
+    assert_eq!(plan(Vec::new(), false, false), Plan::Nothing);
+    assert_eq!(plan(some.clone(), true, true), Plan::Install(some.clone()));
+    assert_eq!(
+        plan(some.clone(), false, true),
+        Plan::Ask("sudo apt-get install -y chromium-driver postgresql poppler-utils".into())
+    );
+    assert!(matches!(plan(some, true, false), Plan::Ask(m) if m.contains("poppler-utils")));
+}
+
+#[test]
+fn ci_is_the_readme_s_test_command() {
+    let ci =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.ci/run")).unwrap();
+    let commands: Vec<&str> = ci
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    assert_eq!(
+        commands,
+        [
+            "set -euo pipefail",
+            "cd \"$(dirname \"$0\")/..\"",
+            "cargo xtask test"
+        ]
+    );
+}

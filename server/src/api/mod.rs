@@ -90,6 +90,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/export/{token}/{file}", get(export))
         .route("/api/workshop/{token}", delete(erase))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
         .fallback_service(statics)
         .layer(axum::middleware::from_fn(no_store))
         .layer(
@@ -120,6 +121,23 @@ pub fn router(state: Arc<AppState>) -> Router {
 
 /// `Cache-Control: no-store` on everything a link opens: the API's answers and the pages whose
 /// address holds a token (no shared or disk cache keeps a workshop's notes or links).
+/// Ready to serve: the storage answers and takes writes (a rolled-back write; on Postgres the
+/// connection is up). 503 with the reason otherwise, for a load balancer or an orchestrator.
+async fn ready(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+) -> (axum::http::StatusCode, String) {
+    match blocking(&state, |s| s.check()).await {
+        Ok(()) => (axum::http::StatusCode::OK, "ready".into()),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready");
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                "not ready: storage".into(),
+            )
+        }
+    }
+}
+
 async fn no_store(req: Request<axum::body::Body>, next: axum::middleware::Next) -> Response {
     let path = req.uri().path();
     let secret = ["/api/", "/f/", "/g/", "/c/"]

@@ -210,6 +210,11 @@ impl Hub {
         }
     }
 
+    /// How many documents are open in memory (the metrics).
+    pub fn open_documents(&self) -> usize {
+        self.docs.lock().map_or(0, |d| d.len())
+    }
+
     /// The actor for a document, started (and loading) if it is not running.
     pub fn handle(self: &Arc<Self>, doc: DocumentId) -> mpsc::Sender<DocCmd> {
         let mut docs = self.open();
@@ -468,13 +473,17 @@ impl Hub {
     /// Append one chunk (fsync'd on return): the document's chunk count and bytes afterwards.
     async fn append(&self, doc_id: DocumentId, chunk: Vec<u8>) -> Result<(u64, u64), String> {
         let storage = Arc::clone(&self.storage);
-        tokio::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
+        let written = tokio::task::spawn_blocking(move || {
             storage
                 .append_chunk(&doc_id, &chunk)
                 .map_err(|e| e.to_string())
         })
         .await
-        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())
+        .and_then(|r| r);
+        crate::metrics::storage_write(started.elapsed().as_secs_f64(), written.is_ok());
+        written
     }
 
     /// Replace the document's chunks with one snapshot: its size.

@@ -94,6 +94,23 @@ pub struct WorkshopRow {
     pub link_secret: Option<Vec<u8>>,
 }
 
+/// One workshop as the operator's `list` shows it: what it is and how big, never its notes or
+/// its links.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkshopSummary {
+    pub workshop_id: String,
+    pub title: String,
+    pub phase: String,
+    pub access_until: Option<String>,
+    /// When it was created (UTC, `YYYY-MM-DD HH:MM:SS`).
+    pub created_at: String,
+    pub documents: u64,
+    /// Bytes its documents take in storage.
+    pub bytes: u64,
+    /// Unix seconds of the last write to any of its documents (`None`: none recorded).
+    pub last_write: Option<i64>,
+}
+
 /// The longest a workshop counts as open, from its creation, whatever its phase and
 /// `access_until` say: retention's backstop, so every workshop is erased in the end.
 pub const MAX_OPEN_DAYS: u32 = 365;
@@ -150,6 +167,17 @@ pub trait Storage: Send + Sync + 'static {
     /// backstop whatever the workshop says, every workshop created more than
     /// [`MAX_OPEN_DAYS`] before it.
     fn closed_before(&self, cutoff: &str) -> Result<Vec<String>, StorageError>;
+    /// Every workshop, newest first (`samtal-server list`).
+    fn list_workshops(&self) -> Result<Vec<WorkshopSummary>, StorageError>;
+    /// Reachable, writable and intact (`samtal-server check`, `/readyz`): a write that is
+    /// rolled back, and the database's own integrity check where it has a cheap one.
+    fn check(&self) -> Result<(), StorageError>;
+    /// A consistent copy of the whole database at `to`, also while the server writes
+    /// (SQLite's online backup). `Ok(false)`: this storage makes no such copy (Postgres has
+    /// `pg_dump`).
+    fn backup(&self, _to: &std::path::Path) -> Result<bool, StorageError> {
+        Ok(false)
+    }
     /// One chunk of a document by the id another instance announced (`None`: not there any
     /// more, e.g. compacted — read the whole document instead).
     fn load_chunk(

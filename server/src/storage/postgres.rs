@@ -11,8 +11,8 @@
 use crate::auth::TokenHash;
 use crate::storage::{
     Capability, Changed, DocRecord, MAX_OPEN_DAYS, NewWorkshopRecord, OnChange, Storage,
-    StorageError, TargetRow, WorkshopRow, kind_columns, kind_from_columns, role_columns,
-    role_from_columns,
+    StorageError, TargetRow, WorkshopRow, WorkshopSummary, kind_columns, kind_from_columns,
+    role_columns, role_from_columns,
 };
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, NoTls};
@@ -78,6 +78,10 @@ CREATE TABLE live (
     updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
     PRIMARY KEY (instance, workshop_id, target)
 );
+",
+    // When each chunk was written (unix seconds; the operator's `list`).
+    "
+ALTER TABLE chunks ADD COLUMN IF NOT EXISTS written_at BIGINT DEFAULT (extract(epoch FROM now())::bigint);
 ",
 ];
 
@@ -192,6 +196,49 @@ fn count(n: i64) -> u64 {
 }
 
 impl Storage for PostgresStorage {
+    fn list_workshops(&self) -> Result<Vec<WorkshopSummary>, StorageError> {
+        self.read(|c| {
+            let rows = c.query(
+                "SELECT w.workshop_id, w.title, w.phase, w.access_until,
+                        to_char(w.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
+                        (SELECT count(*) FROM documents d WHERE d.workshop_id = w.workshop_id),
+                        (SELECT coalesce(sum(octet_length(c.bytes)), 0)::bigint FROM chunks c
+                           JOIN documents d ON c.doc_id = d.doc_id WHERE d.workshop_id = w.workshop_id),
+                        (SELECT max(c.written_at) FROM chunks c
+                           JOIN documents d ON c.doc_id = d.doc_id WHERE d.workshop_id = w.workshop_id)
+                 FROM workshops w ORDER BY w.created_at DESC, w.workshop_id",
+                &[],
+            )?;
+            Ok(rows
+                .iter()
+                .map(|r| WorkshopSummary {
+                    workshop_id: r.get(0),
+                    title: r.get(1),
+                    phase: r.get(2),
+                    access_until: r.get(3),
+                    created_at: r.get(4),
+                    documents: count(r.get(5)),
+                    bytes: count(r.get(6)),
+                    last_write: r.get(7),
+                })
+                .collect())
+        })
+    }
+
+    fn check(&self) -> Result<(), StorageError> {
+        self.with(|c| {
+            // A write that is rolled back: connected, and the tables take writes.
+            let mut tx = c.transaction()?;
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('check', 'ok')
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &[],
+            )?;
+            tx.rollback()?;
+            Ok(())
+        })
+    }
+
     fn create_workshop(&self, w: &NewWorkshopRecord) -> Result<(), StorageError> {
         self.with(|c| {
             let mut tx = c.transaction()?;

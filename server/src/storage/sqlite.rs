@@ -42,8 +42,8 @@ impl Append {
 fn insert_chunk(conn: &Connection, doc_id: &str, bytes: &[u8]) -> Appended {
     // The hot path (every batch of edits): statements prepared once per connection.
     conn.prepare_cached(
-        "INSERT INTO chunks (doc_id, seq, kind, bytes)
-         VALUES (?1, (SELECT coalesce(max(seq), -1) + 1 FROM chunks WHERE doc_id = ?1), 'incremental', ?2)",
+        "INSERT INTO chunks (doc_id, seq, kind, bytes, written_at)
+         VALUES (?1, (SELECT coalesce(max(seq), -1) + 1 FROM chunks WHERE doc_id = ?1), 'incremental', ?2, CAST(strftime('%s', 'now') AS INTEGER))",
     )?
     .execute(params![doc_id, bytes])?;
     let (n, total): (i64, i64) = conn
@@ -132,6 +132,7 @@ CREATE TABLE IF NOT EXISTS chunks (
     seq INTEGER NOT NULL,
     kind TEXT NOT NULL CHECK (kind IN ('snapshot', 'incremental')),
     bytes BLOB NOT NULL,
+    written_at INTEGER,
     PRIMARY KEY (doc_id, seq)
 );
 ";
@@ -198,10 +199,79 @@ fn migrate(conn: &Connection) -> Result<(), StorageError> {
             conn.execute_batch(&format!("ALTER TABLE workshops ADD COLUMN {col} {ty}"))?;
         }
     }
+    // When each chunk was written (unix seconds; the operator's `list`). Older chunks: NULL.
+    let has_written_at: bool = conn
+        .prepare("SELECT 1 FROM pragma_table_info('chunks') WHERE name = 'written_at'")?
+        .exists([])?;
+    if !has_written_at {
+        conn.execute_batch("ALTER TABLE chunks ADD COLUMN written_at INTEGER")?;
+    }
     Ok(())
 }
 
 impl Storage for SqliteStorage {
+    fn list_workshops(&self) -> Result<Vec<WorkshopSummary>, StorageError> {
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare(
+            "SELECT w.workshop_id, w.title, w.phase, w.access_until, w.created_at,
+                    (SELECT count(*) FROM documents d WHERE d.workshop_id = w.workshop_id),
+                    (SELECT coalesce(sum(length(c.bytes)), 0) FROM chunks c
+                       JOIN documents d ON c.doc_id = d.doc_id WHERE d.workshop_id = w.workshop_id),
+                    (SELECT max(c.written_at) FROM chunks c
+                       JOIN documents d ON c.doc_id = d.doc_id WHERE d.workshop_id = w.workshop_id)
+             FROM workshops w ORDER BY w.created_at DESC, w.workshop_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(WorkshopSummary {
+                workshop_id: r.get(0)?,
+                title: r.get(1)?,
+                phase: r.get(2)?,
+                access_until: r.get(3)?,
+                created_at: r.get(4)?,
+                documents: u64::try_from(r.get::<_, i64>(5)?).unwrap_or(0),
+                bytes: u64::try_from(r.get::<_, i64>(6)?).unwrap_or(0),
+                last_write: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn check(&self) -> Result<(), StorageError> {
+        let mut conn = self.conn()?;
+        let verdict: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        if verdict != "ok" {
+            return Err(StorageError::Corrupt(verdict));
+        }
+        // A write that is rolled back: the file and the folder take writes.
+        let tx = conn.transaction()?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('check', 'ok')
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [],
+        )?;
+        tx.rollback()?;
+        Ok(())
+    }
+
+    fn backup(&self, to: &Path) -> Result<bool, StorageError> {
+        // The copy holds the notes: created here, readable by the owner only, never over
+        // another file.
+        let mut file = std::fs::OpenOptions::new();
+        file.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            file.mode(0o600);
+        }
+        file.open(to)?;
+        let conn = self.conn()?;
+        let mut copy = Connection::open(to)?;
+        // The online backup API: a consistent copy, page by page, while others may write.
+        let backup = rusqlite::backup::Backup::new(&conn, &mut copy)?;
+        backup.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
+        Ok(true)
+    }
+
     fn create_workshop(&self, w: &NewWorkshopRecord) -> Result<(), StorageError> {
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
@@ -216,7 +286,7 @@ impl Storage for SqliteStorage {
                 params![rec.doc_id.to_string(), w.workshop_id, kind, group],
             )?;
             tx.execute(
-                "INSERT INTO chunks (doc_id, seq, kind, bytes) VALUES (?1, 0, 'snapshot', ?2)",
+                "INSERT INTO chunks (doc_id, seq, kind, bytes, written_at) VALUES (?1, 0, 'snapshot', ?2, CAST(strftime('%s', 'now') AS INTEGER))",
                 params![rec.doc_id.to_string(), bytes],
             )?;
         }
@@ -362,7 +432,7 @@ impl Storage for SqliteStorage {
         let id = doc_id.to_string();
         tx.execute("DELETE FROM chunks WHERE doc_id = ?1", params![id])?;
         tx.execute(
-            "INSERT INTO chunks (doc_id, seq, kind, bytes) VALUES (?1, 0, 'snapshot', ?2)",
+            "INSERT INTO chunks (doc_id, seq, kind, bytes, written_at) VALUES (?1, 0, 'snapshot', ?2, CAST(strftime('%s', 'now') AS INTEGER))",
             params![id, snapshot],
         )?;
         tx.commit()?;
@@ -441,7 +511,7 @@ impl Storage for SqliteStorage {
         )? == 1;
         if added {
             tx.execute(
-                "INSERT INTO chunks (doc_id, seq, kind, bytes) VALUES (?1, 0, 'snapshot', ?2)",
+                "INSERT INTO chunks (doc_id, seq, kind, bytes, written_at) VALUES (?1, 0, 'snapshot', ?2, CAST(strftime('%s', 'now') AS INTEGER))",
                 params![rec.doc_id.to_string(), bytes],
             )?;
         }

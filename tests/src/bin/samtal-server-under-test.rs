@@ -1,7 +1,13 @@
-//! The server program, built inside the test package so the crash tests can start it as a
-//! separate process (`CARGO_BIN_EXE_samtal-server-under-test`) and `kill -9` it.
+//! The server program, built inside the test package so the crash and operator tests can start
+//! it as a separate process (`CARGO_BIN_EXE_samtal-server-under-test`) and `kill -9` it.
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
-    samtal_server::cli_main().await
+async fn main() -> std::process::ExitCode {
+    match samtal_server::cli_main().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("samtal-server: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }
