@@ -1,4 +1,4 @@
-# Samtal: the client (trunk → dist/) and the server, in a small runtime image.
+# Samtal: the release tarball's one binary (the app inside), in a small runtime image.
 #   docker build -t samtal .
 #   docker run -p 8080:8080 -v samtal-data:/var/lib/samtal \
 #     -e SAMTAL_PUBLIC_URL=http://localhost:8080 -e SAMTAL_ADMIN_TOKEN=… samtal
@@ -11,17 +11,17 @@ RUN rustup target add wasm32-unknown-unknown \
  && cargo install wasm-bindgen-cli --version 0.2.130
 WORKDIR /src
 COPY . .
-RUN cargo xtask build-client \
- && cargo build --release -p samtal-server
+# The same tarball `cargo xtask dist` makes (and smoke-tests) anywhere.
+RUN cargo xtask dist \
+ && mkdir /out \
+ && tar -xzf target/dist/samtal-*.tar.gz -C /out --strip-components=1
 
 FROM debian:bookworm-slim
 RUN useradd --system --home-dir /var/lib/samtal --create-home samtal
-COPY --from=build /src/target/release/samtal-server /usr/local/bin/samtal-server
-COPY --from=build /src/dist /opt/samtal/dist
+COPY --from=build /out/samtal-server /usr/local/bin/samtal-server
 USER samtal
 ENV SAMTAL_BIND=0.0.0.0:8080 \
-    SAMTAL_DATA=/var/lib/samtal \
-    SAMTAL_STATIC=/opt/samtal/dist
+    SAMTAL_DATA=/var/lib/samtal
 EXPOSE 8080
 VOLUME /var/lib/samtal
 # SIGTERM closes every connection with "the server is restarting"; clients reconnect.

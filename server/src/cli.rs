@@ -178,14 +178,11 @@ async fn check(settings: Settings) -> anyhow::Result<()> {
         },
         Err(e) => problems.push(format!("storage: cannot open: {e}")),
     }
-    let index = settings.static_dir.join("index.html");
-    if index.is_file() {
-        println!("app: {}", settings.static_dir.display());
+    let files = crate::api::app_files::AppFiles::choose(settings.static_dir.as_deref());
+    if files.present() {
+        println!("app: {}", files.describe());
     } else {
-        problems.push(format!(
-            "app: no {} (build it with `cargo xtask build-client`, or set SAMTAL_STATIC)",
-            index.display()
-        ));
+        problems.push(format!("app: {}", files.describe()));
     }
     if settings.admin_token.is_none() {
         println!("admin: no SAMTAL_ADMIN_TOKEN (workshops are created from this computer only)");

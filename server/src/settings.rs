@@ -36,9 +36,10 @@ pub struct Settings {
         global = true
     )]
     pub database_url: Option<String>,
-    /// Folder with the built client (trunk's output).
-    #[arg(long, env = "SAMTAL_STATIC", default_value = "./dist", global = true)]
-    pub static_dir: PathBuf,
+    /// Folder with the built client (trunk's output). Unset: the app built into the binary
+    /// (`cargo xtask dist`), or a page saying how to build it.
+    #[arg(long, env = "SAMTAL_STATIC", global = true)]
+    pub static_dir: Option<PathBuf>,
     /// Public base URL used in links (default: http://<bind>, with localhost for loopback).
     #[arg(long, env = "SAMTAL_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
@@ -126,7 +127,7 @@ impl Settings {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             data,
             database_url: None,
-            static_dir: PathBuf::from("dist"),
+            static_dir: Some(PathBuf::from("dist")),
             public_url: None,
             metrics_bind: None,
             log_format: LogFormat::Text,

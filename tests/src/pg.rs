@@ -11,6 +11,8 @@ pub struct PgCluster {
     dir: tempfile::TempDir,
     bin: PathBuf,
     pub port: u16,
+    /// Serves TLS with the certificate it was started with (`start_tls`).
+    ssl: bool,
 }
 
 /// The folder with `initdb` and `pg_ctl`: `SAMTAL_PG_BIN`, Debian's versioned folder, or PATH.
@@ -84,6 +86,15 @@ fn free_port() -> Result<u16> {
 impl PgCluster {
     /// A new, empty cluster, started.
     pub fn start() -> Result<Self> {
+        Self::start_with(None)
+    }
+
+    /// A new, empty cluster that also speaks TLS with this certificate and key (PEM).
+    pub fn start_tls(cert_pem: &str, key_pem: &str) -> Result<Self> {
+        Self::start_with(Some((cert_pem, key_pem)))
+    }
+
+    fn start_with(tls: Option<(&str, &str)>) -> Result<Self> {
         let bin = bin_dir()?;
         // As root the cluster runs as `postgres`, which must be able to reach the folder:
         // /tmp rather than a TMPDIR that may sit in root's home.
@@ -120,10 +131,38 @@ impl PgCluster {
                 "--no-instructions",
             ],
         )?;
+        if let Some((cert, key)) = tls {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::write(data.join("server.crt"), cert)?;
+            std::fs::write(data.join("server.key"), key)?;
+            // Over TCP only with TLS: a connection in the clear is refused, so one that works
+            // is encrypted.
+            std::fs::write(
+                data.join("pg_hba.conf"),
+                "local all all trust\nhostssl all all 127.0.0.1/32 trust\n",
+            )?;
+            // Postgres refuses a key others can read.
+            std::fs::set_permissions(
+                data.join("server.key"),
+                std::fs::Permissions::from_mode(0o600),
+            )?;
+            if is_root() {
+                let status = Command::new("chown")
+                    .args(["postgres:postgres"])
+                    .arg(data.join("server.crt"))
+                    .arg(data.join("server.key"))
+                    .arg(data.join("pg_hba.conf"))
+                    .status()?;
+                if !status.success() {
+                    bail!("chown of the certificate failed");
+                }
+            }
+        }
         let cluster = Self {
             dir,
             bin,
             port: free_port()?,
+            ssl: tls.is_some(),
         };
         cluster.pg_start()?;
         Ok(cluster)
@@ -135,9 +174,10 @@ impl PgCluster {
 
     fn pg_start(&self) -> Result<()> {
         let opts = format!(
-            "-p {} -c listen_addresses=127.0.0.1 -k {} -c fsync=on",
+            "-p {} -c listen_addresses=127.0.0.1 -k {} -c fsync=on{}",
             self.port,
-            self.dir.path().display()
+            self.dir.path().display(),
+            if self.ssl { " -c ssl=on" } else { "" }
         );
         let log = self.dir.path().join("log").to_string_lossy().into_owned();
         run(

@@ -59,7 +59,7 @@ fn dist() -> PathBuf {
 async fn browser_server() -> (tempfile::TempDir, TestServer) {
     let dir = tempfile::tempdir().unwrap();
     let mut settings = Settings::for_tests(dir.path().join("data"));
-    settings.static_dir = dist();
+    settings.static_dir = Some(dist());
     (dir, TestServer::start_with(settings).await.unwrap())
 }
 
@@ -248,7 +248,7 @@ async fn browser_keeps_typing_through_a_server_restart() {
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
     let dir = tempfile::tempdir().unwrap();
     let mut settings = Settings::for_tests(dir.path().join("data"));
-    settings.static_dir = dist();
+    settings.static_dir = Some(dist());
     let mut server = Some(TestServer::start_with(settings.clone()).await.unwrap());
     let addr = server.as_ref().unwrap().addr;
     let links = server

@@ -42,7 +42,7 @@ async fn browsers_get_the_smallest_copy_they_accept() {
         std::fs::write(dist.path().join(name), bytes).unwrap();
     }
     let mut settings = Settings::for_tests(data.path().to_path_buf());
-    settings.static_dir = dist.path().to_path_buf();
+    settings.static_dir = Some(dist.path().to_path_buf());
     let server = TestServer::start_with(settings).await.unwrap();
     let base = server.http();
     tokio::task::spawn_blocking(move || {
@@ -80,4 +80,88 @@ async fn browsers_get_the_smallest_copy_they_accept() {
     })
     .await
     .unwrap();
+}
+
+/// The repository's built client, which a server built without `SAMTAL_STATIC` serves (a
+/// release build holds it; this debug build reads it where the release build would embed it).
+fn repo_dist() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist")
+}
+
+/// No folder set: the app from the binary, compressed as the browser accepts and with an ETag;
+/// or, when none was built in, every page says how to build it while the API works.
+async fn without_a_folder(expect_built: Option<bool>) {
+    let built = repo_dist().join("index.html").is_file();
+    if let Some(expected) = expect_built {
+        assert_eq!(built, expected, "run `cargo xtask build-client` first");
+    }
+    let data = tempfile::tempdir().unwrap();
+    let mut settings = Settings::for_tests(data.path().to_path_buf());
+    settings.static_dir = None;
+    let server = TestServer::start_with(settings).await.unwrap();
+    let (status, kind, body) = server.get_bytes("/g/some-token").await.unwrap();
+    assert_eq!(server.get_bytes("/healthz").await.unwrap().0, 200);
+    if !built {
+        assert_eq!(status, 503);
+        assert!(kind.starts_with("text/plain"), "{kind}");
+        let text = String::from_utf8(body).unwrap();
+        assert!(text.contains("cargo xtask build-client"), "{text}");
+        server.stop().await.unwrap();
+        return;
+    }
+    assert_eq!(status, 200);
+    assert!(kind.starts_with("text/html"), "{kind}");
+    assert_eq!(body, std::fs::read(repo_dist().join("index.html")).unwrap());
+    let wasm = std::fs::read_dir(repo_dist())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with(".wasm"))
+        .unwrap();
+    let base = server.http();
+    tokio::task::spawn_blocking(move || {
+        let url = format!("{base}/{wasm}");
+        let (status, enc, vary, body) = get(&url, Some("gzip, deflate, br, zstd"));
+        assert_eq!((status, enc.as_deref()), (200, Some("br")));
+        assert!(vary.is_some_and(|v| v.contains("accept-encoding")));
+        assert_eq!(
+            body,
+            std::fs::read(repo_dist().join(format!("{wasm}.br"))).unwrap()
+        );
+        let (_, enc, _, body) = get(&url, Some("identity"));
+        assert_eq!(enc, None);
+        assert_eq!(body, std::fs::read(repo_dist().join(&wasm)).unwrap());
+        // Asked again with its ETag: nothing to send.
+        let first = ureq::get(&url)
+            .header("Accept-Encoding", "br")
+            .call()
+            .unwrap();
+        let etag = first
+            .headers()
+            .get("etag")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let again = ureq::get(&url)
+            .header("Accept-Encoding", "br")
+            .header("If-None-Match", &etag)
+            .call()
+            .unwrap();
+        assert_eq!(again.status().as_u16(), 304);
+    })
+    .await
+    .unwrap();
+    server.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_folder_the_app_comes_from_the_binary_or_a_page_says_how_to_build_it() {
+    without_a_folder(None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the built client (dist/): run by `cargo xtask test` after it builds it"]
+async fn the_built_app_is_served_from_the_binary() {
+    without_a_folder(Some(true)).await;
 }

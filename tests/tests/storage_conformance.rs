@@ -338,3 +338,37 @@ fn postgres_storage_conforms_and_migrates_once() {
     let again = PostgresStorage::open(&pg.url()).unwrap();
     assert_eq!(again.workshop_count().unwrap(), 0);
 }
+
+#[test]
+#[ignore = "needs Postgres (apt-get install postgresql); run by `cargo xtask test`"]
+fn postgres_over_tls_verified_or_only_encrypted_and_never_in_the_clear() {
+    let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+    let (cert, key) = (certified.cert.pem(), certified.signing_key.serialize_pem());
+    let pg = PgCluster::start_tls(&cert, &key).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root.pem");
+    std::fs::write(&root, &cert).unwrap();
+    // The cluster takes TCP connections with TLS only: one in the clear is refused.
+    assert!(PostgresStorage::open(&pg.url()).is_err());
+    // verify-full against the server's own root: the whole suite, over TLS.
+    let verified = format!(
+        "{}?sslmode=verify-full&sslrootcert={}",
+        pg.url(),
+        root.display()
+    );
+    let s = PostgresStorage::open(&verified).unwrap();
+    conformance(&s).unwrap();
+    // require: encrypted, the certificate not checked (libpq's meaning).
+    let required = PostgresStorage::open(&format!("{}?sslmode=require", pg.url())).unwrap();
+    required.check().unwrap();
+    // verify-full against another root: refused, with the reason.
+    let other = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+    let other_root = dir.path().join("other.pem");
+    std::fs::write(&other_root, other.cert.pem()).unwrap();
+    let refused = PostgresStorage::open(&format!(
+        "{}?sslmode=verify-full&sslrootcert={}",
+        pg.url(),
+        other_root.display()
+    ));
+    assert!(refused.is_err());
+}

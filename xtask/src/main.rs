@@ -46,6 +46,7 @@ fn pinned_tools_disagree(root: &Path) -> Result<Vec<String>> {
 }
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
+mod dist;
 mod system;
 
 fn main() -> Result<()> {
@@ -55,6 +56,7 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("serve") => serve(&args[1..]),
         Some("test") => test(),
+        Some("dist") => dist::dist(),
         Some("chaos") => chaos(&args[1..]),
         Some("fuzz") => fuzz(&args[1..]),
         Some("load") => load(&args[1..]),
@@ -63,11 +65,14 @@ fn main() -> Result<()> {
             build_client()
         }
         _ => {
-            eprintln!("usage: cargo xtask <serve|test|chaos|fuzz|load|build-client>");
+            eprintln!("usage: cargo xtask <serve|test|dist|chaos|fuzz|load|build-client>");
             eprintln!(
                 "  serve  install tools, build the client, start the server on http://localhost:8080"
             );
             eprintln!("  test   fmt, clippy, all tests, wasm build, interop and browser tests");
+            eprintln!(
+                "  dist   the release tarball: one binary with the app inside, smoke-tested (target/dist/)"
+            );
             eprintln!(
                 "  chaos  [KILLS] [EDITS]: kill -9 the server at random, check no acknowledged edit is lost (default 50 over 1000)"
             );
@@ -244,10 +249,19 @@ fn finish_client(dist: &Path) -> Result<()> {
 
 fn serve(extra: &[String]) -> Result<()> {
     ensure_tools()?;
+    // wasm-opt comes from npm (binaryen); without npm the app is built without it.
+    if output_of("npm", &["--version"]).is_some() {
+        js_packages("wasm-opt")?;
+    } else {
+        println!(
+            "(no npm: the app is built without wasm-opt, about 17 % larger; install npm for the smaller one)"
+        );
+    }
     build_client()?;
     step("starting the server on http://localhost:8080 (data in ./data)");
     let mut cmd = cargo();
     cmd.args(["run", "--release", "-p", "samtal-server", "--", "--demo"])
+        .args(["--static-dir", "dist"])
         .args(extra);
     run(&mut cmd)
 }

@@ -89,3 +89,18 @@ fn ci_is_the_readme_s_test_command() {
         ]
     );
 }
+
+#[test]
+fn the_tarball_is_named_by_version_and_target_and_holds_files_that_exist() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let toml = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let v = dist::version(&toml).unwrap();
+    assert_eq!(v, env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        dist::name(&v, "x86_64-unknown-linux-gnu"),
+        format!("samtal-{v}-x86_64-unknown-linux-gnu")
+    );
+    for f in dist::staged_files() {
+        assert!(root.join(&f).is_file(), "{} is missing", f.display());
+    }
+}

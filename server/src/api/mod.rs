@@ -1,6 +1,7 @@
 //! HTTP routes: the router and its middleware (security headers, no-store, token-redacting
 //! logs), and the handlers grouped by resource: [`workshop`], [`sync`], [`links`], [`plenary`].
 
+pub mod app_files;
 mod links;
 mod plenary;
 mod sync;
@@ -26,6 +27,25 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
 use tower_http::trace::TraceLayer;
 use workshop::{create_workshop, erase, session};
+
+/// The app's files from a folder (`SAMTAL_STATIC`): `cargo xtask build-client` writes brotli
+/// and gzip copies next to the built files; a browser gets the smallest one it accepts (the
+/// wasm: about a third of its size).
+fn folder(
+    dir: &std::path::Path,
+) -> SetResponseHeader<ServeDir<tower_http::services::ServeFile>, HeaderValue> {
+    let index = ServeFile::new(dir.join("index.html"))
+        .precompressed_br()
+        .precompressed_gzip();
+    SetResponseHeader::appending(
+        ServeDir::new(dir)
+            .precompressed_br()
+            .precompressed_gzip()
+            .fallback(index),
+        header::VARY,
+        HeaderValue::from_static("accept-encoding"),
+    )
+}
 
 /// The app shell's Content-Security-Policy. Trunk's loader is an inline module script, so it is
 /// allowed by its hash (computed from the built `index.html`), never by `'unsafe-inline'`.
@@ -57,28 +77,11 @@ pub fn content_security_policy(index_html: Option<&str>) -> String {
 }
 
 pub fn router(state: Arc<AppState>) -> Router {
-    let dir = state.settings.static_dir.clone();
-    let csp = content_security_policy(
-        std::fs::read_to_string(dir.join("index.html"))
-            .ok()
-            .as_deref(),
-    );
+    let files = app_files::AppFiles::choose(state.settings.static_dir.as_deref());
+    let csp = content_security_policy(files.index_html().as_deref());
     let csp = HeaderValue::from_str(&csp)
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
-    // `cargo xtask build-client` writes brotli and gzip copies next to the built files; a
-    // browser gets the smallest one it accepts (the wasm: about a third of its size).
-    let index = ServeFile::new(dir.join("index.html"))
-        .precompressed_br()
-        .precompressed_gzip();
-    let statics = SetResponseHeader::appending(
-        ServeDir::new(&dir)
-            .precompressed_br()
-            .precompressed_gzip()
-            .fallback(index),
-        header::VARY,
-        HeaderValue::from_static("accept-encoding"),
-    );
-    Router::new()
+    let app = Router::new()
         .route("/api/workshops", post(create_workshop))
         .route("/api/session/{token}", get(session))
         .route("/api/sync/{token}", get(sync))
@@ -90,9 +93,16 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/export/{token}/{file}", get(export))
         .route("/api/workshop/{token}", delete(erase))
         .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(ready))
-        .fallback_service(statics)
-        .layer(axum::middleware::from_fn(no_store))
+        .route("/readyz", get(ready));
+    let app = match files {
+        app_files::AppFiles::Folder(dir) => app.fallback_service(folder(&dir)),
+        app_files::AppFiles::Embedded => app.fallback(app_files::embedded),
+        app_files::AppFiles::Missing => {
+            tracing::warn!("{}", app_files::MISSING);
+            app.fallback(app_files::missing)
+        }
+    };
+    app.layer(axum::middleware::from_fn(no_store))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
                 // Paths carry capability tokens: log only the route's first segments.
@@ -119,8 +129,6 @@ pub fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-/// `Cache-Control: no-store` on everything a link opens: the API's answers and the pages whose
-/// address holds a token (no shared or disk cache keeps a workshop's notes or links).
 /// Ready to serve: the storage answers and takes writes (a rolled-back write; on Postgres the
 /// connection is up). 503 with the reason otherwise, for a load balancer or an orchestrator.
 async fn ready(
@@ -138,6 +146,8 @@ async fn ready(
     }
 }
 
+/// `Cache-Control: no-store` on everything a link opens: the API's answers and the pages whose
+/// address holds a token (no shared or disk cache keeps a workshop's notes or links).
 async fn no_store(req: Request<axum::body::Body>, next: axum::middleware::Next) -> Response {
     let path = req.uri().path();
     let secret = ["/api/", "/f/", "/g/", "/c/"]

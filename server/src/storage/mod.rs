@@ -5,6 +5,7 @@
 //! Every method is blocking and called from `spawn_blocking`. A method that returns `Ok` has
 //! committed its transaction; with `synchronous=FULL` in WAL mode SQLite has fsync'd it.
 
+mod pg_tls;
 pub mod postgres;
 pub mod sqlite;
 

@@ -96,12 +96,19 @@ pub struct PostgresStorage {
 }
 
 fn connect(url: &str) -> Result<Client, StorageError> {
+    let (url, tls) = super::pg_tls::split(url)?;
     let mut config: postgres::Config = url
         .parse()
         .map_err(|e: postgres::Error| StorageError::Postgres(e.to_string()))?;
     config.connect_timeout(Duration::from_secs(5));
     config.application_name("samtal-server");
-    Ok(config.connect(NoTls)?)
+    match super::pg_tls::client_config(&tls)? {
+        None => Ok(config.connect(NoTls)?),
+        Some(rustls) => {
+            config.ssl_mode(postgres::config::SslMode::Require);
+            Ok(config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(rustls))?)
+        }
+    }
 }
 
 impl PostgresStorage {
