@@ -368,6 +368,17 @@ pub async fn cli_main() -> anyhow::Result<()> {
     cli::run(cli, shutdown_signal()).await
 }
 
+/// [`cli_main`] as a program's exit: an error as one line on standard error, and code 1.
+pub async fn cli_exit() -> std::process::ExitCode {
+    match cli_main().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("samtal-server: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;

@@ -3,11 +3,5 @@
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    match samtal_server::cli_main().await {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("samtal-server: {e:#}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    samtal_server::cli_exit().await
 }
