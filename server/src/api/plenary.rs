@@ -36,6 +36,21 @@ async fn workshop_and_docs(
     Ok((docs, w))
 }
 
+/// A document of the workshop read as `T`; `None` when it cannot be opened or read (the
+/// plenary and its records leave it out rather than fail).
+async fn read_as<T: Send + 'static>(
+    state: &Arc<AppState>,
+    id: samtal_shared::DocumentId,
+    read: fn(&automerge::AutoCommit) -> Result<T, doc::SchemaError>,
+) -> Option<T> {
+    state
+        .hub
+        .read(id, move |d| read(d).ok())
+        .await
+        .ok()
+        .flatten()
+}
+
 /// Merge the workshop's documents into the plenary view (the same function the client uses).
 pub(super) async fn plenary_view(
     state: &Arc<AppState>,
@@ -59,35 +74,17 @@ async fn plenary_and_vote(
     for d in docs {
         match d.kind {
             DocKind::Questions => {
-                if let Ok(Ok(b)) = state
-                    .hub
-                    .read(d.doc_id, |doc| {
-                        doc::read_questions(doc).map_err(|e| e.to_string())
-                    })
-                    .await
-                {
+                if let Some(b) = read_as(state, d.doc_id, doc::read_questions).await {
                     questions = b;
                 }
             }
             DocKind::Group { .. } => {
-                if let Ok(Ok(g)) = state
-                    .hub
-                    .read(d.doc_id, |doc| {
-                        doc::read_group(doc).map_err(|e| e.to_string())
-                    })
-                    .await
-                {
+                if let Some(g) = read_as(state, d.doc_id, doc::read_group).await {
                     groups.push(g);
                 }
             }
             DocKind::Plenary if d.doc_id == w.plenary_doc_id => {
-                if let Ok(Ok(p)) = state
-                    .hub
-                    .read(d.doc_id, |doc| {
-                        doc::read_plenary(doc).map_err(|e| e.to_string())
-                    })
-                    .await
-                {
+                if let Some(p) = read_as(state, d.doc_id, doc::read_plenary).await {
                     notes = p;
                 }
             }
