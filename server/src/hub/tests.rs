@@ -238,12 +238,22 @@ fn a_refused_message_changes_nothing_and_stores_nothing() {
     let d = a.hub.doc_mut();
     d.put(automerge::ROOT, "kind", "workshop").unwrap();
     d.commit();
-    let Step::Done(out) = actor.take(a.messages()) else {
-        panic!("nothing to store");
-    };
-    assert_eq!(out.refused.len(), 1);
-    assert_eq!(out.refused[0].0, a.conn);
-    assert!(out.sync.iter().all(|(p, _)| *p != a.conn));
+    // The client may hold the change back for a round when the server's Bloom filter
+    // gives a false positive for it; the sync protocol then sends it on the next round.
+    for _ in 0..4 {
+        let Step::Done(out) = actor.take(a.messages()) else {
+            panic!("nothing to store");
+        };
+        if out.refused.is_empty() {
+            a.take(&out);
+            continue;
+        }
+        assert_eq!(out.refused.len(), 1);
+        assert_eq!(out.refused[0].0, a.conn);
+        assert!(out.sync.iter().all(|(p, _)| *p != a.conn));
+        return;
+    }
+    panic!("the forbidden change never reached the server");
 }
 
 #[test]
