@@ -52,6 +52,8 @@ pub enum Command {
     },
     /// Check the settings, the database (reachable, writable, intact) and the app's files.
     Check,
+    /// Print the HTTP API's OpenAPI document (as served at /api/openapi.json).
+    Openapi,
 }
 
 /// Run the command line; `serve` runs until `shutdown` completes.
@@ -63,6 +65,10 @@ pub async fn run(
     match command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings, shutdown).await,
         Command::Create { package, date } => create(settings, &package, date).await,
+        Command::Openapi => {
+            print!("{}", crate::api::openapi::document());
+            Ok(())
+        }
         Command::List => {
             let storage = crate::open_storage(&settings).await?;
             let rows = tokio::task::spawn_blocking(move || storage.list_workshops()).await??;

@@ -114,6 +114,20 @@ impl serde::Serialize for DocumentId {
     }
 }
 
+/// In the API's contract a document id is its text: base58check, as automerge-repo writes it.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for DocumentId {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("An Automerge document id (base58check)."))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for DocumentId {}
+
 impl<'de> serde::Deserialize<'de> for DocumentId {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;

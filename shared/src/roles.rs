@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// The role a link (capability token) grants for one workshop.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "role", rename_all = "snake_case")]
 pub enum Role {
     Facilitator,
@@ -15,6 +16,7 @@ pub enum Role {
 
 /// What a document is, within its workshop.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DocKind {
     Workshop,

@@ -6,6 +6,7 @@ use crate::roles::{DocKind, Role};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     pub role: Role,
     pub workshop_id: String,
@@ -32,6 +33,7 @@ impl SessionInfo {
 /// A workshop's links. Tokens exist only here: the server keeps their hashes (and derives
 /// group and catch-up tokens again when the facilitator asks; see the server's `links.rs`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkshopLinks {
     pub workshop_id: String,
     pub title: String,
@@ -44,6 +46,7 @@ pub struct WorkshopLinks {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GroupLink {
     pub group_id: String,
     pub name: String,
@@ -76,6 +79,7 @@ impl WorkshopLinks {
 
 /// The facilitator's live overview: who is connected, when each link last synced.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LiveStatus {
     /// The server's clock (unix seconds), so "last synced" ignores the client's clock.
     pub now: u64,
@@ -84,6 +88,7 @@ pub struct LiveStatus {
 
 /// One link target's live state.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TargetStatus {
     /// `facilitator`, `catch_up` or `group:ID`.
     pub target: String,
@@ -99,6 +104,7 @@ pub const ERASED_REASON: &str = "this workshop was erased by its facilitator";
 /// What the server answers when a request fails: `error` in English for logs and scripts,
 /// `code` (and `invalid`, for a refused spec) for the client to say in the user's language.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub error: String,
     pub code: ErrorCode,
@@ -114,6 +120,7 @@ pub struct ErrorBody {
 
 /// A workshop whose link stopped working: its name and the last day the link worked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Closed {
     pub title: String,
     pub until: String,
@@ -121,6 +128,7 @@ pub struct Closed {
 
 /// The kinds of failed request (one per `AppError` variant in the server).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     InvalidLink,

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// One group's text for a question or case field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GroupText {
     pub group_id: String,
     pub group_name: String,
@@ -32,6 +33,7 @@ fn one() -> u32 {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuestionView {
     pub id: String,
     pub text: String,
@@ -43,6 +45,7 @@ pub struct QuestionView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldView {
     pub field_id: String,
     pub label: String,
@@ -51,6 +54,7 @@ pub struct FieldView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseView {
     pub id: String,
     pub title: String,
@@ -64,6 +68,7 @@ pub struct CaseView {
 
 /// Everything the plenary shows, in order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlenaryView {
     /// The round shown; `None` for every round together.
     #[serde(default)]

@@ -2,13 +2,11 @@
 //! guide, the licence, a systemd unit and a sample package — with its SHA-256, smoke-tested
 //! from an empty folder before it is called done.
 
+use super::loopback::{free_port, get, stop, wait_ready};
 use anyhow::{Context, Result, bail};
 use sha2::{Digest, Sha256};
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
 /// What goes in beside the binary: (from the repository, name in the tarball).
 const FILES: [(&str, &str); 4] = [
@@ -170,47 +168,6 @@ fn smoke(tarball: &Path, name: &str) -> Result<()> {
     stop(&mut child);
     let _ = std::fs::remove_dir_all(&dir);
     checked
-}
-
-fn stop(child: &mut Child) {
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-fn free_port() -> Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port())
-}
-
-fn wait_ready(port: u16) -> Result<()> {
-    let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(30) {
-        if get(port, "/readyz").is_ok_and(|(s, _)| s == 200) {
-            return Ok(());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    bail!("the server did not become ready in 30 s")
-}
-
-/// One HTTP/1.1 GET on loopback: the status and the body (not decoded: no Accept-Encoding).
-fn get(port: u16, path: &str) -> Result<(u16, String)> {
-    let mut tcp = TcpStream::connect(("127.0.0.1", port))?;
-    tcp.set_read_timeout(Some(Duration::from_secs(10)))?;
-    write!(
-        tcp,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-    )?;
-    let mut response = Vec::new();
-    tcp.read_to_end(&mut response)?;
-    let text = String::from_utf8_lossy(&response).into_owned();
-    let status = text
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .context("no HTTP status")?;
-    Ok((status, text))
 }
 
 /// For `tests.rs`: where the staged files come from.

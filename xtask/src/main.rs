@@ -47,6 +47,8 @@ fn pinned_tools_disagree(root: &Path) -> Result<Vec<String>> {
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 mod dist;
+mod loopback;
+mod schemathesis;
 mod system;
 
 fn main() -> Result<()> {
@@ -57,6 +59,7 @@ fn main() -> Result<()> {
         Some("serve") => serve(&args[1..]),
         Some("test") => test(),
         Some("dist") => dist::dist(),
+        Some("schemathesis") => schemathesis::schemathesis(),
         Some("chaos") => chaos(&args[1..]),
         Some("fuzz") => fuzz(&args[1..]),
         Some("load") => load(&args[1..]),
@@ -65,13 +68,18 @@ fn main() -> Result<()> {
             build_client()
         }
         _ => {
-            eprintln!("usage: cargo xtask <serve|test|dist|chaos|fuzz|load|build-client>");
+            eprintln!(
+                "usage: cargo xtask <serve|test|dist|schemathesis|chaos|fuzz|load|build-client>"
+            );
             eprintln!(
                 "  serve  install tools, build the client, start the server on http://localhost:8080"
             );
             eprintln!("  test   fmt, clippy, all tests, wasm build, interop and browser tests");
             eprintln!(
                 "  dist   the release tarball: one binary with the app inside, smoke-tested (target/dist/)"
+            );
+            eprintln!(
+                "  schemathesis  the API contract: schemathesis against a running server and docs/openapi.json"
             );
             eprintln!(
                 "  chaos  [KILLS] [EDITS]: kill -9 the server at random, check no acknowledged edit is lost (default 50 over 1000)"
@@ -445,6 +453,7 @@ fn test() -> Result<()> {
     ]))?;
     step("unit and integration tests");
     run(cargo().args(["test"]))?;
+    schemathesis::schemathesis()?;
     js_packages("interop and browser tests, and wasm-opt")?;
     build_client()?;
     step("interop (stock automerge-repo client) and browser (headless chromium) tests");

@@ -13,10 +13,12 @@ pub enum Probe {
     Command(&'static str),
     /// Postgres's `initdb` in Debian's versioned folder (`/usr/lib/postgresql/*/bin`).
     Initdb,
+    /// Python's `venv` with pip (Debian ships it apart from `python3`).
+    PythonVenv,
 }
 
 /// What the tests use, and the Debian package that brings it.
-pub const NEEDS: [(Probe, &str, &str); 6] = [
+pub const NEEDS: [(Probe, &str, &str); 8] = [
     (Probe::Command("chromium"), "chromium", "the browser tests"),
     (
         Probe::Command("chromedriver"),
@@ -43,6 +45,16 @@ pub const NEEDS: [(Probe, &str, &str); 6] = [
         "poppler-utils",
         "reading the PDF records as a reader would",
     ),
+    (
+        Probe::Command("python3"),
+        "python3",
+        "schemathesis, which checks the API against its contract",
+    ),
+    (
+        Probe::PythonVenv,
+        "python3-venv",
+        "schemathesis's own environment",
+    ),
 ];
 
 /// Whether a probe finds its program.
@@ -55,6 +67,10 @@ pub fn present(probe: Probe) -> bool {
                 .flatten()
                 .any(|v| v.path().join("bin/initdb").is_file())
         }),
+        Probe::PythonVenv => Command::new("python3")
+            .args(["-c", "import venv, ensurepip"])
+            .output()
+            .is_ok_and(|o| o.status.success()),
     }
 }
 

@@ -56,11 +56,18 @@ fn missing_system_packages_are_installed_as_root_and_asked_for_otherwise() {
             "nodejs",
             "npm",
             "postgresql",
-            "poppler-utils"
+            "poppler-utils",
+            "python3",
+            "python3-venv"
         ]
     );
     // A machine with node from elsewhere is not given Debian's (they conflict).
-    let some = missing(|p| matches!(p, Probe::Command("node" | "npm" | "chromium")));
+    let some = missing(|p| {
+        matches!(
+            p,
+            Probe::Command("node" | "npm" | "chromium" | "python3") | Probe::PythonVenv
+        )
+    });
     assert_eq!(some, ["chromium-driver", "postgresql", "poppler-utils"]);
     assert_eq!(plan(Vec::new(), false, false), Plan::Nothing);
     assert_eq!(plan(some.clone(), true, true), Plan::Install(some.clone()));

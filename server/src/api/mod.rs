@@ -2,7 +2,9 @@
 //! logs), and the handlers grouped by resource: [`workshop`], [`sync`], [`links`], [`plenary`].
 
 pub mod app_files;
+mod extract;
 mod links;
+pub mod openapi;
 mod plenary;
 mod sync;
 mod workshop;
@@ -92,7 +94,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/plenary/{token}", get(plenary))
         .route("/api/export/{token}/{file}", get(export))
         .route("/api/workshop/{token}", delete(erase))
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/api/openapi.json", get(openapi::openapi_json))
+        .route("/healthz", get(healthz))
         .route("/readyz", get(ready));
     let app = match files {
         app_files::AppFiles::Folder(dir) => app.fallback_service(folder(&dir)),
@@ -129,8 +132,24 @@ pub fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
+/// The process is up and answering.
+#[utoipa::path(
+    get, path = "/healthz", tag = "operations",
+    responses((status = 200, description = "`ok`", content_type = "text/plain", body = String)),
+)]
+async fn healthz() -> &'static str {
+    "ok"
+}
+
 /// Ready to serve: the storage answers and takes writes (a rolled-back write; on Postgres the
 /// connection is up). 503 with the reason otherwise, for a load balancer or an orchestrator.
+#[utoipa::path(
+    get, path = "/readyz", tag = "operations",
+    responses(
+        (status = 200, description = "`ready`", content_type = "text/plain", body = String),
+        (status = 503, description = "`not ready: storage`", content_type = "text/plain", body = String),
+    ),
+)]
 async fn ready(
     axum::extract::State(state): axum::extract::State<Arc<AppState>>,
 ) -> (axum::http::StatusCode, String) {

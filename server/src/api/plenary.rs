@@ -1,5 +1,6 @@
 //! The plenary view as JSON and its exports (facilitator, catch-up).
 
+use super::extract::{Path, Query};
 use super::*;
 use crate::error::AppError;
 use crate::records;
@@ -7,8 +8,7 @@ use crate::storage::DocRecord;
 use crate::workshops::{self};
 use crate::{AppState, blocking};
 use axum::Json;
-use axum::extract::Query;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use samtal_shared::doc::{self};
@@ -16,6 +16,7 @@ use samtal_shared::export::{self, Lang};
 use samtal_shared::package;
 use samtal_shared::record;
 use samtal_shared::roles::DocKind;
+use samtal_shared::session::ErrorBody;
 use samtal_shared::view::{self, PlenaryView};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -136,11 +137,26 @@ fn attachment(content_type: &str, name: &str, body: Vec<u8>) -> Response {
 }
 
 /// `?round=2`: one round's groups; absent (or a round the workshop does not have): all.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct RoundQuery {
+    /// One round's groups; absent (or a round the workshop does not have): every round.
+    #[param(value_type = Option<u64>, minimum = 0, maximum = 4_294_967_295_u64)]
     round: Option<u32>,
 }
 
+/// Every group's notes merged into the plenary view (facilitator and catch-up links).
+#[utoipa::path(
+    get, path = "/api/plenary/{token}", tag = "plenary",
+    params(("token" = String, Path, description = "The link's secret (the last segment of its address)."), RoundQuery),
+    responses(
+        (status = 200, description = "The plenary view.", body = PlenaryView),
+        (status = 400, description = "A query that does not parse.", body = ErrorBody),
+        (status = 403, description = "This link may not do this.", body = ErrorBody),
+        (status = 404, description = "No such link.", body = ErrorBody),
+        (status = 410, description = "The workshop closed.", body = ErrorBody),
+    ),
+)]
 pub(super) async fn plenary(
     State(state): State<Arc<AppState>>,
     Path(token): Path<String>,
@@ -151,12 +167,38 @@ pub(super) async fn plenary(
     Ok(Json(plenary_view(&state, &cap.workshop_id, q.round).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct ExportQuery {
+    /// `sv` (the default) or `en`.
     lang: Option<String>,
+    /// One round's groups; absent (or a round the workshop does not have): every round.
+    #[param(value_type = Option<u64>, minimum = 0, maximum = 4_294_967_295_u64)]
     round: Option<u32>,
 }
 
+/// The plenary as a file (Markdown, HTML, Word, PDF; facilitator and catch-up links) or the
+/// workshop's setup as a course package (facilitator link only).
+#[utoipa::path(
+    get, path = "/api/export/{token}/{file}", tag = "plenary",
+    params(("token" = String, Path, description = "The link's secret (the last segment of its address)."),
+        ("file" = ExportFile, Path, description = "Which file."),
+        ExportQuery),
+    responses(
+        (status = 200, description = "The file, as an attachment (HTML: a page without scripts).", content(
+            (Binary = "text/markdown"),
+            (Binary = "text/html"),
+            (Binary = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (Binary = "application/pdf"),
+            (samtal_shared::doc::Package = "application/json"),
+        )),
+        (status = 400, description = "A query that does not parse.", body = ErrorBody),
+        (status = 403, description = "This link may not do this.", body = ErrorBody),
+        (status = 404, description = "No such link or file.", body = ErrorBody),
+        (status = 410, description = "The workshop closed.", body = ErrorBody),
+        (status = 503, description = "Every turn to make records is taken; try again in a moment.", body = ErrorBody),
+    ),
+)]
 pub(super) async fn export(
     State(state): State<Arc<AppState>>,
     Path((token, file)): Path<(String, String)>,
@@ -267,3 +309,39 @@ pub(super) fn file_stem(title: &str) -> String {
         out.to_owned()
     }
 }
+
+/// A file's bytes.
+pub(super) struct Binary;
+
+impl utoipa::PartialSchema for Binary {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .format(Some(utoipa::openapi::schema::SchemaFormat::KnownFormat(
+                utoipa::openapi::schema::KnownFormat::Binary,
+            )))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Binary {}
+
+/// The files `GET /api/export/{token}/{file}` makes.
+pub(super) struct ExportFile;
+
+impl utoipa::PartialSchema for ExportFile {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some([
+                "plenary.md",
+                "plenary.html",
+                "plenary.docx",
+                "plenary.pdf",
+                "package.json",
+            ]))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ExportFile {}

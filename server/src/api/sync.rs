@@ -1,13 +1,16 @@
 //! The sync endpoint: the WebSocket upgrade (origin check, connection limits).
 
+use super::extract::Path;
 use super::*;
 use crate::AppState;
 use crate::error::AppError;
 use crate::links::LinkTarget;
 use crate::live::ConnectionSlot;
-use axum::extract::{Path, State, WebSocketUpgrade};
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
+use axum::extract::{State, WebSocketUpgrade};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
+use samtal_shared::session::ErrorBody;
 use std::sync::Arc;
 
 /// Origin check: browsers always send `Origin` on WebSocket upgrades; it must be the public
@@ -24,12 +27,34 @@ pub(super) fn origin_allowed(state: &AppState, headers: &HeaderMap) -> bool {
     state.bound_to_loopback && crate::is_loopback_url(origin)
 }
 
+/// The automerge-repo sync protocol over a WebSocket, for the documents the link may read.
+#[utoipa::path(
+    get, path = "/api/sync/{token}", tag = "sync",
+    params(
+        ("Upgrade" = String, Header, description = "`websocket`"),
+        ("Connection" = String, Header, description = "`Upgrade`"),
+        ("Sec-WebSocket-Version" = String, Header, description = "`13`"),
+        ("Sec-WebSocket-Key" = String, Header, description = "16 random bytes, base64 (RFC 6455)."),
+        ("token" = String, Path, description = "The link's secret (the last segment of its address).")),
+    responses(
+        (status = 101, description = "Switched to the WebSocket: automerge-repo's protocol in CBOR frames."),
+        (status = 400, description = "Not a WebSocket upgrade.", body = ErrorBody),
+        (status = 403, description = "A page on another site (its Origin).", body = ErrorBody),
+        (status = 404, description = "No such link.", body = ErrorBody),
+        (status = 410, description = "The workshop closed.", body = ErrorBody),
+        (status = 503, description = "Too many connections to this workshop.", body = ErrorBody),
+    ),
+)]
 pub(super) async fn sync(
     State(state): State<Arc<AppState>>,
     Path(token): Path<String>,
     headers: HeaderMap,
-    ws: WebSocketUpgrade,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
+    let ws = match ws {
+        Ok(ws) => ws,
+        Err(e) => return AppError::BadRequest(e.body_text()).into_response(),
+    };
     if !origin_allowed(&state, &headers) {
         return AppError::BadOrigin.into_response();
     }

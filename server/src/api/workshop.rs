@@ -1,18 +1,35 @@
 //! The workshop resource: create one (admin), what a link opens (the session), erase one.
 
+use super::extract::Path;
 use super::*;
 use crate::AppState;
 use crate::auth;
 use crate::error::AppError;
 use crate::workshops::{self, WorkshopLinks};
 use axum::Json;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use samtal_shared::package;
-use samtal_shared::session::SessionInfo;
+use samtal_shared::session::{ErrorBody, SessionInfo};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+/// Create a workshop from a course package and a date; answers with its links. Needs the
+/// admin token, or (a server without one, bound to loopback) a request made on the server's
+/// own computer.
+#[utoipa::path(
+    post, path = "/api/workshops", tag = "workshops",
+    request_body(content = samtal_shared::doc::WorkshopSpec, content_type = "application/json",
+        description = "A course package (docs/package-format.md) with the day's date."),
+    responses(
+        (status = 201, description = "Created; the links (the only time the server sends them unasked).", body = WorkshopLinks),
+        (status = 400, description = "Not JSON, or not a package.", body = ErrorBody),
+        (status = 401, description = "No or a wrong admin token (or none configured and the request is not local).", body = ErrorBody),
+        (status = 413, description = "The package is too large.", body = ErrorBody),
+        (status = 503, description = "The server holds its maximum number of workshops.", body = ErrorBody),
+    ),
+    security((), ("admin_token" = [])),
+)]
 pub(super) async fn create_workshop(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -63,6 +80,16 @@ pub(super) async fn create_workshop(
     Ok((StatusCode::CREATED, Json(links)))
 }
 
+/// What a link opens: its role, its workshop and the documents it may read.
+#[utoipa::path(
+    get, path = "/api/session/{token}", tag = "links",
+    params(("token" = String, Path, description = "The link's secret (the last segment of its address).")),
+    responses(
+        (status = 200, description = "The link's session.", body = SessionInfo),
+        (status = 404, description = "No such link (or it was replaced).", body = ErrorBody),
+        (status = 410, description = "The workshop closed; the link stopped working.", body = ErrorBody),
+    ),
+)]
 pub(super) async fn session(
     State(state): State<Arc<AppState>>,
     Path(token): Path<String>,
@@ -71,6 +98,17 @@ pub(super) async fn session(
     Ok(Json(session_info(&state, cap).await?))
 }
 
+/// Erase the workshop, every document and link (facilitator link only).
+#[utoipa::path(
+    delete, path = "/api/workshop/{token}", tag = "workshops",
+    params(("token" = String, Path, description = "The link's secret (the last segment of its address).")),
+    responses(
+        (status = 204, description = "Erased; connected devices are told and drop their copies."),
+        (status = 403, description = "This link may not do this.", body = ErrorBody),
+        (status = 404, description = "No such link.", body = ErrorBody),
+        (status = 410, description = "The workshop closed.", body = ErrorBody),
+    ),
+)]
 pub(super) async fn erase(
     State(state): State<Arc<AppState>>,
     Path(token): Path<String>,

@@ -89,6 +89,7 @@ pub enum SchemaError {
 /// Why a spec or an edit was refused. The text here is for logs and the API; users read it in
 /// their language through `i18n::Strings::invalid`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Invalid {
     #[error("the title is empty")]
@@ -127,6 +128,7 @@ pub enum Invalid {
 
 /// The workshop's phase.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     Prep,

@@ -35,6 +35,7 @@ pub fn ensure_plenary_structure(d: &mut AutoCommit, w: &Workshop) -> Result<bool
 
 /// Where a follow-up action stands; the follow-up meeting moves it along.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ActionStatus {
     #[default]
@@ -61,6 +62,7 @@ impl ActionStatus {
 
 /// A follow-up action agreed in the plenary.
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FollowUp {
     pub id: String,
     pub text: String,

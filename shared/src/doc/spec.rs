@@ -25,11 +25,14 @@ fn package_schema() -> String {
 /// reuses from one training day to the next (`docs/package-format.md`). Read and written by
 /// `crate::package`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Package {
     /// [`PACKAGE_SCHEMA`]. A create request may leave it out (the body the API took before
     /// packages existed); a package file must name it.
     #[serde(default = "package_schema")]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^samtal-package/1$"))]
     pub schema: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub title: String,
     #[serde(default)]
     pub materials: Vec<Material>,
@@ -42,23 +45,28 @@ pub struct Package {
     pub reflection_fields: Vec<String>,
     #[serde(default)]
     pub cases: Vec<CaseSpec>,
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub groups: Vec<GroupSpec>,
 }
 
 /// What a facilitator (or the admin API) asks for when creating a workshop: a package and a
 /// date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkshopSpec {
     #[serde(flatten)]
     pub setup: Package,
     /// ISO date, `YYYY-MM-DD`.
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub date: String,
     /// Days after `date` the catch-up link stays open.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 3650))]
     pub access_days: Option<i64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuestionSpec {
     pub text: String,
     /// The area whose groups get the question; none means every group.
@@ -70,6 +78,7 @@ pub struct QuestionSpec {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseSpec {
     pub title: String,
     pub area: String,
@@ -83,6 +92,7 @@ pub struct CaseSpec {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GroupSpec {
     pub name: String,
     pub area: String,

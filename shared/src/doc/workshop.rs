@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// A film, a text or a page to read before or during the day.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Material {
     pub title: String,
     pub url: String,
