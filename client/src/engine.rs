@@ -1,17 +1,19 @@
 //! The client's sync engine glue: the shared `ClientRepo`, a WebSocket with reconnect backoff,
 //! typing-burst commits and the local copy. It only moves bytes; the protocol is in `shared`.
 
+use crate::reads::Reads;
 use crate::store;
 use automerge::AutoCommit;
 use gloo_timers::callback::Timeout;
 use samtal_shared::DocumentId;
 use samtal_shared::PeerId;
-use samtal_shared::doc::{self, SchemaError, TextRef};
+use samtal_shared::doc::{self, GroupNotes, SchemaError, TextRef, Workshop};
 use samtal_shared::roles::{DocKind, Role};
 use samtal_shared::session::{ERASED_REASON, SessionInfo};
 use samtal_shared::stamp::{self as signing};
 use samtal_shared::sync::{ClientRepo, ConnError, SyncError};
 use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -69,6 +71,12 @@ pub struct Engine {
     /// Sends what a closed workshop held back, once it reads open (see `release_if_reopened`).
     release_timer: Option<Timeout>,
     unsaved: Vec<DocumentId>,
+    /// Documents the server changed whose copy here is written at `save_timer` (see
+    /// [`Engine::save_soon`]).
+    to_save: BTreeSet<DocumentId>,
+    save_timer: Option<Timeout>,
+    /// When each document was last written here (ms).
+    saved_at: HashMap<DocumentId, f64>,
     /// A session refresh is under way (new groups appeared in the workshop).
     refreshing: bool,
     /// Something stored on this computer could not be read and was ignored.
@@ -77,9 +85,14 @@ pub struct Engine {
     stopped: bool,
     rerender: Rc<dyn Fn()>,
     me: Weak<RefCell<Engine>>,
+    /// What pages read from the documents, kept until a document changes.
+    reads: Reads,
 }
 
 pub type Shared = Rc<RefCell<Engine>>;
+
+/// How long what the server sent may wait before it is written here (see `save_soon`).
+const SAVE_DELAY_MS: u32 = 5_000;
 
 fn now() -> f64 {
     js_sys::Date::now()
@@ -96,6 +109,16 @@ pub fn stamp() -> signing::Stamp {
 pub use crate::store::random_id;
 
 impl Engine {
+    /// A group document's notes (read again only when it changed; see [`Reads`]).
+    pub fn group_notes(&self, id: &DocumentId) -> Option<GroupNotes> {
+        self.reads.group_notes(&self.repo, id)
+    }
+
+    /// The workshop document (read again only when it changed).
+    pub fn workshop(&self) -> Option<Workshop> {
+        self.reads.workshop(&self.repo, &self.info.workshop_doc)
+    }
+
     /// Open the documents from the local copy and start connecting.
     pub fn start(token: String, info: SessionInfo, rerender: Rc<dyn Fn()>) -> Shared {
         let mut repo = ClientRepo::new(PeerId::new(format!("samtal-web-{}", random_id())));
@@ -123,11 +146,15 @@ impl Engine {
                 ack_timer: None,
                 release_timer: None,
                 unsaved: Vec::new(),
+                to_save: BTreeSet::new(),
+                save_timer: None,
+                saved_at: HashMap::new(),
                 refreshing: false,
                 corrupt,
                 stopped: false,
                 rerender,
                 me: me.clone(),
+                reads: Reads::default(),
             })
         });
         engine.borrow_mut().connect();
@@ -345,8 +372,19 @@ impl Engine {
     fn commit_pending(&mut self) -> bool {
         if self.burst_started.is_some() {
             let stamp = stamp();
-            let ids: Vec<DocumentId> = self.repo.doc_ids().copied().collect();
-            for id in ids {
+            // Only the documents typed into: touching the others would make every reader
+            // read them again (their version moves with any mutable access).
+            let typed: Vec<DocumentId> = self
+                .repo
+                .doc_ids()
+                .filter(|id| {
+                    self.repo
+                        .doc(id)
+                        .is_some_and(|d| automerge::transaction::Transactable::pending_ops(d) > 0)
+                })
+                .copied()
+                .collect();
+            for id in typed {
                 if let Some(d) = self.repo.doc_mut(&id) {
                     signing::commit(d, &stamp);
                 }
@@ -369,7 +407,7 @@ impl Engine {
                 let workshop_news = ev.changed.contains(&self.info.workshop_doc);
                 let workshop_changed = ev.connected || workshop_news;
                 for id in ev.changed {
-                    self.save(id);
+                    self.save_soon(id);
                 }
                 // (Only news from the server counts: the copy here may be older than the close.)
                 if workshop_news {
@@ -421,9 +459,7 @@ impl Engine {
     }
 
     fn workshop_open(&self) -> bool {
-        self.repo
-            .doc(&self.info.workshop_doc)
-            .and_then(|d| doc::read_workshop(d).ok())
+        self.workshop()
             .is_some_and(|w| w.phase != doc::Phase::Closed)
     }
 
@@ -512,10 +548,45 @@ impl Engine {
         }));
     }
 
+    /// What the server sent is written here at once if the document was not written in the
+    /// last [`SAVE_DELAY_MS`], else at the end of that time, once however many changes it got
+    /// meanwhile. Nothing is lost if the page closes first: the server has it, and the next
+    /// visit fetches it again. (Writing each of 50 group documents whole on every change it
+    /// got kept the facilitator's browser busy; issue 27.) What is typed here is written at
+    /// once ([`Engine::save`]).
+    fn save_soon(&mut self, id: DocumentId) {
+        let quiet = self
+            .saved_at
+            .get(&id)
+            .is_none_or(|at| now() - at >= f64::from(SAVE_DELAY_MS));
+        if quiet {
+            self.save(id);
+            return;
+        }
+        self.to_save.insert(id);
+        if self.save_timer.is_some() || self.stopped {
+            return;
+        }
+        let me = self.me.clone();
+        self.save_timer = Some(Timeout::new(SAVE_DELAY_MS, move || {
+            if let Some(e) = me.upgrade() {
+                let mut e = e.borrow_mut();
+                e.save_timer = None;
+                for id in std::mem::take(&mut e.to_save) {
+                    e.save(id);
+                }
+                // Another tab's changes merged on the way are sent on.
+                e.flush();
+            }
+        }));
+    }
+
     fn save(&mut self, id: DocumentId) {
         if self.stopped {
             return;
         }
+        self.to_save.remove(&id);
+        self.saved_at.insert(id, now());
         let (ok, merged) = self
             .repo
             .doc_mut(&id)
@@ -646,6 +717,8 @@ impl Engine {
     pub fn stop(&mut self) {
         self.stopped = true;
         self.burst_timer = None;
+        self.save_timer = None;
+        self.to_save.clear();
         self.reconnect_timer = None;
         self.drop_socket();
     }
@@ -661,9 +734,7 @@ impl Engine {
 
     /// The workshop lists a group whose document this engine does not have.
     fn missing_group_docs(&self) -> bool {
-        self.repo
-            .doc(&self.info.workshop_doc)
-            .and_then(|d| doc::read_workshop(d).ok())
+        self.workshop()
             .is_some_and(|w| w.groups.iter().any(|g| self.repo.doc(&g.doc_id).is_none()))
     }
 

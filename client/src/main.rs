@@ -9,6 +9,7 @@ mod live_bar;
 mod model;
 mod pages;
 mod panels;
+mod reads;
 mod store;
 mod widgets;
 

@@ -22,7 +22,7 @@ thread_local! {
 
 /// The history of one of the engine's documents (cached by heads).
 pub fn history_of(e: &mut Engine, id: &DocumentId) -> Option<Rc<History>> {
-    let doc = e.repo.doc_mut(id)?;
+    let doc = e.repo.committed(id)?;
     let heads = doc.get_heads();
     if let Some(h) = CACHE.with(|c| {
         c.borrow()
@@ -32,7 +32,7 @@ pub fn history_of(e: &mut Engine, id: &DocumentId) -> Option<Rc<History>> {
     }) {
         return Some(h);
     }
-    let h = Rc::new(History::of(doc.document()));
+    let h = Rc::new(History::of(doc));
     CACHE.with(|c| c.borrow_mut().insert(*id, (heads, Rc::clone(&h))));
     Some(h)
 }
@@ -100,10 +100,9 @@ pub fn news(e: &mut Engine, w: &Workshop, last: &LastVisit) -> (News, Vec<NewsCo
         let Some(h) = history_of(e, &g.doc_id) else {
             continue;
         };
-        let Some(doc) = e.repo.doc_mut(&g.doc_id) else {
+        let Some(doc) = e.repo.committed(&g.doc_id) else {
             continue;
         };
-        let doc = doc.document();
         let new = h.new_since(&since);
         let mut changed = 0;
         let mut first = None;
@@ -138,7 +137,7 @@ fn plenary_news(
     let id = w.plenary_doc_id;
     let since = seen.get(&id).cloned().unwrap_or_default();
     let h = history_of(e, &id)?;
-    let doc = e.repo.doc_mut(&id)?.document();
+    let doc = e.repo.committed(&id)?;
     let new = h.new_since(&since);
     // Nothing written since (the usual render): no texts to compare, no old copy to build.
     if !new.contains(&true) {
@@ -189,7 +188,7 @@ pub fn remember_seen(e: &mut Engine, w: &Workshop) {
     }
     let docs = w.groups.iter().map(|g| g.doc_id);
     for id in docs.chain(std::iter::once(w.plenary_doc_id)) {
-        if let Some(d) = e.repo.doc_mut(&id) {
+        if let Some(d) = e.repo.committed(&id) {
             let heads = d.get_heads();
             if store::seen_heads(&id).as_deref() != Some(heads.as_slice()) {
                 store::set_seen_heads(&id, &heads);
@@ -202,7 +201,7 @@ pub fn remember_seen(e: &mut Engine, w: &Workshop) {
 pub fn group_notes(e: &Engine, w: &Workshop) -> Vec<GroupNotes> {
     w.groups
         .iter()
-        .filter_map(|g| doc::read_group(e.repo.doc(&g.doc_id)?).ok())
+        .filter_map(|g| e.group_notes(&g.doc_id))
         .collect()
 }
 
@@ -234,7 +233,7 @@ pub fn compute_in(
     e: &Engine,
     choice: RoundChoice,
 ) -> Option<(Workshop, PlenaryView, Vec<GroupNotes>)> {
-    let w = doc::read_workshop(e.repo.doc(&e.info.workshop_doc)?).ok()?;
+    let w = e.workshop()?;
     let groups = group_notes(e, &w);
     let notes = e
         .repo

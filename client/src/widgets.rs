@@ -73,10 +73,7 @@ pub fn reader_status(engine: &EngineRef, t: &Strings) -> Html {
 pub fn status_of(engine: &EngineRef, t: &Strings) -> (Html, Option<Workshop>) {
     let e = engine.0.borrow();
     let status = status_line(t, e.local, e.net, e.last_error.as_deref(), e.corrupt);
-    let workshop = e
-        .repo
-        .doc(&e.info.workshop_doc)
-        .and_then(|d| doc::read_workshop(d).ok());
+    let workshop = e.workshop();
     (status, workshop)
 }
 

@@ -450,7 +450,7 @@ async fn measure_cold_load_and_local_storage() {
             &token_of(&links.groups[0].link),
             &token_of(&links.facilitator),
         ],
-        Duration::from_secs(150),
+        Duration::from_secs(240),
     )
     .await;
     assert!(out.contains("BROWSER-OK"), "{out}");

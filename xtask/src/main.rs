@@ -63,13 +63,14 @@ fn main() -> Result<()> {
         Some("chaos") => chaos(&args[1..]),
         Some("fuzz") => fuzz(&args[1..]),
         Some("load") => load(&args[1..]),
+        Some("bench-browser") => bench_browser(&args[1..]),
         Some("build-client") => {
             ensure_tools()?;
             build_client()
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <serve|test|dist|schemathesis|chaos|fuzz|load|build-client>"
+                "usage: cargo xtask <serve|test|dist|schemathesis|chaos|fuzz|load|bench-browser|build-client>"
             );
             eprintln!(
                 "  serve  install tools, build the client, start the server on http://localhost:8080"
@@ -86,6 +87,9 @@ fn main() -> Result<()> {
             );
             eprintln!(
                 "  load   [samtal-load flags]: the load generator against Samtal and the automerge-repo JS server (no flags: every scenario of BENCHMARKS.md)"
+            );
+            eprintln!(
+                "  bench-browser  [samtal-load flags]: the facilitator's pages in headless Chromium while the groups type (no flags: 10 and 50 groups, and 50 with 5,000 keystrokes each)"
             );
             eprintln!(
                 "  fuzz   [SECONDS] [TARGET...]: cargo-fuzz each target (default 300 s each); new corpus inputs go to fuzz/corpus, crashers to tests/fuzz-regressions"
@@ -362,6 +366,54 @@ fn load(args: &[String]) -> Result<()> {
     } else {
         run(Command::new(generator).args(args))
     }
+}
+
+/// The browser benchmarks of BENCHMARKS.md ("Issue 27"): the facilitator's pages while 10 and
+/// 50 groups type, fresh and with a 5,000-keystroke history each.
+const BROWSER_SCENARIOS: [&[&str]; 3] = [
+    &["--groups", "10"],
+    &["--groups", "50"],
+    &["--groups", "50", "--prefill", "5000"],
+];
+
+/// `cargo xtask bench-browser [samtal-load flags]`: the client with wasm-opt, the release
+/// server and load generator, then the generator's groups typing (one client each, a burst a
+/// second) while `tests/js/bench-facilitator.mjs` measures the pages in headless Chromium.
+fn bench_browser(args: &[String]) -> Result<()> {
+    system::ensure()?;
+    ensure_tools()?;
+    js_packages("the browser benchmark")?;
+    build_client()?;
+    step("building the server and the load generator (release)");
+    run(cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "samtal-server",
+        "-p",
+        "samtal-bench",
+    ]))?;
+    let base = [
+        "--target",
+        "samtal",
+        "--clients",
+        "1",
+        "--rate",
+        "1",
+        "--browser",
+        "bench-facilitator.mjs",
+    ];
+    let generator = Path::new("target/release/samtal-load");
+    let scenarios: Vec<Vec<&str>> = if args.is_empty() {
+        BROWSER_SCENARIOS.iter().map(|s| s.to_vec()).collect()
+    } else {
+        vec![args.iter().map(String::as_str).collect()]
+    };
+    for scenario in scenarios {
+        step(&format!("browser benchmark: {}", scenario.join(" ")));
+        run(Command::new(generator).args(base).args(scenario))?;
+    }
+    Ok(())
 }
 
 const FUZZ_TARGETS: [&str; 4] = ["protocol", "server", "load", "splice"];

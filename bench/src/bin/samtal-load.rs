@@ -79,6 +79,24 @@ struct Args {
     /// Run the generator on these CPUs only (the rest of a larger machine: `2-15`).
     #[arg(long)]
     generator_cpus: Option<CpuList>,
+    /// Browser benchmark (samtal only): while the groups type, run this script of `--js`
+    /// (`bench-facilitator.mjs`) against the facilitator's and catch-up pages; the load runs
+    /// until it ends. Each burst then ends with a stamp the page can time.
+    #[arg(long)]
+    browser: Option<PathBuf>,
+    /// Seconds each page is measured by the browser script.
+    #[arg(long, default_value_t = 20)]
+    window: u64,
+    /// The built client the server serves to the browser (`cargo xtask build-client`).
+    #[arg(long, default_value = "dist")]
+    static_dir: PathBuf,
+}
+
+/// Wall-clock milliseconds, as a browser's `Date.now()` on this machine reads them.
+fn unix_ms() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis())
 }
 
 /// Nanoseconds since the generator started: every client shares this clock, so a timestamp
@@ -163,6 +181,9 @@ async fn spawn_samtal(args: &Args) -> Result<Spawned> {
         if let Some(url) = &args.database_url {
             c.env("SAMTAL_DATABASE_URL", url);
         }
+        if args.browser.is_some() {
+            c.arg("--static-dir").arg(&args.static_dir);
+        }
         c
     })
     .await
@@ -229,6 +250,8 @@ fn memory_mib(pid: u32) -> (u64, u64) {
 /// Where one group's clients connect and what they open.
 #[derive(Clone)]
 struct GroupTarget {
+    /// The group's number in the workshop (from 0).
+    index: usize,
     url: String,
     doc: DocumentId,
     /// For the reference server: the document the first client brings.
@@ -247,8 +270,18 @@ fn http_json<T: serde::de::DeserializeOwned>(
     Ok(resp.body_mut().read_json()?)
 }
 
-/// One workshop with `groups` groups; each group's link and document.
-async fn samtal_groups(port: u16, groups: usize) -> Result<Vec<GroupTarget>> {
+/// The links a browser opens: the facilitator's and the catch-up tokens.
+struct PageLinks {
+    facilitator: String,
+    catch_up: String,
+}
+
+fn token(link: &str) -> String {
+    link.rsplit('/').next().unwrap_or_default().to_owned()
+}
+
+/// One workshop with `groups` groups; each group's link and document, and the page links.
+async fn samtal_groups(port: u16, groups: usize) -> Result<(Vec<GroupTarget>, PageLinks)> {
     let spec = WorkshopSpec {
         setup: Package {
             schema: PACKAGE_SCHEMA.into(),
@@ -268,7 +301,7 @@ async fn samtal_groups(port: u16, groups: usize) -> Result<Vec<GroupTarget>> {
                 })
                 .collect(),
         },
-        date: "2026-11-24".into(),
+        date: samtal_server::clock::today(),
         access_days: None,
     };
     let base = format!("http://127.0.0.1:{port}");
@@ -278,19 +311,29 @@ async fn samtal_groups(port: u16, groups: usize) -> Result<Vec<GroupTarget>> {
     })
     .await??;
     let mut out = Vec::new();
-    for g in links["groups"].as_array().context("no groups")? {
-        let link = g["link"].as_str().context("no link")?;
-        let token = link.rsplit('/').next().unwrap_or_default().to_owned();
+    for (index, g) in links["groups"]
+        .as_array()
+        .context("no groups")?
+        .iter()
+        .enumerate()
+    {
+        let token = token(g["link"].as_str().context("no link")?);
         let url = format!("{base}/api/session/{token}");
         let info: SessionInfo =
             tokio::task::spawn_blocking(move || http_json("GET", &url, None)).await??;
         out.push(GroupTarget {
+            index,
             url: format!("ws://127.0.0.1:{port}/api/sync/{token}"),
             doc: info.own_group_doc().context("not a group link")?,
             initial: None,
         });
     }
-    Ok(out)
+    let page = |key: &str| links[key].as_str().map(token).context("no page link");
+    let pages = PageLinks {
+        facilitator: page("facilitator")?,
+        catch_up: page("catch_up")?,
+    };
+    Ok((out, pages))
 }
 
 /// New documents for the reference server, shaped like a group document's answer field.
@@ -304,6 +347,7 @@ fn js_groups(port: u16, groups: usize) -> Result<Vec<GroupTarget>> {
         id[..8].copy_from_slice(&(i as u64 + 1).to_le_bytes());
         id[8..].copy_from_slice(&u64::from(std::process::id()).to_le_bytes());
         out.push(GroupTarget {
+            index: i,
             url: format!("ws://127.0.0.1:{port}"),
             doc: DocumentId::from_bytes(id),
             initial: Some(d.save()),
@@ -336,6 +380,9 @@ struct Shared {
     prefill: usize,
     /// Edits per second per client.
     rate: f64,
+    /// Each edit types a few characters ending in `⟦g<group>:<unix ms>⟧` (for a browser to
+    /// time) instead of one `x`.
+    stamped: bool,
     counters: Counters,
     samples: mpsc::UnboundedSender<u64>,
 }
@@ -434,13 +481,18 @@ async fn client(
         let Some(text) = answer_text(d) else {
             bail!("no answer field")
         };
-        let filler: String = "barnets bästa "
-            .chars()
-            .cycle()
-            .take(shared.prefill)
-            .collect();
-        d.splice_text(&text, 0, 0, &filler)?;
-        d.commit();
+        if shared.stamped {
+            // A history as the browser makes it: a change per burst of five keystrokes.
+            samtal_bench::type_into(d, shared.prefill, 5);
+        } else {
+            let filler: String = "barnets bästa "
+                .chars()
+                .cycle()
+                .take(shared.prefill)
+                .collect();
+            d.splice_text(&text, 0, 0, &filler)?;
+            d.commit();
+        }
         for f in repo.outgoing() {
             ws.send(WsMessage::Binary(f.into())).await?;
         }
@@ -497,7 +549,12 @@ async fn client(
                 let Some(d) = repo.doc_mut(&target.doc) else { bail!("document gone") };
                 let Some(text) = answer_text(d) else { bail!("no answer field") };
                 let len = d.length(&text);
-                d.splice_text(&text, len, 0, "x")?;
+                let typed = if shared.stamped {
+                    format!(" ord ⟦g{}:{}⟧", target.index, unix_ms())
+                } else {
+                    "x".to_owned()
+                };
+                d.splice_text(&text, len, 0, &typed)?;
                 let sent = now_ns(shared.epoch);
                 d.commit_with(CommitOptions::default().with_message(format!("{STAMP}{name}:{sent}")));
                 if sent >= shared.measure_from.load(Ordering::Relaxed) {
@@ -554,9 +611,12 @@ async fn run(args: &Args, target: &'static str) -> Result<Report> {
     let ports: Vec<u16> = std::iter::once(server.port)
         .chain(others.iter().map(|o| o.port))
         .collect();
-    let groups = match target {
-        "samtal" => samtal_groups(server.port, args.groups).await?,
-        _ => js_groups(server.port, args.groups)?,
+    let (groups, pages) = match target {
+        "samtal" => {
+            let (groups, pages) = samtal_groups(server.port, args.groups).await?;
+            (groups, Some(pages))
+        }
+        _ => (js_groups(server.port, args.groups)?, None),
     };
     let (tx, mut rx) = mpsc::unbounded_channel();
     let shared = Arc::new(Shared {
@@ -565,6 +625,7 @@ async fn run(args: &Args, target: &'static str) -> Result<Report> {
         ack_delay_ms: args.ack_delay_ms,
         prefill: args.prefill,
         rate: args.rate,
+        stamped: args.browser.is_some(),
         counters: Counters::default(),
         samples: tx,
     });
@@ -642,7 +703,26 @@ async fn run(args: &Args, target: &'static str) -> Result<Report> {
     let cpu_all = || pids.iter().map(|p| cpu_seconds(*p)).sum::<f64>();
     let cpu_start = cpu_all();
     let own_start = cpu_seconds(std::process::id());
-    tokio::time::sleep(Duration::from_secs(args.duration)).await;
+    let measuring = Instant::now();
+    match (&args.browser, &pages) {
+        (Some(script), Some(pages)) => {
+            let base = format!("http://127.0.0.1:{}", server.port);
+            let window = args.window.to_string();
+            let status = tokio::process::Command::new("node")
+                .current_dir(&args.js)
+                .arg(script)
+                .args([&base, &pages.facilitator, &pages.catch_up, &window])
+                .kill_on_drop(true)
+                .status()
+                .await?;
+            if !status.success() {
+                eprintln!("{target}: the browser script failed ({status})");
+                shared.counters.errors.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        _ => tokio::time::sleep(Duration::from_secs(args.duration)).await,
+    }
+    let measured_s = measuring.elapsed().as_secs_f64().max(1.0);
     let cpu = cpu_all() - cpu_start;
     let own_cpu = cpu_seconds(std::process::id()) - own_start;
     // Edits stop counting now; give the last ones a moment to arrive.
@@ -702,8 +782,8 @@ async fn run(args: &Args, target: &'static str) -> Result<Report> {
         rss_mib,
         peak_mib,
         connected,
-        server_cores: cpu / args.duration.max(1) as f64,
-        generator_cores: own_cpu / args.duration.max(1) as f64,
+        server_cores: cpu / measured_s,
+        generator_cores: own_cpu / measured_s,
     })
 }
 
@@ -730,6 +810,10 @@ fn print(args: &Args, r: &Report) {
     let l = &r.latencies_ms;
     let scenario = match args.idle {
         Some(n) => format!("{n} idle connections"),
+        None if args.browser.is_some() => format!(
+            "{} groups typing a burst a second while the browser measured",
+            args.groups
+        ),
         None => format!(
             "{} groups × {} clients, {}/s each, {} s",
             args.groups, args.clients, args.rate, args.duration
@@ -782,6 +866,9 @@ async fn run_all(args: Args) -> Result<()> {
         "both" => &["samtal", "js"],
         other => bail!("unknown target {other}: samtal, js or both"),
     };
+    if args.browser.is_some() && args.target != "samtal" {
+        bail!("--browser measures Samtal's pages: use it with --target samtal");
+    }
     if args.instances > 1 && args.database_url.is_none() {
         bail!("several instances need a shared database: --database-url postgres://…");
     }

@@ -55,27 +55,22 @@ pub fn history_panel(props: &HistoryProps) -> Html {
     let notice = use_state(|| Option::<String>::None);
     let mut e = props.engine.0.borrow_mut();
     let workshop_doc = e.info.workshop_doc;
-    let Some(w) = e
-        .repo
-        .doc(&workshop_doc)
-        .and_then(|d| doc::read_workshop(d).ok())
-    else {
+    let Some(w) = e.workshop() else {
         return html! { <p>{ t.loading }</p> };
     };
     let Some(group) = w.groups.get(*chosen).or(w.groups.first()).cloned() else {
         return html! { <p class="muted">{ t.history_empty }</p> };
     };
     let marks = history_of(&mut e, &workshop_doc)
-        .zip(e.repo.doc_mut(&workshop_doc))
-        .map(|(h, d)| history::phase_marks(d.document(), &h))
+        .zip(e.repo.committed(&workshop_doc))
+        .map(|(h, d)| history::phase_marks(d, &h))
         .unwrap_or_default();
     let Some(h) = history_of(&mut e, &group.doc_id) else {
         return html! { <p>{ t.loading }</p> };
     };
-    let Some(doc) = e.repo.doc_mut(&group.doc_id) else {
+    let Some(doc) = e.repo.committed(&group.doc_id) else {
         return html! { <p>{ t.loading }</p> };
     };
-    let doc = doc.document();
     let len = h.len();
     let at = pos.map_or(len, |p| p.min(len));
     let heads: Vec<ChangeHash> = h.heads_at(at.checked_sub(1)).to_vec();

@@ -46,17 +46,40 @@ fn overflows(body: &HtmlElement) -> bool {
 /// shared screen in Teams stays readable.
 const SMALLEST_ON_BIG_SCREENS: u32 = 20;
 
-/// Shrink the body's type until it fits; false if even the smallest does not.
+/// Shrink the body's type until it fits; false if even the smallest does not. Each size tried
+/// costs the browser a layout, and this runs after every render (each time a group types):
+/// it starts from the size set last time, which usually still fits while the next one up
+/// does not — two layouts instead of one per size above it.
 fn fit(body: &HtmlElement) -> bool {
     let big = web_sys::window()
         .and_then(|w| w.inner_width().ok())
         .and_then(|w| w.as_f64())
         .is_some_and(|w| w >= 1200.0);
     let smallest = if big { SMALLEST_ON_BIG_SCREENS } else { 0 };
-    SIZES.iter().filter(|px| **px >= smallest).any(|px| {
+    let sizes: Vec<u32> = SIZES.iter().copied().filter(|px| *px >= smallest).collect();
+    let fits_at = |px: u32| {
         let _ = body.style().set_property("--fit", &format!("{px}px"));
         !overflows(body)
-    })
+    };
+    let current = body
+        .style()
+        .get_property_value("--fit")
+        .ok()
+        .and_then(|v| v.trim().strip_suffix("px")?.parse::<u32>().ok())
+        .and_then(|c| sizes.iter().position(|px| *px == c));
+    if let Some(i) = current {
+        if overflows(body) {
+            // More text than last time: only smaller sizes can fit.
+            return sizes[i + 1..].iter().any(|px| fits_at(*px));
+        }
+        match i.checked_sub(1) {
+            None => return true,
+            Some(up) if !fits_at(sizes[up]) => return fits_at(sizes[i]),
+            // Less text: a larger size fits too; look again from the top.
+            Some(_) => {}
+        }
+    }
+    sizes.iter().any(|px| fits_at(*px))
 }
 
 fn toggle_fullscreen() {

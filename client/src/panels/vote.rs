@@ -19,15 +19,9 @@ pub struct VoteProps {
 pub fn ballot(props: &VoteProps) -> Html {
     let t = i18n::strings();
     let e = props.engine.0.borrow();
-    let vote = e
-        .repo
-        .doc(&e.info.workshop_doc)
-        .and_then(|d| doc::read_workshop(d).ok())
-        .and_then(|w| w.vote);
+    let vote = e.workshop().and_then(|w| w.vote);
     let gdoc = e.info.own_group_doc();
-    let notes = gdoc
-        .and_then(|id| e.repo.doc(&id))
-        .and_then(|d| doc::read_group(d).ok());
+    let notes = gdoc.and_then(|id| e.group_notes(&id));
     drop(e);
     let (Some(vote), Some(gdoc), Some(notes), Some(voter)) = (vote, gdoc, notes, store::voter_id())
     else {
@@ -110,11 +104,7 @@ pub struct ResultsProps {
 pub fn vote_results(props: &ResultsProps) -> Html {
     let t = i18n::strings();
     let e = props.engine.0.borrow();
-    let Some(w) = e
-        .repo
-        .doc(&e.info.workshop_doc)
-        .and_then(|d| doc::read_workshop(d).ok())
-    else {
+    let Some(w) = e.workshop() else {
         return html! {};
     };
     let Some(vote) = w.vote.clone() else {

@@ -32,6 +32,9 @@ pub struct ClientRepo {
     /// Documents whose changes the server refuses now (a closed workshop's notes): nothing
     /// is sent for them until [`Self::release`]; what they hold stays here.
     held_back: BTreeSet<DocumentId>,
+    /// Each document's version (see [`Self::version`]), and the next one to give out.
+    versions: BTreeMap<DocumentId, u64>,
+    next_version: u64,
 }
 
 /// How long [`ClientRepo::outgoing_at`] holds back a message that only acknowledges what the
@@ -57,6 +60,8 @@ impl ClientRepo {
             held: BTreeMap::new(),
             ack_delay_ms: ACK_DELAY_MS,
             held_back: BTreeSet::new(),
+            versions: BTreeMap::new(),
+            next_version: 0,
         }
     }
 
@@ -80,14 +85,40 @@ impl ClientRepo {
             hub.attach(server.clone(), Access::Write);
         }
         self.docs.insert(id, hub);
+        self.bump(id);
     }
 
     pub fn doc(&self, id: &DocumentId) -> Option<&AutoCommit> {
         self.docs.get(id).map(DocHub::doc)
     }
 
+    /// The document to change; its [`Self::version`] moves on (whatever the caller does).
     pub fn doc_mut(&mut self, id: &DocumentId) -> Option<&mut AutoCommit> {
+        if self.docs.contains_key(id) {
+            self.bump(*id);
+        }
         self.docs.get_mut(id).map(DocHub::doc_mut)
+    }
+
+    /// The document with any open transaction committed, for what reads `&Automerge`
+    /// (history, heads, an old copy). It shows what [`Self::doc`] shows, so its
+    /// [`Self::version`] stays.
+    pub fn committed(&mut self, id: &DocumentId) -> Option<&automerge::Automerge> {
+        self.docs.get_mut(id).map(|hub| hub.doc_mut().document())
+    }
+
+    /// A number that changes whenever the document's content may have changed (a change
+    /// received, any [`Self::doc_mut`], the document added again) and is never given out
+    /// twice by this repo: what a reader read from the document under one version is what
+    /// it would read again, so it may keep it (the facilitator's pages read 50 group
+    /// documents on every render, and one changed).
+    pub fn version(&self, id: &DocumentId) -> Option<u64> {
+        self.versions.get(id).copied()
+    }
+
+    fn bump(&mut self, id: DocumentId) {
+        self.next_version += 1;
+        self.versions.insert(id, self.next_version);
     }
 
     pub fn doc_ids(&self) -> impl Iterator<Item = &DocumentId> {
@@ -174,6 +205,7 @@ impl ClientRepo {
                         .map_err(|e| ConnError::Remote(e.to_string()))?;
                     if changed {
                         events.changed.push(document_id);
+                        self.bump(document_id);
                     }
                 }
             }

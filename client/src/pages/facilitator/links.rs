@@ -4,7 +4,6 @@ use crate::EngineRef;
 use crate::api::{self, ApiError};
 use crate::i18n::{self, Strings, fill};
 use crate::widgets::copy_button;
-use samtal_shared::doc;
 use samtal_shared::export::round_name;
 use samtal_shared::mail::{self, Mail};
 use samtal_shared::session::{GroupLink, WorkshopLinks};
@@ -23,9 +22,7 @@ pub(super) fn links_tab(props: &LinksProps) -> Html {
     let token = props.engine.0.borrow().token().to_owned();
     let workshop = {
         let e = props.engine.0.borrow();
-        e.repo
-            .doc(&e.info.workshop_doc)
-            .and_then(|d| doc::read_workshop(d).ok())
+        e.workshop()
     };
     // Fetched again when a group (a new round's) is added: the server makes its link a moment
     // after it has the change, so a list that lacks it is asked for again (a few times).

@@ -94,11 +94,7 @@ fn groups_now(props: &LiveProps) -> Html {
                 &[("n", &(now.saturating_sub(at) / 60).to_string())],
             ),
         };
-        let notes = e
-            .repo
-            .doc(&g.doc_id)
-            .and_then(|d| doc::read_group(d).ok())
-            .unwrap_or_default();
+        let notes = e.group_notes(&g.doc_id).unwrap_or_default();
         let (answered, cases) = notes.filled();
         let q_total = w.questions_for(&g.area).count();
         let c_total = w.cases_for(&g.area).count();

@@ -114,6 +114,35 @@ fn a_first_request_is_never_held() {
 }
 
 #[test]
+fn a_document_s_version_moves_with_every_change_and_only_then() {
+    let mut w = World::new(2, group_doc());
+    let id = w.id;
+    let added = w.clients[1].version(&id).unwrap();
+    w.sync_client(1);
+    let fetched = w.clients[1].version(&id).unwrap();
+    assert_ne!(added, fetched, "the document arrived");
+    // Syncing again brings nothing new: the version stays.
+    w.sync_client(1);
+    assert_eq!(w.clients[1].version(&id), Some(fetched));
+    // Another client's edit arrives: a new version.
+    w.sync_client(0);
+    let doc = w.clients[0].doc_mut(&id).unwrap();
+    doc::edit_text(doc, &answer("q1"), "Ny text").unwrap();
+    doc.commit();
+    w.sync_client(0);
+    w.sync_client(1);
+    let received = w.clients[1].version(&id).unwrap();
+    assert!(received > fetched);
+    // Local access to change it: a new version; the same document added again: another.
+    w.clients[1].doc_mut(&id).unwrap();
+    let touched = w.clients[1].version(&id).unwrap();
+    assert!(touched > received);
+    w.clients[1].add_doc(id, AutoCommit::new());
+    assert!(w.clients[1].version(&id).unwrap() > touched);
+    assert_eq!(w.clients[1].version(&DocumentId::from_bytes([1; 16])), None);
+}
+
+#[test]
 fn client_fetches_edits_and_server_acknowledges() {
     let mut w = World::new(2, group_doc());
     w.sync_client(0);
