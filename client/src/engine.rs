@@ -1,6 +1,7 @@
 //! The client's sync engine glue: the shared `ClientRepo`, a WebSocket with reconnect backoff,
 //! typing-burst commits and the local copy. It only moves bytes; the protocol is in `shared`.
 
+use crate::pace::Pace;
 use crate::reads::Reads;
 use crate::store;
 use automerge::AutoCommit;
@@ -87,12 +88,17 @@ pub struct Engine {
     me: Weak<RefCell<Engine>>,
     /// What pages read from the documents, kept until a document changes.
     reads: Reads,
+    /// Renders for what the server sent: at most one per `RENDER_GAP_MS`.
+    render_pace: Pace,
 }
 
 pub type Shared = Rc<RefCell<Engine>>;
 
 /// How long what the server sent may wait before it is written here (see `save_soon`).
 const SAVE_DELAY_MS: u32 = 5_000;
+
+/// The shortest time between two renders for what the server sent (see `notify_soon`).
+const RENDER_GAP_MS: u32 = 100;
 
 fn now() -> f64 {
     js_sys::Date::now()
@@ -155,11 +161,12 @@ impl Engine {
                 rerender,
                 me: me.clone(),
                 reads: Reads::default(),
+                render_pace: Pace::new(RENDER_GAP_MS),
             })
         });
         engine.borrow_mut().connect();
         let weak = Rc::downgrade(&engine);
-        let online = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+        listen(&engine, "online", move |_| {
             if let Some(e) = weak.upgrade()
                 && let Ok(mut e) = e.try_borrow_mut()
                 && e.ws.is_none()
@@ -168,28 +175,20 @@ impl Engine {
                 e.connect();
             }
         });
-        if let Some(w) = web_sys::window() {
-            let _ = w.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
-        }
-        engine.borrow_mut().listeners.push(online);
         // The browser knows it lost the network before the socket does: say so at once, and
         // drop the socket (it reconnects on `online`).
         let weak = Rc::downgrade(&engine);
-        let offline = Closure::<dyn FnMut(JsValue)>::new(move |_| {
+        listen(&engine, "offline", move |_| {
             if let Some(e) = weak.upgrade()
                 && let Ok(mut e) = e.try_borrow_mut()
             {
                 e.went_offline();
             }
         });
-        if let Some(w) = web_sys::window() {
-            let _ = w.add_event_listener_with_callback("offline", offline.as_ref().unchecked_ref());
-        }
-        engine.borrow_mut().listeners.push(offline);
         // Leaving with changes the server has not confirmed asks first (the browser's own
         // question; the copy here stays either way).
         let weak = Rc::downgrade(&engine);
-        let leaving = Closure::<dyn FnMut(JsValue)>::new(move |ev: JsValue| {
+        listen(&engine, "beforeunload", move |ev: JsValue| {
             let Ok(ev) = ev.dyn_into::<web_sys::BeforeUnloadEvent>() else {
                 return;
             };
@@ -202,14 +201,9 @@ impl Engine {
                 ev.set_return_value("");
             }
         });
-        if let Some(w) = web_sys::window() {
-            let _ = w
-                .add_event_listener_with_callback("beforeunload", leaving.as_ref().unchecked_ref());
-        }
-        engine.borrow_mut().listeners.push(leaving);
         // Another tab on this computer saved a document we have: merge it.
         let weak = Rc::downgrade(&engine);
-        let storage = Closure::<dyn FnMut(JsValue)>::new(move |ev: JsValue| {
+        listen(&engine, "storage", move |ev: JsValue| {
             let Ok(ev) = ev.dyn_into::<web_sys::StorageEvent>() else {
                 return;
             };
@@ -234,11 +228,23 @@ impl Engine {
                 e.notify();
             }
         });
-        if let Some(w) = web_sys::window() {
-            let _ = w.add_event_listener_with_callback("storage", storage.as_ref().unchecked_ref());
-        }
-        engine.borrow_mut().listeners.push(storage);
         engine
+    }
+
+    /// Render for what the server sent: at once, or — frames arriving faster than one per
+    /// [`RENDER_GAP_MS`], as with 50 groups typing — once at the end of the gap for all of them.
+    fn notify_soon(&mut self) {
+        let me = self.me.clone();
+        let now_or_later = self.render_pace.now_or_later(now(), move || {
+            if let Some(e) = me.upgrade() {
+                let mut e = e.borrow_mut();
+                e.render_pace.ran(now());
+                e.notify();
+            }
+        });
+        if now_or_later {
+            self.notify();
+        }
     }
 
     /// Ask yew to render again, after the current borrow is released.
@@ -372,19 +378,7 @@ impl Engine {
     fn commit_pending(&mut self) -> bool {
         if self.burst_started.is_some() {
             let stamp = stamp();
-            // Only the documents typed into: touching the others would make every reader
-            // read them again (their version moves with any mutable access).
-            let typed: Vec<DocumentId> = self
-                .repo
-                .doc_ids()
-                .filter(|id| {
-                    self.repo
-                        .doc(id)
-                        .is_some_and(|d| automerge::transaction::Transactable::pending_ops(d) > 0)
-                })
-                .copied()
-                .collect();
-            for id in typed {
+            for id in self.repo.typed_into() {
                 if let Some(d) = self.repo.doc_mut(&id) {
                     signing::commit(d, &stamp);
                 }
@@ -394,6 +388,7 @@ impl Engine {
     }
 
     fn on_frame(&mut self, bytes: &[u8]) {
+        let mut paced = false;
         self.commit_pending();
         match self.repo.receive(bytes) {
             Ok(ev) => {
@@ -402,8 +397,8 @@ impl Engine {
                     self.net = Net::Syncing;
                     self.last_error = None;
                 }
-                // Persist before anything is sent back.
-                // On (re)connect too: a group added while this computer was offline.
+                paced = !ev.connected; // only changes: their render may wait (`notify_soon`)
+                // Written now or soon; on (re)connect too (a group added while offline).
                 let workshop_news = ev.changed.contains(&self.info.workshop_doc);
                 let workshop_changed = ev.connected || workshop_news;
                 for id in ev.changed {
@@ -431,7 +426,11 @@ impl Engine {
                 self.schedule_reconnect();
             }
         }
-        self.notify();
+        if paced {
+            self.notify_soon();
+        } else {
+            self.notify();
+        }
     }
 
     /// The server takes no more notes: the workshop was closed (perhaps while this room was
@@ -548,12 +547,10 @@ impl Engine {
         }));
     }
 
-    /// What the server sent is written here at once if the document was not written in the
-    /// last [`SAVE_DELAY_MS`], else at the end of that time, once however many changes it got
-    /// meanwhile. Nothing is lost if the page closes first: the server has it, and the next
-    /// visit fetches it again. (Writing each of 50 group documents whole on every change it
-    /// got kept the facilitator's browser busy; issue 27.) What is typed here is written at
-    /// once ([`Engine::save`]).
+    /// What the server sent is written here at once, or — the document written less than
+    /// [`SAVE_DELAY_MS`] ago — once at the end of that time (50 groups' documents written
+    /// whole on every change kept her browser busy). The server has it anyway; what is typed
+    /// here is written at once ([`Engine::save`]).
     fn save_soon(&mut self, id: DocumentId) {
         let quiet = self
             .saved_at
@@ -791,4 +788,13 @@ impl Engine {
         self.flush();
         self.notify();
     }
+}
+
+/// Call `f` on a window event for the engine's whole life.
+fn listen(engine: &Shared, event: &str, f: impl FnMut(JsValue) + 'static) {
+    let closure = Closure::<dyn FnMut(JsValue)>::new(f);
+    if let Some(w) = web_sys::window() {
+        let _ = w.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+    }
+    engine.borrow_mut().listeners.push(closure);
 }

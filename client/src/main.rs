@@ -7,6 +7,7 @@ mod engine;
 mod i18n;
 mod live_bar;
 mod model;
+mod pace;
 mod pages;
 mod panels;
 mod reads;

@@ -125,6 +125,16 @@ impl ClientRepo {
         self.docs.keys()
     }
 
+    /// The documents with typing not yet committed (only these need a commit: touching the
+    /// others through [`Self::doc_mut`] would move their versions for nothing).
+    pub fn typed_into(&self) -> Vec<DocumentId> {
+        self.docs
+            .iter()
+            .filter(|(_, hub)| automerge::transaction::Transactable::pending_ops(hub.doc()) > 0)
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
     /// Send nothing for this document until [`Self::release`] (the server said it takes no
     /// changes to it now). Its content stays, and so does what the server has not got.
     pub fn hold_back(&mut self, id: DocumentId) {
