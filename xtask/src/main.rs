@@ -345,7 +345,8 @@ fn js_packages(what: &str) -> Result<()> {
 
 /// The load generator (release builds of the server and the generator; npm packages for the
 /// reference server).
-fn load(args: &[String]) -> Result<()> {
+/// The release server and the load generator, which the load and browser benchmarks run.
+fn build_release_load() -> Result<()> {
     step("building the server and the load generator (release)");
     run(cargo().args([
         "build",
@@ -355,6 +356,11 @@ fn load(args: &[String]) -> Result<()> {
         "-p",
         "samtal-bench",
     ]))?;
+    Ok(())
+}
+
+fn load(args: &[String]) -> Result<()> {
+    build_release_load()?;
     js_packages("the reference server")?;
     let generator = Path::new("target/release/samtal-load");
     if args.is_empty() {
@@ -384,15 +390,7 @@ fn bench_browser(args: &[String]) -> Result<()> {
     ensure_tools()?;
     js_packages("the browser benchmark")?;
     build_client()?;
-    step("building the server and the load generator (release)");
-    run(cargo().args([
-        "build",
-        "--release",
-        "-p",
-        "samtal-server",
-        "-p",
-        "samtal-bench",
-    ]))?;
+    build_release_load()?;
     let base = [
         "--target",
         "samtal",

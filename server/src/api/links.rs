@@ -22,9 +22,7 @@ use std::sync::Arc;
     params(("token" = String, Path, description = "The link's secret (the last segment of its address).")),
     responses(
         (status = 200, description = "Every link of the workshop.", body = WorkshopLinks),
-        (status = 403, description = "This link may not do this.", body = ErrorBody),
-        (status = 404, description = "No such link.", body = ErrorBody),
-        (status = 410, description = "The workshop closed.", body = ErrorBody),
+        LinkRefused,
     ),
 )]
 pub(super) async fn links(
@@ -53,9 +51,7 @@ pub(super) struct SheetQuery {
     responses(
         (status = 200, description = "The printable sheets.", content_type = "text/html", body = String),
         (status = 400, description = "A query that does not parse.", body = ErrorBody),
-        (status = 403, description = "This link may not do this.", body = ErrorBody),
-        (status = 404, description = "No such link.", body = ErrorBody),
-        (status = 410, description = "The workshop closed.", body = ErrorBody),
+        LinkRefused,
     ),
 )]
 pub(super) async fn qr_sheet(
@@ -97,9 +93,7 @@ pub(super) struct RotateRequest {
     responses(
         (status = 200, description = "The links, the replaced one new.", body = WorkshopLinks),
         (status = 400, description = "Not JSON, an unknown link or no such group.", body = ErrorBody),
-        (status = 403, description = "This link may not do this.", body = ErrorBody),
-        (status = 404, description = "No such link.", body = ErrorBody),
-        (status = 410, description = "The workshop closed.", body = ErrorBody),
+        LinkRefused,
     ),
 )]
 pub(super) async fn rotate(
@@ -129,9 +123,7 @@ pub(super) async fn rotate(
     params(("token" = String, Path, description = "The link's secret (the last segment of its address).")),
     responses(
         (status = 200, description = "The live overview.", body = LiveStatus),
-        (status = 403, description = "This link may not do this.", body = ErrorBody),
-        (status = 404, description = "No such link.", body = ErrorBody),
-        (status = 410, description = "The workshop closed.", body = ErrorBody),
+        LinkRefused,
     ),
 )]
 pub(super) async fn status(

@@ -221,6 +221,22 @@ pub async fn resolve(state: &Arc<AppState>, token: &str) -> Result<Capability, A
     Ok(cap)
 }
 
+/// What an operation on a link may answer besides its own (for the API's document; never
+/// built): every such operation resolves the link and checks its role first.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+enum LinkRefused {
+    /// This link may not do this.
+    #[response(status = 403)]
+    Forbidden(samtal_shared::session::ErrorBody),
+    /// No such link (or it was replaced).
+    #[response(status = 404)]
+    NotFound(samtal_shared::session::ErrorBody),
+    /// The workshop closed; the link stopped working.
+    #[response(status = 410)]
+    Closed(samtal_shared::session::ErrorBody),
+}
+
 /// Refuse a capability whose role is not one of `allowed`.
 fn require(cap: &Capability, allowed: &[&str]) -> Result<(), AppError> {
     if allowed.contains(&cap.role.name()) {

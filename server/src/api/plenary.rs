@@ -152,9 +152,7 @@ pub(super) struct RoundQuery {
     responses(
         (status = 200, description = "The plenary view.", body = PlenaryView),
         (status = 400, description = "A query that does not parse.", body = ErrorBody),
-        (status = 403, description = "This link may not do this.", body = ErrorBody),
-        (status = 404, description = "No such link.", body = ErrorBody),
-        (status = 410, description = "The workshop closed.", body = ErrorBody),
+        LinkRefused,
     ),
 )]
 pub(super) async fn plenary(

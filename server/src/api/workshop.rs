@@ -104,9 +104,7 @@ pub(super) async fn session(
     params(("token" = String, Path, description = "The link's secret (the last segment of its address).")),
     responses(
         (status = 204, description = "Erased; connected devices are told and drop their copies."),
-        (status = 403, description = "This link may not do this.", body = ErrorBody),
-        (status = 404, description = "No such link.", body = ErrorBody),
-        (status = 410, description = "The workshop closed.", body = ErrorBody),
+        LinkRefused,
     ),
 )]
 pub(super) async fn erase(
