@@ -2,7 +2,7 @@
 //! guide, the licence, a systemd unit and a sample package — with its SHA-256, smoke-tested
 //! from an empty folder before it is called done.
 
-use super::loopback::{free_port, get, stop, wait_ready};
+use super::loopback::{free_port, get, stop, token_after, wait_ready};
 use anyhow::{Context, Result, bail};
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -135,13 +135,7 @@ fn smoke(tarball: &Path, name: &str) -> Result<()> {
             String::from_utf8_lossy(&created.stderr)
         );
     }
-    let group = links
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("Grupp "))
-        .and_then(|l| l.split("/g/").nth(1))
-        .context("no group link printed")?
-        .trim()
-        .to_owned();
+    let group = token_after(&links, "Grupp ", "/g/").context("no group link printed")?;
     let port = free_port()?;
     let mut child = Command::new(&server)
         .args(["--data", "data", "--bind", &format!("127.0.0.1:{port}")])

@@ -47,3 +47,13 @@ pub fn get(port: u16, path: &str) -> Result<(u16, String)> {
         .context("no HTTP status")?;
     Ok((status, text))
 }
+
+/// In what `samtal-server create` printed: the token after `marker` (`/g/`) on the first line
+/// that starts with `label` (`Grupp `).
+pub fn token_after(printed: &str, label: &str, marker: &str) -> Option<String> {
+    printed
+        .lines()
+        .find(|l| l.trim().starts_with(label))
+        .and_then(|l| l.split(marker).nth(1))
+        .map(|t| t.trim().to_owned())
+}

@@ -5,7 +5,7 @@
 //! server error, a documented status and content type, a body that matches its schema, refusals
 //! of requests the schema forbids.
 
-use super::loopback::{free_port, stop, wait_ready};
+use super::loopback::{free_port, stop, token_after, wait_ready};
 use super::{cargo, root, run, step};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
@@ -25,15 +25,6 @@ struct Links {
     facilitator: String,
     group: String,
     catch_up: String,
-}
-
-/// The token after `marker` on the line that starts with `label`.
-fn token_after(printed: &str, label: &str, marker: &str) -> Option<String> {
-    printed
-        .lines()
-        .find(|l| l.trim().starts_with(label))
-        .and_then(|l| l.split(marker).nth(1))
-        .map(|t| t.trim().to_owned())
 }
 
 fn links(printed: &str) -> Option<Links> {

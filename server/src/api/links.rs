@@ -19,7 +19,7 @@ use std::sync::Arc;
 /// The workshop's links, derived again (facilitator link only).
 #[utoipa::path(
     get, path = "/api/links/{token}", tag = "links",
-    params(("token" = String, Path, description = "The link's secret (the last segment of its address).")),
+    params(LinkToken),
     responses(
         (status = 200, description = "Every link of the workshop.", body = WorkshopLinks),
         LinkRefused,
@@ -47,7 +47,7 @@ pub(super) struct SheetQuery {
 /// facilitator only: a page with no script, only the server's own QR images.
 #[utoipa::path(
     get, path = "/api/links/{token}/qr-sheet.html", tag = "links",
-    params(("token" = String, Path, description = "The link's secret (the last segment of its address)."), SheetQuery),
+    params(LinkToken, SheetQuery),
     responses(
         (status = 200, description = "The printable sheets.", content_type = "text/html", body = String),
         (status = 400, description = "A query that does not parse.", body = ErrorBody),
@@ -88,7 +88,7 @@ pub(super) struct RotateRequest {
 /// close (facilitator link only).
 #[utoipa::path(
     post, path = "/api/links/{token}/rotate", tag = "links",
-    params(("token" = String, Path, description = "The link's secret (the last segment of its address).")),
+    params(LinkToken),
     request_body(content = RotateRequest, content_type = "application/json"),
     responses(
         (status = 200, description = "The links, the replaced one new.", body = WorkshopLinks),
@@ -120,7 +120,7 @@ pub(super) async fn rotate(
 /// Who is connected now, per link, and when each link last synced (facilitator link only).
 #[utoipa::path(
     get, path = "/api/status/{token}", tag = "links",
-    params(("token" = String, Path, description = "The link's secret (the last segment of its address).")),
+    params(LinkToken),
     responses(
         (status = 200, description = "The live overview.", body = LiveStatus),
         LinkRefused,

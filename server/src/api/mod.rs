@@ -221,6 +221,15 @@ pub async fn resolve(state: &Arc<AppState>, token: &str) -> Result<Capability, A
     Ok(cap)
 }
 
+/// The path parameter of every operation on a link (for the API's document; never built).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+struct LinkToken {
+    /// The link's secret (the last segment of its address).
+    token: String,
+}
+
 /// What an operation on a link may answer besides its own (for the API's document; never
 /// built): every such operation resolves the link and checks its role first.
 #[derive(utoipa::IntoResponses)]

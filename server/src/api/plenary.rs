@@ -148,7 +148,7 @@ pub(super) struct RoundQuery {
 /// Every group's notes merged into the plenary view (facilitator and catch-up links).
 #[utoipa::path(
     get, path = "/api/plenary/{token}", tag = "plenary",
-    params(("token" = String, Path, description = "The link's secret (the last segment of its address)."), RoundQuery),
+    params(LinkToken, RoundQuery),
     responses(
         (status = 200, description = "The plenary view.", body = PlenaryView),
         (status = 400, description = "A query that does not parse.", body = ErrorBody),
@@ -179,7 +179,7 @@ pub(super) struct ExportQuery {
 /// workshop's setup as a course package (facilitator link only).
 #[utoipa::path(
     get, path = "/api/export/{token}/{file}", tag = "plenary",
-    params(("token" = String, Path, description = "The link's secret (the last segment of its address)."),
+    params(LinkToken,
         ("file" = ExportFile, Path, description = "Which file."),
         ExportQuery),
     responses(

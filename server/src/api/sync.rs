@@ -35,7 +35,7 @@ pub(super) fn origin_allowed(state: &AppState, headers: &HeaderMap) -> bool {
         ("Connection" = String, Header, description = "`Upgrade`"),
         ("Sec-WebSocket-Version" = String, Header, description = "`13`"),
         ("Sec-WebSocket-Key" = String, Header, description = "16 random bytes, base64 (RFC 6455)."),
-        ("token" = String, Path, description = "The link's secret (the last segment of its address).")),
+        LinkToken),
     responses(
         (status = 101, description = "Switched to the WebSocket: automerge-repo's protocol in CBOR frames."),
         (status = 400, description = "Not a WebSocket upgrade.", body = ErrorBody),

@@ -83,7 +83,7 @@ pub(super) async fn create_workshop(
 /// What a link opens: its role, its workshop and the documents it may read.
 #[utoipa::path(
     get, path = "/api/session/{token}", tag = "links",
-    params(("token" = String, Path, description = "The link's secret (the last segment of its address).")),
+    params(LinkToken),
     responses(
         (status = 200, description = "The link's session.", body = SessionInfo),
         (status = 404, description = "No such link (or it was replaced).", body = ErrorBody),
@@ -101,7 +101,7 @@ pub(super) async fn session(
 /// Erase the workshop, every document and link (facilitator link only).
 #[utoipa::path(
     delete, path = "/api/workshop/{token}", tag = "workshops",
-    params(("token" = String, Path, description = "The link's secret (the last segment of its address).")),
+    params(LinkToken),
     responses(
         (status = 204, description = "Erased; connected devices are told and drop their copies."),
         LinkRefused,
