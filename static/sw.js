@@ -1,22 +1,53 @@
-// Samtal service worker: keeps the app shell so a reload with no network still opens the
-// last workshop. Documents live in localStorage, never here; /api/ is never cached.
+// Samtal service worker: keeps the app shell so that a link opens at once on a repeat visit —
+// with no network, or a network too weak to answer — and updates it in the background.
+// Documents live in localStorage, never here; /api/ is never cached.
 const CACHE = "samtal-shell-v1";
 
-async function cacheShell() {
+// The app's own pages (the client routes them); everything else goes to the network.
+const APP_PAGE = /^\/(?:[gfc]\/[^/]+|tillganglighet|integritet)?\/?$/;
+
+// The shell refresh in progress, if any: a navigation while it runs (the "new version: reload"
+// button) waits for it, so that it gets the new shell rather than the old one again.
+let refreshing = null;
+
+// Fetch the page, then every asset it names that the cache does not hold yet (trunk's names
+// are hashed: a cached one never changes), and only then the page: a cached page always has
+// its assets. Then drop what no longer belongs to it.
+async function refreshShell() {
   const cache = await caches.open(CACHE);
   const resp = await fetch("/", { cache: "no-store" });
   if (!resp.ok) return;
   const html = await resp.clone().text();
-  await cache.put("/", resp);
-  // Trunk's index.html names the hashed js/wasm/css files; cache them all.
   const urls = [...html.matchAll(/(?:href|src)="(\/[^"]+)"/g)].map((m) => m[1]);
   await Promise.all(
-    urls.map((u) => fetch(u).then((r) => (r.ok ? cache.put(u, r) : undefined)).catch(() => {}))
+    urls.map(async (u) => {
+      if (await cache.match(u)) return;
+      const r = await fetch(u);
+      if (!r.ok) throw new Error(`${u}: ${r.status}`);
+      await cache.put(u, r);
+    })
   );
+  await cache.put("/", resp);
+  // Assets of earlier versions go (a page already open has its own in memory).
+  const keep = new Set(["/", ...urls]);
+  for (const req of await cache.keys()) {
+    if (!keep.has(new URL(req.url).pathname)) await cache.delete(req);
+  }
+}
+
+function refreshSoon() {
+  if (!refreshing) {
+    refreshing = refreshShell()
+      .catch(() => {})
+      .finally(() => {
+        refreshing = null;
+      });
+  }
+  return refreshing;
 }
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(cacheShell().then(() => self.skipWaiting()));
+  event.waitUntil(refreshSoon().then(() => self.skipWaiting()));
 });
 
 self.addEventListener("activate", (event) => {
@@ -28,6 +59,21 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+async function openPage(event) {
+  if (refreshing) {
+    // At most a few seconds: a weak network must not keep the page from opening.
+    await Promise.race([refreshing, new Promise((r) => setTimeout(r, 3000))]);
+  }
+  const cached = await caches.match("/");
+  if (cached) {
+    // Cache first, updated for the next visit; the page offers a reload when it sees a new
+    // version (never forced: someone may be typing).
+    event.waitUntil(refreshSoon());
+    return cached;
+  }
+  return fetch(event.request);
+}
+
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
@@ -35,10 +81,7 @@ self.addEventListener("fetch", (event) => {
   // The page's "is there a new version?" check must reach the network.
   if (event.request.cache === "no-store") return;
   if (event.request.mode === "navigate") {
-    // Network first for pages (new deploys), the cached shell when offline.
-    event.respondWith(
-      fetch(event.request).catch(() => caches.match("/").then((r) => r || Response.error()))
-    );
+    if (APP_PAGE.test(url.pathname)) event.respondWith(openPage(event));
     return;
   }
   // Hashed assets never change: cache first, fill the cache on the way.

@@ -1,7 +1,10 @@
 //! Fixtures shared by the criterion benchmarks (documents with a realistic typing history), and
-//! the load generator's CPU sets ([`cpus`]).
+//! the load generator's parts: CPU sets ([`cpus`]), the servers it drives ([`target`]) and what
+//! it reports ([`report`]).
 
 pub mod cpus;
+pub mod report;
+pub mod target;
 
 use automerge::{AutoCommit, ReadDoc};
 use samtal_shared::doc::{self, TextRef, Workshop, WorkshopSpec};

@@ -20,6 +20,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{BinaryType, MessageEvent, WebSocket};
 
+mod window;
+
 /// A burst ends after this much quiet…
 const BURST_IDLE_MS: u32 = 300;
 /// …or this long after it began, whichever is first.
@@ -28,6 +30,10 @@ const BACKOFF_MIN_MS: f64 = 1000.0;
 /// How long after the workshop reads open again a held-back document is sent.
 const RELEASE_AFTER_MS: u32 = 2000;
 const BACKOFF_MAX_MS: f64 = 30_000.0;
+/// A socket the server has not answered the join on by then is given up and tried again: a
+/// network that accepts connections and never answers (conference Wi-Fi) must not leave it
+/// connecting for ever. A join is one round trip; this is generous for a weak phone network.
+const JOIN_TIMEOUT_MS: u32 = 10_000;
 
 /// What the status line shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,6 +73,7 @@ pub struct Engine {
     burst_started: Option<f64>,
     burst_timer: Option<Timeout>,
     reconnect_timer: Option<Timeout>,
+    join_timer: Option<Timeout>,
     /// Sends the acknowledgements `ClientRepo::outgoing_at` held back, when they are due.
     ack_timer: Option<Timeout>,
     /// Sends what a closed workshop held back, once it reads open (see `release_if_reopened`).
@@ -149,6 +156,7 @@ impl Engine {
                 burst_started: None,
                 burst_timer: None,
                 reconnect_timer: None,
+                join_timer: None,
                 ack_timer: None,
                 release_timer: None,
                 unsaved: Vec::new(),
@@ -165,69 +173,7 @@ impl Engine {
             })
         });
         engine.borrow_mut().connect();
-        let weak = Rc::downgrade(&engine);
-        listen(&engine, "online", move |_| {
-            if let Some(e) = weak.upgrade()
-                && let Ok(mut e) = e.try_borrow_mut()
-                && e.ws.is_none()
-            {
-                e.attempts = 0;
-                e.connect();
-            }
-        });
-        // The browser knows it lost the network before the socket does: say so at once, and
-        // drop the socket (it reconnects on `online`).
-        let weak = Rc::downgrade(&engine);
-        listen(&engine, "offline", move |_| {
-            if let Some(e) = weak.upgrade()
-                && let Ok(mut e) = e.try_borrow_mut()
-            {
-                e.went_offline();
-            }
-        });
-        // Leaving with changes the server has not confirmed asks first (the browser's own
-        // question; the copy here stays either way).
-        let weak = Rc::downgrade(&engine);
-        listen(&engine, "beforeunload", move |ev: JsValue| {
-            let Ok(ev) = ev.dyn_into::<web_sys::BeforeUnloadEvent>() else {
-                return;
-            };
-            if let Some(e) = weak.upgrade()
-                && let Ok(mut e) = e.try_borrow_mut()
-                && !e.stopped
-                && e.has_unsynced()
-            {
-                ev.prevent_default();
-                ev.set_return_value("");
-            }
-        });
-        // Another tab on this computer saved a document we have: merge it.
-        let weak = Rc::downgrade(&engine);
-        listen(&engine, "storage", move |ev: JsValue| {
-            let Ok(ev) = ev.dyn_into::<web_sys::StorageEvent>() else {
-                return;
-            };
-            let (Some(key), Some(value)) = (ev.key(), ev.new_value()) else {
-                return;
-            };
-            let Some(id) = store::doc_of_key(&key) else {
-                return;
-            };
-            // Values are JSON strings (gloo-storage's format).
-            let Ok(value) = serde_json::from_str::<String>(&value) else {
-                return;
-            };
-            if let Some(e) = weak.upgrade()
-                && let Ok(mut e) = e.try_borrow_mut()
-                && !e.stopped
-                && e.commit_pending()
-                && let Some(doc) = e.repo.doc_mut(&id)
-                && store::merge_stored(&id, doc, &value)
-            {
-                e.flush();
-                e.notify();
-            }
-        });
+        window::listen_to_window(&engine);
         engine
     }
 
@@ -323,6 +269,17 @@ impl Engine {
         // The previous socket's handlers were detached (or it closed): drop them now.
         self.socket_handlers = vec![on_open, on_message, on_close];
         self.ws = Some(ws);
+        let me = self.me.clone();
+        self.join_timer = Some(Timeout::new(JOIN_TIMEOUT_MS, move || {
+            if let Some(e) = me.upgrade() {
+                let mut e = e.borrow_mut();
+                e.join_timer = None;
+                if e.ws.is_some() && !e.repo.is_connected() {
+                    e.drop_socket();
+                    e.on_close();
+                }
+            }
+        }));
         self.notify();
     }
 
@@ -567,15 +524,22 @@ impl Engine {
         let me = self.me.clone();
         self.save_timer = Some(Timeout::new(SAVE_DELAY_MS, move || {
             if let Some(e) = me.upgrade() {
-                let mut e = e.borrow_mut();
-                e.save_timer = None;
-                for id in std::mem::take(&mut e.to_save) {
-                    e.save(id);
-                }
-                // Another tab's changes merged on the way are sent on.
-                e.flush();
+                e.borrow_mut().save_pending();
             }
         }));
+    }
+
+    /// Write what [`Engine::save_soon`] is holding back, now.
+    fn save_pending(&mut self) {
+        self.save_timer = None;
+        if self.to_save.is_empty() {
+            return;
+        }
+        for id in std::mem::take(&mut self.to_save) {
+            self.save(id);
+        }
+        // Another tab's changes merged on the way are sent on.
+        self.flush();
     }
 
     fn save(&mut self, id: DocumentId) {
@@ -717,6 +681,7 @@ impl Engine {
         self.save_timer = None;
         self.to_save.clear();
         self.reconnect_timer = None;
+        self.join_timer = None;
         self.drop_socket();
     }
 
@@ -788,13 +753,4 @@ impl Engine {
         self.flush();
         self.notify();
     }
-}
-
-/// Call `f` on a window event for the engine's whole life.
-fn listen(engine: &Shared, event: &str, f: impl FnMut(JsValue) + 'static) {
-    let closure = Closure::<dyn FnMut(JsValue)>::new(f);
-    if let Some(w) = web_sys::window() {
-        let _ = w.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
-    }
-    engine.borrow_mut().listeners.push(closure);
 }

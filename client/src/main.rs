@@ -113,17 +113,44 @@ fn app() -> Html {
         use_effect_with((), move |_| {
             if let Route::Link { token, .. } = route {
                 wasm_bindgen_futures::spawn_local(async move {
-                    let info = match fetch_session(&token).await {
+                    let counter = Rc::new(std::cell::Cell::new(0u64));
+                    let start = |info: SessionInfo| {
+                        let (tick, counter) = (tick.clone(), counter.clone());
+                        let rerender: Rc<dyn Fn()> = Rc::new(move || {
+                            counter.set(counter.get() + 1);
+                            tick.set(counter.get());
+                        });
+                        let engine = EngineRef(Engine::start(token.clone(), info, rerender));
+                        load.set(Load::Ready(engine.clone()));
+                        engine
+                    };
+                    // A link opened here before starts from its copy at once — a phone on a
+                    // slow network is editable before the server answers — and the server's
+                    // answer, when it comes, replaces it where it differs.
+                    let cached = store::load_session(&token);
+                    let running = cached.clone().map(&start);
+                    let stop = |running: Option<EngineRef>| {
+                        if let Some(e) = running
+                            && let Ok(mut e) = e.0.try_borrow_mut()
+                        {
+                            e.stop();
+                        }
+                    };
+                    match fetch_session(&token).await {
                         Ok(info) => {
                             store::save_session(&token, &info);
-                            Some(info)
+                            if cached.as_ref() != Some(&info) {
+                                stop(running);
+                                start(info);
+                            }
                         }
                         // Gone for good: an expired catch-up link (410), or a catch-up link
                         // the server no longer knows (erased, replaced) — its copies here go
                         // too. A writer's copies stay on 404: a replaced link may hold notes
                         // not yet sent, which the new link will send.
                         Err((status @ (404 | 410), body)) => {
-                            if let Some(cached) = store::load_session(&token)
+                            stop(running);
+                            if let Some(cached) = cached
                                 && (status == 410 || cached.role == Role::CatchUp)
                             {
                                 let ids: Vec<_> = cached.docs.iter().map(|(id, _)| *id).collect();
@@ -135,22 +162,14 @@ fn app() -> Html {
                             } else {
                                 t.invalid_link.to_owned()
                             };
-                            return load.set(Load::Failed(msg));
+                            load.set(Load::Failed(msg));
                         }
-                        // Offline (or server trouble): use the copy from the last visit.
-                        Err(_) => store::load_session(&token),
-                    };
-                    let Some(info) = info else {
-                        return load.set(Load::Failed(
+                        // Offline (or server trouble): the copy from the last visit, if any.
+                        Err(_) if running.is_some() => {}
+                        Err(_) => load.set(Load::Failed(
                             i18n::strings().no_server_first_time.to_owned(),
-                        ));
-                    };
-                    let counter = Rc::new(std::cell::Cell::new(0u64));
-                    let rerender: Rc<dyn Fn()> = Rc::new(move || {
-                        counter.set(counter.get() + 1);
-                        tick.set(counter.get());
-                    });
-                    load.set(Load::Ready(EngineRef(Engine::start(token, info, rerender))));
+                        )),
+                    }
                 });
             }
             || ()

@@ -77,19 +77,29 @@ async function phoneVisit() {
     uploadThroughput: 750_000 / 8,
   });
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+  // Where the time goes: the app running (it asks for the link's session), its socket opening
+  // (the engine started: documents read back), the field editable.
+  const t0 = Date.now();
+  const phases = {};
+  cdp.on("Network.requestWillBeSent", (e) => {
+    if (e.request.url.includes("/api/session/")) phases.session ??= Date.now() - t0;
+  });
+  cdp.on("Network.webSocketCreated", () => { phases.socket ??= Date.now() - t0; });
   const ms = await coldLoad(page);
   await page.close();
-  return [ms, received];
+  return [ms, received, `app asks for its session at ${phases.session} ms, socket at ${phases.socket} ms, editable at ${ms} ms`];
 }
-const [phoneFirst, phoneFirstBytes] = await phoneVisit();
+const [phoneFirst, phoneFirstBytes, phoneFirstPhases] = await phoneVisit();
 // Let the service worker finish putting the app in its cache, as it would while she reads.
 await new Promise((r) => setTimeout(r, 3000));
-const [phoneRepeat, phoneRepeatBytes] = await phoneVisit();
+const [phoneRepeat, phoneRepeatBytes, phoneRepeatPhases] = await phoneVisit();
 await phone.close();
 console.log(`PHONE-FIRST-VISIT-MS=${phoneFirst}`);
 console.log(`PHONE-FIRST-VISIT-BYTES=${phoneFirstBytes}`);
 console.log(`PHONE-REPEAT-VISIT-MS=${phoneRepeat}`);
 console.log(`PHONE-REPEAT-VISIT-BYTES=${phoneRepeatBytes}`);
+console.log(`PHONE-FIRST-VISIT-PHASES=${phoneFirstPhases}`);
+console.log(`PHONE-REPEAT-VISIT-PHASES=${phoneRepeatPhases}`);
 
 const context = await browser.newContext();
 const fac = await context.newPage();

@@ -21,16 +21,21 @@ export function launch() {
 /// A proxy on a free loopback port in front of the server; `setOnline(false)` cuts every
 /// connection and refuses new ones.
 export async function proxy(serverPort) {
-  let online = true;
+  // "online", "offline" (connections refused) or "stalled" (accepted, never answered: the
+  // conference Wi-Fi that says it is connected).
+  let mode = "online";
   const sockets = new Set();
+  const track = (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+    s.on("error", () => {});
+  };
   const server = net.createServer((client) => {
-    if (!online) return client.destroy();
+    if (mode === "offline") return client.destroy();
+    track(client);
+    if (mode === "stalled") return;
     const upstream = net.connect(Number(serverPort), "127.0.0.1");
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on("close", () => sockets.delete(s));
-      s.on("error", () => {});
-    }
+    track(upstream);
     client.pipe(upstream).pipe(client);
   });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
@@ -41,9 +46,14 @@ export async function proxy(serverPort) {
       for (const s of sockets) s.destroy();
     },
     async setOnline(on, ...contexts) {
-      online = on;
+      mode = on ? "online" : "offline";
       if (!on) for (const s of sockets) s.destroy();
       for (const c of contexts) await c.setOffline(!on);
+    },
+    // The browser stays online; every connection is cut, and new ones hang.
+    stall() {
+      mode = "stalled";
+      for (const s of sockets) s.destroy();
     },
   };
 }

@@ -1,4 +1,5 @@
-// Browser test: a group types online, goes offline, types, reloads offline, types, comes back.
+// Browser test: a group types online, goes offline, types, reloads offline, types, comes back;
+// then reloads on a network that accepts connections and never answers.
 // usage: node offline.mjs <server-port> <group-token> <screenshot-dir>
 // The page talks to the server through a TCP proxy here that we can cut, and the browser
 // context is set offline too, so both HTTP and the WebSocket really lose the network.
@@ -65,6 +66,22 @@ await setOnline(true);
 await status.getByText("Synkat med servern").waitFor({ timeout: 60_000 });
 await page.setViewportSize({ width: 390, height: 844 });
 await page.screenshot({ path: `${shots}/group-390.png`, fullPage: false });
+
+// Conference Wi-Fi that says it is connected while nothing gets through: a reload opens the
+// notes from this computer at once (the service worker's page, the cached session), without
+// waiting for a server that does not answer.
+step("reload on a network that never answers");
+net.stall();
+const t0 = Date.now();
+await page.reload({ waitUntil: "commit", timeout: 10_000 });
+await page.waitForFunction(
+  () => document.querySelector("#a-q1")?.value === "Del ett. Del två. Del tre.",
+  null,
+  { timeout: 10_000 },
+);
+console.log(`measured: stalled network, reload → notes shown in ${Date.now() - t0} ms`);
+await setOnline(true);
+await status.getByText("Synkat med servern").waitFor({ timeout: 60_000 });
 console.log("BROWSER-OK");
 await browser.close();
 net.close();

@@ -137,6 +137,9 @@ async fn browser_keeps_offline_notes_through_a_reload() {
     )
     .await;
     assert!(out.contains("BROWSER-OK"), "{out}");
+    for line in out.lines().filter(|l| l.starts_with("measured: ")) {
+        println!("{line}");
+    }
 
     // The server's disk holds all three parts, typed online, offline, and offline after a reload.
     let reader = NativeClient::connect(server.addr, &token, "reader")

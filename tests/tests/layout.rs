@@ -1,5 +1,4 @@
-//! The shape of the source tree (ARCHITECTURE.md): no file over 800 lines (the load
-//! generator in `bench/` is not held to it yet), no import circles
+//! The shape of the source tree (ARCHITECTURE.md): no file over 800 lines, no import circles
 //! between the modules of a crate (top-level modules, and the files of each folder module), no
 //! client page that imports another page, and `client → shared ← server` only. Read from the
 //! files themselves, so a change that breaks the layout fails here.
@@ -196,7 +195,10 @@ const CRATES: [&str; 3] = ["shared/src", "server/src", "client/src"];
 #[test]
 fn no_source_file_is_over_800_lines() {
     let mut long = Vec::new();
-    for dir in CRATES.iter().chain(&["xtask/src", "tests/src"]) {
+    for dir in CRATES
+        .iter()
+        .chain(&["xtask/src", "tests/src", "bench/src"])
+    {
         for (file, text) in sources(&root().join(dir)) {
             let n = text.lines().count();
             if n > MAX_LINES {

@@ -86,7 +86,7 @@ fn main() -> Result<()> {
                 "  chaos  [KILLS] [EDITS]: kill -9 the server at random, check no acknowledged edit is lost (default 50 over 1000)"
             );
             eprintln!(
-                "  load   [samtal-load flags]: the load generator against Samtal and the automerge-repo JS server (no flags: every scenario of BENCHMARKS.md)"
+                "  load   [samtal-load flags]: the load generator against Samtal, the automerge-repo JS server and samod (no flags: every scenario of BENCHMARKS.md)"
             );
             eprintln!(
                 "  bench-browser  [samtal-load flags]: the facilitator's pages in headless Chromium while the groups type (no flags: 10 and 50 groups, and 50 with 5,000 keystrokes each)"
@@ -343,8 +343,6 @@ fn js_packages(what: &str) -> Result<()> {
         .current_dir("tests/js"))
 }
 
-/// The load generator (release builds of the server and the generator; npm packages for the
-/// reference server).
 /// The release server and the load generator, which the load and browser benchmarks run.
 fn build_release_load() -> Result<()> {
     step("building the server and the load generator (release)");
@@ -359,8 +357,27 @@ fn build_release_load() -> Result<()> {
     Ok(())
 }
 
+/// The samod server the load generator drives beside Samtal (`bench/samod-server`: its own
+/// workspace and lock file, so its build stays out of `cargo xtask test`).
+fn build_samod_server() -> Result<()> {
+    step("building the samod server (release, bench/samod-server)");
+    run(cargo().args([
+        "build",
+        "--release",
+        "--locked",
+        "--manifest-path",
+        "bench/samod-server/Cargo.toml",
+        "--target-dir",
+        "target/samod-server",
+    ]))
+}
+
+/// `cargo xtask load [samtal-load flags]`: release builds of the server, the generator and the
+/// samod server, the npm packages of the JS reference server, then the generator (no flags:
+/// every scenario of BENCHMARKS.md, each against all three servers).
 fn load(args: &[String]) -> Result<()> {
     build_release_load()?;
+    build_samod_server()?;
     js_packages("the reference server")?;
     let generator = Path::new("target/release/samtal-load");
     if args.is_empty() {
@@ -488,6 +505,13 @@ fn test() -> Result<()> {
     ensure_tools()?;
     step("rustfmt");
     run(cargo().args(["fmt", "--all", "--check"]))?;
+    // The benchmark's samod server is a workspace of its own (never compiled here).
+    run(cargo().args([
+        "fmt",
+        "--check",
+        "--manifest-path",
+        "bench/samod-server/Cargo.toml",
+    ]))?;
     step("clippy (host crates)");
     run(cargo().args(["clippy", "--all-targets", "--", "-D", "warnings"]))?;
     step("clippy (wasm client)");

@@ -1,6 +1,7 @@
 //! The load generator: many headless native clients (the shared sync core, real WebSockets on
 //! loopback) editing group documents, against the Samtal server and — in the same run — the
-//! automerge-repo reference sync server in Node. Reports edit → other-client latency
+//! automerge-repo reference sync server in Node and a server on `samod`, the Rust automerge-repo
+//! (`bench/samod-server`). Reports edit → other-client latency
 //! (p50/p95/p99/max), the server's CPU time per edit (from /proc), its memory, and errors.
 //!
 //! Run it through `cargo xtask load …` (which builds the release server first).
@@ -8,17 +9,22 @@
 use anyhow::{Context, Result, bail};
 use automerge::transaction::CommitOptions;
 use automerge::transaction::Transactable;
-use automerge::{AutoCommit, ObjType, ReadDoc, Value};
+use automerge::{AutoCommit, ReadDoc};
 use clap::Parser;
 use futures_util::{SinkExt, StreamExt};
+mod groups;
+mod process;
+
+use groups::{GroupTarget, answer_text, repo_groups, samtal_groups};
+use process::{Spawned, cpu_seconds, memory_mib, spawn};
 use samtal_bench::cpus::{self, CpuList};
-use samtal_shared::doc::{GroupSpec, PACKAGE_SCHEMA, Package, QuestionSpec, WorkshopSpec};
+use samtal_bench::report::{Report, ratio_line};
+use samtal_bench::target::{Target, Targets};
+use samtal_shared::PeerId;
 use samtal_shared::protocol::Message;
-use samtal_shared::session::SessionInfo;
 use samtal_shared::sync::ClientRepo;
-use samtal_shared::{DocumentId, PeerId};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -28,9 +34,10 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 #[derive(Parser, Debug, Clone)]
 #[command(about = "Samtal load generator")]
 struct Args {
-    /// Which servers to drive: samtal, js or both (side by side, same clients).
-    #[arg(long, default_value = "both")]
-    target: String,
+    /// Which servers to drive, one after the other with the same clients: samtal, js, samod, a
+    /// comma-separated list, both (samtal and js) or all.
+    #[arg(long, default_value = "all", value_parser = Target::parse_list)]
+    target: Targets,
     /// Groups (one document each).
     #[arg(long, default_value_t = 1)]
     groups: usize,
@@ -52,6 +59,9 @@ struct Args {
     /// The release `samtal-server` binary.
     #[arg(long, default_value = "target/release/samtal-server")]
     server_bin: PathBuf,
+    /// The release samod server (`cargo xtask load` builds it).
+    #[arg(long, default_value = "target/samod-server/release/samod-bench-server")]
+    samod_bin: PathBuf,
     /// `tests/js` with its node_modules (for the reference server).
     #[arg(long, default_value = "tests/js")]
     js: PathBuf,
@@ -105,69 +115,6 @@ fn now_ns(epoch: Instant) -> u64 {
     u64::try_from(epoch.elapsed().as_nanos()).unwrap_or(u64::MAX)
 }
 
-/// A server process under load.
-struct Spawned {
-    child: Child,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl Spawned {
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-}
-
-impl Drop for Spawned {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> Result<u16> {
-    let l = std::net::TcpListener::bind("127.0.0.1:0")?;
-    Ok(l.local_addr()?.port())
-}
-
-async fn wait_for_port(port: u16) -> Result<()> {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .is_err()
-    {
-        if Instant::now() > deadline {
-            bail!("server on port {port} did not start");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Ok(())
-}
-
-/// Start a server on a free loopback port with a fresh data folder (`command` gets both), on
-/// `cpus` when given.
-async fn spawn(
-    cpus: Option<&CpuList>,
-    command: impl FnOnce(u16, &std::path::Path) -> Command,
-) -> Result<Spawned> {
-    let dir = tempfile::tempdir()?;
-    let port = free_port()?;
-    let mut command = command(port, dir.path());
-    // Owned by `Spawned` as soon as it runs: should moving this thread back fail, dropping it
-    // stops the server instead of leaving it behind.
-    let s = cpus::with_cpus(cpus, || {
-        command.stdout(Stdio::null()).spawn().map(|child| Spawned {
-            child,
-            port,
-            _dir: dir,
-        })
-    })
-    .context("moving to the server's CPUs")?
-    .context("starting the server")?;
-    wait_for_port(port).await?;
-    Ok(s)
-}
-
 async fn spawn_samtal(args: &Args) -> Result<Spawned> {
     spawn(args.server_cpus.as_ref(), |port, dir| {
         let mut c = Command::new(&args.server_bin);
@@ -199,6 +146,27 @@ async fn spawn_js(args: &Args) -> Result<Spawned> {
         c
     })
     .await?;
+    answering_joins(server).await
+}
+
+async fn spawn_samod(args: &Args) -> Result<Spawned> {
+    if !args.samod_bin.exists() {
+        bail!(
+            "no samod server at {} (`cargo xtask load` builds it)",
+            args.samod_bin.display()
+        );
+    }
+    let server = spawn(args.server_cpus.as_ref(), |port, dir| {
+        let mut c = Command::new(&args.samod_bin);
+        c.arg(port.to_string()).arg(dir);
+        c
+    })
+    .await?;
+    answering_joins(server).await
+}
+
+/// An automerge-repo server once it answers a join.
+async fn answering_joins(server: Spawned) -> Result<Spawned> {
     // Its port opens before automerge-repo answers on it: a join that early is reset (seen
     // with Node on one core, `--server-cpus 0`, in about one run of three). Samtal's clients
     // start only after HTTP calls the server has answered.
@@ -209,158 +177,10 @@ async fn spawn_js(args: &Args) -> Result<Spawned> {
         match tokio::time::timeout(Duration::from_secs(5), connect(&url, &mut probe)).await {
             Ok(Ok(_)) => return Ok(server),
             failed if Instant::now() > deadline => {
-                bail!("the reference server never answered a join: {failed:?}")
+                bail!("the server never answered a join: {failed:?}")
             }
             _ => tokio::time::sleep(Duration::from_millis(100)).await,
         }
-    }
-}
-
-/// CPU seconds (user + system) a process has used so far.
-fn cpu_seconds(pid: u32) -> f64 {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-        return 0.0;
-    };
-    // Fields after the command name (which may contain spaces) start after the last ')'.
-    let rest = stat.rsplit(')').next().unwrap_or_default();
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    // utime and stime are fields 14 and 15 of the whole line; USER_HZ is 100 on Linux.
-    (ticks(11) + ticks(12)) / 100.0
-}
-
-/// (resident, peak resident) memory in MiB.
-fn memory_mib(pid: u32) -> (u64, u64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-            .map_or(0, |kib| kib / 1024)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
-}
-
-/// Where one group's clients connect and what they open.
-#[derive(Clone)]
-struct GroupTarget {
-    /// The group's number in the workshop (from 0).
-    index: usize,
-    url: String,
-    doc: DocumentId,
-    /// For the reference server: the document the first client brings.
-    initial: Option<Vec<u8>>,
-}
-
-fn http_json<T: serde::de::DeserializeOwned>(
-    method: &str,
-    url: &str,
-    body: Option<serde_json::Value>,
-) -> Result<T> {
-    let mut resp = match (method, body) {
-        ("POST", Some(b)) => ureq::post(url).send_json(b)?,
-        _ => ureq::get(url).call()?,
-    };
-    Ok(resp.body_mut().read_json()?)
-}
-
-/// The links a browser opens: the facilitator's and the catch-up tokens.
-struct PageLinks {
-    facilitator: String,
-    catch_up: String,
-}
-
-fn token(link: &str) -> String {
-    link.rsplit('/').next().unwrap_or_default().to_owned()
-}
-
-/// One workshop with `groups` groups; each group's link and document, and the page links.
-async fn samtal_groups(port: u16, groups: usize) -> Result<(Vec<GroupTarget>, PageLinks)> {
-    let spec = WorkshopSpec {
-        setup: Package {
-            schema: PACKAGE_SCHEMA.into(),
-            title: "Last".into(),
-            materials: vec![],
-            areas: vec!["A".into()],
-            questions: vec![QuestionSpec {
-                text: "Vad tar ni med er?".into(),
-                ..QuestionSpec::default()
-            }],
-            reflection_fields: vec![],
-            cases: vec![],
-            groups: (1..=groups)
-                .map(|i| GroupSpec {
-                    name: format!("Grupp {i}"),
-                    area: "A".into(),
-                })
-                .collect(),
-        },
-        date: samtal_server::clock::today(),
-        access_days: None,
-    };
-    let base = format!("http://127.0.0.1:{port}");
-    let links: serde_json::Value = tokio::task::spawn_blocking({
-        let url = format!("{base}/api/workshops");
-        move || http_json("POST", &url, Some(serde_json::to_value(spec)?))
-    })
-    .await??;
-    let mut out = Vec::new();
-    for (index, g) in links["groups"]
-        .as_array()
-        .context("no groups")?
-        .iter()
-        .enumerate()
-    {
-        let token = token(g["link"].as_str().context("no link")?);
-        let url = format!("{base}/api/session/{token}");
-        let info: SessionInfo =
-            tokio::task::spawn_blocking(move || http_json("GET", &url, None)).await??;
-        out.push(GroupTarget {
-            index,
-            url: format!("ws://127.0.0.1:{port}/api/sync/{token}"),
-            doc: info.own_group_doc().context("not a group link")?,
-            initial: None,
-        });
-    }
-    let page = |key: &str| links[key].as_str().map(token).context("no page link");
-    let pages = PageLinks {
-        facilitator: page("facilitator")?,
-        catch_up: page("catch_up")?,
-    };
-    Ok((out, pages))
-}
-
-/// New documents for the reference server, shaped like a group document's answer field.
-fn js_groups(port: u16, groups: usize) -> Result<Vec<GroupTarget>> {
-    let mut out = Vec::new();
-    for i in 0..groups {
-        let mut d = AutoCommit::new();
-        let answers = d.put_object(automerge::ROOT, "answers", ObjType::Map)?;
-        d.put_object(&answers, "q1", ObjType::Text)?;
-        let mut id = [0u8; 16];
-        id[..8].copy_from_slice(&(i as u64 + 1).to_le_bytes());
-        id[8..].copy_from_slice(&u64::from(std::process::id()).to_le_bytes());
-        out.push(GroupTarget {
-            index: i,
-            url: format!("ws://127.0.0.1:{port}"),
-            doc: DocumentId::from_bytes(id),
-            initial: Some(d.save()),
-        });
-    }
-    Ok(out)
-}
-
-fn answer_text(d: &AutoCommit) -> Option<automerge::ObjId> {
-    let (_, answers) = d.get(automerge::ROOT, "answers").ok()??;
-    match d.get(&answers, "q1").ok()?? {
-        (Value::Object(ObjType::Text), id) => Some(id),
-        _ => None,
     }
 }
 
@@ -572,38 +392,16 @@ async fn client(
     }
 }
 
-struct Report {
-    target: &'static str,
-    edits: u64,
-    arrivals: u64,
-    errors: u64,
-    latencies_ms: Vec<f64>,
-    cpu_ms_per_edit: f64,
-    rss_mib: u64,
-    peak_mib: u64,
-    connected: u64,
-    /// Cores the server kept busy on average, and the load generator itself.
-    server_cores: f64,
-    generator_cores: f64,
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let rank = (p / 100.0 * (sorted.len() - 1) as f64).round();
-    sorted[(rank as usize).min(sorted.len() - 1)]
-}
-
-async fn run(args: &Args, target: &'static str) -> Result<Report> {
+async fn run(args: &Args, target: Target) -> Result<Report> {
     let server = match target {
-        "samtal" => spawn_samtal(args).await?,
-        _ => spawn_js(args).await?,
+        Target::Samtal => spawn_samtal(args).await?,
+        Target::Js => spawn_js(args).await?,
+        Target::Samod => spawn_samod(args).await?,
     };
     // More Samtal instances on the same database: client `ci` of a group talks to instance
     // `ci % instances`.
     let mut others = Vec::new();
-    if target == "samtal" {
+    if target == Target::Samtal {
         for _ in 1..args.instances {
             others.push(spawn_samtal(args).await?);
         }
@@ -612,11 +410,11 @@ async fn run(args: &Args, target: &'static str) -> Result<Report> {
         .chain(others.iter().map(|o| o.port))
         .collect();
     let (groups, pages) = match target {
-        "samtal" => {
+        Target::Samtal => {
             let (groups, pages) = samtal_groups(server.port, args.groups).await?;
             (groups, Some(pages))
         }
-        _ => (js_groups(server.port, args.groups)?, None),
+        Target::Js | Target::Samod => (repo_groups(server.port, args.groups)?, None),
     };
     let (tx, mut rx) = mpsc::unbounded_channel();
     let shared = Arc::new(Shared {
@@ -653,7 +451,7 @@ async fn run(args: &Args, target: &'static str) -> Result<Report> {
             // clients of a run in the same instant: bursts of simultaneous edits.)
             let phase = ((gi * clients_per_group + ci) as f64 * 0.618_033_988_749_895).fract();
             tasks.spawn(async move {
-                // The reference server learns each document from its group's first client.
+                // An automerge-repo server learns each document from its group's first client.
                 if !first && g.initial.is_some() {
                     tokio::time::sleep(Duration::from_millis(500)).await;
                 }
@@ -728,10 +526,12 @@ async fn run(args: &Args, target: &'static str) -> Result<Report> {
     // Edits stop counting now; give the last ones a moment to arrive.
     shared.measure_from.store(u64::MAX, Ordering::Relaxed);
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let (rss_mib, peak_mib) = pids
+    let (rss_mib, peak_mib, anon_mib) = pids
         .iter()
         .map(|p| memory_mib(*p))
-        .fold((0, 0), |(r, p), (r2, p2)| (r + r2, p + p2));
+        .fold((0, 0, 0), |(r, p, a), (r2, p2, a2)| {
+            (r + r2, p + p2, a + a2)
+        });
     let _ = stop_tx.send(true);
     // Clients still setting up (a server that never answered) are given up after a while.
     let grace = tokio::time::Instant::now() + Duration::from_secs(10);
@@ -781,29 +581,11 @@ async fn run(args: &Args, target: &'static str) -> Result<Report> {
         },
         rss_mib,
         peak_mib,
+        anon_mib,
         connected,
         server_cores: cpu / measured_s,
         generator_cores: own_cpu / measured_s,
     })
-}
-
-/// Arrivals the edits made should have caused (every other client of the group).
-fn expected_arrivals(args: &Args, r: &Report) -> u64 {
-    r.edits * (args.clients.max(1) as u64 - 1)
-}
-
-/// The share of expected arrivals that arrived (1 when nothing was expected).
-fn delivered_share(args: &Args, r: &Report) -> f64 {
-    match expected_arrivals(args, r) {
-        0 => 1.0,
-        n => r.arrivals as f64 / n as f64,
-    }
-}
-
-/// Whether a run's latency percentiles describe it: nearly every edit arrived and no client
-/// failed. (A saturated server that delivers a handful of edits has a "p99" of those few.)
-fn latency_comparable(args: &Args, r: &Report) -> bool {
-    r.errors == 0 && delivered_share(args, r) >= 0.95
 }
 
 fn print(args: &Args, r: &Report) {
@@ -820,21 +602,22 @@ fn print(args: &Args, r: &Report) {
         ),
     };
     println!(
-        "{:<7} {scenario}: connected {}, edits {}, arrivals {} (expected {}), latency ms p50 {:.2} p95 {:.2} p99 {:.2} max {:.2}, server CPU {:.3} ms/edit ({:.2} cores; generator {:.2} cores), RSS {} MiB (peak {}), errors {}",
+        "{:<7} {scenario}: connected {}, edits {}, arrivals {} (expected {}), latency ms p50 {:.2} p95 {:.2} p99 {:.2} max {:.2}, server CPU {:.3} ms/edit ({:.2} cores; generator {:.2} cores), RSS {} MiB (peak {}, anonymous {}), errors {}",
         r.target,
         r.connected,
         r.edits,
         r.arrivals,
-        expected_arrivals(args, r),
-        percentile(l, 50.0),
-        percentile(l, 95.0),
-        percentile(l, 99.0),
+        r.expected_arrivals(args.clients),
+        r.p(50.0),
+        r.p(95.0),
+        r.p(99.0),
         l.last().copied().unwrap_or(f64::NAN),
         r.cpu_ms_per_edit,
         r.server_cores,
         r.generator_cores,
         r.rss_mib,
         r.peak_mib,
+        r.anon_mib,
         r.errors,
     );
 }
@@ -860,13 +643,7 @@ fn main() -> Result<()> {
 }
 
 async fn run_all(args: Args) -> Result<()> {
-    let targets: &[&'static str] = match args.target.as_str() {
-        "samtal" => &["samtal"],
-        "js" => &["js"],
-        "both" => &["samtal", "js"],
-        other => bail!("unknown target {other}: samtal, js or both"),
-    };
-    if args.browser.is_some() && args.target != "samtal" {
+    if args.browser.is_some() && args.target.0 != [Target::Samtal] {
         bail!("--browser measures Samtal's pages: use it with --target samtal");
     }
     if args.instances > 1 && args.database_url.is_none() {
@@ -887,78 +664,21 @@ async fn run_all(args: Args) -> Result<()> {
             args.instances
         );
     }
+    for t in &args.target.0 {
+        println!("{t:<7} durability: {}", t.durability());
+    }
     let mut reports = Vec::new();
-    for t in targets {
-        let r = run(&args, t).await?;
+    for t in &args.target.0 {
+        let r = run(&args, *t).await?;
         print(&args, &r);
         reports.push(r);
     }
-    if let [s, j] = reports.as_slice() {
-        let ratio = |a: f64, b: f64| b / a;
-        let latency = if latency_comparable(&args, s) && latency_comparable(&args, j) {
-            format!(
-                "p50 {:.1}×, p99 {:.1}×",
-                ratio(
-                    percentile(&s.latencies_ms, 50.0),
-                    percentile(&j.latencies_ms, 50.0)
-                ),
-                ratio(
-                    percentile(&s.latencies_ms, 99.0),
-                    percentile(&j.latencies_ms, 99.0)
-                ),
-            )
-        } else {
-            // Percentiles of the few edits that got through say nothing about the rest.
-            format!(
-                "latency not comparable (arrivals: samtal {:.0} %, js {:.0} % of expected; \
-                 failed clients: samtal {}, js {})",
-                100.0 * delivered_share(&args, s),
-                100.0 * delivered_share(&args, j),
-                s.errors,
-                j.errors,
-            )
-        };
-        println!(
-            "ratio (js / samtal): {latency}, CPU/edit {:.1}×, RSS {:.1}×",
-            ratio(s.cpu_ms_per_edit, j.cpu_ms_per_edit),
-            ratio(s.rss_mib as f64, j.rss_mib as f64),
-        );
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn report(edits: u64, arrivals: u64, errors: u64) -> Report {
-        Report {
-            target: "js",
-            edits,
-            arrivals,
-            errors,
-            latencies_ms: vec![1.0, 2.0],
-            cpu_ms_per_edit: 1.0,
-            rss_mib: 1,
-            peak_mib: 1,
-            connected: 5,
-            server_cores: 0.1,
-            generator_cores: 0.1,
+    if let [base, others @ ..] = reports.as_slice()
+        && base.target == Target::Samtal
+    {
+        for other in others {
+            println!("{}", ratio_line(args.clients, base, other));
         }
     }
-
-    #[test]
-    fn latency_is_compared_only_when_the_edits_arrived() {
-        let args = Args::parse_from(["samtal-load", "--clients", "5"]);
-        // 100 edits, 4 receivers each.
-        assert_eq!(expected_arrivals(&args, &report(100, 0, 0)), 400);
-        assert!(latency_comparable(&args, &report(100, 400, 0)));
-        assert!(latency_comparable(&args, &report(100, 390, 0)));
-        // A saturated server that delivered a handful.
-        assert!(!latency_comparable(&args, &report(100, 1, 0)));
-        // Clients that failed.
-        assert!(!latency_comparable(&args, &report(100, 400, 3)));
-        // Idle connections: nothing expected, nothing to compare against.
-        assert!((delivered_share(&args, &report(0, 0, 0)) - 1.0).abs() < f64::EPSILON);
-    }
+    Ok(())
 }
