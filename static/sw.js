@@ -10,26 +10,36 @@ const APP_PAGE = /^\/(?:[gfc]\/[^/]+|tillganglighet|integritet)?\/?$/;
 // button) waits for it, so that it gets the new shell rather than the old one again.
 let refreshing = null;
 
-// Fetch the page, then every asset it names that the cache does not hold yet (trunk's names
-// are hashed: a cached one never changes), and only then the page: a cached page always has
-// its assets. Then drop what no longer belongs to it.
+// The app's shells: the whole app, and the group page alone, which a group link (`/g/…`) opens
+// (the server builds it beside the whole app; without it, the whole app opens those too).
+const SHELLS = ["/", "/group/index.html"];
+
+// Fetch each shell, then every asset it names that the cache does not hold yet (trunk's names
+// are hashed: a cached one never changes), and only then the shell: a cached shell always has
+// its assets. A shell the server no longer has goes; then whatever no shell names.
 async function refreshShell() {
   const cache = await caches.open(CACHE);
-  const resp = await fetch("/", { cache: "no-store" });
-  if (!resp.ok) return;
-  const html = await resp.clone().text();
-  const urls = [...html.matchAll(/(?:href|src)="(\/[^"]+)"/g)].map((m) => m[1]);
-  await Promise.all(
-    urls.map(async (u) => {
-      if (await cache.match(u)) return;
-      const r = await fetch(u);
-      if (!r.ok) throw new Error(`${u}: ${r.status}`);
-      await cache.put(u, r);
-    })
-  );
-  await cache.put("/", resp);
+  const keep = new Set(SHELLS);
+  for (const shell of SHELLS) {
+    const resp = await fetch(shell, { cache: "no-store" });
+    if (!resp.ok) {
+      await cache.delete(shell);
+      continue;
+    }
+    const html = await resp.clone().text();
+    const urls = [...html.matchAll(/(?:href|src)="(\/[^"]+)"/g)].map((m) => m[1]);
+    await Promise.all(
+      urls.map(async (u) => {
+        keep.add(u);
+        if (await cache.match(u)) return;
+        const r = await fetch(u);
+        if (!r.ok) throw new Error(`${u}: ${r.status}`);
+        await cache.put(u, r);
+      })
+    );
+    await cache.put(shell, resp);
+  }
   // Assets of earlier versions go (a page already open has its own in memory).
-  const keep = new Set(["/", ...urls]);
   for (const req of await cache.keys()) {
     if (!keep.has(new URL(req.url).pathname)) await cache.delete(req);
   }
@@ -64,7 +74,10 @@ async function openPage(event) {
     // At most a few seconds: a weak network must not keep the page from opening.
     await Promise.race([refreshing, new Promise((r) => setTimeout(r, 3000))]);
   }
-  const cached = await caches.match("/");
+  const path = new URL(event.request.url).pathname;
+  const cached =
+    (path.startsWith("/g/") && (await caches.match("/group/index.html"))) ||
+    (await caches.match("/"));
   if (cached) {
     // Cache first, updated for the next visit; the page offers a reload when it sees a new
     // version (never forced: someone may be typing).

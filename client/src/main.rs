@@ -1,5 +1,11 @@
 //! Samtal's browser client. Routes: `/g/{token}` group, `/f/{token}` facilitator,
 //! `/c/{token}` catch-up (read-only), `/` landing with "create a workshop".
+//!
+//! Built twice (`cargo xtask build-client`): with the default feature `full`, every page; without
+//! it, the group page alone — the smaller bundle the server sends for `/g/…`, what a phone on
+//! a weak network downloads. The pages it leaves out are never linked into it; the code below
+//! them is, unused, hence the lint.
+#![cfg_attr(not(feature = "full"), allow(dead_code, unused_imports))]
 
 mod api;
 mod create;
@@ -245,6 +251,7 @@ fn app() -> Html {
         }
     });
     let body = match (&*route, &*load) {
+        #[cfg(feature = "full")]
         (Route::Landing, _) => html! { <pages::landing::Landing /> },
         (Route::Accessibility, _) => text_page(t.a11y_title, t.a11y_body),
         (Route::Privacy, _) => text_page(t.privacy_title, t.privacy_body),
@@ -262,11 +269,18 @@ fn app() -> Html {
         }
         (Route::Link { kind, .. }, Load::Ready(engine)) => match kind {
             'g' => html! { <pages::group::GroupView engine={engine.clone()} tick={*tick} /> },
+            #[cfg(feature = "full")]
             'f' => {
                 html! { <pages::facilitator::FacilitatorView engine={engine.clone()} tick={*tick} /> }
             }
+            #[cfg(feature = "full")]
             _ => html! { <pages::catch_up::CatchUpView engine={engine.clone()} tick={*tick} /> },
+            // The group build is only ever sent for `/g/…`.
+            #[cfg(not(feature = "full"))]
+            _ => to_start(t),
         },
+        #[cfg(not(feature = "full"))]
+        (Route::Landing, _) => to_start(t),
     };
     html! {
         <>
@@ -286,6 +300,12 @@ fn app() -> Html {
             </footer>
         </>
     }
+}
+
+/// A link to the whole app, for a page the group build does not have.
+#[cfg(not(feature = "full"))]
+fn to_start(t: &i18n::Strings) -> Html {
+    html! { <main id="main"><p><a href="/">{ t.back_to_start }</a></p></main> }
 }
 
 /// A page of plain text (the accessibility statement, the privacy page).
@@ -326,8 +346,14 @@ async fn new_version_deployed() -> bool {
     let init = web_sys::RequestInit::new();
     // `no-store` also tells our service worker to let the request through to the network.
     init.set_cache(web_sys::RequestCache::NoStore);
+    // This page's own address: the server sends the group build for `/g/…`, the whole app
+    // for the rest, and each compares with its own kind.
+    let here = window
+        .location()
+        .pathname()
+        .unwrap_or_else(|_| "/".to_owned());
     let Ok(resp) =
-        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str_and_init("/", &init)).await
+        wasm_bindgen_futures::JsFuture::from(window.fetch_with_str_and_init(&here, &init)).await
     else {
         return false;
     };

@@ -24,10 +24,26 @@ fn get(url: &str, accept: Option<&str>) -> (u16, Option<String>, Option<String>,
     (resp.status().as_u16(), encoding, vary, body)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn browsers_get_the_smallest_copy_they_accept() {
+/// A server over a static folder holding `files` (name, bytes; folders made as needed). The
+/// folders live as long as the returned guards.
+async fn serve_folder(
+    files: &[(&str, &[u8])],
+) -> (tempfile::TempDir, tempfile::TempDir, TestServer) {
     let data = tempfile::tempdir().unwrap();
     let dist = tempfile::tempdir().unwrap();
+    for (name, bytes) in files {
+        let path = dist.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    let mut settings = Settings::for_tests(data.path().to_path_buf());
+    settings.static_dir = Some(dist.path().to_path_buf());
+    let server = TestServer::start_with(settings).await.unwrap();
+    (data, dist, server)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browsers_get_the_smallest_copy_they_accept() {
     // The copies' contents are told apart by the bytes (the server does not decode them).
     let files = [
         ("index.html", b"<html>page</html>".as_slice()),
@@ -38,12 +54,7 @@ async fn browsers_get_the_smallest_copy_they_accept() {
         ("app.wasm.gz", b"GZ-WASM"),
         ("sw.js", b"self.x = 1;"),
     ];
-    for (name, bytes) in files {
-        std::fs::write(dist.path().join(name), bytes).unwrap();
-    }
-    let mut settings = Settings::for_tests(data.path().to_path_buf());
-    settings.static_dir = Some(dist.path().to_path_buf());
-    let server = TestServer::start_with(settings).await.unwrap();
+    let (_data, _dist, server) = serve_folder(&files).await;
     let base = server.http();
     tokio::task::spawn_blocking(move || {
         let wasm = format!("{base}/app.wasm");
@@ -70,13 +81,54 @@ async fn browsers_get_the_smallest_copy_they_accept() {
         // A file without copies is sent as it is, whatever the client accepts.
         let (_, enc, _, body) = get(&format!("{base}/sw.js"), Some("br, gzip"));
         assert_eq!((enc, body.as_slice()), (None, b"self.x = 1;".as_slice()));
-        // The app shell for a link (the SPA fallback) comes compressed too.
-        let (status, enc, _, body) = get(&format!("{base}/g/some-token"), Some("br"));
-        assert_eq!(status, 200);
+        // The app shell for a link (the SPA fallback) comes compressed too; with no group
+        // page built, a group link gets the whole app.
+        for link in ["g", "f"] {
+            let (status, enc, _, body) = get(&format!("{base}/{link}/some-token"), Some("br"));
+            assert_eq!(status, 200);
+            assert_eq!(
+                (enc.as_deref(), body.as_slice()),
+                (Some("br"), b"BR-PAGE".as_slice())
+            );
+        }
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_link_gets_the_group_page_alone_where_it_was_built() {
+    let files = [
+        ("index.html", b"<html>every page</html>".as_slice()),
+        ("group/index.html", b"<html>the group page</html>"),
+        ("group/index.html.br", b"BR-GROUP-PAGE"),
+        ("group/app.wasm", b"GROUP-WASM"),
+    ];
+    let (_data, _dist, server) = serve_folder(&files).await;
+    let base = server.http();
+    tokio::task::spawn_blocking(move || {
+        let (status, enc, vary, body) = get(&format!("{base}/g/some-token"), Some("identity"));
+        assert_eq!((status, enc), (200, None));
+        assert_eq!(body, b"<html>the group page</html>");
+        assert!(vary.is_some_and(|v| v.to_ascii_lowercase().contains("accept-encoding")));
+        let (_, enc, _, body) = get(&format!("{base}/g/some-token"), Some("br"));
         assert_eq!(
             (enc.as_deref(), body.as_slice()),
-            (Some("br"), b"BR-PAGE".as_slice())
+            (Some("br"), b"BR-GROUP-PAGE".as_slice())
         );
+        // Its files are under /group/; every other page is the whole app.
+        assert_eq!(
+            get(&format!("{base}/group/app.wasm"), None).3,
+            b"GROUP-WASM"
+        );
+        for page in ["/f/some-token", "/c/some-token", "/", "/integritet"] {
+            let (status, _, _, body) = get(&format!("{base}{page}"), Some("identity"));
+            assert_eq!(
+                (status, body.as_slice()),
+                (200, b"<html>every page</html>".as_slice()),
+                "{page}"
+            );
+        }
     })
     .await
     .unwrap();
@@ -111,6 +163,15 @@ async fn without_a_folder(expect_built: Option<bool>) {
     }
     assert_eq!(status, 200);
     assert!(kind.starts_with("text/html"), "{kind}");
+    // The group page alone, which `cargo xtask build-client` builds beside the whole app.
+    let group = repo_dist().join("group/index.html");
+    let shell = if group.is_file() {
+        group
+    } else {
+        repo_dist().join("index.html")
+    };
+    assert_eq!(body, std::fs::read(shell).unwrap());
+    let (_, _, body) = server.get_bytes("/f/some-token").await.unwrap();
     assert_eq!(body, std::fs::read(repo_dist().join("index.html")).unwrap());
     let wasm = std::fs::read_dir(repo_dist())
         .unwrap()

@@ -165,41 +165,71 @@ const WASM_OPT_BIN: &str = "tests/js/node_modules/.bin";
 /// The wasm features rustc's wasm32 target uses, which wasm-opt must accept.
 const WASM_OPT_PARAMS: &str = "--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals";
 
+/// The two pages trunk builds: the whole app into `dist/`, then the group page alone (the
+/// client without its `full` feature) into `dist/group/`, which the server sends for `/g/…`.
+/// The whole app's build empties `dist/`, so it goes first.
+const CLIENT_PAGES: [(&str, &str, &str); 2] = [
+    ("static/index.html", "dist", "/"),
+    ("static/group.html", "dist/group", "/group/"),
+];
+
 fn build_client() -> Result<()> {
     let bin = root()?.join(WASM_OPT_BIN);
-    if !bin.join("wasm-opt").exists() {
-        step("building the client (trunk, wasm-release profile)");
+    let with_wasm_opt = bin.join("wasm-opt").exists();
+    if with_wasm_opt {
+        step(
+            "building the client (trunk, wasm-release profile, wasm-opt -Oz): every page, and the group page alone",
+        );
+    } else {
+        step(
+            "building the client (trunk, wasm-release profile): every page, and the group page alone",
+        );
         println!(
             "(no wasm-opt: `npm install` in tests/js adds binaryen's, for a bundle about 17 % smaller)"
         );
-        run(Command::new("trunk").args(["build", "--release", "--offline"]))?;
-        return finish_client(Path::new("dist"));
     }
-    step("building the client (trunk, wasm-release profile, wasm-opt -Oz)");
-    // The same page with wasm-opt switched on; trunk finds binaryen's wasm-opt on PATH (the
-    // version Trunk.toml pins) and never downloads one.
-    let page = std::fs::read_to_string("static/index.html")?;
-    let optimised = page.replace(
-        r#"data-wasm-opt="0""#,
-        &format!(r#"data-wasm-opt="z" data-wasm-opt-params="{WASM_OPT_PARAMS}""#),
-    );
-    if optimised == page {
-        bail!("static/index.html no longer has data-wasm-opt=\"0\" to switch on");
-    }
-    let target = Path::new("static/index.wasm-opt.html");
-    std::fs::write(target, optimised)?;
+    // Trunk finds binaryen's wasm-opt on PATH (the version Trunk.toml pins) and never
+    // downloads one.
     let path = match std::env::var_os("PATH") {
         Some(p) => std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&p)))?,
         None => bin.into_os_string(),
     };
-    let built = run(Command::new("trunk")
-        .arg("build")
-        .arg(target)
-        .args(["--release", "--offline"])
-        .env("PATH", path));
-    let _ = std::fs::remove_file(target);
-    built?;
-    finish_client(Path::new("dist"))
+    for (page, dist, public_url) in CLIENT_PAGES {
+        let source = std::fs::read_to_string(page)?;
+        let built_from = Path::new(page).with_extension("wasm-opt.html");
+        let target = if with_wasm_opt {
+            // The same page with wasm-opt switched on.
+            let optimised = source.replace(
+                r#"data-wasm-opt="0""#,
+                &format!(r#"data-wasm-opt="z" data-wasm-opt-params="{WASM_OPT_PARAMS}""#),
+            );
+            if optimised == source {
+                bail!("{page} no longer has data-wasm-opt=\"0\" to switch on");
+            }
+            std::fs::write(&built_from, optimised)?;
+            built_from.as_path()
+        } else {
+            Path::new(page)
+        };
+        let built = run(Command::new("trunk")
+            .arg("build")
+            .arg(target)
+            .args([
+                "--release",
+                "--offline",
+                "--dist",
+                dist,
+                "--public-url",
+                public_url,
+            ])
+            .env("PATH", &path));
+        if with_wasm_opt {
+            let _ = std::fs::remove_file(&built_from);
+        }
+        built?;
+        finish_client(Path::new(dist))?;
+    }
+    Ok(())
 }
 
 /// The built files the server may send compressed.
@@ -514,17 +544,13 @@ fn test() -> Result<()> {
     ]))?;
     step("clippy (host crates)");
     run(cargo().args(["clippy", "--all-targets", "--", "-D", "warnings"]))?;
-    step("clippy (wasm client)");
-    run(cargo().args([
-        "clippy",
-        "-p",
-        "samtal-client",
-        "--target",
-        WASM_TARGET,
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
+    step("clippy (wasm client: every page, and the group page alone)");
+    for features in [&[][..], &["--no-default-features"][..]] {
+        run(cargo()
+            .args(["clippy", "-p", "samtal-client", "--target", WASM_TARGET])
+            .args(features)
+            .args(["--", "-D", "warnings"]))?;
+    }
     step("unit and integration tests");
     run(cargo().args(["test"]))?;
     schemathesis::schemathesis()?;

@@ -2,6 +2,9 @@
 //! binary itself — `dist/` is embedded when the server is built in release after the client
 //! (`cargo xtask dist`, `cargo xtask serve`; debug builds read the repository's `dist/`) —,
 //! otherwise a page that says how to build it. Never a silent empty site.
+//!
+//! Two app shells: `index.html`, every page, and `group/index.html`, the group page alone (a
+//! quarter smaller), which a group link (`/g/…`) gets when it was built.
 
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
@@ -27,6 +30,9 @@ pub enum AppFiles {
     Missing,
 }
 
+/// The group page's shell, under the app's files.
+pub const GROUP_SHELL: &str = "group/index.html";
+
 /// What was built in cannot be told from the folder when it is a debug build reading the
 /// repository: the same test.
 fn embedded_index() -> Option<rust_embed::EmbeddedFile> {
@@ -43,15 +49,21 @@ impl AppFiles {
         }
     }
 
-    /// The app shell (`index.html`), for the Content-Security-Policy's script hashes.
-    pub fn index_html(&self) -> Option<String> {
-        match self {
-            Self::Folder(dir) => std::fs::read_to_string(dir.join("index.html")).ok(),
+    /// The app shells (`index.html`, then the group page's if built), for the
+    /// Content-Security-Policy's script hashes: each has its own inline loader.
+    pub fn shells_html(&self) -> Option<String> {
+        let read = |name: &str| match self {
+            Self::Folder(dir) => std::fs::read_to_string(dir.join(name)).ok(),
             Self::Embedded => {
-                embedded_index().and_then(|f| String::from_utf8(f.data.into_owned()).ok())
+                Embedded::get(name).and_then(|f| String::from_utf8(f.data.into_owned()).ok())
             }
             Self::Missing => None,
-        }
+        };
+        let index = read("index.html")?;
+        Some(match read(GROUP_SHELL) {
+            Some(group) => index + &group,
+            None => index,
+        })
     }
 
     /// For `samtal-server check` and the start-up log.
@@ -98,7 +110,7 @@ fn accepts(headers: &HeaderMap, coding: &str) -> bool {
 
 /// One file of the embedded app: the smallest copy the browser accepts (`.br`, `.gz`, as
 /// `cargo xtask build-client` writes them), with its type, an ETag and `Vary`; paths that are
-/// no file get the app shell (the client routes `/g/…`, `/f/…`, `/c/…`).
+/// no file get the app shell (the client routes `/f/…`, `/c/…`, `/`).
 pub async fn embedded(uri: Uri, headers: HeaderMap) -> Response {
     let asked = uri.path().trim_start_matches('/');
     let path = if !asked.is_empty() && !asked.contains("..") && Embedded::get(asked).is_some() {
@@ -106,15 +118,30 @@ pub async fn embedded(uri: Uri, headers: HeaderMap) -> Response {
     } else {
         "index.html"
     };
+    send_embedded(path, &headers)
+}
+
+/// A group link's page (`/g/…`): the group page's shell, or the whole app's where it was not
+/// built.
+pub async fn embedded_group(headers: HeaderMap) -> Response {
+    let path = if Embedded::get(GROUP_SHELL).is_some() {
+        GROUP_SHELL
+    } else {
+        "index.html"
+    };
+    send_embedded(path, &headers)
+}
+
+fn send_embedded(path: &str, headers: &HeaderMap) -> Response {
     let Some(file) = Embedded::get(path) else {
-        return missing().await;
+        return missing_page();
     };
     let mime = file.metadata.mimetype().to_owned();
     let (chosen, encoding) = ["br", "gzip"]
         .into_iter()
         .find_map(|coding| {
             let ext = if coding == "br" { "br" } else { "gz" };
-            accepts(&headers, coding)
+            accepts(headers, coding)
                 .then(|| Embedded::get(&format!("{path}.{ext}")))
                 .flatten()
                 .map(|f| (f, Some(coding)))
@@ -155,6 +182,10 @@ pub async fn embedded(uri: Uri, headers: HeaderMap) -> Response {
 
 /// Every page of a server built without the app.
 pub async fn missing() -> Response {
+    missing_page()
+}
+
+fn missing_page() -> Response {
     (
         StatusCode::SERVICE_UNAVAILABLE,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],

@@ -49,6 +49,15 @@ fn folder(
     )
 }
 
+/// One app shell from a folder, compressed as the browser accepts.
+fn shell(page: std::path::PathBuf) -> SetResponseHeader<ServeFile, HeaderValue> {
+    SetResponseHeader::appending(
+        ServeFile::new(page).precompressed_br().precompressed_gzip(),
+        header::VARY,
+        HeaderValue::from_static("accept-encoding"),
+    )
+}
+
 /// The app shell's Content-Security-Policy. Trunk's loader is an inline module script, so it is
 /// allowed by its hash (computed from the built `index.html`), never by `'unsafe-inline'`.
 pub fn content_security_policy(index_html: Option<&str>) -> String {
@@ -80,7 +89,7 @@ pub fn content_security_policy(index_html: Option<&str>) -> String {
 
 pub fn router(state: Arc<AppState>) -> Router {
     let files = app_files::AppFiles::choose(state.settings.static_dir.as_deref());
-    let csp = content_security_policy(files.index_html().as_deref());
+    let csp = content_security_policy(files.shells_html().as_deref());
     let csp = HeaderValue::from_str(&csp)
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
     let app = Router::new()
@@ -98,8 +107,19 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(ready));
     let app = match files {
-        app_files::AppFiles::Folder(dir) => app.fallback_service(folder(&dir)),
-        app_files::AppFiles::Embedded => app.fallback(app_files::embedded),
+        app_files::AppFiles::Folder(dir) => {
+            // A group link gets the group page alone where it was built.
+            let group = dir.join(app_files::GROUP_SHELL);
+            let app = if group.is_file() {
+                app.route_service("/g/{token}", shell(group))
+            } else {
+                app
+            };
+            app.fallback_service(folder(&dir))
+        }
+        app_files::AppFiles::Embedded => app
+            .route("/g/{token}", get(app_files::embedded_group))
+            .fallback(app_files::embedded),
         app_files::AppFiles::Missing => {
             tracing::warn!("{}", app_files::MISSING);
             app.fallback(app_files::missing)
