@@ -81,7 +81,43 @@ await page.waitForFunction(
 );
 console.log(`measured: stalled network, reload → notes shown in ${Date.now() - t0} ms`);
 await setOnline(true);
+// The socket that hung is given up (the join timeout) and a new one syncs.
 await status.getByText("Synkat med servern").waitFor({ timeout: 60_000 });
+console.log(`measured: stalled network, then back → synced again in ${Date.now() - t0} ms`);
+
+// What the server sent is written here as the tab closes: another browser types twice; the
+// second change arrives within 5 s of the first one's write, so its own write waits — until
+// the tab goes away. Then, offline, the link opens with both.
+step("what arrived is kept when the tab closes");
+const writerContext = await browser.newContext();
+const writer = await writerContext.newPage();
+await writer.goto(`${base}/g/${token}`);
+const theirs = writer.locator("#a-q1");
+await theirs.waitFor({ timeout: 30_000 });
+await writer.locator(".status").getByText("Synkat med servern").waitFor({ timeout: 30_000 });
+const typeThere = async (text) => {
+  await theirs.click();
+  await theirs.press("Control+End");
+  await theirs.pressSequentially(text);
+  await page.waitForFunction((t) => document.querySelector("#a-q1")?.value.endsWith(t), text, { timeout: 20_000 });
+};
+// Nothing held back from before (a write waits at most 5 s), and the last write over 5 s ago:
+// the first arrival is written at once, the second waits.
+await page.waitForTimeout(11_000);
+await typeThere(" Fyra.");
+await typeThere(" Fem.");
+const again = await context.newPage();
+const closed = new Promise((r) => page.once("close", r));
+await page.close({ runBeforeUnload: true });
+await closed;
+await setOnline(false);
+await again.goto(`${base}/g/${token}`);
+await again.waitForFunction(
+  () => document.querySelector("#a-q1")?.value === "Del ett. Del två. Del tre. Fyra. Fem.",
+  null,
+  { timeout: 10_000 },
+);
+await writerContext.close();
 console.log("BROWSER-OK");
 await browser.close();
 net.close();

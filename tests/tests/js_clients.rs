@@ -141,7 +141,8 @@ async fn browser_keeps_offline_notes_through_a_reload() {
         println!("{line}");
     }
 
-    // The server's disk holds all three parts, typed online, offline, and offline after a reload.
+    // The server's disk holds all three parts, typed online, offline, and offline after a reload,
+    // and the two another browser added at the end.
     let reader = NativeClient::connect(server.addr, &token, "reader")
         .await
         .unwrap();
@@ -152,13 +153,13 @@ async fn browser_keeps_offline_notes_through_a_reload() {
         .text(&q1())
         .unwrap_or_default()
         .to_owned();
-    assert_eq!(text, "Del ett. Del två. Del tre.");
+    assert_eq!(text, "Del ett. Del två. Del tre. Fyra. Fem.");
     server.stop().await.unwrap();
     assert_eq!(
         stored_group_notes(&dir.path().join("data"), doc)
             .unwrap()
             .text(&q1()),
-        Some("Del ett. Del två. Del tre.")
+        Some("Del ett. Del två. Del tre. Fyra. Fem.")
     );
 }
 
