@@ -67,8 +67,8 @@ pub struct Engine {
     ws: Option<WebSocket>,
     /// The current socket's handlers (replaced with each socket).
     socket_handlers: Vec<Closure<dyn FnMut(JsValue)>>,
-    /// Window listeners (`online`, `storage`) for the engine's whole life.
-    listeners: Vec<Closure<dyn FnMut(JsValue)>>,
+    /// Window listeners (`online`, `storage`, …) for the engine's whole life.
+    listeners: window::Listeners,
     attempts: u32,
     burst_started: Option<f64>,
     burst_timer: Option<Timeout>,
@@ -151,7 +151,7 @@ impl Engine {
                 last_error: None,
                 ws: None,
                 socket_handlers: Vec::new(),
-                listeners: Vec::new(),
+                listeners: window::Listeners::default(),
                 attempts: 0,
                 burst_started: None,
                 burst_timer: None,

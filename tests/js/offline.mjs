@@ -118,6 +118,29 @@ await again.waitForFunction(
   { timeout: 10_000 },
 );
 await writerContext.close();
+
+// A cached session the server no longer gives (here: made to differ) starts the page, and is
+// replaced when the server answers; the engine it started leaves no handler behind.
+step("a stale cached session is replaced cleanly");
+await setOnline(true);
+const errors = [];
+again.on("pageerror", (e) => errors.push(e.message));
+await again.evaluate((t) => {
+  const key = `samtal:session:${t}`;
+  const cached = JSON.parse(localStorage.getItem(key));
+  localStorage.setItem(key, JSON.stringify({ ...cached, expires_at: "2099-12-31" }));
+}, token);
+await again.reload();
+await again.locator(".status").getByText("Synkat med servern").waitFor({ timeout: 30_000 });
+const replaced = await again.evaluate((t) => JSON.parse(localStorage.getItem(`samtal:session:${t}`)).expires_at, token);
+if (replaced !== null) throw new Error(`the cached session was not replaced: ${replaced}`);
+await again.evaluate(() => {
+  for (const e of ["offline", "online"]) dispatchEvent(new Event(e));
+  dispatchEvent(new StorageEvent("storage", { key: "samtal:doc:x", newValue: JSON.stringify("") }));
+  dispatchEvent(new Event("pagehide"));
+});
+await again.locator(".status").getByText("Synkat med servern").waitFor({ timeout: 30_000 });
+if (errors.length) throw new Error(`page errors: ${errors.join("; ")}`);
 console.log("BROWSER-OK");
 await browser.close();
 net.close();

@@ -90,11 +90,27 @@ pub(super) fn listen_to_window(engine: &Shared) {
     }
 }
 
+/// The engine's window listeners. They go with the engine: an engine replaced by another (the
+/// cached session was not the server's) must leave no handler behind that calls into it.
+#[derive(Default)]
+pub(super) struct Listeners(Vec<(&'static str, Handler)>);
+
+type Handler = Closure<dyn FnMut(JsValue)>;
+
+impl Drop for Listeners {
+    fn drop(&mut self) {
+        let Some(w) = web_sys::window() else { return };
+        for (event, closure) in &self.0 {
+            let _ = w.remove_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+        }
+    }
+}
+
 /// Call `f` on a window event for the engine's whole life.
-fn listen(engine: &Shared, event: &str, f: impl FnMut(JsValue) + 'static) {
-    let closure = Closure::<dyn FnMut(JsValue)>::new(f);
+fn listen(engine: &Shared, event: &'static str, f: impl FnMut(JsValue) + 'static) {
+    let closure = Handler::new(f);
     if let Some(w) = web_sys::window() {
         let _ = w.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
     }
-    engine.borrow_mut().listeners.push(closure);
+    engine.borrow_mut().listeners.0.push((event, closure));
 }
