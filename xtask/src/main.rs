@@ -89,7 +89,7 @@ fn main() -> Result<()> {
                 "  load   [samtal-load flags]: the load generator against Samtal, the automerge-repo JS server and samod (no flags: every scenario of BENCHMARKS.md)"
             );
             eprintln!(
-                "  bench-browser  [samtal-load flags]: the facilitator's pages in headless Chromium while the groups type (no flags: 10 and 50 groups, and 50 with 5,000 keystrokes each)"
+                "  bench-browser  [samtal-load flags]: the facilitator's pages in headless Chromium while the groups type (no flags: 10 and 50 groups, and 50 with 5,000 keystrokes each, then the cold loads and the phone on slow 4G)"
             );
             eprintln!(
                 "  fuzz   [SECONDS] [TARGET...]: cargo-fuzz each target (default 300 s each); new corpus inputs go to fuzz/corpus, crashers to tests/fuzz-regressions"
@@ -431,7 +431,8 @@ const BROWSER_SCENARIOS: [&[&str]; 3] = [
 
 /// `cargo xtask bench-browser [samtal-load flags]`: the client with wasm-opt, the release
 /// server and load generator, then the generator's groups typing (one client each, a burst a
-/// second) while `tests/js/bench-facilitator.mjs` measures the pages in headless Chromium.
+/// second) while `tests/js/bench-facilitator.mjs` measures the pages in headless Chromium;
+/// without flags, the cold-load and phone measurement after the three scenarios.
 fn bench_browser(args: &[String]) -> Result<()> {
     system::ensure()?;
     ensure_tools()?;
@@ -457,6 +458,25 @@ fn bench_browser(args: &[String]) -> Result<()> {
     for scenario in scenarios {
         step(&format!("browser benchmark: {}", scenario.join(" ")));
         run(Command::new(generator).args(base).args(scenario))?;
+    }
+    if args.is_empty() {
+        // The rest of the browser figures: cold loads, the phone on slow 4G (first and
+        // repeat visit, bytes, where the time goes), localStorage (its `measured:` lines).
+        step("cold loads and the phone on a weak network (tests/js/coldload.mjs)");
+        let root = root()?;
+        run(cargo()
+            .args([
+                "test",
+                "-q",
+                "-p",
+                "samtal-tests",
+                "--test",
+                "js_clients",
+                "--",
+            ])
+            .args(["--ignored", "--nocapture", "measure_cold_load"])
+            .env("SAMTAL_DIST", root.join("dist"))
+            .env("SAMTAL_JS", root.join("tests/js")))?;
     }
     Ok(())
 }
