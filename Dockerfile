@@ -17,6 +17,10 @@ RUN cargo xtask dist \
  && tar -xzf target/dist/samtal-*.tar.gz -C /out --strip-components=1
 
 FROM debian:bookworm-slim
+# The trusted roots, for sign-in (the identity provider over TLS) and Postgres verify-full.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --home-dir /var/lib/samtal --create-home samtal
 COPY --from=build /out/samtal-server /usr/local/bin/samtal-server
 USER samtal

@@ -47,6 +47,17 @@ impl ApiError {
     }
 }
 
+thread_local! {
+    /// The signed-in facilitator's CSRF token (servers with sign-in), sent with every request
+    /// that changes something.
+    static CSRF: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Remember the session's CSRF token (from `/api/me`), or forget it.
+pub fn set_csrf(token: Option<String>) {
+    CSRF.with(|c| *c.borrow_mut() = token);
+}
+
 async fn call(
     method: &str,
     url: &str,
@@ -59,6 +70,11 @@ async fn call(
     if let Some(b) = &body {
         let _ = headers.set("content-type", "application/json");
         init.set_body(&JsValue::from_str(b));
+    }
+    if method != "GET"
+        && let Some(csrf) = CSRF.with(|c| c.borrow().clone())
+    {
+        let _ = headers.set(samtal_shared::account::CSRF_HEADER, &csrf);
     }
     if let Some(t) = bearer.filter(|t| !t.is_empty()) {
         let _ = headers.set("authorization", &format!("Bearer {t}"));
@@ -103,6 +119,20 @@ pub async fn post_json<T: DeserializeOwned>(
 ) -> Result<T, ApiError> {
     let body = serde_json::to_string(body).map_err(|_| ApiError::network())?;
     parse(&call("POST", url, Some(body), bearer).await?)
+}
+
+/// A POST with no body that answers JSON.
+pub async fn post_for<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    parse(&call("POST", url, None, None).await?)
+}
+
+/// A POST whose answer has no body (204).
+pub async fn post_unit(url: &str, body: Option<&impl Serialize>) -> Result<(), ApiError> {
+    let body = match body {
+        Some(b) => Some(serde_json::to_string(b).map_err(|_| ApiError::network())?),
+        None => None,
+    };
+    call("POST", url, body, None).await.map(|_| ())
 }
 
 pub async fn delete(url: &str) -> Result<(), ApiError> {

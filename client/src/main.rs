@@ -32,7 +32,14 @@ enum Route {
     Landing,
     Accessibility,
     Privacy,
-    Link { kind: char, token: String },
+    /// "Mina workshops" (servers with sign-in).
+    Account,
+    /// The operators' page (servers with sign-in).
+    Admin,
+    Link {
+        kind: char,
+        token: String,
+    },
 }
 
 fn route() -> Route {
@@ -47,6 +54,8 @@ fn route() -> Route {
         },
         (Some("tillganglighet"), None) => Route::Accessibility,
         (Some("integritet"), None) => Route::Privacy,
+        (Some("mina"), None) => Route::Account,
+        (Some("drift"), None) => Route::Admin,
         _ => Route::Landing,
     }
 }
@@ -253,6 +262,10 @@ fn app() -> Html {
     let body = match (&*route, &*load) {
         #[cfg(feature = "full")]
         (Route::Landing, _) => html! { <pages::landing::Landing /> },
+        #[cfg(feature = "full")]
+        (Route::Account, _) => html! { <pages::account::Account /> },
+        #[cfg(feature = "full")]
+        (Route::Admin, _) => html! { <pages::admin::Admin /> },
         (Route::Accessibility, _) => text_page(t.a11y_title, t.a11y_body),
         (Route::Privacy, _) => text_page(t.privacy_title, t.privacy_body),
         (Route::Link { .. }, Load::Loading) => {
@@ -280,7 +293,7 @@ fn app() -> Html {
             _ => to_start(t),
         },
         #[cfg(not(feature = "full"))]
-        (Route::Landing, _) => to_start(t),
+        (Route::Landing | Route::Account | Route::Admin, _) => to_start(t),
     };
     html! {
         <>

@@ -3,10 +3,10 @@
 //! `SAMTAL_*` variables) and the same code paths as the server.
 
 use crate::settings::Settings;
-use crate::storage::WorkshopSummary;
 use crate::{Server, workshops};
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
+use samtal_shared::account::AdminWorkshop;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -45,6 +45,14 @@ pub enum Command {
         #[arg(long)]
         yes: bool,
     },
+    /// Erase a signed-in facilitator's account: her name, e-mail, sessions and which
+    /// workshops she owns (the workshops stay). The subject is the provider's id for her.
+    EraseAccount {
+        subject: String,
+        /// Yes, erase it.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Copy the SQLite database to FILE, consistent while the server runs (Postgres: pg_dump).
     Backup {
         /// Where the copy goes (a new file; readable by its owner only).
@@ -71,11 +79,14 @@ pub async fn run(
         }
         Command::List => {
             let storage = crate::open_storage(&settings).await?;
-            let rows = tokio::task::spawn_blocking(move || storage.list_workshops()).await??;
+            let rows =
+                tokio::task::spawn_blocking(move || crate::admin::overview(storage.as_ref()))
+                    .await??;
             print!("{}", list_table(&rows, crate::clock::now_secs()));
             Ok(())
         }
         Command::Erase { id, yes } => erase(settings, &id, yes).await,
+        Command::EraseAccount { subject, yes } => erase_account(settings, subject, yes).await,
         Command::Backup { file } => backup(settings, file).await,
         Command::Check => check(settings).await,
     }
@@ -157,6 +168,24 @@ async fn erase(settings: Settings, id: &str, yes: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+async fn erase_account(settings: Settings, subject: String, yes: bool) -> anyhow::Result<()> {
+    let storage = crate::open_storage(&settings).await?;
+    let who = subject.clone();
+    let s = std::sync::Arc::clone(&storage);
+    let Some(account) = tokio::task::spawn_blocking(move || s.account(&who)).await?? else {
+        bail!("no account {subject}");
+    };
+    if !yes {
+        bail!(
+            "this erases the account of {} ({subject}): name, e-mail, sessions and ownerships; run again with --yes",
+            account.name
+        );
+    }
+    tokio::task::spawn_blocking(move || storage.erase_account(&subject)).await??;
+    println!("erased the account of {}", account.name);
+    Ok(())
+}
+
 async fn backup(settings: Settings, file: PathBuf) -> anyhow::Result<()> {
     let storage = crate::open_storage(&settings).await?;
     let to = file.clone();
@@ -202,8 +231,9 @@ async fn check(settings: Settings) -> anyhow::Result<()> {
 }
 
 /// The workshops as a table for the terminal (`now`: unix seconds, for "last write").
-pub fn list_table(rows: &[WorkshopSummary], now: u64) -> String {
-    let mut out = String::from("ID\tTITLE\tPHASE\tOPEN UNTIL\tCREATED\tDOCS\tSIZE\tLAST WRITE\n");
+pub fn list_table(rows: &[AdminWorkshop], now: u64) -> String {
+    let mut out =
+        String::from("ID\tTITLE\tPHASE\tOPEN UNTIL\tCREATED\tDOCS\tSIZE\tLAST WRITE\tOWNERS\n");
     for w in rows {
         let ago = w.last_write.map_or_else(
             || "-".to_owned(),
@@ -219,8 +249,14 @@ pub fn list_table(rows: &[WorkshopSummary], now: u64) -> String {
         );
         // One line per workshop whatever its title holds.
         let title: String = w.title.chars().filter(|c| !c.is_control()).collect();
+        let owners: String = w
+            .owners
+            .join(", ")
+            .chars()
+            .filter(|c| !c.is_control())
+            .collect();
         out.push_str(&format!(
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
             w.workshop_id,
             title,
             w.phase,
@@ -228,7 +264,8 @@ pub fn list_table(rows: &[WorkshopSummary], now: u64) -> String {
             w.created_at,
             w.documents,
             size(w.bytes),
-            ago
+            ago,
+            if owners.is_empty() { "-" } else { &owners }
         ));
     }
     out

@@ -44,6 +44,15 @@ pub enum AppError {
     Storage(#[from] crate::storage::StorageError),
     #[error("internal error")]
     Internal(String),
+    #[error("your account may not create workshops on this server")]
+    MayNotCreate,
+    #[error("only the server's operators may do this")]
+    NotOperator,
+    /// A request that needs a signed-in facilitator (a session cookie) came without one.
+    #[error("sign in first")]
+    NotSignedIn,
+    #[error(transparent)]
+    SignIn(#[from] crate::signin::SignInError),
 }
 
 impl AppError {
@@ -62,6 +71,13 @@ impl AppError {
                 StatusCode::BAD_REQUEST
             }
             AppError::Storage(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::NotSignedIn => StatusCode::UNAUTHORIZED,
+            AppError::MayNotCreate | AppError::NotOperator => StatusCode::FORBIDDEN,
+            AppError::SignIn(e) => match e {
+                crate::signin::SignInError::Refused(_) => StatusCode::BAD_REQUEST,
+                crate::signin::SignInError::Provider(_) => StatusCode::BAD_GATEWAY,
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            },
         }
     }
 }
@@ -83,6 +99,10 @@ impl AppError {
             AppError::Package(e) if e.invalid().is_some() => ErrorCode::Invalid,
             AppError::Package(_) => ErrorCode::BadRequest,
             AppError::Storage(_) | AppError::Internal(_) => ErrorCode::Server,
+            AppError::NotSignedIn => ErrorCode::NotSignedIn,
+            AppError::MayNotCreate => ErrorCode::MayNotCreate,
+            AppError::NotOperator => ErrorCode::NotOperator,
+            AppError::SignIn(_) => ErrorCode::SignInFailed,
         }
     }
 
@@ -100,6 +120,8 @@ impl IntoResponse for AppError {
         let status = self.status();
         if status.is_server_error() {
             tracing::error!(error = ?self, "request failed");
+        } else if let AppError::SignIn(e) = &self {
+            tracing::warn!(error = %e, "sign-in refused");
         }
         let body = ErrorBody {
             error: self.to_string(),

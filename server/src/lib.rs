@@ -1,5 +1,7 @@
 //! Samtal's server: HTTP API, WebSocket sync endpoint, static client, durable storage.
 
+pub mod accounts;
+pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod cli;
@@ -12,6 +14,7 @@ pub mod metrics;
 pub mod phases;
 pub mod records;
 pub mod settings;
+pub mod signin;
 pub mod state;
 pub mod storage;
 pub mod workshops;
@@ -150,7 +153,15 @@ impl Server {
                 "no SAMTAL_ADMIN_TOKEN on a server reachable from outside: nobody can create workshops over HTTP; set SAMTAL_ADMIN_TOKEN"
             );
         }
+        let signin = signin::SignIn::from_settings(&settings, &base_url)?.map(Arc::new);
+        if signin.is_some() {
+            tracing::info!(
+                "facilitators sign in with {} ({base_url}/auth/login)",
+                settings.oidc_issuer.as_deref().unwrap_or_default()
+            );
+        }
         let state = Arc::new(AppState {
+            signin,
             bound_to_loopback,
             local_only,
             hub: Arc::new(hub),

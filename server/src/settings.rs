@@ -118,6 +118,38 @@ pub struct Settings {
     /// deleted with all its notes.
     #[arg(long, env = "SAMTAL_RETENTION_DAYS", default_value_t = 90)]
     pub retention_days: u32,
+    /// The OpenID Connect provider facilitators sign in with: its issuer URL (Entra ID:
+    /// `https://login.microsoftonline.com/TENANT/v2.0`; Keycloak:
+    /// `https://HOST/realms/REALM`). Unset: no sign-in; workshops are created with the admin
+    /// token (or on this computer), as before. Its callback is `PUBLIC_URL/auth/callback`.
+    #[arg(long, env = "SAMTAL_OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+    /// This server's client id at the provider.
+    #[arg(long, env = "SAMTAL_OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+    /// The client secret (or `SAMTAL_OIDC_CLIENT_SECRET_FILE`); none for a public client.
+    #[arg(long, env = "SAMTAL_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub oidc_client_secret: Option<String>,
+    /// A file holding the client secret.
+    #[arg(long, env = "SAMTAL_OIDC_CLIENT_SECRET_FILE")]
+    pub oidc_client_secret_file: Option<PathBuf>,
+    /// Who may create workshops, comma-separated, any one suffices: `@kommun.se` (a verified
+    /// address in that domain), `anna@kommun.se`, `CLAIM=VALUE` (e.g.
+    /// `groups=samtal-facilitators`, Entra ID's `tid=TENANT`), `*` (everyone who signs in).
+    /// Empty: nobody.
+    #[arg(long, env = "SAMTAL_OIDC_ALLOWED", default_value = "")]
+    pub oidc_allowed: String,
+    /// Operators (the admin page), in the same form as `SAMTAL_OIDC_ALLOWED`. Empty: none.
+    #[arg(long, env = "SAMTAL_OIDC_ADMINS", default_value = "")]
+    pub oidc_admins: String,
+    /// The server's secret key (64 hex digits; `openssl rand -hex 32`), which seals sign-ins
+    /// under way and owners' facilitator links. Unset: `DATA/secret.key`, made on first start
+    /// (one instance on SQLite); several instances must share one file.
+    #[arg(long, env = "SAMTAL_SECRET_KEY_FILE")]
+    pub secret_key_file: Option<PathBuf>,
+    /// Hours a facilitator stays signed in.
+    #[arg(long, env = "SAMTAL_SESSION_HOURS", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=720))]
+    pub session_hours: u32,
 }
 
 impl Settings {
@@ -151,6 +183,14 @@ impl Settings {
             idle_doc_secs: 60,
             max_workshops: 1000,
             retention_days: 90,
+            oidc_issuer: None,
+            oidc_client_id: None,
+            oidc_client_secret: None,
+            oidc_client_secret_file: None,
+            oidc_allowed: String::new(),
+            oidc_admins: String::new(),
+            secret_key_file: None,
+            session_hours: 12,
         }
     }
 }

@@ -24,6 +24,8 @@ pub struct AppState {
     pub shutdown: watch::Receiver<bool>,
     /// The socket is bound to a loopback address.
     pub bound_to_loopback: bool,
+    /// Facilitators' sign-in, where it is configured (`SAMTAL_OIDC_ISSUER`).
+    pub signin: Option<Arc<crate::signin::SignIn>>,
     /// Bound to loopback *and* published on a loopback URL: nobody outside this computer can
     /// reach it, so without an admin token local requests may create workshops.
     pub local_only: bool,

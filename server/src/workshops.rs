@@ -262,6 +262,7 @@ pub async fn rotate(
             auth::new_token().map_err(|e| AppError::Internal(format!("randomness: {e}")))?;
         let wrapped = links::wrap(&secret, &token);
         blocking(state, move |s| s.replace_facilitator(&id, &hash, &wrapped)).await?;
+        crate::accounts::reseal(state, workshop_id, &token).await?;
         token
     } else {
         let k = key.clone();
@@ -282,7 +283,10 @@ pub const ERASED: &str = samtal_shared::session::ERASED_REASON;
 /// Delete a workshop with everything in it and disconnect everyone.
 pub async fn erase(state: &Arc<AppState>, workshop_id: &str) -> Result<(), AppError> {
     let id = workshop_id.to_owned();
+    let owners = blocking(state, move |s| s.owners(&id)).await?;
+    let id = workshop_id.to_owned();
     let docs = blocking(state, move |s| s.erase_workshop(&id)).await?;
+    crate::accounts::forget_lone_owners(state, owners).await?;
     let reason = ERASED;
     for doc in docs {
         state.hub.close(doc, reason).await;

@@ -4,6 +4,7 @@
 //! the browser client only move bytes in and out and call into this crate, so there is exactly
 //! one implementation of the sync protocol, the document layout and the access rules.
 
+pub mod account;
 pub mod demo;
 pub mod doc;
 pub mod export;

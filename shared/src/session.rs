@@ -143,4 +143,12 @@ pub enum ErrorCode {
     BadRequest,
     Invalid,
     Server,
+    /// No session: sign in first (servers with sign-in).
+    NotSignedIn,
+    /// A signed-in account that `SAMTAL_OIDC_ALLOWED` does not let create workshops.
+    MayNotCreate,
+    /// A signed-in account that is not one of the server's operators (`SAMTAL_OIDC_ADMINS`).
+    NotOperator,
+    /// The identity provider's answer did not check out, or it could not be reached.
+    SignInFailed,
 }

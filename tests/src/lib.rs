@@ -195,6 +195,26 @@ pub fn token_of(link: &str) -> String {
     link.rsplit('/').next().unwrap_or_default().to_owned()
 }
 
+/// `tests/js` (`SAMTAL_JS`, or beside this crate): the node scripts and their npm packages.
+pub fn js_dir() -> PathBuf {
+    std::env::var_os("SAMTAL_JS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("js"))
+}
+
+/// The built client's folder (`SAMTAL_DIST`, or `dist/` at the repository root).
+pub fn dist() -> PathBuf {
+    let dist = std::env::var_os("SAMTAL_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"));
+    assert!(
+        dist.join("index.html").exists(),
+        "build the client first: {}",
+        dist.display()
+    );
+    dist
+}
+
 /// The demo workshop dated today (so its catch-up window is open whenever the tests run).
 pub fn demo_spec() -> WorkshopSpec {
     // The demo package is in the repository; its own test proves it reads.
@@ -685,3 +705,5 @@ impl samtal_server::storage::Storage for FaultyStorage {
         self.inner.closed_before(cutoff)
     }
 }
+
+mod faulty_accounts;

@@ -10,12 +10,6 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
-fn js_dir() -> PathBuf {
-    std::env::var_os("SAMTAL_JS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("js"))
-}
-
 async fn node(args: &[&str], limit: Duration) -> String {
     let mut cmd = tokio::process::Command::new("node");
     cmd.args(args)
@@ -40,19 +34,6 @@ fn q1() -> TextRef {
     TextRef::Answer {
         question_id: "q1".into(),
     }
-}
-
-/// The built client's folder (`SAMTAL_DIST`, or `dist/` at the repository root).
-fn dist() -> PathBuf {
-    let dist = std::env::var_os("SAMTAL_DIST")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"));
-    assert!(
-        dist.join("index.html").exists(),
-        "build the client first: {}",
-        dist.display()
-    );
-    dist
 }
 
 /// A server with a temp data folder that also serves the built client.

@@ -151,3 +151,42 @@ fn create_list_backup_check_and_erase_from_the_command_line() {
         "erasing it again says it is not there"
     );
 }
+
+#[test]
+fn an_account_is_erased_on_request_and_only_with_yes() {
+    use samtal_server::storage::accounts::{Account, AccountStore, SessionRow};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    {
+        let s = SqliteStorage::open(&data).unwrap();
+        s.upsert_account(&Account {
+            subject: "sub-anna".into(),
+            name: "Anna".into(),
+            email: Some("anna@kommun.se".into()),
+        })
+        .unwrap();
+        s.create_session(
+            &hash_token("cookie"),
+            &SessionRow {
+                subject: "sub-anna".into(),
+                csrf: "c".into(),
+                expires_at: i64::MAX,
+                may_create: true,
+                admin: false,
+            },
+        )
+        .unwrap();
+    }
+    let data_s = data.to_str().unwrap();
+    let o = samtal(&["erase-account", "sub-anna", "--data", data_s]);
+    assert!(!o.status.success());
+    assert!(text(&o).1.contains("--yes"), "{:?}", text(&o));
+    let o = samtal(&["erase-account", "nobody", "--yes", "--data", data_s]);
+    assert!(!o.status.success());
+    let o = samtal(&["erase-account", "sub-anna", "--yes", "--data", data_s]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    assert!(text(&o).0.contains("Anna"));
+    let s = SqliteStorage::open(&data).unwrap();
+    assert_eq!(s.account("sub-anna").unwrap(), None);
+    assert_eq!(s.session(&hash_token("cookie"), 0).unwrap(), None);
+}

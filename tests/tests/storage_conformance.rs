@@ -7,6 +7,7 @@
 
 use samtal_server::auth::hash_token;
 use samtal_server::storage::PostgresStorage;
+use samtal_server::storage::accounts::{Account, OwnedWorkshop, Owner, SessionRow};
 use samtal_server::storage::{
     Capability, DocRecord, MAX_OPEN_DAYS, NewWorkshopRecord, SqliteStorage, Storage, StorageError,
 };
@@ -251,11 +252,131 @@ fn conformance(s: &dyn Storage) -> Result<(), StorageError> {
     Ok(())
 }
 
+/// Accounts, sessions and owners (sign-in), the same on both databases.
+fn accounts_conformance(s: &dyn Storage) -> Result<(), StorageError> {
+    let workshop = |id: &str, title: &str| NewWorkshopRecord {
+        workshop_id: id.into(),
+        title: title.into(),
+        access_until: "2026-12-08".into(),
+        link_secret: vec![],
+        docs: vec![],
+        capabilities: vec![],
+    };
+    s.create_workshop(&workshop("wa", "Anna's"))?;
+    s.create_workshop(&workshop("wb", "Shared by e-mail"))?;
+    s.create_workshop(&workshop("wc", "Someone else's"))?;
+    let anna = Account {
+        subject: "sub-anna".into(),
+        name: "Anna".into(),
+        email: Some("anna@kommun.se".into()),
+    };
+    s.upsert_account(&anna)?;
+    s.upsert_account(&Account {
+        name: "Anna Andersson".into(),
+        ..anna.clone()
+    })?;
+    assert_eq!(
+        s.account("sub-anna")?.map(|a| a.name),
+        Some("Anna Andersson".into())
+    );
+    assert_eq!(s.account("nobody")?, None);
+
+    // Sessions: found by hash until they expire; an expired one is gone; sign-out removes one.
+    let session = SessionRow {
+        subject: "sub-anna".into(),
+        csrf: "csrf-1".into(),
+        expires_at: 1_000,
+        may_create: true,
+        admin: false,
+    };
+    s.create_session(&hash_token("cookie-1"), &session)?;
+    assert_eq!(
+        s.session(&hash_token("cookie-1"), 999)?,
+        Some(session.clone())
+    );
+    assert_eq!(s.session(&hash_token("cookie-2"), 999)?, None);
+    assert_eq!(s.session(&hash_token("cookie-1"), 1_000)?, None);
+    assert_eq!(
+        s.session(&hash_token("cookie-1"), 0)?,
+        None,
+        "expired and deleted"
+    );
+    s.create_session(
+        &hash_token("cookie-3"),
+        &SessionRow {
+            expires_at: i64::MAX,
+            ..session
+        },
+    )?;
+    s.delete_session(&hash_token("cookie-3"))?;
+    assert_eq!(s.session(&hash_token("cookie-3"), 0)?, None);
+
+    // Owners: by subject, and by an e-mail address given before its owner signed in.
+    s.add_owner("wa", &Owner::Subject("sub-anna".into()))?;
+    s.add_owner("wa", &Owner::Subject("sub-anna".into()))?;
+    s.add_owner("wa", &Owner::Email("bo@kommun.se".into()))?;
+    s.add_owner("wb", &Owner::Email("anna@kommun.se".into()))?;
+    s.add_owner("wc", &Owner::Subject("sub-carl".into()))?;
+    assert_eq!(
+        s.owners("wa")?,
+        vec![
+            Owner::Subject("sub-anna".into()),
+            Owner::Email("bo@kommun.se".into())
+        ]
+    );
+    let ids = |v: Vec<OwnedWorkshop>| v.into_iter().map(|w| w.workshop_id).collect::<Vec<_>>();
+    let mut mine = ids(s.owned_workshops("sub-anna", Some("anna@kommun.se"))?);
+    mine.sort();
+    assert_eq!(mine, vec!["wa".to_owned(), "wb".to_owned()]);
+    assert_eq!(
+        ids(s.owned_workshops("sub-anna", None)?),
+        vec!["wa".to_owned()]
+    );
+    assert_eq!(
+        ids(s.owned_workshops("sub-bo", Some("bo@kommun.se"))?),
+        vec!["wa".to_owned()]
+    );
+    assert_eq!(ids(s.owned_workshops("sub-x", None)?), Vec::<String>::new());
+    let listed = s.owned_workshops("sub-carl", None)?;
+    assert_eq!(listed[0].title, "Someone else's");
+    assert_eq!(listed[0].created_at.len(), "2026-12-06 10:00:00".len());
+
+    // The sealed facilitator token: set, replaced, gone with its workshop.
+    assert_eq!(s.facilitator_seal("wa")?, None);
+    s.set_facilitator_seal("wa", &[1, 2, 3])?;
+    s.set_facilitator_seal("wa", &[4, 5])?;
+    assert_eq!(s.facilitator_seal("wa")?, Some(vec![4, 5]));
+    s.erase_workshop("wa")?;
+    assert_eq!(s.facilitator_seal("wa")?, None);
+    assert_eq!(s.owners("wa")?, vec![]);
+
+    // Erasing an account takes its sessions and ownerships, not the workshops.
+    s.create_session(
+        &hash_token("cookie-4"),
+        &SessionRow {
+            subject: "sub-anna".into(),
+            csrf: "c".into(),
+            expires_at: i64::MAX,
+            may_create: false,
+            admin: true,
+        },
+    )?;
+    assert!(s.erase_account("sub-anna")?);
+    assert!(!s.erase_account("sub-anna")?);
+    assert_eq!(s.session(&hash_token("cookie-4"), 0)?, None);
+    assert_eq!(s.owners("wb")?, vec![]);
+    assert_eq!(s.workshop_count()?, 2);
+    s.erase_workshop("wb")?;
+    s.erase_workshop("wc")?;
+    Ok(())
+}
+
 #[test]
 fn sqlite_storage_conforms() {
     let dir = tempfile::tempdir().unwrap();
     let s = SqliteStorage::open(dir.path()).unwrap();
     conformance(&s).unwrap();
+    accounts_conformance(&s).unwrap();
 }
 
 #[test]
@@ -310,6 +431,7 @@ fn postgres_storage_conforms_and_migrates_once() {
     let pg = PgCluster::start().unwrap();
     let s = PostgresStorage::open(&pg.url()).unwrap();
     conformance(&s).unwrap();
+    accounts_conformance(&s).unwrap();
     drop(s);
     // Another instance may append while this one compacts with an older snapshot: on
     // Postgres compaction merges what is stored, so the newer chunk survives.

@@ -95,6 +95,21 @@ pub fn landing() -> Html {
     let busy = use_state(|| false);
     let package = use_state(|| Option::<Package>::None);
     let mine = use_state(store::my_workshops);
+    // Servers with sign-in: who is signed in (her session then creates the workshop).
+    let me = use_state(|| Option::<samtal_shared::account::Me>::None);
+    {
+        let me = me.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(m) = crate::api::get_json::<samtal_shared::account::Me>("/api/me").await {
+                    crate::api::set_csrf(m.account.as_ref().map(|a| a.csrf.clone()));
+                    me.set(Some(m));
+                }
+            });
+            || ()
+        });
+    }
+    let signed_in = me.as_ref().and_then(|m| m.account.as_ref()).is_some();
     let bind = |s: &UseStateHandle<String>| {
         let s = s.clone();
         Callback::from(move |ev: Event| s.set(value_of(&ev)))
@@ -166,6 +181,17 @@ pub fn landing() -> Html {
         <main id="main" class="landing">
             <h1>{ t.landing_title }</h1>
             <p>{ t.landing_text }</p>
+            if let Some(m) = me.as_ref().filter(|m| m.sign_in) {
+                <p class="account-line">
+                    if let Some(a) = &m.account {
+                        { fill(t.signed_in_as, &[("name", &a.name)]) }{ " · " }
+                        <a href="/mina">{ t.account_link }</a>
+                    } else {
+                        <a href="/mina">{ t.account_link }</a>{ " · " }
+                        <a href="/auth/login">{ t.sign_in }</a>
+                    }
+                </p>
+            }
             { mine_list(t, &mine) }
             <section>
                 <h2>{ t.create_title }</h2>
@@ -196,8 +222,10 @@ pub fn landing() -> Html {
                             value={(*groups).clone()} onchange={bind(&groups)} />
                         <p class="hint" id="new-groups-hint">{ t.field_groups_hint }</p>
                     }
-                    <label for="new-admin">{ t.field_admin }</label>
-                    <input id="new-admin" type="password" autocomplete="off" value={(*admin).clone()} onchange={bind(&admin)} />
+                    if !signed_in {
+                        <label for="new-admin">{ t.field_admin }</label>
+                        <input id="new-admin" type="password" autocomplete="off" value={(*admin).clone()} onchange={bind(&admin)} />
+                    }
                     if let Some(e) = &*error { <p class="error" role="alert">{ format!("{} {e}", t.create_failed) }</p> }
                     <button class="primary" type="submit" disabled={*busy}>{ t.create_button }</button>
                 </form>

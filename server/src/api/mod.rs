@@ -1,6 +1,8 @@
 //! HTTP routes: the router and its middleware (security headers, no-store, token-redacting
 //! logs), and the handlers grouped by resource: [`workshop`], [`sync`], [`links`], [`plenary`].
 
+mod account;
+mod admin;
 pub mod app_files;
 mod extract;
 mod links;
@@ -94,6 +96,15 @@ pub fn router(state: Arc<AppState>) -> Router {
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
     let app = Router::new()
         .route("/api/workshops", post(create_workshop))
+        .route("/auth/login", get(account::login))
+        .route("/auth/callback", get(account::callback))
+        .route("/auth/logout", post(account::logout))
+        .route("/api/me", get(account::me))
+        .route("/api/me/workshops", get(account::my_workshops))
+        .route("/api/me/workshops/{id}/open", post(account::open))
+        .route("/api/me/workshops/{id}/owners", post(account::add_owner))
+        .route("/api/admin/workshops", get(admin::workshops))
+        .route("/api/admin/workshops/{id}", delete(admin::erase))
         .route("/api/session/{token}", get(session))
         .route("/api/sync/{token}", get(sync))
         .route("/api/links/{token}", get(links))

@@ -2,7 +2,7 @@
 //! the shared types' schemas. Served at `/api/openapi.json`, printed by `samtal-server
 //! openapi`, committed as `docs/openapi.json` (a test fails when the two differ).
 
-use super::{links, plenary, sync, workshop};
+use super::{account, admin, links, plenary, sync, workshop};
 use utoipa::openapi::Server;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -13,7 +13,8 @@ use utoipa::{Modify, OpenApi};
         title = "Samtal",
         description = "Group notes for training days. A link's secret in the path is the only \
             key (capabilities: facilitator, group, catch-up); creating a workshop takes the \
-            admin token. Every error is a JSON `ErrorBody`.",
+            admin token, or (servers with sign-in) a signed-in facilitator's session cookie \
+            with its `x-samtal-csrf` header. Every error is a JSON `ErrorBody`.",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
     ),
     paths(
@@ -30,6 +31,15 @@ use utoipa::{Modify, OpenApi};
         super::healthz,
         super::ready,
         openapi_json,
+        account::login,
+        account::callback,
+        account::logout,
+        account::me,
+        account::my_workshops,
+        account::open,
+        account::add_owner,
+        admin::workshops,
+        admin::erase,
     ),
     components(schemas(samtal_shared::session::ErrorBody, plenary::ExportFile)),
     modifiers(&AdminToken),
@@ -39,6 +49,7 @@ use utoipa::{Modify, OpenApi};
         (name = "sync", description = "The documents, synced."),
         (name = "plenary", description = "The merged plenary view and its records."),
         (name = "operations", description = "Health and this document."),
+        (name = "sign-in", description = "Facilitators sign in (OpenID Connect; servers with SAMTAL_OIDC_ISSUER) and find their workshops again."),
     ),
 )]
 struct ApiDoc;

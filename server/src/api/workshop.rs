@@ -14,9 +14,10 @@ use samtal_shared::session::{ErrorBody, SessionInfo};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-/// Create a workshop from a course package and a date; answers with its links. Needs the
-/// admin token, or (a server without one, bound to loopback) a request made on the server's
-/// own computer.
+/// Create a workshop from a course package and a date; answers with its links. Needs a
+/// signed-in facilitator whom `SAMTAL_OIDC_ALLOWED` lets create (her session cookie and the
+/// `x-samtal-csrf` header; she then owns the workshop), the admin token, or (a server without
+/// one, bound to loopback) a request made on the server's own computer.
 #[utoipa::path(
     post, path = "/api/workshops", tag = "workshops",
     request_body(content = samtal_shared::doc::WorkshopSpec, content_type = "application/json",
@@ -25,6 +26,7 @@ use std::sync::Arc;
         (status = 201, description = "Created; the links (the only time the server sends them unasked).", body = WorkshopLinks),
         (status = 400, description = "Not JSON, or not a package.", body = ErrorBody),
         (status = 401, description = "No or a wrong admin token (or none configured and the request is not local).", body = ErrorBody),
+        (status = 403, description = "Signed in, but the account may not create workshops, or no or a wrong x-samtal-csrf header.", body = ErrorBody),
         (status = 413, description = "The package is too large.", body = ErrorBody),
         (status = 503, description = "The server holds its maximum number of workshops.", body = ErrorBody),
     ),
@@ -36,26 +38,18 @@ pub(super) async fn create_workshop(
     headers: HeaderMap,
     body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<(StatusCode, Json<WorkshopLinks>), AppError> {
-    match &state.settings.admin_token {
-        Some(expected) => {
-            let given = headers
-                .get(header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.strip_prefix("Bearer "));
-            if !given.is_some_and(|g| auth::constant_time_eq(g.as_bytes(), expected.as_bytes())) {
-                return Err(AppError::NotAdmin);
+    // A signed-in facilitator (servers with sign-in) creates with her session: the cookie
+    // with its CSRF header, and her account allowed to. Otherwise the admin token, or a
+    // request made on this computer.
+    let owner = crate::accounts::current(&state, &headers).await?;
+    match &owner {
+        Some(who) => {
+            crate::accounts::check_csrf(&headers, who)?;
+            if !who.session.may_create {
+                return Err(AppError::MayNotCreate);
             }
         }
-        // No token: only a server nobody reaches from outside, and only a request made on
-        // this computer — not one a reverse proxy on this computer passes on.
-        None => {
-            let proxied = ["forwarded", "x-forwarded-for", "via"]
-                .iter()
-                .any(|h| headers.contains_key(*h));
-            if !state.local_only || !peer.ip().is_loopback() || proxied {
-                return Err(AppError::AdminClosed);
-            }
-        }
+        None => admin_or_local(&state, peer, &headers)?,
     }
     // JSON only: a browser sends `application/json` across sites only after a CORS preflight
     // this server never answers, so another site's page cannot create workshops here.
@@ -77,7 +71,38 @@ pub(super) async fn create_workshop(
     })?;
     let spec = package::read_spec(&body)?;
     let links = workshops::create(&state, spec).await?;
+    if let Some(who) = &owner {
+        let token = links.facilitator.rsplit('/').next().unwrap_or_default();
+        crate::accounts::record_owner(&state, who, &links.workshop_id, token).await?;
+    }
     Ok((StatusCode::CREATED, Json(links)))
+}
+
+/// The admin token, or (a server without one, bound to loopback) a request made on the
+/// server's own computer.
+fn admin_or_local(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> Result<(), AppError> {
+    match &state.settings.admin_token {
+        Some(expected) => {
+            let given = headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "));
+            if !given.is_some_and(|g| auth::constant_time_eq(g.as_bytes(), expected.as_bytes())) {
+                return Err(AppError::NotAdmin);
+            }
+        }
+        // No token: only a server nobody reaches from outside, and only a request made on
+        // this computer — not one a reverse proxy on this computer passes on.
+        None => {
+            let proxied = ["forwarded", "x-forwarded-for", "via"]
+                .iter()
+                .any(|h| headers.contains_key(*h));
+            if !state.local_only || !peer.ip().is_loopback() || proxied {
+                return Err(AppError::AdminClosed);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What a link opens: its role, its workshop and the documents it may read.

@@ -5,6 +5,7 @@
 //! Every method is blocking and called from `spawn_blocking`. A method that returns `Ok` has
 //! committed its transaction; with `synchronous=FULL` in WAL mode SQLite has fsync'd it.
 
+pub mod accounts;
 mod pg_tls;
 pub mod postgres;
 pub mod sqlite;
@@ -116,7 +117,7 @@ pub struct WorkshopSummary {
 /// `access_until` say: retention's backstop, so every workshop is erased in the end.
 pub const MAX_OPEN_DAYS: u32 = 365;
 
-pub trait Storage: Send + Sync + 'static {
+pub trait Storage: accounts::AccountStore + Send + Sync + 'static {
     fn create_workshop(&self, w: &NewWorkshopRecord) -> Result<(), StorageError>;
     fn workshop_count(&self) -> Result<usize, StorageError>;
     fn capability(&self, hash: &TokenHash) -> Result<Option<Capability>, StorageError>;

@@ -21,6 +21,8 @@ use samtal_shared::session::TargetStatus;
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
+mod accounts;
+
 /// The channel every instance announces on: payload `instance chunk doc_id chunk_id` (a
 /// committed chunk), `instance rotate workshop target` (a revoked link) or `instance erase
 /// workshop` (an erased workshop).
@@ -83,6 +85,8 @@ CREATE TABLE live (
     "
 ALTER TABLE chunks ADD COLUMN IF NOT EXISTS written_at BIGINT DEFAULT (extract(epoch FROM now())::bigint);
 ",
+    // Facilitators who signed in, their sessions, and the workshops they own.
+    accounts::MIGRATION,
 ];
 
 /// Any number that identifies Samtal's migration lock among other users of the database.

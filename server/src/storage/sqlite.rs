@@ -7,6 +7,8 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+mod accounts;
+
 /// The embedded default: one SQLite file in WAL mode, `synchronous=FULL`.
 pub struct SqliteStorage {
     conn: Mutex<Connection>,
@@ -170,6 +172,7 @@ impl SqliteStorage {
         conn.pragma_update(None, "secure_delete", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(accounts::SCHEMA)?;
         migrate(&conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
