@@ -229,6 +229,14 @@ pub fn input(props: &InputProps) -> Html {
     }
 }
 
+/// Keeps a form's local state equal to its field as she types. On `input`, not `change`: a
+/// re-render before the field is left (an answer arriving, such as `/api/me`'s) writes the
+/// state back into the field, and with `change` that state would still be empty.
+pub fn bind_text(state: &UseStateHandle<String>) -> Callback<InputEvent> {
+    let state = state.clone();
+    Callback::from(move |ev: InputEvent| state.set(value_of(&ev)))
+}
+
 /// The value of the input, textarea or select an event came from.
 pub fn value_of(ev: &Event) -> String {
     let Some(target) = ev.target() else {

@@ -14,9 +14,27 @@ const EVIL = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</sc
 
 step("landing: create a workshop");
 const fac = await newPage(big);
+// The landing page asks /api/me who is signed in; its answer re-renders the form. Hold it
+// until she has typed, so that a field bound too late (on leaving it) shows as emptied.
+let releaseMe;
+const meHeld = new Promise((resolve) => (releaseMe = resolve));
+await fac.route("**/api/me", async (route) => {
+  await meHeld;
+  await route.continue();
+});
 await fac.goto(`${base}/`);
-await fac.locator("#new-title").fill("Barnets rättigheter i vardagen");
+const TITLE = "Barnets rättigheter i vardagen";
+await fac.locator("#new-title").fill(TITLE);
 await fac.locator("#new-groups").fill("Barn och unga\nVuxen\nFunktionsstöd");
+const meAnswered = fac.waitForResponse((r) => r.url().endsWith("/api/me"));
+releaseMe();
+await meAnswered;
+await fac.waitForTimeout(300);
+await fac.unroute("**/api/me");
+for (const [field, want] of [["#new-title", TITLE], ["#new-groups", "Barn och unga\nVuxen\nFunktionsstöd"]]) {
+  const got = await fac.locator(field).inputValue();
+  if (got !== want) throw new Error(`${field} lost what she typed when /api/me answered: ${JSON.stringify(got)}`);
+}
 await shot(fac, "landing-1920");
 await fac.getByRole("button", { name: "Skapa workshop" }).click();
 await fac.waitForURL(/\/f\//, { timeout: 30_000 });

@@ -2,7 +2,7 @@
 //! from any computer — opened through the server, which issues her facilitator link again —
 //! and sharing one with a co-facilitator by e-mail address.
 
-use crate::widgets::value_of;
+use crate::widgets::bind_text;
 use crate::{api, i18n};
 use samtal_shared::account::{Me, MyWorkshop, NewOwner, Opened};
 use samtal_shared::doc::Phase;
@@ -100,7 +100,7 @@ fn row(props: &RowProps) -> Html {
                 <label for={field.clone()}>{ fill(t.account_share_label, &[("title", &w.title)]) }</label>
                 <input id={field} type="email" required=true autocomplete="off"
                     value={(*email).clone()}
-                    onchange={ let email = email.clone(); Callback::from(move |ev: Event| email.set(value_of(&ev))) } />
+                    oninput={bind_text(&email)} />
                 <button type="submit">{ t.account_share }</button>
             </form>
             if let Some((ok, text)) = &*note {

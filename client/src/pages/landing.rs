@@ -4,7 +4,7 @@
 use crate::create::{create_and_open, package_refusal};
 use crate::i18n;
 use crate::store::{self, MyWorkshop};
-use crate::widgets::{date_ok, today, value_of};
+use crate::widgets::{bind_text, date_ok, today};
 use samtal_shared::doc::{GroupSpec, PACKAGE_SCHEMA, Package, WorkshopSpec};
 use samtal_shared::i18n::{Strings, fill};
 use samtal_shared::package;
@@ -110,10 +110,6 @@ pub fn landing() -> Html {
         });
     }
     let signed_in = me.as_ref().and_then(|m| m.account.as_ref()).is_some();
-    let bind = |s: &UseStateHandle<String>| {
-        let s = s.clone();
-        Callback::from(move |ev: Event| s.set(value_of(&ev)))
-    };
     let onfile = {
         let (package, title, error) = (package.clone(), title.clone(), error.clone());
         Callback::from(move |ev: Event| {
@@ -213,18 +209,18 @@ pub fn landing() -> Html {
                         </p>
                     }
                     <label for="new-title">{ t.field_title }</label>
-                    <input id="new-title" required=true value={(*title).clone()} onchange={bind(&title)} />
+                    <input id="new-title" required=true value={(*title).clone()} oninput={bind_text(&title)} />
                     <label for="new-date">{ t.field_date }</label>
-                    <input id="new-date" type="date" required=true value={(*date).clone()} onchange={bind(&date)} />
+                    <input id="new-date" type="date" required=true value={(*date).clone()} oninput={bind_text(&date)} />
                     if package.is_none() {
                         <label for="new-groups">{ t.field_groups }</label>
                         <textarea id="new-groups" rows="4" required=true aria-describedby="new-groups-hint"
-                            value={(*groups).clone()} onchange={bind(&groups)} />
+                            value={(*groups).clone()} oninput={bind_text(&groups)} />
                         <p class="hint" id="new-groups-hint">{ t.field_groups_hint }</p>
                     }
                     if !signed_in {
                         <label for="new-admin">{ t.field_admin }</label>
-                        <input id="new-admin" type="password" autocomplete="off" value={(*admin).clone()} onchange={bind(&admin)} />
+                        <input id="new-admin" type="password" autocomplete="off" value={(*admin).clone()} oninput={bind_text(&admin)} />
                     }
                     if let Some(e) = &*error { <p class="error" role="alert">{ format!("{} {e}", t.create_failed) }</p> }
                     <button class="primary" type="submit" disabled={*busy}>{ t.create_button }</button>

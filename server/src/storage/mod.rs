@@ -1,6 +1,6 @@
 //! Durable storage behind one trait, [`Storage`], with two backends side by side: [`sqlite`]
 //! (embedded, the default) and [`postgres`] (several instances). One conformance suite
-//! (`tests/tests/storage_conformance.rs`) runs the same checks on both.
+//! (`tests/tests/e2e/storage_conformance.rs`) runs the same checks on both.
 //!
 //! Every method is blocking and called from `spawn_blocking`. A method that returns `Ok` has
 //! committed its transaction; with `synchronous=FULL` in WAL mode SQLite has fsync'd it.

@@ -4,7 +4,7 @@
 use crate::api;
 use crate::create::create_and_open;
 use crate::i18n::{self};
-use crate::widgets::{date_ok, today, value_of};
+use crate::widgets::{bind_text, date_ok, today};
 use samtal_shared::doc::{Package, WorkshopSpec};
 use yew::prelude::*;
 
@@ -61,10 +61,6 @@ pub(super) fn reuse_box(props: &ReuseProps) -> Html {
             });
         })
     };
-    let bind = |s: &UseStateHandle<String>| {
-        let s = s.clone();
-        Callback::from(move |ev: Event| s.set(value_of(&ev)))
-    };
     html! {
         <section class="reuse" aria-labelledby="reuse-h">
             <h2 id="reuse-h">{ t.reuse_title }</h2>
@@ -74,9 +70,9 @@ pub(super) fn reuse_box(props: &ReuseProps) -> Html {
             <p>{ t.copy_intro }</p>
             <form class="create" {onsubmit}>
                 <label for="copy-date">{ t.field_date }</label>
-                <input id="copy-date" type="date" required=true value={(*date).clone()} onchange={bind(&date)} />
+                <input id="copy-date" type="date" required=true value={(*date).clone()} oninput={bind_text(&date)} />
                 <label for="copy-admin">{ t.field_admin }</label>
-                <input id="copy-admin" type="password" autocomplete="off" value={(*admin).clone()} onchange={bind(&admin)} />
+                <input id="copy-admin" type="password" autocomplete="off" value={(*admin).clone()} oninput={bind_text(&admin)} />
                 if let Some(e) = &*error { <p class="error" role="alert">{ format!("{} {e}", t.create_failed) }</p> }
                 <button type="submit" disabled={*busy}>{ t.copy_button }</button>
             </form>

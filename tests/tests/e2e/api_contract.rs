@@ -11,7 +11,7 @@ use samtal_shared::session::{ErrorBody, ErrorCode};
 use samtal_tests::{TIMEOUT, TestServer, demo_spec, token_of};
 use serde_json::Value;
 
-const COMMITTED: &str = include_str!("../../docs/openapi.json");
+const COMMITTED: &str = include_str!("../../../docs/openapi.json");
 
 /// One request: status, content type (without parameters), body.
 async fn call(
