@@ -243,6 +243,7 @@ fn storage_with(
                 })
                 .collect(),
             capabilities: vec![],
+            owner: None,
         })
         .unwrap();
     (dir, storage)

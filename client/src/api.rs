@@ -58,6 +58,13 @@ pub fn set_csrf(token: Option<String>) {
     CSRF.with(|c| *c.borrow_mut() = token);
 }
 
+/// Who is signed in (`/api/me`), remembering her CSRF token for the calls that follow.
+pub async fn me() -> Result<samtal_shared::account::Me, ApiError> {
+    let me: samtal_shared::account::Me = get_json("/api/me").await?;
+    set_csrf(me.account.as_ref().map(|a| a.csrf.clone()));
+    Ok(me)
+}
+
 async fn call(
     method: &str,
     url: &str,

@@ -229,6 +229,12 @@ pub fn input(props: &InputProps) -> Html {
     }
 }
 
+/// A phase as the server lists it (`"plenary"`), in the user's language; an unknown one as is.
+pub fn phase_name(t: &Strings, phase: &str) -> String {
+    serde_json::from_value::<doc::Phase>(serde_json::Value::String(phase.to_owned()))
+        .map_or_else(|_| phase.to_owned(), |p| t.phase(p).to_owned())
+}
+
 /// Keeps a form's local state equal to its field as she types. On `input`, not `change`: a
 /// re-render before the field is left (an answer arriving, such as `/api/me`'s) writes the
 /// state back into the field, and with `change` that state would still be empty.

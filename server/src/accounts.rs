@@ -124,29 +124,8 @@ pub async fn end_session(state: &Arc<AppState>, who: &SignedIn) -> Result<(), Ap
     blocking(state, move |s| s.delete_session(&hash)).await
 }
 
-/// A workshop a signed-in facilitator created: she owns it, and its facilitator token is kept
-/// sealed so that she can open it again from another computer.
-pub async fn record_owner(
-    state: &Arc<AppState>,
-    who: &SignedIn,
-    workshop_id: &str,
-    facilitator_token: &str,
-) -> Result<(), AppError> {
-    let signin = signin(state)?;
-    let sealed = seal_token(&signin, workshop_id, facilitator_token)?;
-    let (id, owner) = (
-        workshop_id.to_owned(),
-        Owner::Subject(who.account.subject.clone()),
-    );
-    blocking(state, move |s| {
-        s.add_owner(&id, &owner)?;
-        s.set_facilitator_seal(&id, &sealed)
-    })
-    .await
-}
-
 /// A facilitator token sealed for the workshop's owners (bound to the workshop's id).
-fn seal_token(signin: &SignIn, workshop_id: &str, token: &str) -> Result<Vec<u8>, AppError> {
+pub fn seal_token(signin: &SignIn, workshop_id: &str, token: &str) -> Result<Vec<u8>, AppError> {
     Ok(signin
         .key
         .seal(
@@ -244,6 +223,13 @@ pub async fn forget_lone_owners(state: &Arc<AppState>, owners: Vec<Owner>) -> Re
         Ok(())
     })
     .await
+}
+
+/// Forget the accounts that keep nothing here (no session left, no workshop): run by the
+/// hourly retention task. Returns how many went.
+pub async fn forget_idle(state: &Arc<AppState>) -> Result<usize, AppError> {
+    let now = i64::try_from(crate::clock::now_secs()).unwrap_or(i64::MAX);
+    blocking(state, move |s| s.forget_idle_accounts(now)).await
 }
 
 /// `Location` and `Set-Cookie` headers of a redirect.

@@ -10,11 +10,7 @@ use samtal_shared::account::AdminWorkshop;
 pub fn overview(s: &dyn Storage) -> Result<Vec<AdminWorkshop>, StorageError> {
     let mut out = Vec::new();
     for w in s.list_workshops()? {
-        let owners = s
-            .owners(&w.workshop_id)?
-            .into_iter()
-            .map(|o| owner_label(s, o))
-            .collect::<Result<_, _>>()?;
+        let owners = owner_labels(s, &w.workshop_id)?;
         out.push(AdminWorkshop {
             workshop_id: w.workshop_id,
             title: w.title,
@@ -28,6 +24,14 @@ pub fn overview(s: &dyn Storage) -> Result<Vec<AdminWorkshop>, StorageError> {
         });
     }
     Ok(out)
+}
+
+/// A workshop's owners as people read them: "Name <address>", or the address alone.
+pub fn owner_labels(s: &dyn Storage, workshop_id: &str) -> Result<Vec<String>, StorageError> {
+    s.owners(workshop_id)?
+        .into_iter()
+        .map(|o| owner_label(s, o))
+        .collect()
 }
 
 fn owner_label(s: &dyn Storage, owner: Owner) -> Result<String, StorageError> {

@@ -137,7 +137,7 @@ async fn create(
     spec.check()
         .map_err(|(field, why)| anyhow::anyhow!("{field}: {why}"))?;
     let server = offline_server(settings).await?;
-    let links = workshops::create(&server.state(), spec)
+    let links = workshops::create(&server.state(), spec, None)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("{}", links.render());

@@ -4,7 +4,8 @@ use crate::auth;
 use crate::error::AppError;
 use crate::hub::WorkshopChanged;
 use crate::links::{self, LinkTarget};
-use crate::storage::{Capability, DocRecord, NewWorkshopRecord};
+use crate::storage::accounts::Owner;
+use crate::storage::{Capability, DocRecord, NewOwnerRecord, NewWorkshopRecord};
 use crate::{AppState, blocking};
 use automerge::AutoCommit;
 use samtal_shared::DocumentId;
@@ -45,8 +46,14 @@ fn group_link(state: &AppState, g: &doc::Group, token: &str) -> GroupLink {
     }
 }
 
-/// Build and store a workshop; returns its links.
-pub async fn create(state: &Arc<AppState>, spec: WorkshopSpec) -> Result<WorkshopLinks, AppError> {
+/// Build and store a workshop, with its first owner when a signed-in facilitator creates it
+/// (her facilitator link sealed for "Mina workshops" in the same transaction); returns its
+/// links.
+pub async fn create(
+    state: &Arc<AppState>,
+    spec: WorkshopSpec,
+    owner: Option<Owner>,
+) -> Result<WorkshopLinks, AppError> {
     spec.validate().map_err(AppError::from_schema)?;
     let count = blocking(state, |s| s.workshop_count()).await?;
     if count >= state.settings.max_workshops {
@@ -116,6 +123,18 @@ pub async fn create(state: &Arc<AppState>, spec: WorkshopSpec) -> Result<Worksho
         capabilities.push((h, cap(target.role())));
         groups.push(group_link(state, g, &token));
     }
+    let owner = match owner {
+        Some(owner) => {
+            let signin = crate::accounts::signin(state)?;
+            let sealed_token =
+                crate::accounts::seal_token(&signin, &workshop_id, &facilitator_token)?;
+            Some(NewOwnerRecord {
+                owner,
+                sealed_token,
+            })
+        }
+        None => None,
+    };
     let record = NewWorkshopRecord {
         workshop_id: workshop_id.clone(),
         title: spec.setup.title.clone(),
@@ -123,6 +142,7 @@ pub async fn create(state: &Arc<AppState>, spec: WorkshopSpec) -> Result<Worksho
         link_secret: links::wrap(&secret, &facilitator_token),
         docs: docs_out,
         capabilities,
+        owner,
     };
     blocking(state, move |s| s.create_workshop(&record)).await?;
     tracing::info!(workshop = %workshop_id, groups = groups.len(), "workshop created");
@@ -310,7 +330,8 @@ pub async fn purge_expired(state: &Arc<AppState>, today: &str) -> Result<usize, 
     Ok(ids.len())
 }
 
-/// Background task: purge expired workshops at start and then every hour.
+/// Background task: purge expired workshops (and, with sign-in, accounts that keep nothing
+/// here) at start and then every hour.
 pub async fn retention(state: Arc<AppState>) {
     let mut shutdown = state.shutdown.clone();
     loop {
@@ -318,6 +339,13 @@ pub async fn retention(state: Arc<AppState>) {
             Ok(0) => {}
             Ok(n) => tracing::info!(workshops = n, "retention: erased closed workshops"),
             Err(e) => tracing::warn!(error = %e, "retention check failed"),
+        }
+        if state.signin.is_some() {
+            match crate::accounts::forget_idle(&state).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(accounts = n, "retention: forgot idle accounts"),
+                Err(e) => tracing::warn!(error = %e, "forgetting idle accounts failed"),
+            }
         }
         tokio::select! {
             () = tokio::time::sleep(std::time::Duration::from_secs(3600)) => {}
@@ -518,7 +546,7 @@ pub async fn ensure_demo(state: &Arc<AppState>) -> anyhow::Result<String> {
             .as_secs()
             / 86_400,
     )?);
-    let links = create(state, samtal_shared::demo::spec(&today)?)
+    let links = create(state, samtal_shared::demo::spec(&today)?, None)
         .await
         .map_err(|e| anyhow::anyhow!("creating the demo workshop: {e}"))?;
     let text = links.render();

@@ -36,6 +36,8 @@ pub struct MyWorkshop {
     pub access_until: Option<String>,
     /// UTC, `YYYY-MM-DD HH:MM:SS`.
     pub created_at: String,
+    /// Everyone who owns it: "Name <address>", or an address given before its owner signed in.
+    pub owners: Vec<String>,
 }
 
 /// `POST /api/me/workshops/{id}/open`: the facilitator link, issued again.

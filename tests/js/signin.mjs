@@ -3,13 +3,14 @@
 // out, signs in again from a fresh browser profile (a phone) and opens the workshop from
 // "Mina workshops"; as an operator erases a workshop on the operators' page, which another
 // account may not see. axe-core on "Mina workshops" signed out and signed in, the start page
-// and the operators' page, both languages, 1920x1080 and 390x844; screenshots of each.
+// and the operators' page, both languages, 1920x1080, 1366x768 and 390x844; screenshots of
+// each; a refused sign-in shown on "Mina workshops".
 // usage: node signin.mjs <server-port> <dir> <title of a workshop no one owns>
 import { createRequire } from "node:module";
 import { deadline, fail, session } from "./lib.mjs";
 
 const [, , serverPort, shots, unownedTitle] = process.argv;
-deadline(150_000);
+deadline(240_000);
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 // The address the server publishes (the provider sends the browser back there).
 const base = `http://localhost:${serverPort}`;
@@ -42,6 +43,14 @@ await a.goto(`${base}/mina`);
 await a.getByRole("link", { name: "Logga in" }).waitFor();
 await a.screenshot({ path: `${shots}/signin-signed-out-sv-1920.png` });
 
+s.step("a refused sign-in (a forged state) lands on Mina workshops with the reason");
+await a.goto(`${base}/auth/login`);
+await a.locator("input[name=login]").waitFor();
+await a.goto(`${base}/auth/callback?code=x&state=forged`);
+await a.waitForURL(`${base}/mina?fel=sign_in_failed`);
+await a.getByRole("alert").getByText("Inloggningen gick inte igenom. Försök logga in igen.").waitFor();
+await a.screenshot({ path: `${shots}/signin-refused-sv-1920.png` });
+
 s.step("sign in through the provider's form; create a workshop from the start page");
 await signIn(a, "anna");
 await a.goto(`${base}/`);
@@ -56,6 +65,10 @@ const facilitator = a.url();
 s.step("Mina workshops lists it; sign out");
 await a.goto(`${base}/mina`);
 await a.getByRole("heading", { name: "Inloggad workshop" }).waitFor();
+await a.getByText("Ägare: Anna Andersson <anna@kommun.se>", { exact: true }).waitFor();
+await a.getByLabel("Dela Inloggad workshop med (e-postadress)").fill("Kollega@Kommun.se");
+await a.getByRole("button", { name: "Dela", exact: true }).click();
+await a.getByText("Ägare: Anna Andersson <anna@kommun.se>, kollega@kommun.se", { exact: true }).waitFor();
 await a.screenshot({ path: `${shots}/signin-mine-sv-1920.png` });
 await a.getByRole("button", { name: "Logga ut" }).click();
 await a.getByRole("link", { name: "Logga in" }).waitFor();
@@ -88,7 +101,7 @@ await bo.getByText("Det får bara de som sköter servern göra.").waitFor();
 
 s.step("axe: Mina workshops signed in and signed out, both languages, both sizes");
 for (const lang of ["sv", "en"]) {
-  for (const [size, opts] of [["1920", s.big], ["phone", s.phone]]) {
+  for (const [size, opts] of [["1920", s.big], ["1366", { viewport: { width: 1366, height: 768 } }], ["phone", s.phone]]) {
     const p = await s.newPage({ ...opts, bypassCSP: true });
     await p.addInitScript((l) => localStorage.setItem("samtal:lang", JSON.stringify(l)), lang);
     await p.goto(`${base}/mina`);

@@ -49,4 +49,8 @@ impl AccountStore for FaultyStorage {
         self.fault()?;
         self.inner.erase_account(subject)
     }
+    fn forget_idle_accounts(&self, now: i64) -> Result<usize, StorageError> {
+        self.fault()?;
+        self.inner.forget_idle_accounts(now)
+    }
 }

@@ -2,12 +2,25 @@
 //! from any computer — opened through the server, which issues her facilitator link again —
 //! and sharing one with a co-facilitator by e-mail address.
 
-use crate::widgets::bind_text;
+use crate::widgets::{bind_text, phase_name};
 use crate::{api, i18n};
 use samtal_shared::account::{Me, MyWorkshop, NewOwner, Opened};
-use samtal_shared::doc::Phase;
-use samtal_shared::i18n::{Strings, fill};
+use samtal_shared::i18n::fill;
+use samtal_shared::session::ErrorCode;
 use yew::prelude::*;
+
+/// Why the server sent her here (`/mina?fel=sign_in_failed` after a refused sign-in), in her
+/// language; an unknown code says nothing.
+fn failure() -> Option<&'static str> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let code = search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("fel="))?;
+    let code: ErrorCode =
+        serde_json::from_value(serde_json::Value::String(code.to_owned())).ok()?;
+    Some(i18n::strings().error(code, None))
+}
 
 /// What the page knows so far.
 #[derive(Clone, PartialEq)]
@@ -19,11 +32,10 @@ enum State {
 
 async fn load() -> State {
     let t = i18n::strings();
-    let me: Me = match api::get_json("/api/me").await {
+    let me = match api::me().await {
         Ok(me) => me,
         Err(e) => return State::Failed(e.text(t).to_owned()),
     };
-    api::set_csrf(me.account.as_ref().map(|a| a.csrf.clone()));
     if me.account.is_none() {
         return State::Ready(me, Vec::new());
     }
@@ -31,11 +43,6 @@ async fn load() -> State {
         Ok(list) => State::Ready(me, list),
         Err(e) => State::Failed(e.text(t).to_owned()),
     }
-}
-
-fn phase_name(t: &Strings, phase: &str) -> String {
-    serde_json::from_value::<Phase>(serde_json::Value::String(phase.to_owned()))
-        .map_or_else(|_| phase.to_owned(), |p| t.phase(p).to_owned())
 }
 
 #[derive(Properties, PartialEq)]
@@ -50,6 +57,8 @@ fn row(props: &RowProps) -> Html {
     let w = &props.workshop;
     let email = use_state(String::new);
     let note = use_state(|| Option::<(bool, String)>::None);
+    // Everyone who owns it; an address she shares it with is added here at once.
+    let owners = use_state(|| w.owners.clone());
     let open = {
         let (id, note) = (w.workshop_id.clone(), note.clone());
         Callback::from(move |_: MouseEvent| {
@@ -67,20 +76,31 @@ fn row(props: &RowProps) -> Html {
         })
     };
     let share = {
-        let (id, email, note) = (w.workshop_id.clone(), email.clone(), note.clone());
+        let (id, email, note, owners) = (
+            w.workshop_id.clone(),
+            email.clone(),
+            note.clone(),
+            owners.clone(),
+        );
         Callback::from(move |ev: SubmitEvent| {
             ev.prevent_default();
-            let (id, address, note) = (id.clone(), (*email).clone(), note.clone());
+            let (id, address, note, owners) =
+                (id.clone(), (*email).clone(), note.clone(), owners.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let t = i18n::strings();
                 let body = NewOwner {
                     email: address.clone(),
                 };
                 match api::post_unit(&format!("/api/me/workshops/{id}/owners"), Some(&body)).await {
-                    Ok(()) => note.set(Some((
-                        true,
-                        fill(t.account_shared, &[("email", address.trim())]),
-                    ))),
+                    Ok(()) => {
+                        let address = address.trim().to_ascii_lowercase();
+                        if !owners.iter().any(|o| o.contains(&address)) {
+                            let mut more = (*owners).clone();
+                            more.push(address.clone());
+                            owners.set(more);
+                        }
+                        note.set(Some((true, fill(t.account_shared, &[("email", &address)]))));
+                    }
                     Err(e) => note.set(Some((false, e.text(t).to_owned()))),
                 }
             });
@@ -94,6 +114,7 @@ fn row(props: &RowProps) -> Html {
             <p class="muted">
                 { format!("{} · {}", fill(t.account_created, &[("date", date)]), phase_name(t, &w.phase)) }
             </p>
+            <p class="owners">{ fill(t.account_owners, &[("owners", &owners.join(", "))]) }</p>
             <button class="primary" onclick={open}
                 aria-label={fill(t.account_open_label, &[("title", &w.title)])}>{ t.account_open }</button>
             <form class="share" onsubmit={share}>
@@ -167,6 +188,7 @@ pub fn account() -> Html {
     html! {
         <main id="main" class="account">
             <h1>{ t.account_title }</h1>
+            if let Some(why) = failure() { <p class="error" role="alert">{ why }</p> }
             { body }
         </main>
     }

@@ -2,10 +2,9 @@
 //! the server — title, owners, created, phase, size, last change; never notes or links — the
 //! retention settings, and erasing a workshop.
 
-use crate::widgets::confirm;
+use crate::widgets::{confirm, phase_name};
 use crate::{api, i18n};
-use samtal_shared::account::{AdminOverview, AdminWorkshop, Me};
-use samtal_shared::doc::Phase;
+use samtal_shared::account::{AdminOverview, AdminWorkshop};
 use samtal_shared::i18n::{Strings, fill};
 use yew::prelude::*;
 
@@ -19,9 +18,7 @@ enum State {
 async fn load() -> State {
     let t = i18n::strings();
     // The CSRF token for erasing comes with the account.
-    if let Ok(me) = api::get_json::<Me>("/api/me").await {
-        api::set_csrf(me.account.map(|a| a.csrf));
-    }
+    let _ = api::me().await;
     match api::get_json::<AdminOverview>("/api/admin/workshops").await {
         Ok(o) => State::Ready(o),
         Err(e) => State::Failed(e.text(t).to_owned()),
@@ -45,11 +42,6 @@ fn when(unix: Option<i64>) -> String {
             iso.get(..16).unwrap_or_default().replace('T', " ")
         },
     )
-}
-
-fn phase_name(t: &Strings, phase: &str) -> String {
-    serde_json::from_value::<Phase>(serde_json::Value::String(phase.to_owned()))
-        .map_or_else(|_| phase.to_owned(), |p| t.phase(p).to_owned())
 }
 
 fn row(

@@ -101,8 +101,7 @@ pub fn landing() -> Html {
         let me = me.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(m) = crate::api::get_json::<samtal_shared::account::Me>("/api/me").await {
-                    crate::api::set_csrf(m.account.as_ref().map(|a| a.csrf.clone()));
+                if let Ok(m) = crate::api::me().await {
                     me.set(Some(m));
                 }
             });

@@ -68,7 +68,7 @@ pub(super) struct Callback {
     get, path = "/auth/callback", tag = "sign-in",
     params(Callback),
     responses(
-        (status = 303, description = "Signed in: to \"Mina workshops\", with the session cookie."),
+        (status = 303, description = "Signed in: to \"Mina workshops\", with the session cookie. A browser (`Accept: text/html`) whose sign-in was refused: to `/mina?fel=sign_in_failed`."),
         (status = 400, description = "No sign-in under way in this browser, a forged state, a refused code or ID token.", body = ErrorBody),
         (status = 404, description = "This server has no sign-in.", body = ErrorBody),
         (status = 502, description = "The identity provider could not be reached.", body = ErrorBody),
@@ -80,8 +80,39 @@ pub(super) async fn callback(
     Query(cb): Query<Callback>,
 ) -> Result<Response, AppError> {
     let signin = accounts::signin(&state)?;
+    match finish_sign_in(&state, &signin, &headers, cb).await {
+        // A browser that navigated here gets a page, not a JSON body: "Mina workshops" with
+        // the reason in her language (the details are in the server's log).
+        Err(AppError::SignIn(e)) if wants_page(&headers) => {
+            tracing::info!(error = %e, "sign-in refused");
+            Ok(accounts::redirect(
+                SIGN_IN_FAILED,
+                cookies::clear(Which::Pending, signin.secure),
+            ))
+        }
+        other => other,
+    }
+}
+
+/// Where a browser goes when its sign-in failed (the page reads `fel`, the error's code).
+const SIGN_IN_FAILED: &str = "/mina?fel=sign_in_failed";
+
+/// A top-level navigation (the provider's redirect) rather than a program calling the API.
+fn wants_page(headers: &HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
+async fn finish_sign_in(
+    state: &Arc<AppState>,
+    signin: &Arc<crate::signin::SignIn>,
+    headers: &HeaderMap,
+    cb: Callback,
+) -> Result<Response, AppError> {
     let refused = |why: &str| AppError::SignIn(SignInError::Refused(why.into()));
-    let pending: Pending = cookies::get(&headers, Which::Pending, signin.secure)
+    let pending: Pending = cookies::get(headers, Which::Pending, signin.secure)
         .and_then(|c| URL_SAFE_NO_PAD.decode(c).ok())
         .and_then(|sealed| signin.key.open(Purpose::PendingSignIn, b"", &sealed))
         .and_then(|plain| serde_json::from_slice(&plain).ok())
@@ -97,11 +128,11 @@ pub(super) async fn callback(
         return Err(refused("the state does not match this browser's sign-in"));
     }
     let code = cb.code.ok_or_else(|| refused("no code"))?;
-    let s = Arc::clone(&signin);
+    let s = Arc::clone(signin);
     let who = tokio::task::spawn_blocking(move || s.provider.finish(&code, &pending))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))??;
-    let session = accounts::start_session(&state, &signin, who).await?;
+    let session = accounts::start_session(state, signin, who).await?;
     Ok(accounts::redirect(
         AFTER_SIGN_IN,
         [Some(session), cookies::clear(Which::Pending, signin.secure)]
@@ -174,35 +205,28 @@ pub(super) async fn my_workshops(
     let who = accounts::require(&state, &headers).await?;
     let (subject, email) = (who.account.subject, who.account.email);
     let list = crate::state::blocking(&state, move |s| {
-        s.owned_workshops(&subject, email.as_deref())
+        s.owned_workshops(&subject, email.as_deref())?
+            .into_iter()
+            .map(|w| {
+                Ok(MyWorkshop {
+                    owners: crate::admin::owner_labels(s, &w.workshop_id)?,
+                    workshop_id: w.workshop_id,
+                    title: w.title,
+                    phase: w.phase,
+                    access_until: w.access_until,
+                    created_at: w.created_at,
+                })
+            })
+            .collect::<Result<Vec<_>, crate::storage::StorageError>>()
     })
     .await?;
-    Ok(axum::Json(
-        list.into_iter()
-            .map(|w| MyWorkshop {
-                workshop_id: w.workshop_id,
-                title: w.title,
-                phase: w.phase,
-                access_until: w.access_until,
-                created_at: w.created_at,
-            })
-            .collect(),
-    ))
-}
-
-/// The path parameter of an owner's operations (for the API's document; never built).
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Path)]
-#[allow(dead_code)]
-struct WorkshopId {
-    /// The workshop's id (from "Mina workshops").
-    id: String,
+    Ok(axum::Json(list))
 }
 
 /// Open a workshop she owns: its facilitator link, issued again.
 #[utoipa::path(
     post, path = "/api/me/workshops/{id}/open", tag = "sign-in",
-    params(WorkshopId),
+    params(super::WorkshopId),
     responses(
         (status = 200, description = "The facilitator link.", body = Opened),
         (status = 401, description = "Not signed in.", body = ErrorBody),
@@ -227,7 +251,7 @@ pub(super) async fn open(
 /// she signs in with that verified address).
 #[utoipa::path(
     post, path = "/api/me/workshops/{id}/owners", tag = "sign-in",
-    params(WorkshopId),
+    params(super::WorkshopId),
     request_body(content = NewOwner, content_type = "application/json"),
     responses(
         (status = 204, description = "Added."),

@@ -44,19 +44,10 @@ pub(super) async fn workshops(
     }))
 }
 
-/// The path parameter (for the API's document; never built).
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Path)]
-#[allow(dead_code)]
-struct WorkshopId {
-    /// The workshop's id.
-    id: String,
-}
-
 /// Erase a workshop and everything in it (connected devices are told).
 #[utoipa::path(
     delete, path = "/api/admin/workshops/{id}", tag = "sign-in",
-    params(WorkshopId),
+    params(super::WorkshopId),
     responses(
         (status = 204, description = "Erased."),
         (status = 401, description = "Not signed in (or no sign-in on this server).", body = ErrorBody),

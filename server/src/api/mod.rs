@@ -309,5 +309,15 @@ pub async fn session_info(state: &Arc<AppState>, cap: Capability) -> Result<Sess
     })
 }
 
+/// The `{id}` path parameter of an owner's and an operator's workshop operations (for the
+/// API's document; never built).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+struct WorkshopId {
+    /// The workshop's id (from "Mina workshops" or the operators' list).
+    id: String,
+}
+
 #[cfg(test)]
 mod tests;

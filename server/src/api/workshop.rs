@@ -5,6 +5,7 @@ use super::*;
 use crate::AppState;
 use crate::auth;
 use crate::error::AppError;
+use crate::storage::accounts::Owner;
 use crate::workshops::{self, WorkshopLinks};
 use axum::Json;
 use axum::extract::{ConnectInfo, State};
@@ -70,11 +71,8 @@ pub(super) async fn create_workshop(
         e => AppError::BadRequest(e.body_text()),
     })?;
     let spec = package::read_spec(&body)?;
-    let links = workshops::create(&state, spec).await?;
-    if let Some(who) = &owner {
-        let token = links.facilitator.rsplit('/').next().unwrap_or_default();
-        crate::accounts::record_owner(&state, who, &links.workshop_id, token).await?;
-    }
+    let owner = owner.map(|who| Owner::Subject(who.account.subject));
+    let links = workshops::create(&state, spec, owner).await?;
     Ok((StatusCode::CREATED, Json(links)))
 }
 

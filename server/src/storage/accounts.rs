@@ -95,4 +95,17 @@ pub trait AccountStore {
     /// Erase an account: its sessions, its ownerships and the account itself. Returns whether
     /// there was one.
     fn erase_account(&self, subject: &str) -> Result<bool, StorageError>;
+    /// Forget who signed in and keeps nothing here: sessions expired at `now` (unix seconds)
+    /// go, then every account with no session left and no workshop — its own, or one given
+    /// to its address. Returns how many accounts went.
+    fn forget_idle_accounts(&self, now: i64) -> Result<usize, StorageError>;
 }
+
+/// The accounts [`AccountStore::forget_idle_accounts`] deletes once the expired sessions are
+/// gone (the same SQL on both backends).
+pub(crate) const IDLE_ACCOUNTS: &str = "
+DELETE FROM accounts WHERE
+    NOT EXISTS (SELECT 1 FROM sessions s WHERE s.subject = accounts.subject)
+    AND NOT EXISTS (SELECT 1 FROM owners o WHERE
+        (o.kind = 'subject' AND o.value = accounts.subject)
+        OR (o.kind = 'email' AND o.value = accounts.email))";

@@ -83,6 +83,15 @@ pub struct NewWorkshopRecord {
     pub link_secret: Vec<u8>,
     pub docs: Vec<(DocRecord, Vec<u8>)>,
     pub capabilities: Vec<(TokenHash, Capability)>,
+    /// The signed-in facilitator who creates it (servers with sign-in), recorded in the same
+    /// transaction: no workshop is left without the owner who made it.
+    pub owner: Option<NewOwnerRecord>,
+}
+
+/// A workshop's first owner and its facilitator token, sealed with the server's key.
+pub struct NewOwnerRecord {
+    pub owner: accounts::Owner,
+    pub sealed_token: Vec<u8>,
 }
 
 /// A workshop's row: what the server mirrors from the workshop document.

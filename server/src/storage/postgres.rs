@@ -22,72 +22,14 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 mod accounts;
+mod schema;
+
+use schema::MIGRATIONS;
 
 /// The channel every instance announces on: payload `instance chunk doc_id chunk_id` (a
 /// committed chunk), `instance rotate workshop target` (a revoked link) or `instance erase
 /// workshop` (an erased workshop).
 const CHANNEL: &str = "samtal";
-
-/// Migrations, in order; each runs once, in one transaction, under an advisory lock (several
-/// instances may start at the same time). Never edit one that has shipped: add another.
-const MIGRATIONS: &[&str] = &[
-    "
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE workshops (
-    workshop_id TEXT PRIMARY KEY,
-    title TEXT NOT NULL,
-    created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-    phase TEXT NOT NULL DEFAULT 'groups',
-    access_until TEXT,
-    closed_at TEXT,
-    link_secret BYTEA
-);
-CREATE TABLE link_targets (
-    workshop_id TEXT NOT NULL REFERENCES workshops(workshop_id) ON DELETE CASCADE,
-    target TEXT NOT NULL,
-    generation BIGINT NOT NULL,
-    PRIMARY KEY (workshop_id, target)
-);
-CREATE TABLE capabilities (
-    token_hash BYTEA PRIMARY KEY,
-    workshop_id TEXT NOT NULL REFERENCES workshops(workshop_id) ON DELETE CASCADE,
-    role TEXT NOT NULL,
-    group_id TEXT,
-    expires_at TEXT
-);
-CREATE TABLE documents (
-    doc_id TEXT PRIMARY KEY,
-    workshop_id TEXT NOT NULL REFERENCES workshops(workshop_id) ON DELETE CASCADE,
-    kind TEXT NOT NULL,
-    group_id TEXT
-);
-CREATE INDEX documents_by_workshop ON documents(workshop_id);
-CREATE TABLE chunks (
-    id BIGSERIAL PRIMARY KEY,
-    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
-    kind TEXT NOT NULL CHECK (kind IN ('snapshot', 'incremental')),
-    bytes BYTEA NOT NULL
-);
-CREATE INDEX chunks_by_doc ON chunks(doc_id, id);
-",
-    "
-CREATE TABLE live (
-    instance TEXT NOT NULL,
-    workshop_id TEXT NOT NULL,
-    target TEXT NOT NULL,
-    connections BIGINT NOT NULL,
-    last_sync BIGINT,
-    updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-    PRIMARY KEY (instance, workshop_id, target)
-);
-",
-    // When each chunk was written (unix seconds; the operator's `list`).
-    "
-ALTER TABLE chunks ADD COLUMN IF NOT EXISTS written_at BIGINT DEFAULT (extract(epoch FROM now())::bigint);
-",
-    // Facilitators who signed in, their sessions, and the workshops they own.
-    accounts::MIGRATION,
-];
 
 /// Any number that identifies Samtal's migration lock among other users of the database.
 const MIGRATION_LOCK: i64 = 0x5a4d_5441_4c00;
@@ -274,6 +216,9 @@ impl Storage for PostgresStorage {
                     "INSERT INTO capabilities (token_hash, workshop_id, role, group_id, expires_at) VALUES ($1, $2, $3, $4, $5)",
                     &[&hash.as_slice(), &cap.workshop_id, &role, &group, &cap.expires_at],
                 )?;
+            }
+            if let Some(owner) = &w.owner {
+                accounts::insert_owner(&mut tx, &w.workshop_id, owner)?;
             }
             tx.commit()?;
             Ok(())

@@ -300,6 +300,9 @@ impl Storage for SqliteStorage {
                 params![hash.as_slice(), cap.workshop_id, role, group, cap.expires_at],
             )?;
         }
+        if let Some(owner) = &w.owner {
+            accounts::insert_owner(&tx, &w.workshop_id, owner)?;
+        }
         tx.commit()?;
         Ok(())
     }

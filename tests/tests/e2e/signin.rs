@@ -309,6 +309,7 @@ async fn a_facilitator_signs_in_creates_signs_out_and_finds_her_workshop_from_an
         let mine = mine.unwrap();
         assert_eq!(mine.len(), 1);
         assert_eq!(mine[0].title, links.title);
+        assert_eq!(mine[0].owners, ["Anna Andersson <anna@kommun.se>"]);
         let (status, body) = elsewhere.post(
             &format!("{base}/api/me/workshops/{}/open", links.workshop_id),
             &me.csrf,
@@ -333,7 +334,13 @@ async fn a_facilitator_signs_in_creates_signs_out_and_finds_her_workshop_from_an
         let mut bo = Browser::new();
         bo.sign_in(&base, "bo");
         let (_, his) = bo.json::<Vec<MyWorkshop>>(&format!("{base}/api/me/workshops"));
-        assert_eq!(his.unwrap().len(), 1);
+        let his = his.unwrap();
+        assert_eq!(his.len(), 1);
+        assert_eq!(
+            his[0].owners,
+            ["Anna Andersson <anna@kommun.se>", "bo@annat.se"],
+            "both see who owns it"
+        );
 
         // Erased with its link: gone from both lists, and Anna's account — her last
         // workshop — with it (her session too); Bo's own sign-in stays.
@@ -451,6 +458,22 @@ async fn sign_in_refuses_what_it_must() {
         );
         assert_eq!(status, 400);
         assert_eq!(eve.me(&base).account, None);
+
+        // A browser that navigated there gets "Mina workshops" with the reason, not JSON, and
+        // its pending sign-in is gone.
+        let mut dan = Browser::new();
+        dan.send("GET", &format!("{base}/auth/login"), &[], None);
+        assert!(dan.cookie(port, "samtal-signin").is_some());
+        let (status, location, _) = dan.send(
+            "GET",
+            &format!("{base}/auth/callback?code=x&state=forged"),
+            &[("accept", "text/html,application/xhtml+xml")],
+            None,
+        );
+        assert_eq!(status, 303);
+        assert_eq!(location.as_deref(), Some("/mina?fel=sign_in_failed"));
+        assert_eq!(dan.cookie(port, "samtal-signin"), None);
+        assert_eq!(dan.me(&base).account, None);
     })
     .await
     .unwrap();
@@ -613,7 +636,7 @@ async fn in_a_browser_she_signs_in_creates_signs_out_and_opens_it_from_a_phone()
         .unwrap_or_else(|_| dir.path().join("shots"));
     std::fs::create_dir_all(&shots).unwrap();
     let out = tokio::time::timeout(
-        Duration::from_secs(170),
+        Duration::from_secs(260),
         tokio::process::Command::new("node")
             .args([
                 "signin.mjs",

@@ -9,7 +9,8 @@ use samtal_server::auth::hash_token;
 use samtal_server::storage::PostgresStorage;
 use samtal_server::storage::accounts::{Account, OwnedWorkshop, Owner, SessionRow};
 use samtal_server::storage::{
-    Capability, DocRecord, MAX_OPEN_DAYS, NewWorkshopRecord, SqliteStorage, Storage, StorageError,
+    Capability, DocRecord, MAX_OPEN_DAYS, NewOwnerRecord, NewWorkshopRecord, SqliteStorage,
+    Storage, StorageError,
 };
 use samtal_shared::DocumentId;
 use samtal_shared::roles::{DocKind, Role};
@@ -85,6 +86,7 @@ fn conformance(s: &dyn Storage) -> Result<(), StorageError> {
             ),
             (hash_token("cu"), cap(Role::CatchUp)),
         ],
+        owner: None,
     })?;
     assert_eq!(s.workshop_count()?, 1);
     assert_eq!(
@@ -261,6 +263,7 @@ fn accounts_conformance(s: &dyn Storage) -> Result<(), StorageError> {
         link_secret: vec![],
         docs: vec![],
         capabilities: vec![],
+        owner: None,
     };
     s.create_workshop(&workshop("wa", "Anna's"))?;
     s.create_workshop(&workshop("wb", "Shared by e-mail"))?;
@@ -350,6 +353,28 @@ fn accounts_conformance(s: &dyn Storage) -> Result<(), StorageError> {
     assert_eq!(s.facilitator_seal("wa")?, None);
     assert_eq!(s.owners("wa")?, vec![]);
 
+    // Created signed in: the owner and the sealed token come with the workshop, in its
+    // transaction; a second workshop with the same id changes neither.
+    let owned = |sealed: Vec<u8>| NewWorkshopRecord {
+        owner: Some(NewOwnerRecord {
+            owner: Owner::Subject("sub-dora".into()),
+            sealed_token: sealed,
+        }),
+        ..workshop("wd", "Dora's")
+    };
+    s.create_workshop(&owned(vec![7, 7]))?;
+    assert_eq!(s.owners("wd")?, vec![Owner::Subject("sub-dora".into())]);
+    assert_eq!(s.facilitator_seal("wd")?, Some(vec![7, 7]));
+    assert!(s.create_workshop(&owned(vec![8])).is_err());
+    assert_eq!(s.facilitator_seal("wd")?, Some(vec![7, 7]));
+    assert_eq!(
+        ids(s.owned_workshops("sub-dora", None)?),
+        vec!["wd".to_owned()]
+    );
+    s.erase_workshop("wd")?;
+    assert_eq!(s.owners("wd")?, vec![]);
+    assert_eq!(s.facilitator_seal("wd")?, None);
+
     // Erasing an account takes its sessions and ownerships, not the workshops.
     s.create_session(
         &hash_token("cookie-4"),
@@ -363,6 +388,47 @@ fn accounts_conformance(s: &dyn Storage) -> Result<(), StorageError> {
     )?;
     assert!(s.erase_account("sub-anna")?);
     assert!(!s.erase_account("sub-anna")?);
+
+    // Idle accounts: one with a live session stays, one with only an expired session goes
+    // (and the session with it), one invited by address to a workshop stays; owners stay.
+    for (subject, email) in [
+        ("sub-live", None),
+        ("sub-gone", None),
+        ("sub-inv", Some("inv@kommun.se")),
+    ] {
+        s.upsert_account(&Account {
+            subject: subject.into(),
+            name: subject.into(),
+            email: email.map(str::to_owned),
+        })?;
+    }
+    let session_of = |subject: &str, expires_at: i64| SessionRow {
+        subject: subject.into(),
+        csrf: "c".into(),
+        expires_at,
+        may_create: true,
+        admin: false,
+    };
+    s.create_session(&hash_token("live"), &session_of("sub-live", 2_000))?;
+    s.create_session(&hash_token("gone"), &session_of("sub-gone", 1_000))?;
+    s.add_owner("wc", &Owner::Email("inv@kommun.se".into()))?;
+    assert_eq!(s.forget_idle_accounts(1_500)?, 1);
+    assert!(s.account("sub-gone")?.is_none());
+    assert!(s.account("sub-live")?.is_some());
+    assert!(s.account("sub-inv")?.is_some());
+    assert!(
+        s.account("sub-carl")?.is_none(),
+        "never signed in: no account to forget"
+    );
+    assert_eq!(
+        s.session(&hash_token("live"), 1_500)?.map(|r| r.subject),
+        Some("sub-live".into())
+    );
+    assert_eq!(s.forget_idle_accounts(1_500)?, 0);
+    assert_eq!(s.forget_idle_accounts(2_000)?, 1, "its session ended");
+    assert!(s.account("sub-live")?.is_none());
+    assert!(s.owners("wc")?.contains(&Owner::Subject("sub-carl".into())));
+    assert!(s.erase_account("sub-inv")?);
     assert_eq!(s.session(&hash_token("cookie-4"), 0)?, None);
     assert_eq!(s.owners("wb")?, vec![]);
     assert_eq!(s.workshop_count()?, 2);
@@ -398,6 +464,7 @@ fn a_sqlite_backup_is_a_database_with_everything_and_only_for_its_owner() {
             first,
         )],
         capabilities: vec![(hash_token("fac"), cap(Role::Facilitator))],
+        owner: None,
     })
     .unwrap();
     s.append_chunk(&doc(1), &more).unwrap();
@@ -449,6 +516,7 @@ fn postgres_storage_conforms_and_migrates_once() {
         link_secret: vec![],
         docs: vec![(rec, first.clone())],
         capabilities: vec![],
+        owner: None,
     })
     .unwrap();
     s.append_chunk(&doc(5), &more).unwrap();

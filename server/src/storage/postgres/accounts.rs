@@ -2,8 +2,10 @@
 
 use super::PostgresStorage;
 use crate::auth::TokenHash;
-use crate::storage::StorageError;
-use crate::storage::accounts::{Account, AccountStore, OwnedWorkshop, Owner, SessionRow};
+use crate::storage::accounts::{
+    Account, AccountStore, IDLE_ACCOUNTS, OwnedWorkshop, Owner, SessionRow,
+};
+use crate::storage::{NewOwnerRecord, StorageError};
 
 /// The tables (a migration of `postgres.rs`).
 pub(super) const MIGRATION: &str = "
@@ -33,6 +35,24 @@ CREATE TABLE facilitator_seals (
     sealed BYTEA NOT NULL
 );
 ";
+
+/// A new workshop's first owner and sealed facilitator token, inside its creating transaction.
+pub(super) fn insert_owner(
+    tx: &mut postgres::Transaction<'_>,
+    workshop_id: &str,
+    new: &NewOwnerRecord,
+) -> Result<(), StorageError> {
+    let (kind, value) = new.owner.columns();
+    tx.execute(
+        "INSERT INTO owners (workshop_id, kind, value) VALUES ($1, $2, $3)",
+        &[&workshop_id, &kind, &value],
+    )?;
+    tx.execute(
+        "INSERT INTO facilitator_seals (workshop_id, sealed) VALUES ($1, $2)",
+        &[&workshop_id, &new.sealed_token],
+    )?;
+    Ok(())
+}
 
 impl AccountStore for PostgresStorage {
     fn upsert_account(&self, a: &Account) -> Result<(), StorageError> {
@@ -209,6 +229,16 @@ impl AccountStore for PostgresStorage {
             let gone = tx.execute("DELETE FROM accounts WHERE subject = $1", &[&subject])?;
             tx.commit()?;
             Ok(gone > 0)
+        })
+    }
+
+    fn forget_idle_accounts(&self, now: i64) -> Result<usize, StorageError> {
+        self.with(|c| {
+            let mut tx = c.transaction()?;
+            tx.execute("DELETE FROM sessions WHERE expires_at <= $1", &[&now])?;
+            let gone = tx.execute(IDLE_ACCOUNTS, &[])?;
+            tx.commit()?;
+            Ok(usize::try_from(gone).unwrap_or(usize::MAX))
         })
     }
 }

@@ -2,8 +2,10 @@
 
 use super::SqliteStorage;
 use crate::auth::TokenHash;
-use crate::storage::StorageError;
-use crate::storage::accounts::{Account, AccountStore, OwnedWorkshop, Owner, SessionRow};
+use crate::storage::accounts::{
+    Account, AccountStore, IDLE_ACCOUNTS, OwnedWorkshop, Owner, SessionRow,
+};
+use crate::storage::{NewOwnerRecord, StorageError};
 use rusqlite::{OptionalExtension, params};
 
 /// The tables, created with the rest of the schema (`CREATE … IF NOT EXISTS`, so older
@@ -35,6 +37,24 @@ CREATE TABLE IF NOT EXISTS facilitator_seals (
     sealed BLOB NOT NULL
 );
 ";
+
+/// A new workshop's first owner and sealed facilitator token, inside its creating transaction.
+pub(super) fn insert_owner(
+    tx: &rusqlite::Transaction<'_>,
+    workshop_id: &str,
+    new: &NewOwnerRecord,
+) -> Result<(), StorageError> {
+    let (kind, value) = new.owner.columns();
+    tx.execute(
+        "INSERT INTO owners (workshop_id, kind, value) VALUES (?1, ?2, ?3)",
+        params![workshop_id, kind, value],
+    )?;
+    tx.execute(
+        "INSERT INTO facilitator_seals (workshop_id, sealed) VALUES (?1, ?2)",
+        params![workshop_id, new.sealed_token],
+    )?;
+    Ok(())
+}
 
 impl AccountStore for SqliteStorage {
     fn upsert_account(&self, a: &Account) -> Result<(), StorageError> {
@@ -214,5 +234,14 @@ impl AccountStore for SqliteStorage {
         let gone = tx.execute("DELETE FROM accounts WHERE subject = ?1", params![subject])?;
         tx.commit()?;
         Ok(gone > 0)
+    }
+
+    fn forget_idle_accounts(&self, now: i64) -> Result<usize, StorageError> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        tx.execute("DELETE FROM sessions WHERE expires_at <= ?1", params![now])?;
+        let gone = tx.execute(IDLE_ACCOUNTS, [])?;
+        tx.commit()?;
+        Ok(gone)
     }
 }

@@ -26,6 +26,7 @@ fn open(name: &str, docs: u8) -> (SqliteStorage, Vec<DocumentId>, std::path::Pat
                 })
                 .collect(),
             capabilities: vec![],
+            owner: None,
         })
         .unwrap();
     (storage, ids, dir)
