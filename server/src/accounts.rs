@@ -166,9 +166,10 @@ pub async fn owns(
     let (subject, email) = (who.account.subject.clone(), who.account.email.clone());
     let id = workshop_id.to_owned();
     blocking(state, move |s| {
-        Ok(s.owned_workshops(&subject, email.as_deref())?
-            .iter()
-            .any(|w| w.workshop_id == id))
+        Ok(s.owners(&id)?.iter().any(|o| match o {
+            Owner::Subject(x) => *x == subject,
+            Owner::Email(e) => email.as_deref() == Some(e.as_str()),
+        }))
     })
     .await
 }

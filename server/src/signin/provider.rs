@@ -12,10 +12,10 @@ use openidconnect::core::{
     CoreTokenIntrospectionResponse, CoreTokenType,
 };
 use openidconnect::{
-    AdditionalClaims, AuthorizationCode, Client, ClientId, ClientSecret, CsrfToken,
-    EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet, EndpointSet, IdTokenFields, IssuerUrl,
-    Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, StandardErrorResponse,
-    StandardTokenResponse, TokenResponse,
+    AdditionalClaims, AuthorizationCode, ClaimsVerificationError, Client, ClientId, ClientSecret,
+    CsrfToken, EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet, EndpointSet, IdTokenFields,
+    IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
+    StandardErrorResponse, StandardTokenResponse, TokenResponse,
 };
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
@@ -208,21 +208,42 @@ impl Provider {
         let nonce = Nonce::new(pending.nonce.clone());
         match identity(&client, &tokens, &nonce) {
             // Perhaps signed with a key the cached set lacks (the provider rotated its keys):
-            // once more with the provider's keys fetched again.
-            Err(_) => identity(&self.client(true)?, &tokens, &nonce),
-            ok => ok,
+            // once more with the provider's keys fetched again. Any other refusal is final.
+            Err(Refusal {
+                signature: true, ..
+            }) => identity(&self.client(true)?, &tokens, &nonce).map_err(|r| r.error),
+            other => other.map_err(|r| r.error),
+        }
+    }
+}
+
+/// Why an ID token was refused, and whether its signature was the reason (the one refusal
+/// that fresh keys may cure).
+struct Refusal {
+    signature: bool,
+    error: SignInError,
+}
+
+impl From<SignInError> for Refusal {
+    fn from(error: SignInError) -> Self {
+        Self {
+            signature: false,
+            error,
         }
     }
 }
 
 /// The validated ID token's identity.
-fn identity(client: &OidcClient, tokens: &Tokens, nonce: &Nonce) -> Result<Identity, SignInError> {
+fn identity(client: &OidcClient, tokens: &Tokens, nonce: &Nonce) -> Result<Identity, Refusal> {
     let id_token = tokens
         .id_token()
         .ok_or_else(|| SignInError::Refused("the provider sent no ID token".into()))?;
     let claims = id_token
         .claims(&client.id_token_verifier(), nonce)
-        .map_err(|e| SignInError::Refused(error_chain(&e)))?;
+        .map_err(|e| Refusal {
+            signature: matches!(e, ClaimsVerificationError::SignatureVerification(_)),
+            error: SignInError::Refused(error_chain(&e)),
+        })?;
     let email = claims
         .email()
         .filter(|_| claims.email_verified() == Some(true))
