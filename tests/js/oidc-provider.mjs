@@ -73,6 +73,17 @@ function resign(token, change) {
   const signature = crypto.sign("sha256", Buffer.from(input), privateKey).toString("base64url");
   return `${input}.${signature}`;
 }
+// How often the server fetched the provider's keys (GET /test/jwks-fetches): only a refused
+// signature may make it fetch them again (a rotated key), never another refusal.
+let jwksFetches = 0;
+provider.use(async (ctx, next) => {
+  if (ctx.path === "/jwks") jwksFetches += 1;
+  if (ctx.path === "/test/jwks-fetches") {
+    ctx.body = { fetches: jwksFetches };
+    return;
+  }
+  await next();
+});
 provider.use(async (ctx, next) => {
   await next();
   if (ctx.path !== "/token" || !ctx.body?.id_token || !tamper) return;

@@ -494,14 +494,21 @@ async fn a_tampered_expired_or_misaddressed_id_token_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let server = server(&dir, &provider.issuer).await;
         let base = server.http();
-        let page = tokio::task::spawn_blocking(move || {
+        let issuer = provider.issuer.clone();
+        let (page, me, fetches) = tokio::task::spawn_blocking(move || {
             let mut anna = Browser::new();
             let page = anna.sign_in(&base, "anna");
-            (page, anna.me(&base))
+            let (_, fetched) =
+                anna.json::<serde_json::Value>(&format!("{issuer}/test/jwks-fetches"));
+            let fetches = fetched.and_then(|f| f["fetches"].as_u64());
+            (page, anna.me(&base), fetches)
         })
         .await
         .unwrap();
-        let (page, me) = page;
+        // The keys are fetched again only when the signature failed (a rotated key may cure
+        // that); any other refusal is final.
+        let again = u64::from(tamper == "signature");
+        assert_eq!(fetches, Some(1 + again), "{tamper}: key fetches");
         assert_eq!(page.status, 400, "{tamper}: {}", page.body);
         assert!(
             page.body.contains("sign_in_failed"),
