@@ -69,6 +69,10 @@ await a.getByText("Ägare: Anna Andersson <anna@kommun.se>", { exact: true }).wa
 await a.getByLabel("Dela Inloggad workshop med (e-postadress)").fill("Kollega@Kommun.se");
 await a.getByRole("button", { name: "Dela", exact: true }).click();
 await a.getByText("Ägare: Anna Andersson <anna@kommun.se>, kollega@kommun.se", { exact: true }).waitFor();
+// An address inside another owner's label is still a new owner.
+await a.getByLabel("Dela Inloggad workshop med (e-postadress)").fill("na@kommun.se");
+await a.getByRole("button", { name: "Dela", exact: true }).click();
+await a.getByText("Ägare: Anna Andersson <anna@kommun.se>, kollega@kommun.se, na@kommun.se", { exact: true }).waitFor();
 await a.screenshot({ path: `${shots}/signin-mine-sv-1920.png` });
 await a.getByRole("button", { name: "Logga ut" }).click();
 await a.getByRole("link", { name: "Logga in" }).waitFor();

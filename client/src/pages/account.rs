@@ -94,7 +94,10 @@ fn row(props: &RowProps) -> Html {
                 match api::post_unit(&format!("/api/me/workshops/{id}/owners"), Some(&body)).await {
                     Ok(()) => {
                         let address = address.trim().to_ascii_lowercase();
-                        if !owners.iter().any(|o| o.contains(&address)) {
+                        // An owner's label is the address, or "Name <address>".
+                        let listed =
+                            |o: &String| *o == address || o.ends_with(&format!("<{address}>"));
+                        if !owners.iter().any(listed) {
                             let mut more = (*owners).clone();
                             more.push(address.clone());
                             owners.set(more);
